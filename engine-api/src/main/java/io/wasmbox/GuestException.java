@@ -1,0 +1,26 @@
+package io.wasmbox;
+
+/** The guest ended with an uncaught error or a non-zero exit code. Carries the guest's own traceback. */
+public final class GuestException extends WasmboxException {
+    private static final long serialVersionUID = 1L;
+
+    public GuestException(ExecutionResult result) {
+        super(message(result), result, null);
+    }
+
+    private static String message(ExecutionResult result) {
+        GuestError e = result.error();
+        if (e == null) return "script exited with code " + result.exitCode();
+        return e.summary() + (e.line() > 0 ? " (line " + e.line() + ")" : "");
+    }
+
+    /** The guest error (type, message, guest traceback, line), or null for a plain non-zero exit. */
+    public GuestError guestError() {
+        return result().error();
+    }
+
+    /** The guest's traceback text; empty for a plain non-zero exit. */
+    public String guestStackTrace() {
+        return guestError() == null ? "" : guestError().stackTrace();
+    }
+}

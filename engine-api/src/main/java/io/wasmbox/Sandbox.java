@@ -1,0 +1,280 @@
+package io.wasmbox;
+
+import com.dylibso.chicory.runtime.ChicoryInterruptedException;
+import com.dylibso.chicory.runtime.TrapException;
+import com.dylibso.chicory.wasi.WasiExitException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.wasmbox.spi.Guest;
+import io.wasmbox.spi.GuestContext;
+import io.wasmbox.spi.GuestFactory;
+import io.wasmbox.spi.GuestRequest;
+import io.wasmbox.spi.GuestResponse;
+import io.wasmbox.spi.Json;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One isolated guest interpreter: its own linear memory, globals that persist between runs, and hard
+ * limits. Obtain one from {@link Interpreter#newSandbox}; free it with {@link #close()}.
+ *
+ * <p>Thread-safe: runs on one sandbox are serialised. A run stopped at its timeout, or a guest that
+ * crashed (trap, stack overflow, process exit), leaves the sandbox discarded: later runs throw {@link
+ * SandboxClosedException}. Errors the guest raises and handles itself (including its own out-of-memory
+ * error) leave it usable.
+ */
+public final class Sandbox implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Sandbox.class.getName());
+    /** How long a stopped guest gets to unwind after its interrupt before the run reports anyway. */
+    private static final long STOP_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private final Interpreter interpreter;
+    private final Limits limits;
+    private final Guest guest;
+    private final RedirectableOutputStream stdout = new RedirectableOutputStream();
+    private final RedirectableOutputStream stderr = new RedirectableOutputStream();
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile boolean closed;
+    private volatile String discardedBecause;
+
+    Sandbox(Interpreter interpreter, GuestFactory factory, Limits limits) {
+        this.interpreter = interpreter;
+        this.limits = limits;
+        this.guest = factory.create(new GuestContext(limits.memoryBytes(), stdout, stderr));
+    }
+
+    public Interpreter interpreter() {
+        return interpreter;
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    /** Runs code and returns its value, or throws the typed error (see {@link ExecutionResult#valueOrThrow()}). */
+    public Object eval(String code) {
+        return run(code, RunOptions.none()).valueOrThrow();
+    }
+
+    public ExecutionResult run(String code) {
+        return run(code, RunOptions.none());
+    }
+
+    /** Runs UTF-8 encoded code; invalid UTF-8 is an {@link InvalidCodeException}. */
+    public ExecutionResult run(byte[] utf8Code, RunOptions options) {
+        return run(decodeUtf8(utf8Code), options);
+    }
+
+    /**
+     * Runs code with the given options. Never throws for what the guest does (errors, exit codes,
+     * timeout, memory cap: all are in the result); throws for input that cannot run: {@link
+     * InvalidCodeException}, {@link CodeTooLargeException}, {@link InputTooLargeException}, {@link
+     * SandboxClosedException}.
+     */
+    public ExecutionResult run(String code, RunOptions options) {
+        Objects.requireNonNull(code, "code");
+        Objects.requireNonNull(options, "options");
+        checkCode(code, options.prelude());
+        long stdinBytes = utf8Length(options.stdin());
+        if (stdinBytes > limits.maxStdinBytes()) {
+            throw new InputTooLargeException("stdin is " + stdinBytes + " bytes, over the limit of "
+                    + Limits.formatBytes(limits.maxStdinBytes()));
+        }
+        GuestRequest request = new GuestRequest(code, options.fileName(), options.stdin(), options.args(),
+                options.env(), options.prelude(), toJsonGlobals(options.globals()));
+        lock.lock();
+        try {
+            ensureUsable();
+            return execute(request, options.outputListener());
+        } finally {
+            lock.unlock();
+            if (closed && !lock.isLocked()) closeGuestQuietly();
+        }
+    }
+
+    private ExecutionResult execute(GuestRequest request, OutputListener listener) {
+        OutputCapture capture = new OutputCapture(limits.maxOutputBytes(), listener);
+        stdout.redirect(capture.stdout());
+        stderr.redirect(capture.stderr());
+        long start = System.nanoTime();
+        GuestThreads.Call<GuestResponse> call = GuestThreads.start(() -> guest.run(request));
+        boolean timedOut = false;
+        try {
+            if (!call.await(limits.timeout().toNanos())) {
+                timedOut = true;
+                call.interrupt();
+                if (!call.await(STOP_GRACE_NANOS)) {
+                    LOG.log(Level.WARNING, "guest did not stop within {0} ms of its interrupt; abandoning it",
+                            TimeUnit.NANOSECONDS.toMillis(STOP_GRACE_NANOS));
+                }
+            }
+        } catch (InterruptedException e) {
+            call.interrupt();
+            Thread.currentThread().interrupt();
+            discard("the calling thread was interrupted during a run");
+            throw new WasmboxException("interrupted while waiting for the guest", e);
+        } finally {
+            stdout.redirect(null);
+            stderr.redirect(null);
+        }
+        Duration duration = Duration.ofNanos(System.nanoTime() - start);
+        String[] output = capture.finish();
+        long memory = guest.memoryBytes();
+        if (timedOut) {
+            discard("its run timed out");
+            GuestError error = new GuestError(GuestError.TIMEOUT,
+                    "execution timed out after " + limits.timeout().toMillis() + " ms", "", -1);
+            return new ExecutionResult(output[0], output[1], null, ExecutionResult.TIMEOUT_EXIT_CODE, duration,
+                    memory, true, false, capture.truncated(), error);
+        }
+        Throwable failure = call.failure();
+        if (failure != null) {
+            return crashed(failure, output, duration, memory, capture.truncated());
+        }
+        GuestResponse response = call.value();
+        int exitCode = response.error() != null && response.exitCode() == 0 ? 1 : response.exitCode();
+        return new ExecutionResult(output[0], output[1], response.value(), exitCode, duration, memory, false,
+                response.outOfMemory(), capture.truncated(), response.error());
+    }
+
+    /** The guest machine failed; the sandbox is discarded and the failure reported as a result. */
+    private ExecutionResult crashed(Throwable failure, String[] output, Duration duration, long memory,
+            boolean truncated) {
+        GuestError error;
+        int exitCode = 1;
+        boolean outOfMemory = false;
+        switch (failure) {
+            case WasiExitException exit -> {
+                exitCode = exit.exitCode();
+                error = null;
+            }
+            case StackOverflowError so -> error = new GuestError(GuestError.STACK_OVERFLOW,
+                    "the guest exhausted its stack (too deep recursion)", "", -1);
+            case ChicoryInterruptedException ie -> error = new GuestError("Interrupted",
+                    "the guest was interrupted", "", -1);
+            case TrapException trap -> {
+                outOfMemory = memory + (1 << 20) >= limits.memoryBytes();
+                error = new GuestError(outOfMemory ? GuestError.OUT_OF_MEMORY : GuestError.TRAP,
+                        outOfMemory ? "the guest ran out of memory (cap " + Limits.formatBytes(limits.memoryBytes())
+                                + ") and crashed" : "the guest crashed: " + trap.getMessage(), "", -1);
+            }
+            case OutOfMemoryError oom -> {
+                outOfMemory = true;
+                error = new GuestError(GuestError.OUT_OF_MEMORY, "the host ran out of heap while running the guest",
+                        "", -1);
+            }
+            default -> {
+                discard("its guest failed: " + failure);
+                throw new WasmboxException("internal error while running the guest: " + failure, failure);
+            }
+        }
+        discard("its guest " + (error == null ? "exited" : "crashed: " + error.summary()));
+        LOG.log(Level.DEBUG, "guest crashed", failure);
+        return new ExecutionResult(output[0], output[1], null, exitCode, duration, memory, false, outOfMemory,
+                truncated, error);
+    }
+
+    private void ensureUsable() {
+        if (closed) throw new SandboxClosedException("sandbox is closed");
+        if (discardedBecause != null) {
+            throw new SandboxClosedException("sandbox was discarded because " + discardedBecause
+                    + "; create a new one");
+        }
+    }
+
+    private void discard(String reason) {
+        discardedBecause = reason;
+        closed = true;
+    }
+
+    /** True after {@link #close()}, or after a timeout or guest crash discarded the sandbox. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Frees the guest. A run in progress finishes first. Idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+        if (lock.tryLock()) {
+            try {
+                closeGuestQuietly();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void closeGuestQuietly() {
+        try {
+            guest.close();
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "closing guest failed", e);
+        }
+    }
+
+    private void checkCode(String code, String prelude) {
+        if (code.isBlank()) throw new InvalidCodeException("code is empty");
+        checkText("code", code);
+        checkText("prelude", prelude);
+        long size = utf8Length(code) + utf8Length(prelude);
+        if (size > limits.maxCodeBytes()) {
+            throw new CodeTooLargeException("code is " + size + " bytes, over the limit of "
+                    + Limits.formatBytes(limits.maxCodeBytes()));
+        }
+    }
+
+    private static void checkText(String what, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == 0) throw new InvalidCodeException(what + " contains a NUL character at offset " + i);
+            if (Character.isSurrogate(c)) {
+                boolean paired = Character.isHighSurrogate(c) && i + 1 < text.length()
+                        && Character.isLowSurrogate(text.charAt(i + 1));
+                if (!paired) throw new InvalidCodeException(what + " is not valid Unicode: unpaired surrogate at offset " + i);
+                i++;
+            }
+        }
+    }
+
+    static String decodeUtf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidCodeException("code is not valid UTF-8: " + e.getMessage());
+        }
+    }
+
+    private static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) n += 1;
+            else if (c < 0x800) n += 2;
+            else if (Character.isHighSurrogate(c)) { n += 4; i++; }
+            else n += 3;
+        }
+        return n;
+    }
+
+    private static Map<String, JsonNode> toJsonGlobals(Map<String, Object> globals) {
+        if (globals.isEmpty()) return Map.of();
+        Map<String, JsonNode> json = new LinkedHashMap<>();
+        globals.forEach((name, value) -> json.put(name, Json.toTree(value)));
+        return json;
+    }
+
+}

@@ -1,0 +1,167 @@
+package io.wasmbox.python;
+
+import com.dylibso.chicory.runtime.ExportFunction;
+import com.dylibso.chicory.runtime.HostFunction;
+import com.dylibso.chicory.runtime.ImportValues;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.wasi.WasiPreview1;
+import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.ValType;
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+import io.wasmbox.GuestError;
+import io.wasmbox.spi.Guest;
+import io.wasmbox.spi.GuestContext;
+import io.wasmbox.spi.GuestRequest;
+import io.wasmbox.spi.GuestResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One CPython instance. The trino-wasm-python host ABI calls one Python function with typed arguments;
+ * we use it as a string-in, string-out channel: {@code guest.run(request_json) -> response_json}.
+ */
+final class PythonGuest implements Guest {
+    // trino-wasm-python type codes (little-endian i32 in type descriptors)
+    private static final int ROW = 0;
+    private static final int VARCHAR = 11;
+    /** The driver's private directory: only guest.py, in an in-memory file system capped at 1 MiB. */
+    private static final long SCRATCH_FS_BYTES = 1024 * 1024;
+
+    private final FileSystem fileSystem;
+    private final WasiPreview1 wasi;
+    private final Instance instance;
+    private final Memory memory;
+    private final ExportFunction allocate;
+    private final ExportFunction deallocate;
+    private final ExportFunction execute;
+    private GuestError hostReportedError;
+
+    PythonGuest(PythonGuestFactory factory, GuestContext context) {
+        this.fileSystem = Jimfs.newFileSystem(Configuration.unix().toBuilder()
+                .setAttributeViews("unix") // WASI path_filestat_get needs unix attributes
+                .setMaxSize(SCRATCH_FS_BYTES)
+                .build());
+        Path guestDir = fileSystem.getPath("/guest");
+        try {
+            Files.createDirectories(guestDir);
+            Files.write(guestDir.resolve("guest.py"), factory.driver);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.wasi = WasiPreview1.builder()
+                .withOptions(context.wasiOptions().withDirectory("/guest", guestDir).build())
+                .build();
+        ImportValues imports = ImportValues.builder()
+                .addFunction(wasi.toHostFunctions())
+                .addFunction(returnErrorFunction())
+                .build();
+        this.instance = Instance.builder(factory.module)
+                .withImportValues(imports)
+                .withMachineFactory(factory.machineFactory)
+                .withMemoryFactory(context.memoryFactory())
+                .withMemoryLimits(context.memoryLimits(factory.declaredMemory))
+                .withStart(false)
+                .build();
+        this.memory = instance.memory();
+        this.allocate = instance.export("allocate");
+        this.deallocate = instance.export("deallocate");
+        this.execute = instance.export("execute");
+        setup();
+    }
+
+    /** Imports the driver and binds {@code run(str) -> str}. The type descriptors must stay allocated. */
+    private void setup() {
+        int name = writeCString("run");
+        int argType = writeInts(ROW, 1, VARCHAR);
+        int returnType = writeInts(VARCHAR);
+        instance.export("setup").apply(name, argType, returnType);
+    }
+
+    @Override
+    public GuestResponse run(GuestRequest request) {
+        byte[] json = request.toJson().getBytes(StandardCharsets.UTF_8);
+        // ROW(VARCHAR) value: [i8 row present][i8 field present][i32 length][utf-8 bytes]
+        int data = alloc(6 + json.length);
+        memory.writeByte(data, (byte) 1);
+        memory.writeByte(data + 1, (byte) 1);
+        memory.writeI32(data + 2, json.length);
+        memory.write(data + 6, json);
+        hostReportedError = null;
+        int result;
+        try {
+            result = (int) execute.apply(data)[0];
+        } finally {
+            deallocate.apply(data);
+        }
+        if (result == 0) {
+            GuestError error = hostReportedError != null ? hostReportedError
+                    : new GuestError("InternalError", "the Python driver returned no result", "", -1);
+            return new GuestResponse(null, 1, error, error.type().equals("MemoryError"));
+        }
+        // VARCHAR result: [i32 size][i8 present][i32 length][utf-8 bytes]
+        try {
+            int length = memory.readInt(result + 5);
+            String response = new String(memory.readBytes(result + 9, length), StandardCharsets.UTF_8);
+            return GuestResponse.fromJson(response);
+        } finally {
+            deallocate.apply(result);
+        }
+    }
+
+    @Override
+    public long memoryBytes() {
+        return memory.pages() * 65536L;
+    }
+
+    @Override
+    public void close() {
+        wasi.close();
+        try {
+            fileSystem.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code trino.return_error}: the driver itself failed (it catches everything the user code raises). */
+    private HostFunction returnErrorFunction() {
+        FunctionType type = FunctionType.of(
+                List.of(ValType.I32, ValType.I32, ValType.I32, ValType.I32, ValType.I32), List.of());
+        return new HostFunction("trino", "return_error", type, (inst, args) -> {
+            String message = readString((int) args[1], (int) args[2]);
+            String traceback = readString((int) args[3], (int) args[4]);
+            String errorType = message.contains("MemoryError") ? "MemoryError" : "InternalError";
+            hostReportedError = new GuestError(errorType, message, traceback, -1);
+            return null;
+        });
+    }
+
+    private String readString(int ptr, int len) {
+        return ptr == 0 || len <= 0 ? "" : new String(memory.readBytes(ptr, len), StandardCharsets.UTF_8);
+    }
+
+    private int writeCString(String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        int ptr = alloc(bytes.length + 1);
+        memory.write(ptr, bytes);
+        memory.writeByte(ptr + bytes.length, (byte) 0);
+        return ptr;
+    }
+
+    private int writeInts(int... values) {
+        int ptr = alloc(4 * values.length);
+        for (int i = 0; i < values.length; i++) memory.writeI32(ptr + 4 * i, values[i]);
+        return ptr;
+    }
+
+    private int alloc(int size) {
+        return (int) allocate.apply(size)[0];
+    }
+}

@@ -1,0 +1,53 @@
+package io.wasmbox.python;
+
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
+import io.trino.wasm.python.Python;
+import io.wasmbox.spi.Guest;
+import io.wasmbox.spi.GuestContext;
+import io.wasmbox.spi.GuestFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.function.Function;
+
+/** Loads the CPython module once and creates isolated guests from it. */
+final class PythonGuestFactory implements GuestFactory {
+    private static final long PAGE = 64 * 1024;
+    /** Headroom above the pre-initialised interpreter's memory for setting up the driver and running code. */
+    private static final long HEADROOM_BYTES = 2L * 1024 * 1024;
+
+    final WasmModule module;
+    final Function<Instance, Machine> machineFactory;
+    final MemoryLimits declaredMemory;
+    final byte[] driver;
+
+    PythonGuestFactory() {
+        Python python = new Python();
+        this.module = python.wasmModule();
+        this.machineFactory = python.machineFactory();
+        this.declaredMemory = module.memorySection().orElseThrow().getMemory(0).limits();
+        this.driver = resource("guest.py");
+    }
+
+    @Override
+    public long minimumMemoryBytes() {
+        return declaredMemory.initialPages() * PAGE + HEADROOM_BYTES;
+    }
+
+    @Override
+    public Guest create(GuestContext context) {
+        return new PythonGuest(this, context);
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = PythonGuestFactory.class.getResourceAsStream(name)) {
+            if (in == null) throw new IllegalStateException("missing resource " + name);
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
