@@ -184,11 +184,11 @@ public final class Sandbox implements AutoCloseable {
     }
 
     private void ensureUsable() {
-        if (closed) throw new SandboxClosedException("sandbox is closed");
         if (discardedBecause != null) {
             throw new SandboxClosedException("sandbox was discarded because " + discardedBecause
                     + "; create a new one");
         }
+        if (closed) throw new SandboxClosedException("sandbox is closed");
     }
 
     private void discard(String reason) {

@@ -1,0 +1,89 @@
+package io.wasmbox.conformance;
+
+/**
+ * The only language-specific part of the conformance kit: small programs that do one thing each. Every
+ * snippet is a complete script; "value" snippets end with an expression whose value is the script's
+ * result.
+ */
+public interface LanguageSnippets {
+    /** Language name as given to {@code Wasmbox.interpreter}. */
+    String language();
+
+    /** Other names JSR-223 must answer to. */
+    java.util.List<String> jsr223Names();
+
+    /** A file extension the language owns. */
+    String extension();
+
+    /** Prints {@code text} followed by a newline to stdout. */
+    String printLine(String text);
+
+    /** Prints {@code text} followed by a newline to stderr. */
+    String printErrorLine(String text);
+
+    /** Loops forever doing nothing. */
+    String infiniteLoop();
+
+    /** Allocates and keeps {@code bytes} bytes. */
+    String allocate(long bytes);
+
+    /** Prints lines forever. */
+    String outputFlood();
+
+    /** Defines global {@code name} with the integer {@code value}. */
+    String defineGlobal(String name, int value);
+
+    /** Evaluates to global {@code name}; an error if undefined. */
+    String readGlobal(String name);
+
+    /** Evaluates to whether global {@code name} is defined (true/false), never an error. */
+    String isGlobalDefined(String name);
+
+    /** Evaluates to the text of the file at {@code path}. */
+    String readFile(String path);
+
+    /** Evaluates to the list of names in directory {@code path}. */
+    String listDirectory(String path);
+
+    /** Opens a network connection to {@code host:port}. */
+    String connect(String host, int port);
+
+    /** Evaluates to the value of environment variable {@code name}, or null. */
+    String readEnv(String name);
+
+    /** Evaluates to the full environment as an object. */
+    String environment();
+
+    /** Starts a host process running {@code command}. */
+    String runProcess(String command);
+
+    /** Line 1: a harmless statement; line 2: throws an error of {@link #errorType()} with {@code message}. */
+    String throwOnLine2(String message);
+
+    /** The type name the guest reports for {@link #throwOnLine2}. */
+    String errorType();
+
+    /** A syntax error on line 2. */
+    String syntaxErrorOnLine2();
+
+    /** Evaluates to the guest's type name for a syntax error. */
+    String syntaxErrorType();
+
+    /** Evaluates to one line read from stdin. */
+    String readStdinLine();
+
+    /** Evaluates to the list of script arguments (excluding the script name). */
+    String scriptArgs();
+
+    /** Exits with {@code code}. */
+    String exit(int code);
+
+    /** Evaluates to {@code {"s": "x", "i": 42, "f": 1.5, "b": true, "n": null, "l": [1, 2, 3], "big": 2**70}}. */
+    String jsonValues();
+
+    /** Evaluates to {@code a + b}. */
+    String add(int a, int b);
+
+    /** The guest's error type for running out of memory. */
+    String outOfMemoryErrorType();
+}

@@ -1,0 +1,450 @@
+package io.wasmbox.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.wasmbox.CodeTooLargeException;
+import io.wasmbox.ExecutionResult;
+import io.wasmbox.ExecutionTimeoutException;
+import io.wasmbox.GuestError;
+import io.wasmbox.GuestException;
+import io.wasmbox.InputTooLargeException;
+import io.wasmbox.Interpreter;
+import io.wasmbox.InvalidCodeException;
+import io.wasmbox.Limits;
+import io.wasmbox.MemoryLimitException;
+import io.wasmbox.OutputListener;
+import io.wasmbox.RunOptions;
+import io.wasmbox.Sandbox;
+import io.wasmbox.SandboxClosedException;
+import io.wasmbox.UnsupportedLanguageException;
+import io.wasmbox.Wasmbox;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.script.ScriptContext;
+import javax.script.ScriptEngine;
+import javax.script.ScriptEngineManager;
+import javax.script.ScriptException;
+import javax.script.SimpleScriptContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The behaviour every Wasmbox language must have, specified once. A language module runs it by
+ * extending this class with its {@link LanguageSnippets}; only the snippets differ between languages.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class SandboxConformanceKit {
+    /** A host environment variable that always exists, to prove the guest cannot see it. */
+    private static final String HOST_ENV_VAR = System.getenv().containsKey("PATH") ? "PATH" : System.getenv().keySet().iterator().next();
+
+    protected final LanguageSnippets lang;
+    protected Interpreter interpreter;
+    /** Shared by tests that need no isolation, to keep the suite fast. */
+    protected Sandbox shared;
+
+    protected SandboxConformanceKit(LanguageSnippets lang) {
+        this.lang = lang;
+    }
+
+    @BeforeAll
+    void createSharedSandbox() {
+        interpreter = Wasmbox.interpreter(lang.language());
+        shared = interpreter.newSandbox();
+    }
+
+    @AfterAll
+    void closeSharedSandbox() {
+        shared.close();
+    }
+
+    private Sandbox newSandbox(Limits limits) {
+        return interpreter.newSandbox(limits);
+    }
+
+    // ---- results and output -------------------------------------------------------------------
+
+    @Test
+    void valueOfLastExpressionIsJsonMapped() {
+        ExecutionResult r = shared.run(lang.jsonValues());
+        assertThat(r.succeeded()).as(r.toString()).isTrue();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> v = (Map<String, Object>) r.value();
+        assertThat(v).containsEntry("s", "x").containsEntry("i", 42L).containsEntry("f", 1.5)
+                .containsEntry("b", true).containsEntry("n", null).containsEntry("l", List.of(1L, 2L, 3L))
+                .containsEntry("big", BigInteger.TWO.pow(70));
+        assertThat(r.valueJson().get("i").asInt()).isEqualTo(42);
+    }
+
+    @Test
+    void stdoutAndStderrAreCapturedSeparately() {
+        ExecutionResult r = shared.run(lang.printLine("to out") + "\n" + lang.printErrorLine("to err"));
+        assertThat(r.stdout()).isEqualTo("to out\n");
+        assertThat(r.stderr()).isEqualTo("to err\n");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.outputTruncated()).isFalse();
+    }
+
+    @Test
+    void outputListenerSeesOutputLive() {
+        StringBuilder seen = new StringBuilder();
+        ExecutionResult r = shared.run(lang.printLine("héllo ✓"), RunOptions.builder()
+                .outputListener(new OutputListener() {
+                    @Override
+                    public void stdout(String text) {
+                        seen.append(text);
+                    }
+                })
+                .build());
+        assertThat(seen.toString()).isEqualTo("héllo ✓\n").isEqualTo(r.stdout());
+    }
+
+    @Test
+    void stdinArgsAndEnvironmentReachTheGuest() {
+        RunOptions options = RunOptions.builder().stdin("first line\nsecond\n").args(List.of("a", "b c"))
+                .env(Map.of("GREETING", "hi")).build();
+        assertThat(shared.run(lang.readStdinLine(), options).value()).isEqualTo("first line");
+        assertThat(shared.run(lang.scriptArgs(), options).value()).isEqualTo(List.of("a", "b c"));
+        assertThat(shared.run(lang.readEnv("GREETING"), options).value()).isEqualTo("hi");
+        assertThat(shared.run(lang.environment(), options).value()).isEqualTo(Map.of("GREETING", "hi"));
+    }
+
+    @Test
+    void stdinOfOneRunDoesNotLeakIntoTheNext() {
+        shared.run(lang.printLine("x"), RunOptions.builder().stdin("secret\nmore\n").build());
+        ExecutionResult r = shared.run(lang.readStdinLine());
+        assertThat(r.stdout() + r.value()).doesNotContain("more").doesNotContain("secret");
+    }
+
+    @Test
+    void preludeAndGlobalsAreVisibleToTheScript() {
+        RunOptions options = RunOptions.builder()
+                .prelude(lang.defineGlobal("fromPrelude", 40))
+                .global("fromHost", Map.of("n", 2))
+                .build();
+        ExecutionResult r = shared.run(lang.readGlobal("fromPrelude"), options);
+        assertThat(r.value()).isEqualTo(40L);
+        assertThat(shared.run(lang.readGlobal("fromHost"), options).value()).isEqualTo(Map.of("n", 2L));
+    }
+
+    @Test
+    void globalsPersistBetweenRunsOfOneSandbox() {
+        shared.run(lang.defineGlobal("persisted", 7)).valueOrThrow();
+        assertThat(shared.eval(lang.readGlobal("persisted"))).isEqualTo(7L);
+    }
+
+    @Test
+    void exitCodeIsReported() {
+        ExecutionResult r = shared.run(lang.exit(3));
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.error()).isNull();
+        assertThatThrownBy(r::valueOrThrow).isInstanceOf(GuestException.class).hasMessageContaining("3");
+    }
+
+    // ---- errors -------------------------------------------------------------------------------
+
+    @Test
+    void uncaughtErrorHasTypeMessageLineAndGuestStack() {
+        ExecutionResult r = shared.run(lang.throwOnLine2("boom"));
+        assertThat(r.succeeded()).isFalse();
+        assertThat(r.exitCode()).isEqualTo(1);
+        GuestError e = r.error();
+        assertThat(e.type()).isEqualTo(lang.errorType());
+        assertThat(e.message()).contains("boom");
+        assertThat(e.line()).isEqualTo(2);
+        assertThat(e.stackTrace()).contains("boom").doesNotContain("java.").doesNotContain("io.wasmbox");
+        GuestException thrown = (GuestException) catchThrowable(r::valueOrThrow);
+        assertThat(thrown.guestError()).isEqualTo(e);
+        assertThat(thrown.lineNumber()).isEqualTo(2);
+    }
+
+    @Test
+    void syntaxErrorHasLine() {
+        ExecutionResult r = shared.run(lang.syntaxErrorOnLine2());
+        assertThat(r.error()).isNotNull();
+        assertThat(r.error().type()).isEqualTo(lang.syntaxErrorType());
+        assertThat(r.error().line()).isEqualTo(2);
+    }
+
+    @Test
+    void sandboxStaysUsableAfterAGuestError() {
+        Sandbox box = newSandbox(Limits.defaults());
+        try (box) {
+            box.run(lang.throwOnLine2("first"));
+            assertThat(box.eval(lang.add(2, 3))).isEqualTo(5L);
+        }
+    }
+
+    // ---- limits -------------------------------------------------------------------------------
+
+    @Test
+    void infiniteLoopStopsAtTheTimeoutAndTheHostStaysHealthy() {
+        Duration timeout = Duration.ofMillis(500);
+        Sandbox box = newSandbox(Limits.builder().timeout(timeout).build());
+        long start = System.nanoTime();
+        ExecutionResult r = box.run(lang.infiniteLoop());
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(r.timeoutHit()).isTrue();
+        assertThat(r.exitCode()).isEqualTo(ExecutionResult.TIMEOUT_EXIT_CODE);
+        assertThat(r.error().type()).isEqualTo(GuestError.TIMEOUT);
+        assertThat(took).isGreaterThanOrEqualTo(timeout).isLessThanOrEqualTo(timeout.plusMillis(100));
+        assertThatThrownBy(r::valueOrThrow).isInstanceOf(ExecutionTimeoutException.class);
+        // the timed-out sandbox is discarded, everything else keeps working
+        assertThat(box.isClosed()).isTrue();
+        assertThatThrownBy(() -> box.run(lang.add(1, 1))).isInstanceOf(SandboxClosedException.class)
+                .hasMessageContaining("timed out");
+        assertThat(shared.eval(lang.add(1, 1))).isEqualTo(2L);
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    }
+
+    @Test
+    void evalThrowsTypedTimeout() {
+        try (Sandbox box = newSandbox(Limits.builder().timeoutMillis(200).build())) {
+            assertThatThrownBy(() -> box.eval(lang.infiniteLoop())).isInstanceOf(ExecutionTimeoutException.class)
+                    .hasMessageContaining("timed out");
+        }
+    }
+
+    @Test
+    void allocationOverTheMemoryCapFailsWithMemoryLimitError() {
+        long cap = 64 * Limits.MIB;
+        try (Sandbox box = newSandbox(Limits.builder().memoryBytes(cap).build())) {
+            ExecutionResult r = box.run(lang.allocate(Limits.GIB));
+            assertThat(r.memoryLimitHit()).as(r.toString()).isTrue();
+            assertThat(r.succeeded()).isFalse();
+            assertThat(r.peakMemoryBytes()).isLessThanOrEqualTo(cap);
+            assertThatThrownBy(r::valueOrThrow).isInstanceOf(MemoryLimitException.class);
+        }
+    }
+
+    @Test
+    void memoryNeverExceedsTheCapWhileGrowingStepByStep() {
+        long cap = 80 * Limits.MIB;
+        try (Sandbox box = newSandbox(Limits.builder().memoryBytes(cap).build())) {
+            ExecutionResult last = null;
+            for (int i = 0; i < 12; i++) {
+                last = box.run(lang.allocate(8 * Limits.MIB));
+                assertThat(last.peakMemoryBytes()).isLessThanOrEqualTo(cap);
+                if (last.memoryLimitHit() || box.isClosed()) break;
+            }
+            assertThat(last.memoryLimitHit()).as("12 x 8 MiB kept must hit an 80 MiB cap").isTrue();
+        }
+    }
+
+    @Test
+    void outputFloodIsCutAtTheCapAndFlagged() {
+        long cap = 10_000;
+        try (Sandbox box = newSandbox(Limits.builder().maxOutputBytes(cap).timeoutMillis(1500).build())) {
+            ExecutionResult r = box.run(lang.outputFlood());
+            assertThat(r.outputTruncated()).isTrue();
+            assertThat(r.stdout().getBytes(StandardCharsets.UTF_8).length + r.stderr().getBytes(StandardCharsets.UTF_8).length)
+                    .isLessThanOrEqualTo((int) cap);
+            assertThat(r.stdout()).isNotEmpty();
+        }
+    }
+
+    @Test
+    void memoryCapsOutsideTheValidRangeAreRejectedClearly() {
+        assertThatThrownBy(() -> Limits.builder().memoryBytes(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("memory");
+        assertThatThrownBy(() -> Limits.builder().memoryMiB(1 << 20)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("4 GiB");
+        assertThatThrownBy(() -> interpreter.newSandbox(Limits.builder().memoryBytes(Limits.MIB).build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least");
+    }
+
+    // ---- bad input ----------------------------------------------------------------------------
+
+    @Test
+    void badInputGetsTypedErrors() {
+        assertThatThrownBy(() -> shared.run("")).isInstanceOf(InvalidCodeException.class).hasMessageContaining("empty");
+        assertThatThrownBy(() -> shared.run("  \n ")).isInstanceOf(InvalidCodeException.class);
+        assertThatThrownBy(() -> shared.run(lang.add(1, 2) + "\0")).isInstanceOf(InvalidCodeException.class)
+                .hasMessageContaining("NUL");
+        assertThatThrownBy(() -> shared.run(lang.add(1, 2) + "\uD800")).isInstanceOf(InvalidCodeException.class)
+                .hasMessageContaining("surrogate");
+        byte[] invalidUtf8 = {'1', '+', (byte) 0xC3, (byte) 0x28};
+        assertThatThrownBy(() -> shared.run(invalidUtf8, RunOptions.none())).isInstanceOf(InvalidCodeException.class)
+                .hasMessageContaining("UTF-8");
+        assertThatThrownBy(() -> Wasmbox.interpreter("cobol")).isInstanceOf(UnsupportedLanguageException.class)
+                .hasMessageContaining("cobol").hasMessageContaining(lang.language());
+    }
+
+    @Test
+    void codeAndStdinOverTheirCapsAreRejectedBeforeRunning() {
+        try (Sandbox box = newSandbox(Limits.builder().maxCodeBytes(1024).maxStdinBytes(10).build())) {
+            String big = lang.printLine("x".repeat(2000));
+            assertThatThrownBy(() -> box.run(big)).isInstanceOf(CodeTooLargeException.class)
+                    .hasMessageContaining("1 KiB");
+            RunOptions prelude = RunOptions.builder().prelude(lang.printLine("y".repeat(1000))).build();
+            assertThatThrownBy(() -> box.run(lang.printLine("z".repeat(100)), prelude))
+                    .isInstanceOf(CodeTooLargeException.class);
+            RunOptions stdin = RunOptions.builder().stdin("0123456789A").build();
+            assertThatThrownBy(() -> box.run(lang.add(1, 1), stdin)).isInstanceOf(InputTooLargeException.class);
+            assertThat(box.eval(lang.add(1, 1))).isEqualTo(2L);
+        }
+    }
+
+    // ---- denials ------------------------------------------------------------------------------
+
+    @Test
+    void hostFilesCannotBeRead() {
+        for (String path : List.of("/etc/passwd", "/etc/hostname", "/proc/self/environ", "../../../../etc/passwd",
+                "/dev/random", "pom.xml", "/guest/../etc/passwd")) {
+            ExecutionResult r = shared.run(lang.readFile(path));
+            assertThat(r.error()).as("reading %s must fail, got %s", path, r).isNotNull();
+            assertThat(r.stdout() + r.value()).doesNotContain("root:");
+        }
+    }
+
+    @Test
+    void hostDirectoriesCannotBeListed() {
+        for (String path : List.of("/", "/etc", "/tmp", ".", "/proc")) {
+            ExecutionResult r = shared.run(lang.listDirectory(path));
+            boolean emptyListing = r.error() == null && r.value() instanceof List<?> list && list.isEmpty();
+            assertThat(r.error() != null || emptyListing).as("listing %s must fail, got %s", path, r.value()).isTrue();
+        }
+    }
+
+    @Test
+    void networkIsUnreachable() {
+        ExecutionResult r = shared.run(lang.connect("127.0.0.1", 80));
+        assertThat(r.error()).as(r.toString()).isNotNull();
+    }
+
+    @Test
+    void hostEnvironmentIsInvisible() {
+        assertThat(shared.run(lang.readEnv(HOST_ENV_VAR)).value()).isNull();
+        assertThat(shared.run(lang.environment()).value()).isEqualTo(Map.of());
+    }
+
+    @Test
+    void hostProcessesCannotBeStarted() {
+        ExecutionResult r = shared.run(lang.runProcess("touch /tmp/wasmbox-escaped"));
+        assertThat(r.error() != null || !r.succeeded() || !"0".equals(String.valueOf(r.value())))
+                .as(r.toString()).isTrue();
+        assertThat(new java.io.File("/tmp/wasmbox-escaped")).doesNotExist();
+    }
+
+    // ---- isolation and concurrency ------------------------------------------------------------
+
+    @Test
+    void sandboxesNeverSeeEachOthersGlobals() {
+        try (Sandbox a = newSandbox(Limits.defaults()); Sandbox b = newSandbox(Limits.defaults())) {
+            a.run(lang.defineGlobal("onlyInA", 1)).valueOrThrow();
+            assertThat(b.eval(lang.isGlobalDefined("onlyInA"))).isEqualTo(false);
+            assertThat(a.eval(lang.isGlobalDefined("onlyInA"))).isEqualTo(true);
+        }
+    }
+
+    @Test
+    void eightThreadsRunFiftyEvalsEachOnSeparateSandboxes() throws Exception {
+        int threads = 8, evals = 50;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Integer>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                futures.add(pool.submit((Callable<Integer>) () -> {
+                    int correct = 0;
+                    try (Sandbox box = newSandbox(Limits.defaults())) {
+                        box.run(lang.defineGlobal("owner", id)).valueOrThrow();
+                        for (int i = 0; i < evals; i++) {
+                            if (Long.valueOf(id * 1000 + i).equals(box.eval(lang.add(id * 1000, i)))
+                                    && Long.valueOf(id).equals(box.eval(lang.readGlobal("owner")))) {
+                                correct++;
+                            }
+                        }
+                    }
+                    return correct;
+                }));
+            }
+            for (Future<Integer> f : futures) assertThat(f.get()).isEqualTo(evals);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void closedSandboxRejectsRuns() {
+        Sandbox box = newSandbox(Limits.defaults());
+        box.close();
+        box.close();
+        assertThatThrownBy(() -> box.run(lang.add(1, 1))).isInstanceOf(SandboxClosedException.class);
+    }
+
+    // ---- JSR-223 ------------------------------------------------------------------------------
+
+    @Test
+    void jsr223FindsTheEngineByEveryNameExtensionAndMimeType() {
+        ScriptEngineManager manager = new ScriptEngineManager();
+        for (String name : lang.jsr223Names()) {
+            ScriptEngine engine = manager.getEngineByName(name);
+            assertThat(engine).as(name).isNotNull();
+            assertThat(engine.getFactory().getLanguageVersion()).isEqualTo(interpreter.languageVersion());
+        }
+        assertThat(manager.getEngineByExtension(lang.extension())).isNotNull();
+    }
+
+    @Test
+    void jsr223EvalReturnsValuesStreamsOutputAndKeepsGlobals() throws Exception {
+        ScriptEngine engine = new ScriptEngineManager().getEngineByName(lang.language());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        ScriptContext context = new SimpleScriptContext();
+        context.setBindings(engine.createBindings(), ScriptContext.ENGINE_SCOPE);
+        context.setWriter(out);
+        context.setErrorWriter(err);
+        engine.setContext(context);
+        engine.put("hostValue", 41);
+        assertThat(engine.eval(lang.add(20, 22))).isEqualTo(42L);
+        engine.eval(lang.printLine("printed") + "\n" + lang.printErrorLine("warned"));
+        assertThat(out.toString()).isEqualTo("printed\n");
+        assertThat(err.toString()).isEqualTo("warned\n");
+        assertThat(engine.eval(lang.readGlobal("hostValue"))).isEqualTo(41L);
+        engine.eval(lang.defineGlobal("kept", 5));
+        assertThat(engine.eval(lang.readGlobal("kept"))).isEqualTo(5L);
+        // each eval gets what the context's reader has ready at that moment
+        context.setReader(new StringReader("from stdin\n"));
+        assertThat(engine.eval(lang.readStdinLine())).isEqualTo("from stdin");
+        ((AutoCloseable) engine).close();
+    }
+
+    @Test
+    void jsr223WrapsErrorsInScriptExceptionWithLineAndTypedCause() {
+        ScriptEngine engine = new ScriptEngineManager().getEngineByName(lang.language());
+        ScriptException e = (ScriptException) catchThrowable(() -> engine.eval(lang.throwOnLine2("bad")));
+        assertThat(e.getLineNumber()).isEqualTo(2);
+        assertThat(e.getMessage()).contains("bad");
+        assertThat(e.getCause()).isInstanceOf(GuestException.class);
+    }
+
+    @Test
+    void jsr223LimitsComeFromAttributes() {
+        ScriptEngine engine = new ScriptEngineManager().getEngineByName(lang.language());
+        engine.put("wasmbox.timeout", "300ms");
+        engine.put("wasmbox.memory", "64m");
+        ScriptException e = (ScriptException) catchThrowable(() -> engine.eval(lang.infiniteLoop()));
+        assertThat(e.getCause()).isInstanceOf(ExecutionTimeoutException.class);
+        ScriptEngine engine2 = new ScriptEngineManager().getEngineByName(lang.language());
+        engine2.put("wasmbox.memory", "64m");
+        ScriptException oom = (ScriptException) catchThrowable(() -> engine2.eval(lang.allocate(Limits.GIB)));
+        assertThat(oom.getCause()).isInstanceOf(MemoryLimitException.class);
+    }
+
+    private static Throwable catchThrowable(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+        return org.assertj.core.api.Assertions.catchThrowable(call);
+    }
+}

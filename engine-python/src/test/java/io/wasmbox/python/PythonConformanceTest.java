@@ -1,0 +1,9 @@
+package io.wasmbox.python;
+
+import io.wasmbox.conformance.SandboxConformanceKit;
+
+class PythonConformanceTest extends SandboxConformanceKit {
+    PythonConformanceTest() {
+        super(new PythonSnippets());
+    }
+}
