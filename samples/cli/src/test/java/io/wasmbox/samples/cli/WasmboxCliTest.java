@@ -1,0 +1,69 @@
+package io.wasmbox.samples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WasmboxCliTest {
+    record Outcome(int status, String out, String err) {}
+
+    private static Outcome cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = WasmboxCli.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void inlinePythonPrintsItsOutput() {
+        Outcome o = cli("run", "-e", "print(sum(range(10)))", "--lang", "python");
+        assertThat(o.out()).isEqualTo("45\n");
+        assertThat(o.err()).contains("[python] exit 0");
+        assertThat(o.status()).isZero();
+    }
+
+    @Test
+    void scriptFileGetsArgsStdinAndReportsValueAndExitStatus(@TempDir Path dir) throws Exception {
+        Path script = dir.resolve("hello.py");
+        Files.writeString(script, "import sys\nprint('hi', sys.argv[1:], input())\nsys.exit(4)\n");
+        Outcome o = cli("run", script.toString(), "--stdin", "from stdin", "a", "b");
+        assertThat(o.out()).isEqualTo("hi ['a', 'b'] from stdin\n");
+        assertThat(o.status()).isEqualTo(4);
+        assertThat(o.err()).contains("exit 4");
+        Outcome value = cli("run", "-e", "6 * 7");
+        assertThat(value.out()).isEqualTo("=> 42\n");
+    }
+
+    @Test
+    void guestErrorsPrintTheGuestTracebackAndLimitsAreReported() {
+        Outcome o = cli("run", "-e", "x = 1\nraise KeyError('k')");
+        assertThat(o.status()).isEqualTo(1);
+        assertThat(o.err()).contains("Traceback").contains("line 2").contains("KeyError");
+        Outcome timeout = cli("run", "-e", "while True: pass", "--timeout", "300ms");
+        assertThat(timeout.status()).isEqualTo(124);
+        assertThat(timeout.err()).contains("TIMEOUT");
+    }
+
+    @Test
+    void jsonOutputCarriesTheWholeResult() {
+        Outcome o = cli("run", "-e", "print('x')\n[1, 2]", "--json");
+        assertThat(o.out()).contains("\"stdout\":\"x\\n\"").contains("\"value\":[1,2]").contains("\"exitCode\":0");
+    }
+
+    @Test
+    void usageErrorsAreClear(@TempDir Path dir) {
+        assertThat(cli("run").err()).contains("either a FILE or -e");
+        assertThat(cli("run", dir.resolve("missing.py").toString()).err()).contains("no such file");
+        Outcome lang = cli("run", "-e", "1", "--lang", "cobol");
+        assertThat(lang.status()).isEqualTo(WasmboxCli.USAGE_ERROR);
+        assertThat(lang.err()).contains("unsupported language 'cobol'");
+        assertThat(cli("run", "-e", "1", "--memory", "lots").err()).contains("not a size");
+    }
+}
