@@ -1,11 +1,11 @@
 package io.wasmbox;
 
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
-import com.dylibso.chicory.runtime.TrapException;
 import com.dylibso.chicory.wasi.WasiExitException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wasmbox.spi.Guest;
 import io.wasmbox.spi.GuestContext;
+import io.wasmbox.spi.GuestCrashedException;
 import io.wasmbox.spi.GuestFactory;
 import io.wasmbox.spi.GuestRequest;
 import io.wasmbox.spi.GuestResponse;
@@ -157,20 +157,25 @@ public final class Sandbox implements AutoCloseable {
                 exitCode = exit.exitCode();
                 error = null;
             }
+            case GuestCrashedException crash -> {
+                error = crash.error();
+                outOfMemory = crash.outOfMemory();
+            }
             case StackOverflowError so -> error = new GuestError(GuestError.STACK_OVERFLOW,
                     "the guest exhausted its stack (too deep recursion)", "", -1);
             case ChicoryInterruptedException ie -> error = new GuestError("Interrupted",
                     "the guest was interrupted", "", -1);
-            case TrapException trap -> {
-                outOfMemory = memory + (1 << 20) >= limits.memoryBytes();
-                error = new GuestError(outOfMemory ? GuestError.OUT_OF_MEMORY : GuestError.TRAP,
-                        outOfMemory ? "the guest ran out of memory (cap " + Limits.formatBytes(limits.memoryBytes())
-                                + ") and crashed" : "the guest crashed: " + trap.getMessage(), "", -1);
-            }
             case OutOfMemoryError oom -> {
                 outOfMemory = true;
                 error = new GuestError(GuestError.OUT_OF_MEMORY, "the host ran out of heap while running the guest",
                         "", -1);
+            }
+            case RuntimeException trap -> {
+                // TrapException, WasmRuntimeException, ...: the WebAssembly machine failed.
+                outOfMemory = memory + (1 << 20) >= limits.memoryBytes();
+                error = new GuestError(outOfMemory ? GuestError.OUT_OF_MEMORY : GuestError.TRAP,
+                        outOfMemory ? "the guest ran out of memory (cap " + Limits.formatBytes(limits.memoryBytes())
+                                + ") and crashed" : "the guest crashed: " + trap.getMessage(), "", -1);
             }
             default -> {
                 discard("its guest failed: " + failure);

@@ -1,0 +1,28 @@
+package io.wasmbox.spi;
+
+import io.wasmbox.GuestError;
+
+/**
+ * Thrown by a {@link Guest} whose machine failed in a way the language understands (its stack
+ * overflowed, its runtime aborted on an allocation failure...): the sandbox reports {@link #error()} and
+ * discards the guest.
+ */
+public final class GuestCrashedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient GuestError error;
+    private final boolean outOfMemory;
+
+    public GuestCrashedException(GuestError error, boolean outOfMemory, Throwable cause) {
+        super(error.summary(), cause);
+        this.error = error;
+        this.outOfMemory = outOfMemory;
+    }
+
+    public GuestError error() {
+        return error;
+    }
+
+    public boolean outOfMemory() {
+        return outOfMemory;
+    }
+}
