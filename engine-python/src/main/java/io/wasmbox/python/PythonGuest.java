@@ -7,6 +7,7 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.dylibso.chicory.wasm.types.ValType;
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
@@ -15,6 +16,7 @@ import io.wasmbox.spi.Guest;
 import io.wasmbox.spi.GuestContext;
 import io.wasmbox.spi.GuestRequest;
 import io.wasmbox.spi.GuestResponse;
+import io.wasmbox.spi.InstanceSnapshot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +45,11 @@ final class PythonGuest implements Guest {
     private final ExportFunction execute;
     private GuestError hostReportedError;
 
-    PythonGuest(PythonGuestFactory factory, GuestContext context) {
+    /**
+     * @param setUp the snapshot to start from, or null to instantiate the module and import the driver
+     *     (done once per JVM, to make that snapshot)
+     */
+    PythonGuest(PythonGuestFactory factory, GuestContext context, InstanceSnapshot setUp) {
         this.fileSystem = Jimfs.newFileSystem(Configuration.unix().toBuilder()
                 .setAttributeViews("unix") // WASI path_filestat_get needs unix attributes
                 .setMaxSize(SCRATCH_FS_BYTES)
@@ -62,18 +68,25 @@ final class PythonGuest implements Guest {
                 .addFunction(wasi.toHostFunctions())
                 .addFunction(returnErrorFunction())
                 .build();
-        this.instance = Instance.builder(factory.module)
-                .withImportValues(imports)
-                .withMachineFactory(factory.machineFactory)
-                .withMemoryFactory(context.memoryFactory())
-                .withMemoryLimits(context.memoryLimits(factory.declaredMemory))
-                .withStart(false)
-                .build();
+        MemoryLimits memoryLimits = context.memoryLimits(factory.declaredMemory);
+        this.instance = setUp != null
+                ? setUp.restore(imports, factory.machineFactory, memoryLimits.maximumPages())
+                : Instance.builder(factory.module)
+                        .withImportValues(imports)
+                        .withMachineFactory(factory.machineFactory)
+                        .withMemoryFactory(context.memoryFactory())
+                        .withMemoryLimits(memoryLimits)
+                        .withStart(false)
+                        .build();
         this.memory = instance.memory();
         this.allocate = instance.export("allocate");
         this.deallocate = instance.export("deallocate");
         this.execute = instance.export("execute");
-        setup();
+        if (setUp == null) setup();
+    }
+
+    InstanceSnapshot snapshot() {
+        return InstanceSnapshot.capture(instance.module(), instance);
     }
 
     /** Imports the driver and binds {@code run(str) -> str}. The type descriptors must stay allocated. */

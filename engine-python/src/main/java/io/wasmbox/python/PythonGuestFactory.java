@@ -8,21 +8,25 @@ import io.trino.wasm.python.Python;
 import io.wasmbox.spi.Guest;
 import io.wasmbox.spi.GuestContext;
 import io.wasmbox.spi.GuestFactory;
+import io.wasmbox.spi.InstanceSnapshot;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.function.Function;
 
 /** Loads the CPython module once and creates isolated guests from it. */
 final class PythonGuestFactory implements GuestFactory {
-    private static final long PAGE = 64 * 1024;
     /** Headroom above the pre-initialised interpreter's memory for setting up the driver and running code. */
     private static final long HEADROOM_BYTES = 2L * 1024 * 1024;
+    private static final long TEMPLATE_MEMORY = 64L * 1024 * 1024;
 
     final WasmModule module;
     final Function<Instance, Machine> machineFactory;
     final MemoryLimits declaredMemory;
     final byte[] driver;
+    /** A set-up interpreter (driver imported) that every guest starts from, instead of importing it again. */
+    final InstanceSnapshot setUp;
 
     PythonGuestFactory() {
         Python python = new Python();
@@ -30,16 +34,20 @@ final class PythonGuestFactory implements GuestFactory {
         this.machineFactory = python.machineFactory();
         this.declaredMemory = module.memorySection().orElseThrow().getMemory(0).limits();
         this.driver = resource("guest.py");
+        OutputStream discard = OutputStream.nullOutputStream();
+        try (PythonGuest template = new PythonGuest(this, new GuestContext(TEMPLATE_MEMORY, discard, discard), null)) {
+            this.setUp = template.snapshot();
+        }
     }
 
     @Override
     public long minimumMemoryBytes() {
-        return declaredMemory.initialPages() * PAGE + HEADROOM_BYTES;
+        return setUp.memoryBytes() + HEADROOM_BYTES;
     }
 
     @Override
     public Guest create(GuestContext context) {
-        return new PythonGuest(this, context);
+        return new PythonGuest(this, context, setUp);
     }
 
     private static byte[] resource(String name) {

@@ -1,0 +1,134 @@
+package io.wasmbox.python;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wasmbox.ExecutionResult;
+import io.wasmbox.Interpreter;
+import io.wasmbox.Limits;
+import io.wasmbox.Sandbox;
+import io.wasmbox.Wasmbox;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Map;
+import javax.script.ScriptEngine;
+import javax.script.ScriptEngineManager;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Python semantics beyond the shared conformance kit. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PythonEngineTest {
+    private final Interpreter python = Wasmbox.interpreter("python");
+    private Sandbox sandbox;
+
+    @BeforeAll
+    void open() {
+        sandbox = python.newSandbox();
+    }
+
+    @AfterAll
+    void close() {
+        sandbox.close();
+    }
+
+    @Test
+    void reportedLanguageVersionIsTheGuestsOwn() {
+        assertThat(sandbox.eval("import platform\nplatform.python_version()")).isEqualTo(python.languageVersion());
+        ScriptEngine engine = new ScriptEngineManager().getEngineByName("py");
+        assertThat(engine.getFactory().getLanguageVersion()).isEqualTo(python.languageVersion());
+        assertThat(engine.getFactory().getLanguageName()).isEqualTo("Python");
+        assertThat(engine.getFactory().getMimeTypes()).contains("text/x-python");
+    }
+
+    @Test
+    void scriptRunsAsMain() {
+        ExecutionResult r = sandbox.run("""
+                import dataclasses
+                @dataclasses.dataclass
+                class P:
+                    x: int
+                if __name__ == "__main__":
+                    print("main", P(1))
+                """);
+        assertThat(r.stdout()).isEqualTo("main P(x=1)\n");
+    }
+
+    @Test
+    void valuesMapToJavaTypes() {
+        assertThat(sandbox.eval("2**100")).isEqualTo(BigInteger.TWO.pow(100));
+        assertThat(sandbox.eval("7")).isEqualTo(7L);
+        assertThat(sandbox.eval("(1, 'a', None)")).isEqualTo(java.util.Arrays.asList(1L, "a", null));
+        assertThat(sandbox.eval("{1: 'int key'}")).isEqualTo(Map.of("1", "int key"));
+        assertThat(sandbox.eval("{1, 2} == {2, 1}")).isEqualTo(true);
+        assertThat(sandbox.eval("object()").toString()).startsWith("<object object at");
+        assertThat(sandbox.eval("import decimal\ndecimal.Decimal('1.10')")).isEqualTo("Decimal('1.10')");
+        assertThat(sandbox.eval("l = [1]\nl.append(l)\nl")).isEqualTo(List.of(1L, "[1, [...]]"));
+        assertThat(sandbox.eval("x = 5")).isNull();
+        assertThat(sandbox.eval("float('nan')")).isEqualTo(Double.NaN);
+    }
+
+    @Test
+    void tracebackShowsSourceLinesAndNoDriverFrames() {
+        ExecutionResult r = sandbox.run("def f(d):\n    return d['missing']\n\nf({})", 
+                io.wasmbox.RunOptions.builder().fileName("job.py").build());
+        assertThat(r.error().type()).isEqualTo("KeyError");
+        assertThat(r.error().line()).isEqualTo(2);
+        assertThat(r.error().stackTrace())
+                .contains("File \"job.py\", line 4, in <module>")
+                .contains("return d['missing']")
+                .doesNotContain("guest.py");
+    }
+
+    @Test
+    void recursionErrorIsCleanAndTheSandboxSurvives() {
+        ExecutionResult r = sandbox.run("def f(n):\n    return f(n + 1)\nf(0)");
+        assertThat(r.error().type()).isEqualTo("RecursionError");
+        assertThat(sandbox.isClosed()).isFalse();
+        assertThat(sandbox.eval("1 + 1")).isEqualTo(2L);
+    }
+
+    @Test
+    void pythonMemoryErrorKeepsTheSandboxUsable() {
+        try (Sandbox box = python.newSandbox(Limits.builder().memoryMiB(48).build())) {
+            ExecutionResult r = box.run("x = bytearray(100 * 1024 * 1024)");
+            assertThat(r.memoryLimitHit()).isTrue();
+            assertThat(r.error().type()).isEqualTo("MemoryError");
+            assertThat(box.eval("sum(range(10))")).isEqualTo(45L);
+        }
+    }
+
+    @Test
+    void hardExitEndsTheGuestAndDiscardsTheSandbox() {
+        try (Sandbox box = python.newSandbox()) {
+            ExecutionResult r = box.run("import os\nprint('bye', flush=True)\nos._exit(7)");
+            assertThat(r.exitCode()).isEqualTo(7);
+            assertThat(r.stdout()).isEqualTo("bye\n");
+            assertThat(box.isClosed()).isTrue();
+        }
+    }
+
+    @Test
+    void driverScratchFilesAreNotSharedBetweenSandboxes() {
+        try (Sandbox a = python.newSandbox(); Sandbox b = python.newSandbox()) {
+            a.run("open('/guest/note.txt', 'w').write('from a')").valueOrThrow();
+            assertThat(a.eval("open('/guest/note.txt').read()")).isEqualTo("from a");
+            assertThat(b.run("open('/guest/note.txt').read()").error().type()).isEqualTo("FileNotFoundError");
+        }
+    }
+
+    @Test
+    void scratchDirectoryIsCapped() {
+        try (Sandbox box = python.newSandbox()) {
+            ExecutionResult r = box.run("open('/guest/big', 'wb').write(b'x' * (8 * 1024 * 1024))");
+            assertThat(r.error()).as(r.toString()).isNotNull();
+        }
+    }
+
+    @Test
+    void bundledPackagesImport() {
+        assertThat(sandbox.eval("import jsonschema, dateutil.parser\n"
+                + "str(dateutil.parser.parse('2024-01-02T03:04:05Z').year)")).isEqualTo("2024");
+    }
+}
