@@ -15,6 +15,7 @@ public final class RunOptions {
     private static final RunOptions NONE = new Builder().build();
 
     private final String stdin;
+    private final java.io.InputStream stdinStream;
     private final List<String> args;
     private final Map<String, String> env;
     private final String prelude;
@@ -24,6 +25,7 @@ public final class RunOptions {
 
     private RunOptions(Builder b) {
         this.stdin = b.stdin;
+        this.stdinStream = b.stdinStream;
         this.args = List.copyOf(b.args);
         this.env = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.env));
         this.prelude = b.prelude;
@@ -43,6 +45,15 @@ public final class RunOptions {
     /** Text the guest reads from standard input ({@code input()}, {@code sys.stdin}). */
     public String stdin() {
         return stdin;
+    }
+
+    /**
+     * A stream the guest reads lazily as its standard input, or null when {@link #stdin()} is used. Read
+     * on the guest's thread only when the script reads stdin; bytes past the stdin limit read as end of
+     * input. The stream is not closed.
+     */
+    public java.io.InputStream stdinStream() {
+        return stdinStream;
     }
 
     /** Arguments after the script name ({@code sys.argv[1:]}, {@code scriptArgs}). */
@@ -77,6 +88,7 @@ public final class RunOptions {
 
     public static final class Builder {
         private String stdin = "";
+        private java.io.InputStream stdinStream;
         private final List<String> args = new ArrayList<>();
         private final Map<String, String> env = new LinkedHashMap<>();
         private String prelude = "";
@@ -86,8 +98,17 @@ public final class RunOptions {
 
         private Builder() {}
 
+        /** Stdin as text, checked against the stdin limit before the run starts. */
         public Builder stdin(String stdin) {
             this.stdin = Objects.requireNonNull(stdin, "stdin");
+            this.stdinStream = null;
+            return this;
+        }
+
+        /** Stdin read lazily from a stream, e.g. an interactive console; replaces {@link #stdin(String)}. */
+        public Builder stdin(java.io.InputStream stream) {
+            this.stdinStream = Objects.requireNonNull(stream, "stdin stream");
+            this.stdin = "";
             return this;
         }
 

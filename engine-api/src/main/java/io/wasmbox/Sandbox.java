@@ -42,6 +42,7 @@ public final class Sandbox implements AutoCloseable {
     private final Guest guest;
     private final RedirectableOutputStream stdout = new RedirectableOutputStream();
     private final RedirectableOutputStream stderr = new RedirectableOutputStream();
+    private final RunStdin stdin = new RunStdin();
     private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean closed;
     private volatile String discardedBecause;
@@ -49,7 +50,7 @@ public final class Sandbox implements AutoCloseable {
     Sandbox(Interpreter interpreter, GuestFactory factory, Limits limits) {
         this.interpreter = interpreter;
         this.limits = limits;
-        this.guest = factory.create(new GuestContext(limits.memoryBytes(), stdout, stderr));
+        this.guest = factory.create(new GuestContext(limits.memoryBytes(), stdout, stderr, stdin));
     }
 
     public Interpreter interpreter() {
@@ -89,13 +90,16 @@ public final class Sandbox implements AutoCloseable {
             throw new InputTooLargeException("stdin is " + stdinBytes + " bytes, over the limit of "
                     + Limits.formatBytes(limits.maxStdinBytes()));
         }
-        GuestRequest request = new GuestRequest(code, options.fileName(), options.stdin(), options.args(),
+        GuestRequest request = new GuestRequest(code, options.fileName(), options.stdin(),
+                options.stdinStream() != null, options.args(),
                 options.env(), options.prelude(), toJsonGlobals(options.globals()));
         lock.lock();
         try {
             ensureUsable();
+            stdin.redirect(options.stdinStream(), limits.maxStdinBytes());
             return execute(request, options.outputListener());
         } finally {
+            stdin.redirect(null, 0);
             lock.unlock();
             if (closed && !lock.isLocked()) closeGuestQuietly();
         }

@@ -32,7 +32,8 @@ import javax.script.SimpleBindings;
  *
  * <ul>
  *   <li>The context's writer and error writer receive the guest's stdout and stderr as they are
- *       written; the context's reader is drained (without blocking) into the guest's stdin.
+ *       written; the context's reader is the guest's stdin, read only when and as far as the script
+ *       reads it (so an interactive System.in works), up to the stdin limit.
  *   <li>ENGINE_SCOPE bindings whose names are identifiers and whose values map to JSON become guest
  *       globals before each eval.
  *   <li>Limits come from the attributes {@code wasmbox.memory}, {@code wasmbox.timeout}, {@code
@@ -67,7 +68,7 @@ public class WasmboxScriptEngine extends AbstractScriptEngine implements AutoClo
         String fileName = stringAttribute(context, ScriptEngine.FILENAME);
         try {
             Sandbox box = sandbox(context);
-            RunOptions options = runOptions(box, context, fileName);
+            RunOptions options = runOptions(context, fileName);
             ExecutionResult result;
             try {
                 result = box.run(script, options);
@@ -96,7 +97,7 @@ public class WasmboxScriptEngine extends AbstractScriptEngine implements AutoClo
         return sandbox;
     }
 
-    private RunOptions runOptions(Sandbox box, ScriptContext context, String fileName) {
+    private RunOptions runOptions(ScriptContext context, String fileName) {
         RunOptions.Builder options = RunOptions.builder()
                 .fileName(fileName)
                 .globals(globals(context.getBindings(ScriptContext.ENGINE_SCOPE)))
@@ -105,13 +106,7 @@ public class WasmboxScriptEngine extends AbstractScriptEngine implements AutoClo
         if (argv instanceof String[] array) options.args(Arrays.asList(array));
         else if (argv instanceof List<?> list) options.args(list.stream().map(String::valueOf).toList());
         Reader reader = context.getReader();
-        if (reader != null) {
-            try {
-                options.stdin(readAvailable(reader, box.limits().maxStdinBytes()));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the script context's reader", e);
-            }
-        }
+        if (reader != null) options.stdin(new ReaderInputStream(reader));
         return options.build();
     }
 
@@ -158,18 +153,6 @@ public class WasmboxScriptEngine extends AbstractScriptEngine implements AutoClo
         char[] buf = new char[8192];
         int n;
         while ((n = reader.read(buf)) > 0 && sb.length() <= max) sb.append(buf, 0, n);
-        return sb.toString();
-    }
-
-    /** What the reader has ready, without blocking (an interactive System.in must not hang an eval). */
-    private static String readAvailable(Reader reader, long max) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        char[] buf = new char[8192];
-        while (sb.length() <= max && reader.ready()) {
-            int n = reader.read(buf);
-            if (n <= 0) break;
-            sb.append(buf, 0, n);
-        }
         return sb.toString();
     }
 

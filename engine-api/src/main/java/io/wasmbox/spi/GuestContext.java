@@ -4,33 +4,34 @@ import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasi.WasiOptions;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
-import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.function.Function;
 
 /**
  * What the shared layer gives a language to build one guest: the memory cap and the output streams, plus
- * the policy every guest shares (no host environment, arguments, files, or real stdin at the WASI level).
+ * the policy every guest shares (no host environment, arguments or files at the WASI level).
  *
  * @param memoryLimitBytes hard cap on the guest's linear memory
  * @param stdout where the guest's WASI stdout goes (capped and captured by the shared layer)
  * @param stderr where the guest's WASI stderr goes
+ * @param stdin the guest's WASI stdin: a run's lazy stdin stream while it runs (see {@link
+ *     GuestRequest#stdinStream()}), empty otherwise
  */
-public record GuestContext(long memoryLimitBytes, OutputStream stdout, OutputStream stderr) {
+public record GuestContext(long memoryLimitBytes, OutputStream stdout, OutputStream stderr, InputStream stdin) {
     private static final int PAGE_SIZE = 64 * 1024;
     private static final int MAX_PAGES = 65536;
 
     /**
      * WASI options with this sandbox's streams and nothing of the host: no environment, no arguments, no
-     * preopened directories, an empty stdin (drivers pass stdin in the request). Languages add only
-     * what their driver needs.
+     * preopened directories. Languages add only what their driver needs.
      */
     public WasiOptions.Builder wasiOptions() {
         return WasiOptions.builder()
                 .withStdout(stdout, false)
                 .withStderr(stderr, false)
-                .withStdin(new ByteArrayInputStream(new byte[0]), false)
+                .withStdin(stdin, false)
                 .withArguments(List.of("guest"));
     }
 

@@ -6,12 +6,15 @@ import java.util.Map;
 
 /**
  * One run as the guest driver receives it, serialised with {@link #toJson()}: code, file name, stdin,
- * argv (after the script name), environment, prelude, and globals as JSON.
+ * argv (after the script name), environment, prelude, and globals as JSON. When {@code stdinStream} is
+ * true, {@code stdin} is empty and the script's stdin is the guest's WASI stdin ({@link
+ * GuestContext#stdin()}), fed lazily by the host.
  */
 public record GuestRequest(
         String code,
         String fileName,
         String stdin,
+        boolean stdinStream,
         List<String> args,
         Map<String, String> env,
         String prelude,

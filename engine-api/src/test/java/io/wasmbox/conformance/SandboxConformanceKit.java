@@ -129,6 +129,26 @@ public abstract class SandboxConformanceKit {
     }
 
     @Test
+    void lazyStdinStreamIsReadOnlyAsFarAsTheScriptReads() throws Exception {
+        java.io.PipedOutputStream feed = new java.io.PipedOutputStream();
+        java.io.PipedInputStream stream = new java.io.PipedInputStream(feed);
+        // like an interactive console: one line is available, the stream stays open
+        feed.write("typed line\n".getBytes(StandardCharsets.UTF_8));
+        ExecutionResult r = shared.run(lang.readStdinLine(), RunOptions.builder().stdin(stream).build());
+        assertThat(r.value()).as(r.toString()).isEqualTo("typed line");
+        feed.close();
+    }
+
+    @Test
+    void lazyStdinStreamIsCutAtTheStdinLimit() {
+        try (Sandbox box = newSandbox(Limits.builder().maxStdinBytes(5).build())) {
+            java.io.InputStream stream = new java.io.ByteArrayInputStream("abcdefghij\n".getBytes(StandardCharsets.UTF_8));
+            ExecutionResult r = box.run(lang.readStdinLine(), RunOptions.builder().stdin(stream).build());
+            assertThat(r.value()).isEqualTo("abcde");
+        }
+    }
+
+    @Test
     void preludeAndGlobalsAreVisibleToTheScript() {
         RunOptions options = RunOptions.builder()
                 .prelude(lang.defineGlobal("fromPrelude", 40))

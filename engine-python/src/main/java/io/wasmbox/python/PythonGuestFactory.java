@@ -35,7 +35,7 @@ final class PythonGuestFactory implements GuestFactory {
         this.declaredMemory = module.memorySection().orElseThrow().getMemory(0).limits();
         this.driver = resource("guest.py");
         OutputStream discard = OutputStream.nullOutputStream();
-        try (PythonGuest template = new PythonGuest(this, new GuestContext(TEMPLATE_MEMORY, discard, discard), null)) {
+        try (PythonGuest template = new PythonGuest(this, new GuestContext(TEMPLATE_MEMORY, discard, discard, InputStream.nullInputStream()), null)) {
             this.setUp = template.snapshot();
         }
     }

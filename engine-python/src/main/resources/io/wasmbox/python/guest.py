@@ -89,7 +89,12 @@ def _execute(code, filename):
 
 def _prepare(request, filename):
     sys.stdout, sys.stderr = _stdout, _stderr
-    sys.stdin = io.StringIO(request.get("stdin") or "")
+    if request.get("stdinStream"):
+        # The host feeds WASI stdin lazily (an interactive reader); unbuffered so nothing is read ahead
+        # past what the script asked for and carried into the next run.
+        sys.stdin = io.TextIOWrapper(io.FileIO(0, "rb", closefd=False), encoding="utf-8", errors="replace")
+    else:
+        sys.stdin = io.StringIO(request.get("stdin") or "")
     sys.argv = [filename] + list(request.get("args") or [])
     os.environ.clear()
     os.environ.update(request.get("env") or {})
