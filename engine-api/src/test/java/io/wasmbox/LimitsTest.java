@@ -1,0 +1,61 @@
+package io.wasmbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LimitsTest {
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        Limits d = Limits.defaults();
+        assertThat(d.memoryBytes()).isEqualTo(128 * Limits.MIB);
+        assertThat(d.timeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(d.maxOutputBytes()).isEqualTo(Limits.MIB);
+        assertThat(d.maxCodeBytes()).isEqualTo(100 * Limits.KIB);
+        assertThat(d.maxStdinBytes()).isEqualTo(Limits.MIB);
+    }
+
+    @Test
+    void outOfRangeValuesAreRejectedWithTheirNameAndRange() {
+        assertThatThrownBy(() -> Limits.builder().timeout(Duration.ZERO)).hasMessageContaining("timeout")
+                .hasMessageContaining("1 ms");
+        assertThatThrownBy(() -> Limits.builder().timeout(Duration.ofDays(2))).hasMessageContaining("24 h");
+        assertThatThrownBy(() -> Limits.builder().timeoutMillis(-5)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Limits.builder().maxOutputBytes(-1)).hasMessageContaining("maxOutput");
+        assertThatThrownBy(() -> Limits.builder().maxCodeBytes(0)).hasMessageContaining("maxCode");
+        assertThatThrownBy(() -> Limits.builder().maxStdinBytes(Long.MAX_VALUE)).hasMessageContaining("maxStdin");
+        assertThatThrownBy(() -> Limits.builder().memoryBytes(5 * Limits.GIB)).hasMessageContaining("4 GiB");
+        assertThatThrownBy(() -> Limits.builder().memoryMiB(Long.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void propertiesParseSizesAndDurations() {
+        Map<String, Object> props = Map.of("wasmbox.memory", "64m", "wasmbox.timeout", "1.5s",
+                "wasmbox.maxOutput", "10k", "wasmbox.maxCode", 2048, "wasmbox.maxStdin", "1MiB");
+        Limits l = Limits.fromProperties(props::get, Limits.defaults());
+        assertThat(l.memoryBytes()).isEqualTo(64 * Limits.MIB);
+        assertThat(l.timeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(l.maxOutputBytes()).isEqualTo(10 * Limits.KIB);
+        assertThat(l.maxCodeBytes()).isEqualTo(2048);
+        assertThat(l.maxStdinBytes()).isEqualTo(Limits.MIB);
+        assertThat(Limits.fromProperties(Map.of("wasmbox.timeout", "250ms")::get, l).timeout())
+                .isEqualTo(Duration.ofMillis(250));
+        assertThat(Limits.fromProperties(Map.of("wasmbox.timeout", "2m")::get, l).timeout())
+                .isEqualTo(Duration.ofMinutes(2));
+        assertThat(Limits.fromProperties(Map.of("wasmbox.timeout", 700)::get, l).timeout())
+                .isEqualTo(Duration.ofMillis(700));
+    }
+
+    @Test
+    void unparsablePropertiesNameTheProperty() {
+        assertThatThrownBy(() -> Limits.fromProperties(Map.of("wasmbox.memory", "lots")::get, Limits.defaults()))
+                .hasMessageContaining("wasmbox.memory").hasMessageContaining("not a size");
+        assertThatThrownBy(() -> Limits.fromProperties(Map.of("wasmbox.timeout", "soon")::get, Limits.defaults()))
+                .hasMessageContaining("wasmbox.timeout").hasMessageContaining("not a duration");
+        assertThatThrownBy(() -> Limits.fromProperties(Map.of("wasmbox.memory", "99999999999g")::get, Limits.defaults()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
