@@ -1,0 +1,305 @@
+package io.wasmbox.js;
+
+import com.dylibso.chicory.runtime.ChicoryInterruptedException;
+import com.dylibso.chicory.runtime.ExportFunction;
+import com.dylibso.chicory.runtime.HostFunction;
+import com.dylibso.chicory.runtime.ImportValues;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.runtime.WasmRuntimeException;
+import com.dylibso.chicory.wasi.WasiOptions;
+import com.dylibso.chicory.wasi.WasiPreview1;
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.types.ValType;
+import com.fasterxml.jackson.databind.node.NullNode;
+import io.roastedroot.quickjs4j.core.JavyPluginModule;
+import io.wasmbox.GuestError;
+import io.wasmbox.spi.Guest;
+import io.wasmbox.spi.GuestContext;
+import io.wasmbox.spi.GuestCrashedException;
+import io.wasmbox.spi.GuestRequest;
+import io.wasmbox.spi.GuestResponse;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * One QuickJS runtime (one WebAssembly instance of javy's QuickJS plugin). Its ABI: {@code compileSrc}
+ * turns module source into bytecode, {@code invoke} evaluates bytecode as a module and then runs the job
+ * queue until it is empty, and the import {@code chicory.invoke} is the guest's only call to the host.
+ *
+ * <p>Each run: the request JSON goes on WASI stdin, {@code invoke} evaluates the runner module
+ * ({@code await __wasmbox_run();}), and the driver (driver.js) answers through {@code chicory.invoke}.
+ */
+final class JsGuest implements Guest {
+    private static final String ALLOCATION_FAILURE = "memory allocation of ";
+
+    private final StdinChannel stdin;
+    private final StderrTail stderr;
+    private final WasiPreview1 wasi;
+    private final Instance instance;
+    private final Memory memory;
+    private final ExportFunction realloc;
+    private final ExportFunction free;
+    private final ExportFunction invoke;
+    /** Addresses in the snapshot's memory (JsGuestFactory): the runner bytecode, the host-call return block. */
+    private int runnerAddress;
+    private int runnerLength;
+    private int returnBlock;
+    private String response;
+
+    /** A guest in the factory's set-up state (runtime initialised, driver installed). */
+    static JsGuest restored(JsGuestFactory factory, GuestContext context) {
+        int maxPages = context.memoryLimits(factory.declaredMemory).maximumPages();
+        JsGuest guest = new JsGuest(factory, context,
+                imports -> factory.snapshot.restore(imports, JavyPluginModule::create, maxPages));
+        guest.returnBlock = factory.returnBlock;
+        guest.runnerAddress = factory.runnerAddress;
+        guest.runnerLength = factory.runnerLength;
+        return guest;
+    }
+
+    /** A bare instance, for the factory to set up and snapshot. */
+    static JsGuest template(JsGuestFactory factory, GuestContext context) {
+        return new JsGuest(factory, context, imports -> Instance.builder(factory.module)
+                .withMachineFactory(JavyPluginModule::create)
+                .withImportValues(imports)
+                .withMemoryFactory(context.memoryFactory())
+                .withMemoryLimits(context.memoryLimits(factory.declaredMemory))
+                .build());
+    }
+
+    private JsGuest(JsGuestFactory factory, GuestContext context, Function<ImportValues, Instance> build) {
+        this.stdin = new StdinChannel(context.stdin());
+        this.stderr = new StderrTail(context.stderr());
+        this.wasi = WasiPreview1.builder().withOptions(wasiOptions(context)).build();
+        ImportValues imports = ImportValues.builder()
+                .addFunction(wasi.toHostFunctions())
+                .addFunction(new HostFunction("chicory", "invoke",
+                        List.of(ValType.I32, ValType.I32, ValType.I32, ValType.I32, ValType.I32, ValType.I32),
+                        List.of(ValType.I32), (inst, args) -> hostCall(args)))
+                .build();
+        this.instance = build.apply(imports);
+        this.memory = instance.memory();
+        this.realloc = instance.export("canonical_abi_realloc");
+        this.free = instance.export("canonical_abi_free");
+        this.invoke = instance.export("invoke");
+    }
+
+    /**
+     * The shared WASI policy, with stdin carrying the request before the script's own stdin (the driver
+     * reads both; user code cannot: the driver removes javy's raw fd access) and a watch on stderr for the
+     * runtime's allocation aborts.
+     * The wall clock (Date.now) is WASI's clock_time_get: change it here.
+     */
+    private WasiOptions wasiOptions(GuestContext context) {
+        return context.wasiOptions()
+                .withStdin(stdin, false)
+                .withStderr(stderr, false)
+                .withClock(Clock.systemUTC())
+                .build();
+    }
+
+    @Override
+    public GuestResponse run(GuestRequest request) {
+        stdin.request(request.toJson().getBytes(StandardCharsets.UTF_8));
+        response = null;
+        stderr.forget();
+        try {
+            invoke.apply(runnerAddress, runnerLength, 0, 0);
+        } catch (ChicoryInterruptedException e) {
+            throw e;
+        } catch (ChicoryException e) {
+            throw crash(e);
+        } finally {
+            stdin.request(null); // a request the driver did not read never reaches a later run
+        }
+        if (response == null) {
+            return new GuestResponse(NullNode.getInstance(), 1, new GuestError("Error",
+                    "the script's promise never settled (this sandbox has no timers or I/O that could settle it"
+                            + " later)", "", -1), false);
+        }
+        return GuestResponse.fromJson(response);
+    }
+
+    /** Names the machine failures QuickJS cannot report itself; anything else is left to the sandbox. */
+    private RuntimeException crash(ChicoryException e) {
+        String message = String.valueOf(e.getMessage());
+        // QuickJS's own stack check is compiled out: deep recursion runs the 1 MiB shadow stack below
+        // address 0 (or, on a small thread stack, exhausts Chicory's call depth first).
+        boolean shadowStackUnderflow = e instanceof WasmRuntimeException
+                && message.contains("out of bounds memory access") && message.contains("address: -");
+        if (shadowStackUnderflow || message.contains("call stack exhausted")) {
+            return new GuestCrashedException(new GuestError(GuestError.STACK_OVERFLOW,
+                    "Maximum call stack size exceeded (too deep recursion)", "", -1), false, e);
+        }
+        // Allocations made by the Rust side of the runtime (not by QuickJS) abort instead of failing.
+        if (stderr.contains(ALLOCATION_FAILURE)) {
+            return new GuestCrashedException(new GuestError(GuestError.OUT_OF_MEMORY,
+                    "the JavaScript runtime could not allocate memory within the cap and aborted", "", -1), true, e);
+        }
+        return e;
+    }
+
+    /**
+     * {@code chicory.invoke(module, name, args)}: three UTF-8 strings in, a pointer to a {@code [ptr, len]}
+     * block out. The plugin frees {@code (ptr, 8)} and then {@code (ptr, len)}, and never frees the block
+     * itself, so the only safe answer is an empty one: a fresh 8-byte allocation with length 0 in the
+     * reused return block.
+     */
+    private long[] hostCall(long[] args) {
+        String module = string(args[0], args[1]);
+        String name = string(args[2], args[3]);
+        if (module.equals("wasmbox") && name.equals("response") && response == null) {
+            response = string(args[4], args[5]); // first answer wins: user code cannot send a second one
+        }
+        memory.writeI32(returnBlock, allocate(8));
+        memory.writeI32(returnBlock + 4, 0);
+        return new long[] {returnBlock};
+    }
+
+    private String string(long address, long length) {
+        return new String(memory.readBytes((int) address, (int) length), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public long memoryBytes() {
+        return memory.pages() * (long) JsGuestFactory.PAGE;
+    }
+
+    @Override
+    public void close() {
+        wasi.close();
+    }
+
+    // ---- used by JsGuestFactory to build the snapshot ------------------------------------------
+
+    Instance instance() {
+        return instance;
+    }
+
+    Memory memory() {
+        return memory;
+    }
+
+    void initializeRuntime() {
+        instance.export("initialize_runtime").apply();
+        returnBlock = allocate(8);
+    }
+
+    int allocate(int size) {
+        return (int) realloc.apply(0, 0, 1, size)[0];
+    }
+
+    /** Compiles ES module source to QuickJS bytecode (a syntax error traps: only for the driver's code). */
+    byte[] compile(byte[] source) {
+        int src = allocate(source.length);
+        memory.write(src, source);
+        int result = (int) instance.export("compileSrc").apply(src, source.length)[0];
+        free.apply(src, source.length, 1);
+        int address = memory.readInt(result);
+        int length = memory.readInt(result + 4);
+        byte[] bytecode = memory.readBytes(address, length);
+        free.apply(address, length, 1);
+        free.apply(result, 8, 1);
+        return bytecode;
+    }
+
+    /** Evaluates module bytecode and its jobs. */
+    void evaluate(byte[] bytecode) {
+        int address = allocate(bytecode.length);
+        memory.write(address, bytecode);
+        invoke.apply(address, bytecode.length, 0, 0);
+        free.apply(address, bytecode.length, 1);
+    }
+
+    /**
+     * WASI stdin: first the run's request, then one end of input so the driver knows the request is
+     * complete, then the script's stdin stream from the sandbox (lazy: read only as the script reads).
+     */
+    private static final class StdinChannel extends InputStream {
+        private final InputStream scriptStdin;
+        private byte[] request;
+        private int position;
+
+        StdinChannel(InputStream scriptStdin) {
+            this.scriptStdin = scriptStdin;
+        }
+
+        void request(byte[] bytes) {
+            request = bytes;
+            position = 0;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (request == null) return scriptStdin.read(b, off, len);
+            if (position >= request.length) {
+                request = null;
+                return -1;
+            }
+            int n = Math.min(len, request.length - position);
+            System.arraycopy(request, position, b, off, n);
+            position += n;
+            return n;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return request == null ? scriptStdin.available() : request.length - position;
+        }
+    }
+
+    /** Passes stderr through and remembers its last bytes, to recognise the runtime's abort message. */
+    private static final class StderrTail extends FilterOutputStream {
+        private final byte[] tail = new byte[256];
+        private int size;
+
+        StderrTail(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            remember(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            remember(b, off, len);
+        }
+
+        private synchronized void remember(byte[] b, int off, int len) {
+            if (len >= tail.length) {
+                System.arraycopy(b, off + len - tail.length, tail, 0, tail.length);
+                size = tail.length;
+                return;
+            }
+            int keep = Math.min(size, tail.length - len);
+            System.arraycopy(tail, size - keep, tail, 0, keep);
+            System.arraycopy(b, off, tail, keep, len);
+            size = keep + len;
+        }
+
+        synchronized void forget() {
+            size = 0;
+        }
+
+        synchronized boolean contains(String text) {
+            return new String(tail, 0, size, StandardCharsets.ISO_8859_1).contains(text);
+        }
+    }
+}

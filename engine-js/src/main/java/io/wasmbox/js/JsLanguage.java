@@ -1,0 +1,56 @@
+package io.wasmbox.js;
+
+import io.wasmbox.spi.GuestFactory;
+import io.wasmbox.spi.LanguageInfo;
+import io.wasmbox.spi.LanguageProvider;
+import java.util.List;
+
+/**
+ * JavaScript on QuickJS (Fabrice Bellard's engine, release 2024-01-13, through rquickjs 0.6.1 in javy
+ * 5.1.0), compiled to WebAssembly and AOT-compiled to JVM bytecode by quickjs4j 0.0.17.
+ *
+ * <p>What a script sees: ECMAScript 2023 with most of 2024 (no {@code /v} regexps, no {@code Intl}, no
+ * iterator helpers), {@code console} ({@code log}/{@code info}/{@code debug}/{@code dir} to stdout,
+ * {@code error}/{@code warn}/{@code trace}/{@code assert} to stderr, values formatted like node) and
+ * {@code print}, {@code TextEncoder}/{@code TextDecoder}, and these Wasmbox globals, set for each run:
+ *
+ * <ul>
+ *   <li>{@code stdin.read()}: the rest of the run's stdin as a string; {@code stdin.readLine()} (also the
+ *       global {@code readLine()}): the next line without its line break, or {@code null} at the end;
+ *   <li>{@code scriptArgs}: {@code [fileName, ...args]}, as {@code sys.argv} in Python and in qjs;
+ *   <li>{@code env}: the run's environment variables, a frozen object (never the host's);
+ *   <li>{@code exit(code)}: ends the run with that exit code (it throws; a {@code try/catch} around it
+ *       can intercept it); a non-integer argument is printed to stderr and gives exit code 1;
+ *   <li>the run's globals (JSON values) as global variables; the prelude runs first, in the same globals.
+ * </ul>
+ *
+ * <p>The script is evaluated as global sloppy-mode code (an indirect {@code eval}): its completion value
+ * is the result (mapped to JSON: integers to Long/BigInteger, BigInt exactly, undefined to null, Map to
+ * an object, Set and typed arrays to lists, anything else JSON cannot express to its console form); a
+ * promise (or thenable) result is awaited, and one that never settles is an error. {@code var} and
+ * function declarations and {@code globalThis} properties persist between runs of a sandbox; top-level
+ * {@code let}, {@code const} and {@code class} are local to their run. No top-level {@code await} (wrap
+ * the code in an async function and return its promise). There is no {@code require}, {@code import()},
+ * {@code process}, {@code fetch}, timers, file system or Java access.
+ */
+public final class JsLanguage implements LanguageProvider {
+    static final LanguageInfo INFO = new LanguageInfo(
+            "javascript",
+            "ECMAScript",
+            "ECMAScript 2023",
+            "Wasmbox QuickJS",
+            "QuickJS 2024-01-13 on WebAssembly (rquickjs 0.6.1, javy 5.1.0, quickjs4j 0.0.17, Chicory 1.7.2)",
+            List.of("javascript", "js", "quickjs", "wasm-js", "ecmascript"),
+            List.of("js", "mjs"),
+            List.of("application/javascript", "text/javascript"));
+
+    @Override
+    public LanguageInfo info() {
+        return INFO;
+    }
+
+    @Override
+    public GuestFactory load() {
+        return new JsGuestFactory();
+    }
+}

@@ -1,0 +1,10 @@
+package io.wasmbox.js;
+
+import io.wasmbox.jsr223.WasmboxScriptEngineFactory;
+
+/** JSR-223 registration of the sandboxed JavaScript engine: {@code getEngineByName("js")}. */
+public final class JsScriptEngineFactory extends WasmboxScriptEngineFactory {
+    public JsScriptEngineFactory() {
+        super("javascript", "console.log");
+    }
+}
