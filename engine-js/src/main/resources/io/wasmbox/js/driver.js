@@ -350,7 +350,8 @@ function toJson(v, depth, seen) {
     case "function": return stringify(inspect(v, 1, []));
   }
   if (v === null) return "null";
-  if (depth > MAX_DEPTH || seen.indexOf(v) >= 0) return stringify(inspect(v, 1, []));
+  if (seen.indexOf(v) >= 0) return '"[Circular]"';
+  if (depth > MAX_DEPTH) return stringify(inspect(v, 1, []));
   if (typeof v.toJSON === "function") return toJson(v.toJSON(), depth + 1, seen);
   if (v instanceof ErrorCtor || v instanceof RegExpCtor || v instanceof PromiseCtor || v instanceof WeakMapCtor
       || v instanceof WeakSetCtor) {

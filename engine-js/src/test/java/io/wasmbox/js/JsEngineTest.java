@@ -1,0 +1,237 @@
+package io.wasmbox.js;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.wasmbox.ExecutionResult;
+import io.wasmbox.ExecutionTimeoutException;
+import io.wasmbox.GuestError;
+import io.wasmbox.Interpreter;
+import io.wasmbox.Limits;
+import io.wasmbox.MemoryLimitException;
+import io.wasmbox.RunOptions;
+import io.wasmbox.Sandbox;
+import io.wasmbox.SandboxClosedException;
+import io.wasmbox.Wasmbox;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Map;
+import javax.script.ScriptEngine;
+import javax.script.ScriptEngineManager;
+import javax.script.ScriptException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** JavaScript semantics beyond the shared conformance kit. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class JsEngineTest {
+    private final Interpreter js = Wasmbox.interpreter("js");
+    private Sandbox sandbox;
+
+    @BeforeAll
+    void open() {
+        sandbox = js.newSandbox();
+    }
+
+    @AfterAll
+    void close() {
+        sandbox.close();
+    }
+
+    @Test
+    void jsr223EvalReturnsJavaValues() throws Exception {
+        ScriptEngine engine = new ScriptEngineManager().getEngineByName("js");
+        assertThat(engine.eval("[1,2,3].map(x => x*2)")).isEqualTo(List.of(2L, 4L, 6L));
+        assertThat(engine.getFactory().getLanguageName()).isEqualTo("ECMAScript");
+        assertThat(engine.getFactory().getOutputStatement("hi")).isEqualTo("console.log(\"hi\")");
+        assertThat(new ScriptEngineManager().getEngineByMimeType("text/javascript")).isNotNull();
+        assertThat(new ScriptEngineManager().getEngineByExtension("mjs")).isNotNull();
+    }
+
+    @Test
+    void valuesMapToJavaTypes() {
+        assertThat(sandbox.eval("2n ** 100n")).isEqualTo(BigInteger.TWO.pow(100));
+        assertThat(sandbox.eval("2 ** 70")).isEqualTo(BigInteger.TWO.pow(70)); // exact, not 1.18e21
+        assertThat(sandbox.eval("0.1 + 0.2")).isEqualTo(0.30000000000000004);
+        assertThat(sandbox.eval("undefined")).isNull();
+        assertThat(sandbox.eval("NaN")).isEqualTo(Double.NaN);
+        assertThat(sandbox.eval("new Map([['a', 1]])")).isEqualTo(Map.of("a", 1L));
+        assertThat(sandbox.eval("new Set([1, 2])")).isEqualTo(List.of(1L, 2L));
+        assertThat(sandbox.eval("new Date(0)")).isEqualTo("1970-01-01T00:00:00.000Z");
+        assertThat(sandbox.eval("({f() {}, u: undefined, n: 1})")).isEqualTo(Map.of("n", 1L));
+        assertThat(sandbox.eval("var o = {}; o.self = o; o")).isEqualTo(Map.of("self", "[Circular]"));
+        assertThat(sandbox.eval("(function named() {})")).isEqualTo("[Function: named]");
+    }
+
+    @Test
+    void infiniteLoopStopsAtTheTimeout() {
+        try (Sandbox box = js.newSandbox(Limits.builder().timeoutMillis(300).build())) {
+            ExecutionResult r = box.run("while(true){}");
+            assertThat(r.timeoutHit()).isTrue();
+            assertThatThrownBy(() -> box.eval("1")).isInstanceOf(SandboxClosedException.class);
+        }
+        assertThat(sandbox.eval("1 + 1")).isEqualTo(2L);
+    }
+
+    @Test
+    void gibibyteAllocationFailsWithTheMemoryLimitAndTheSandboxSurvives() {
+        try (Sandbox box = js.newSandbox(Limits.builder().memoryMiB(64).build())) {
+            assertThatThrownBy(() -> box.eval("new ArrayBuffer(1024 * 1024 * 1024)"))
+                    .isInstanceOf(MemoryLimitException.class);
+            ExecutionResult r = box.run("'x'.repeat(200 * 1024 * 1024).length");
+            assertThat(r.memoryLimitHit()).isTrue();
+            assertThat(r.error().type()).isEqualTo("InternalError");
+            assertThat(r.peakMemoryBytes()).isLessThanOrEqualTo(64 * Limits.MIB);
+            // QuickJS reports its own out-of-memory as a catchable error: the sandbox stays usable
+            assertThat(box.eval("try { new Uint8Array(2 ** 30) } catch (e) { String(e) }"))
+                    .isEqualTo("InternalError: out of memory");
+            assertThat(box.isClosed()).isFalse();
+            assertThat(box.eval("6 * 7")).isEqualTo(42L);
+        }
+    }
+
+    @Test
+    void promisesSettleBeforeTheRunEnds() {
+        assertThat(sandbox.eval("Promise.resolve(41).then(x => x + 1)")).isEqualTo(42L);
+        assertThat(sandbox.eval("(async () => { const a = await 20; return a + await Promise.resolve(2); })()"))
+                .isEqualTo(22L);
+        ExecutionResult never = sandbox.run("new Promise(() => {})");
+        assertThat(never.error().message()).contains("never settled");
+        assertThat(never.exitCode()).isEqualTo(1);
+        ExecutionResult rejected = sandbox.run("var n = 1;\nPromise.reject(new TypeError('nope'))");
+        assertThat(rejected.error().type()).isEqualTo("TypeError");
+        assertThat(rejected.error().message()).isEqualTo("nope");
+        assertThat(rejected.error().line()).isEqualTo(2);
+        ExecutionResult asyncThrow = sandbox.run("(async () => {\n  await null;\n  throw new RangeError('late');\n})()");
+        assertThat(asyncThrow.error().type()).isEqualTo("RangeError");
+        assertThat(asyncThrow.error().line()).isEqualTo(3);
+        assertThat(sandbox.eval("2 + 2")).isEqualTo(4L); // unsettled and rejected runs leave the sandbox usable
+    }
+
+    @Test
+    void aPromiseLeftPendingByOneRunCannotAnswerForTheNext() {
+        try (Sandbox box = js.newSandbox()) {
+            assertThat(box.run("var resolveLater; new Promise(r => resolveLater = r)").error()).isNotNull();
+            assertThat(box.eval("resolveLater('stale'); Promise.resolve('fresh')")).isEqualTo("fresh");
+        }
+    }
+
+    @Test
+    void consoleMethodsGoToTheRightStreamReadably() {
+        ExecutionResult r = sandbox.run("""
+                console.log('log', {a: 1, b: [1, 'two', {c: null}]}, [1, 2], undefined, 3n);
+                console.info('info'); console.debug('debug');
+                console.warn('warn'); console.error('error', new Map([['k', true]]));
+                console.log('%s has %d items', 'cart', 3);
+                print('printed');
+                """);
+        assertThat(r.stdout()).isEqualTo("""
+                log { a: 1, b: [ 1, 'two', { c: null } ] } [ 1, 2 ] undefined 3n
+                info
+                debug
+                cart has 3 items
+                printed
+                """);
+        assertThat(r.stderr()).isEqualTo("warn\nerror Map(1) { 'k' => true }\n");
+    }
+
+    @Test
+    void varAndFunctionDeclarationsPersistButLetConstAndClassDoNot() {
+        try (Sandbox box = js.newSandbox()) {
+            box.eval("var counter = 1; function bump() { return ++counter; } let local = 1; const c = 2; class K {}");
+            assertThat(box.eval("bump()")).isEqualTo(2L);
+            assertThat(box.eval("globalThis.kept = 'yes'; kept")).isEqualTo("yes");
+            assertThat(box.eval("[typeof local, typeof c, typeof K, typeof bump, kept]"))
+                    .isEqualTo(List.of("undefined", "undefined", "undefined", "function", "yes"));
+        }
+    }
+
+    @Test
+    void noHostOrInternalApisAreVisible() {
+        @SuppressWarnings("unchecked")
+        List<String> types = (List<String>) sandbox.eval("['require', 'process', 'fetch', 'java_invoke', 'Javy', 'plugin',"
+                + " 'setTimeout', 'XMLHttpRequest', 'Deno', 'Bun', 'std', 'os'].map(n => typeof globalThis[n])");
+        assertThat(types).containsOnly("undefined");
+        ExecutionResult dynamicImport = sandbox.run("import('fs')");
+        assertThat(dynamicImport.error()).isNotNull();
+        // eval and Function stay available inside the guest
+        assertThat(sandbox.eval("eval('1 + 2') + new Function('return 4')()")).isEqualTo(7L);
+        // the driver's entry point refuses scripts (it would read their stdin as a request)
+        assertThat(sandbox.run("__wasmbox_run()").error().message()).contains("not callable");
+    }
+
+    @Test
+    void scriptApiStdinArgsEnvExit() {
+        RunOptions options = RunOptions.builder().stdin("one\r\ntwo\nrest\nof it").args(List.of("x", "y"))
+                .env(Map.of("MODE", "test")).fileName("tool.js").build();
+        assertThat(sandbox.run("[readLine(), stdin.readLine(), stdin.read(), stdin.readLine()]", options).value())
+                .isEqualTo(java.util.Arrays.asList("one", "two", "rest\nof it", null));
+        assertThat(sandbox.run("[scriptArgs, env.MODE, Object.isFrozen(env)]", options).value())
+                .isEqualTo(List.of(List.of("tool.js", "x", "y"), "test", true));
+        ExecutionResult exit = sandbox.run("console.log('before');\nexit(7);\nconsole.log('after')");
+        assertThat(exit.exitCode()).isEqualTo(7);
+        assertThat(exit.stdout()).isEqualTo("before\n");
+        assertThat(exit.error()).isNull();
+        ExecutionResult message = sandbox.run("exit('fatal: bad input')");
+        assertThat(message.exitCode()).isEqualTo(1);
+        assertThat(message.stderr()).isEqualTo("fatal: bad input\n");
+        assertThat(sandbox.run("(async () => { await null; exit(5); })()").exitCode()).isEqualTo(5);
+    }
+
+    @Test
+    void deepRecursionIsACleanStackOverflowAndTheHostStaysHealthy() {
+        Sandbox box = js.newSandbox();
+        ExecutionResult r = box.run("function down(n) { return down(n + 1) + 1; }\ndown(0)");
+        assertThat(r.error().type()).isEqualTo(GuestError.STACK_OVERFLOW);
+        assertThat(r.error().message()).doesNotContain("panicked").doesNotContain("rust");
+        assertThat(box.isClosed()).isTrue();
+        // moderate recursion is fine, and other sandboxes are unaffected
+        assertThat(sandbox.eval("function depth(n) { return n === 0 ? 0 : 1 + depth(n - 1); } depth(1000)"))
+                .isEqualTo(1000L);
+    }
+
+    @Test
+    void errorsHaveLineNumbersAndNoDriverFrames() {
+        ExecutionResult r = sandbox.run("""
+                function inner() {
+                  null.property;
+                }
+                function outer() { inner(); }
+                outer();
+                """);
+        GuestError e = r.error();
+        assertThat(e.type()).isEqualTo("TypeError");
+        assertThat(e.line()).isEqualTo(2);
+        assertThat(e.stackTrace()).startsWith("TypeError: cannot read property 'property' of null\n")
+                .contains("at inner (<input>:2:").contains("at outer (<input>:4:").contains("(<input>:5:")
+                .doesNotContain("function.mjs").doesNotContain("native").doesNotContain("__wasmbox");
+        ExecutionResult thrown = sandbox.run("throw 'plain string'");
+        assertThat(thrown.error().message()).isEqualTo("Uncaught 'plain string'");
+        ScriptException se = (ScriptException) catchThrowable(
+                () -> new ScriptEngineManager().getEngineByName("js").eval("var a = 1;\n\nundefinedName"));
+        assertThat(se.getLineNumber()).isEqualTo(3);
+        assertThat(se.getMessage()).contains("ReferenceError").contains("undefinedName");
+    }
+
+    @Test
+    void sandboxesStartIndependentFromTheSnapshot() {
+        try (Sandbox a = js.newSandbox(); Sandbox b = js.newSandbox()) {
+            Object first = a.eval("Math.random()");
+            assertThat(b.eval("Math.random()")).isNotEqualTo(first);
+            a.eval("Array.prototype.push = null; JSON.stringify = null; var x = 1");
+            assertThat(a.eval("[x, 2]")).isEqualTo(List.of(1L, 2L)); // the driver keeps its own built-ins
+            assertThat(b.eval("[1].concat([2]).length + JSON.stringify({}).length")).isEqualTo(4L);
+        }
+    }
+
+    @Test
+    void timeoutExceptionThroughJsr223() {
+        ScriptEngine engine = new ScriptEngineManager().getEngineByName("javascript");
+        engine.put("wasmbox.timeout", "200ms");
+        ScriptException e = (ScriptException) catchThrowable(() -> engine.eval("for (;;) {}"));
+        assertThat(e.getCause()).isInstanceOf(ExecutionTimeoutException.class);
+    }
+}
