@@ -65,7 +65,7 @@ public final class WasmboxCli {
         @Option(names = {"-e", "--eval"}, paramLabel = "CODE", description = "Inline code instead of a file.")
         String code;
 
-        @Option(names = {"-l", "--lang"}, paramLabel = "LANG", description = "Language (default: from the file extension, else python).")
+        @Option(names = {"-l", "--lang"}, paramLabel = "LANG", description = "Language: python, js, ... (default: from the file extension, else python).")
         String language;
 
         @Option(names = "--stdin", paramLabel = "TEXT", description = "Text given to the script as stdin.")

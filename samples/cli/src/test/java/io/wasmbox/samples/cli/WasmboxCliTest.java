@@ -52,6 +52,22 @@ class WasmboxCliTest {
     }
 
     @Test
+    void javaScriptRunsInlineAndFromAFile(@TempDir Path dir) throws Exception {
+        Outcome inline = cli("run", "-e", "console.log(1+1)", "--lang", "js");
+        assertThat(inline.out()).isEqualTo("2\n");
+        assertThat(inline.err()).contains("[js] exit 0");
+        Path script = dir.resolve("tool.js");
+        Files.writeString(script, "console.log('hi', scriptArgs.slice(1), readLine());\nconsole.error('warn');\n"
+                + "if (scriptArgs[1] === 'fail') {\n  throw new TypeError('bad ' + env.MODE);\n}\n[6 * 7]\n");
+        Outcome file = cli("run", script.toString(), "--stdin", "typed", "--env", "MODE=x", "ok");
+        assertThat(file.out()).isEqualTo("hi [ 'ok' ] typed\n=> [42]\n");
+        assertThat(file.err()).contains("warn\n").contains("[javascript] exit 0");
+        Outcome failed = cli("run", script.toString(), "--env", "MODE=x", "fail");
+        assertThat(failed.status()).isEqualTo(1);
+        assertThat(failed.err()).contains("TypeError: bad x").contains("(<input>:4:");
+    }
+
+    @Test
     void jsonOutputCarriesTheWholeResult() {
         Outcome o = cli("run", "-e", "print('x')\n[1, 2]", "--json");
         assertThat(o.out()).contains("\"stdout\":\"x\\n\"").contains("\"value\":[1,2]").contains("\"exitCode\":0");
