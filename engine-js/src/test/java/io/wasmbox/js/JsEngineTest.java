@@ -94,6 +94,18 @@ class JsEngineTest {
     }
 
     @Test
+    void runtimeAllocationAbortIsAnOutOfMemoryCrash() {
+        // console.log copies the string on the Rust side of the runtime, which aborts instead of failing
+        Sandbox box = js.newSandbox(Limits.builder().memoryMiB(64).maxOutputBytes(1000).build());
+        ExecutionResult r = box.run("var s = 'x'.repeat(40e6);\nconsole.log(s)");
+        assertThat(r.error().type()).isEqualTo(GuestError.OUT_OF_MEMORY);
+        assertThat(r.memoryLimitHit()).isTrue();
+        assertThat(r.peakMemoryBytes()).isLessThanOrEqualTo(64 * Limits.MIB);
+        assertThatThrownBy(r::valueOrThrow).isInstanceOf(MemoryLimitException.class);
+        assertThat(box.isClosed()).isTrue();
+    }
+
+    @Test
     void promisesSettleBeforeTheRunEnds() {
         assertThat(sandbox.eval("Promise.resolve(41).then(x => x + 1)")).isEqualTo(42L);
         assertThat(sandbox.eval("(async () => { const a = await 20; return a + await Promise.resolve(2); })()"))
