@@ -74,16 +74,33 @@ def _describe(error, filename):
     return {"type": type(error).__name__, "message": message, "stack": stack, "line": line}
 
 
-def _execute(code, filename):
-    # Registered so tracebacks can show the offending source line.
-    linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
+_compiled = {}  # (code, filename) -> (statements, last expression or None); runs of the same code skip parsing
+_COMPILED_MAX = 64
+
+
+def _compile(code, filename):
+    key = (code, filename)
+    hit = _compiled.get(key)
+    if hit is not None:
+        return hit
     tree = ast.parse(code, filename, "exec")
     last = None
     if tree.body and isinstance(tree.body[-1], ast.Expr):
-        last = ast.Expression(tree.body.pop().value)
-    exec(compile(tree, filename, "exec"), _globals)
+        last = compile(ast.Expression(tree.body.pop().value), filename, "eval")
+    compiled = (compile(tree, filename, "exec"), last)
+    if len(_compiled) >= _COMPILED_MAX:
+        _compiled.pop(next(iter(_compiled)))
+    _compiled[key] = compiled
+    return compiled
+
+
+def _execute(code, filename):
+    # Registered so tracebacks can show the offending source line.
+    linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
+    statements, last = _compile(code, filename)
+    exec(statements, _globals)
     if last is not None:
-        return eval(compile(last, filename, "eval"), _globals)
+        return eval(last, _globals)
     return None
 
 
@@ -96,8 +113,10 @@ def _prepare(request, filename):
     else:
         sys.stdin = io.StringIO(request.get("stdin") or "")
     sys.argv = [filename] + list(request.get("args") or [])
-    os.environ.clear()
-    os.environ.update(request.get("env") or {})
+    env = request.get("env") or {}
+    if env != os.environ:
+        os.environ.clear()
+        os.environ.update(env)
     _globals.update(request.get("globals") or {})
 
 
