@@ -36,9 +36,9 @@ public final class Interpreter {
         return info.languageVersion();
     }
 
-    /** A sandbox with {@link Limits#defaults()}. */
+    /** A sandbox with {@link SandboxOptions#defaults()}: default limits, frozen clock, seeded randomness. */
     public Sandbox newSandbox() {
-        return newSandbox(Limits.defaults());
+        return newSandbox(SandboxOptions.defaults());
     }
 
     /**
@@ -47,12 +47,22 @@ public final class Interpreter {
      * @throws IllegalArgumentException if the memory cap is below what this language needs to start
      */
     public Sandbox newSandbox(Limits limits) {
+        return newSandbox(SandboxOptions.builder().limits(limits).build());
+    }
+
+    /**
+     * A fresh sandbox with the given limits, clock and randomness.
+     *
+     * @throws IllegalArgumentException if the memory cap is below what this language needs to start
+     */
+    public Sandbox newSandbox(SandboxOptions options) {
+        Limits limits = options.limits();
         long minimum = factory.minimumMemoryBytes();
         if (limits.memoryBytes() < minimum) {
             throw new IllegalArgumentException(info.id() + " needs a memory limit of at least "
                     + Limits.formatBytes(roundUpToMiB(minimum)) + ", got " + Limits.formatBytes(limits.memoryBytes()));
         }
-        return new Sandbox(this, factory, limits);
+        return new Sandbox(this, factory, options);
     }
 
     /** Smallest memory limit a sandbox of this language accepts. */

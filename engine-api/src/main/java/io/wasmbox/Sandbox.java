@@ -9,6 +9,7 @@ import io.wasmbox.spi.GuestCrashedException;
 import io.wasmbox.spi.GuestFactory;
 import io.wasmbox.spi.GuestRequest;
 import io.wasmbox.spi.GuestResponse;
+import io.wasmbox.spi.HostCalls;
 import io.wasmbox.spi.Json;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -38,7 +39,11 @@ public final class Sandbox implements AutoCloseable {
     private static final long STOP_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final Interpreter interpreter;
+    private final SandboxOptions options;
     private final Limits limits;
+    private final Map<String, HostFunction> hostFunctions = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The thread running this sandbox's guest, so a host function cannot re-enter its own sandbox. */
+    private volatile Thread guestThread;
     private final Guest guest;
     private final RedirectableOutputStream stdout = new RedirectableOutputStream();
     private final RedirectableOutputStream stderr = new RedirectableOutputStream();
@@ -47,10 +52,12 @@ public final class Sandbox implements AutoCloseable {
     private volatile boolean closed;
     private volatile String discardedBecause;
 
-    Sandbox(Interpreter interpreter, GuestFactory factory, Limits limits) {
+    Sandbox(Interpreter interpreter, GuestFactory factory, SandboxOptions options) {
         this.interpreter = interpreter;
-        this.limits = limits;
-        this.guest = factory.create(new GuestContext(limits.memoryBytes(), stdout, stderr, stdin));
+        this.options = options;
+        this.limits = options.limits();
+        this.guest = factory.create(new GuestContext(limits.memoryBytes(), stdout, stderr, stdin, options.clock(),
+                options.randomSeed(), new HostCalls(hostFunctions)));
     }
 
     public Interpreter interpreter() {
@@ -59,6 +66,66 @@ public final class Sandbox implements AutoCloseable {
 
     public Limits limits() {
         return limits;
+    }
+
+    public SandboxOptions options() {
+        return options;
+    }
+
+    /**
+     * Grants the guest a host function: from the next run on, {@code name} is a global function in the
+     * guest that calls {@code function} with its arguments as JSON. Binding is per sandbox; binding a
+     * name again replaces the function.
+     *
+     * @throws IllegalArgumentException if {@code name} is not a plain identifier
+     */
+    public Sandbox bind(String name, HostFunction function) {
+        Objects.requireNonNull(function, "function");
+        if (name == null || !name.matches("[A-Za-z_$][A-Za-z0-9_$]*") || name.startsWith("__")) {
+            throw new IllegalArgumentException("host function name must be an identifier not starting with '__': "
+                    + name);
+        }
+        hostFunctions.put(name, function);
+        return this;
+    }
+
+    /** Names of the bound host functions. */
+    public java.util.Set<String> boundFunctions() {
+        return java.util.Set.copyOf(hostFunctions.keySet());
+    }
+
+    /**
+     * Calls the guest's global function {@code function} (or a method, with a dotted path such as {@code
+     * calculator.add}) with JSON-mapped arguments. Like {@link #run}, never throws for what the guest
+     * does; the result's value is the function's return value.
+     */
+    public ExecutionResult invoke(String function, Object... args) {
+        Objects.requireNonNull(function, "function");
+        List<JsonNode> json = new java.util.ArrayList<>(args.length);
+        for (Object arg : args) json.add(Json.toTree(arg));
+        return request(GuestRequest.INVOKE, "", function, json, RunOptions.none());
+    }
+
+    /** The guest's global {@code name}, JSON-mapped, or null when it is undefined (or null). */
+    public Object getGlobal(String name) {
+        ExecutionResult r = request(GuestRequest.GLOBAL, "", Objects.requireNonNull(name, "name"), List.of(),
+                RunOptions.none());
+        return r.error() == null ? r.valueOrThrow() : null;
+    }
+
+    /** True when {@code name} (or a dotted path) is a callable global in the guest. */
+    public boolean hasFunction(String name) {
+        return Boolean.TRUE.equals(request(GuestRequest.CALLABLE, "", Objects.requireNonNull(name, "name"),
+                List.of(), RunOptions.none()).valueOrThrow());
+    }
+
+    /**
+     * Compiles {@code code} without running it. Returns null when it compiles, else the syntax error (with
+     * its line). Runs of the same code then reuse the compiled form where the language can.
+     */
+    public GuestError check(String code) {
+        checkCode(Objects.requireNonNull(code, "code"), "");
+        return request(GuestRequest.CHECK, code, null, List.of(), RunOptions.none()).error();
     }
 
     /** Runs code and returns its value, or throws the typed error (see {@link ExecutionResult#valueOrThrow()}). */
@@ -90,9 +157,17 @@ public final class Sandbox implements AutoCloseable {
             throw new InputTooLargeException("stdin is " + stdinBytes + " bytes, over the limit of "
                     + Limits.formatBytes(limits.maxStdinBytes()));
         }
-        GuestRequest request = new GuestRequest(code, options.fileName(), options.stdin(),
-                options.stdinStream() != null, options.args(),
-                options.env(), options.prelude(), toJsonGlobals(options.globals()));
+        return request(GuestRequest.RUN, code, null, List.of(), options);
+    }
+
+    private ExecutionResult request(String mode, String code, String target, List<JsonNode> invokeArgs,
+            RunOptions options) {
+        if (Thread.currentThread() == guestThread) {
+            throw new IllegalStateException("a host function cannot run code in its own sandbox");
+        }
+        GuestRequest request = new GuestRequest(mode, code, options.fileName(), options.stdin(),
+                options.stdinStream() != null, options.args(), options.env(), options.prelude(),
+                toJsonGlobals(options.globals()), List.copyOf(hostFunctions.keySet()), target, invokeArgs);
         lock.lock();
         try {
             ensureUsable();
@@ -110,7 +185,14 @@ public final class Sandbox implements AutoCloseable {
         stdout.redirect(capture.stdout());
         stderr.redirect(capture.stderr());
         long start = System.nanoTime();
-        GuestThreads.Call<GuestResponse> call = GuestThreads.start(() -> guest.run(request));
+        GuestThreads.Call<GuestResponse> call = GuestThreads.start(() -> {
+            guestThread = Thread.currentThread();
+            try {
+                return guest.run(request);
+            } finally {
+                guestThread = null;
+            }
+        });
         boolean timedOut = false;
         try {
             if (!call.await(limits.timeout().toNanos())) {

@@ -1,38 +1,87 @@
 package io.wasmbox.spi;
 
 import com.dylibso.chicory.runtime.ByteArrayMemory;
+import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasi.WasiOptions;
+import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.List;
+import java.util.Random;
 import java.util.function.Function;
 
 /**
- * What the shared layer gives a language to build one guest: the memory cap and the output streams, plus
- * the policy every guest shares (no host environment, arguments or files at the WASI level).
+ * What the shared layer gives a language to build one guest: the memory cap, the streams, the clock, the
+ * randomness and the bound host functions, plus the policy every guest shares (no host environment,
+ * arguments or files at the WASI level).
  *
  * @param memoryLimitBytes hard cap on the guest's linear memory
  * @param stdout where the guest's WASI stdout goes (capped and captured by the shared layer)
  * @param stderr where the guest's WASI stderr goes
  * @param stdin the guest's WASI stdin: a run's lazy stdin stream while it runs (see {@link
  *     GuestRequest#stdinStream()}), empty otherwise
+ * @param clock the guest's clock, or null for the real one
+ * @param randomSeed seed of the guest's random sources when {@code clock} is not null
+ * @param hostCalls the sandbox's bound host functions, for the language's host-call channel
  */
-public record GuestContext(long memoryLimitBytes, OutputStream stdout, OutputStream stderr, InputStream stdin) {
+public record GuestContext(
+        long memoryLimitBytes,
+        OutputStream stdout,
+        OutputStream stderr,
+        InputStream stdin,
+        Clock clock,
+        long randomSeed,
+        HostCalls hostCalls) {
     private static final int PAGE_SIZE = 64 * 1024;
     private static final int MAX_PAGES = 65536;
+    private static final int CLOCK_REALTIME = 0;
+
+    /** A context for a guest that will only be set up and snapshotted (no output, no stdin, no host calls). */
+    public static GuestContext forTemplate(long memoryLimitBytes) {
+        OutputStream discard = OutputStream.nullOutputStream();
+        return new GuestContext(memoryLimitBytes, discard, discard, InputStream.nullInputStream(), null, 0,
+                HostCalls.NONE);
+    }
 
     /**
-     * WASI options with this sandbox's streams and nothing of the host: no environment, no arguments, no
-     * preopened directories. Languages add only what their driver needs.
+     * WASI options with this sandbox's streams, clock and randomness and nothing of the host: no
+     * environment, no arguments, no preopened directories. Languages add only what their driver needs.
      */
     public WasiOptions.Builder wasiOptions() {
         return WasiOptions.builder()
                 .withStdout(stdout, false)
                 .withStderr(stderr, false)
                 .withStdin(stdin, false)
-                .withArguments(List.of("guest"));
+                .withArguments(List.of("guest"))
+                .withClock(clock != null ? clock : Clock.systemUTC())
+                .withRandom(clock != null ? new Random(randomSeed) : new SecureRandom());
+    }
+
+    /**
+     * The WASI host functions, with {@code clock_time_get} answering every clock (monotonic and CPU
+     * clocks too, which Chicory otherwise takes from {@link System#nanoTime()}) from {@link #clock()}
+     * when the guest's time is frozen, so nothing the guest measures depends on the host.
+     */
+    public HostFunction[] wasiFunctions(WasiPreview1 wasi) {
+        HostFunction[] functions = wasi.toHostFunctions();
+        if (clock == null) return functions;
+        for (int i = 0; i < functions.length; i++) {
+            HostFunction f = functions[i];
+            if (f.name().equals("clock_time_get")) {
+                functions[i] = new HostFunction(f.module(), f.name(), f.functionType(), (instance, args) -> {
+                    int clockId = (int) args[0];
+                    if (clockId < CLOCK_REALTIME || clockId > 3) return f.handle().apply(instance, args);
+                    java.time.Instant now = clock.instant();
+                    instance.memory().writeLong((int) args[2], now.getEpochSecond() * 1_000_000_000L + now.getNano());
+                    return new long[] {0};
+                });
+            }
+        }
+        return functions;
     }
 
     /** The module's declared memory limits with the maximum set to this sandbox's cap. */

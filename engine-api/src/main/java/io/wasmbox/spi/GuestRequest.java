@@ -5,12 +5,27 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One run as the guest driver receives it, serialised with {@link #toJson()}: code, file name, stdin,
- * argv (after the script name), environment, prelude, and globals as JSON. When {@code stdinStream} is
- * true, {@code stdin} is empty and the script's stdin is the guest's WASI stdin ({@link
- * GuestContext#stdin()}), fed lazily by the host.
+ * One request as the guest driver receives it, serialised with {@link #toJson()}.
+ *
+ * <p>{@code mode} says what to do:
+ *
+ * <ul>
+ *   <li>{@link #RUN}: run {@code code} (after {@code prelude}); the value is the last expression's.
+ *   <li>{@link #INVOKE}: call the global function {@code target} (a dotted path such as {@code
+ *       calc.add} reaches a method) with {@code invokeArgs}; the value is its result.
+ *   <li>{@link #GLOBAL}: the value is the global {@code target}; an undefined name is the language's
+ *       name error.
+ *   <li>{@link #CALLABLE}: the value is true when {@code target} names a callable global.
+ *   <li>{@link #CHECK}: only compile {@code code}; a syntax error is the response's error.
+ * </ul>
+ *
+ * <p>Every mode also gets the run's context: {@code stdin} text (or, when {@code stdinStream} is true,
+ * the guest's WASI stdin fed lazily by the host, see {@link GuestContext#stdin()}), argv after the
+ * script name, the environment, globals to set first, and the names of the sandbox's bound host
+ * functions, which the driver defines as globals that call the language's host-call channel.
  */
 public record GuestRequest(
+        String mode,
         String code,
         String fileName,
         String stdin,
@@ -18,7 +33,15 @@ public record GuestRequest(
         List<String> args,
         Map<String, String> env,
         String prelude,
-        Map<String, JsonNode> globals) {
+        Map<String, JsonNode> globals,
+        List<String> hostFunctions,
+        String target,
+        List<JsonNode> invokeArgs) {
+    public static final String RUN = "run";
+    public static final String INVOKE = "invoke";
+    public static final String GLOBAL = "global";
+    public static final String CALLABLE = "callable";
+    public static final String CHECK = "check";
 
     public String toJson() {
         return Json.write(this);

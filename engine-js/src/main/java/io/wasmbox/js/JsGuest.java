@@ -24,7 +24,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.List;
 import java.util.function.Function;
 
@@ -79,7 +78,7 @@ final class JsGuest implements Guest {
         this.stderr = new StderrTail(context.stderr());
         this.wasi = WasiPreview1.builder().withOptions(wasiOptions(context)).build();
         ImportValues imports = ImportValues.builder()
-                .addFunction(wasi.toHostFunctions())
+                .addFunction(context.wasiFunctions(wasi))
                 .addFunction(new HostFunction("chicory", "invoke",
                         List.of(ValType.I32, ValType.I32, ValType.I32, ValType.I32, ValType.I32, ValType.I32),
                         List.of(ValType.I32), (inst, args) -> hostCall(args)))
@@ -95,13 +94,12 @@ final class JsGuest implements Guest {
      * The shared WASI policy, with stdin carrying the request before the script's own stdin (the driver
      * reads both; user code cannot: the driver removes javy's raw fd access) and a watch on stderr for the
      * runtime's allocation aborts.
-     * The wall clock (Date.now) is WASI's clock_time_get: change it here.
+     * The clock and randomness come from the context (frozen and seeded unless the sandbox is realtime).
      */
     private WasiOptions wasiOptions(GuestContext context) {
         return context.wasiOptions()
                 .withStdin(stdin, false)
                 .withStderr(stderr, false)
-                .withClock(Clock.systemUTC())
                 .build();
     }
 

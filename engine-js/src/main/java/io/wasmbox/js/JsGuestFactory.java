@@ -5,6 +5,7 @@ import com.dylibso.chicory.wasm.types.MemoryLimits;
 import io.roastedroot.quickjs4j.core.JavyPluginModule;
 import io.wasmbox.spi.Guest;
 import io.wasmbox.spi.GuestContext;
+import io.wasmbox.spi.HostCalls;
 import io.wasmbox.spi.GuestFactory;
 import io.wasmbox.spi.InstanceSnapshot;
 import java.io.ByteArrayOutputStream;
@@ -37,7 +38,8 @@ final class JsGuestFactory implements GuestFactory {
         this.module = JavyPluginModule.load();
         this.declaredMemory = module.memorySection().orElseThrow().getMemory(0).limits();
         ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-        GuestContext setUp = new GuestContext(4L << 30, diagnostics, diagnostics, InputStream.nullInputStream());
+        GuestContext setUp = new GuestContext(4L << 30, diagnostics, diagnostics, InputStream.nullInputStream(), null, 0,
+                HostCalls.NONE);
         try (JsGuest template = JsGuest.template(this, setUp)) {
             try {
                 template.initializeRuntime();

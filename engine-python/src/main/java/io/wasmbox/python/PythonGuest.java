@@ -65,7 +65,7 @@ final class PythonGuest implements Guest {
                 .withOptions(context.wasiOptions().withDirectory("/guest", guestDir).build())
                 .build();
         ImportValues imports = ImportValues.builder()
-                .addFunction(wasi.toHostFunctions())
+                .addFunction(new HostCallChannel(context.hostCalls()).wrap(context.wasiFunctions(wasi)))
                 .addFunction(returnErrorFunction())
                 .build();
         MemoryLimits memoryLimits = context.memoryLimits(factory.declaredMemory);

@@ -11,7 +11,6 @@ import io.wasmbox.spi.GuestFactory;
 import io.wasmbox.spi.InstanceSnapshot;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.function.Function;
 
@@ -34,8 +33,7 @@ final class PythonGuestFactory implements GuestFactory {
         this.machineFactory = python.machineFactory();
         this.declaredMemory = module.memorySection().orElseThrow().getMemory(0).limits();
         this.driver = resource("guest.py");
-        OutputStream discard = OutputStream.nullOutputStream();
-        try (PythonGuest template = new PythonGuest(this, new GuestContext(TEMPLATE_MEMORY, discard, discard, InputStream.nullInputStream()), null)) {
+        try (PythonGuest template = new PythonGuest(this, GuestContext.forTemplate(TEMPLATE_MEMORY), null)) {
             this.setUp = template.snapshot();
         }
     }

@@ -23,6 +23,43 @@ sys.stderr.reconfigure(line_buffering=True)
 _stdout, _stderr = sys.stdout, sys.stderr
 
 _MAX_DEPTH = 200
+_HOST_FD = 3  # the host-call channel: the /guest preopen's descriptor; must match HostCallChannel.FD
+
+
+class HostFunctionError(Exception):
+    """Raised in the guest when a host function fails; carries the host's message only."""
+
+
+HostFunctionError.__module__ = "builtins"
+builtins.HostFunctionError = HostFunctionError
+
+
+def _read_exact(n):
+    data = b""
+    while len(data) < n:
+        chunk = os.read(_HOST_FD, n - len(data))
+        if not chunk:
+            raise HostFunctionError("host call channel closed")
+        data += chunk
+    return data
+
+
+def _host_call(name, args):
+    payload = json.dumps({"name": name, "args": [_jsonable(a) for a in args]}, ensure_ascii=True).encode()
+    os.write(_HOST_FD, len(payload).to_bytes(4, "little") + payload)
+    response = json.loads(_read_exact(int.from_bytes(_read_exact(4), "little")))
+    error = response.get("error")
+    if error is not None:
+        raise HostFunctionError(error.get("message") or "host function failed")
+    return response.get("value")
+
+
+def _host_function(name):
+    def call(*args):
+        return _host_call(name, args)
+    call.__name__ = call.__qualname__ = name
+    call.__module__ = "builtins"
+    return call
 
 
 def _jsonable(value, depth=0, active=None):
@@ -57,6 +94,8 @@ def _strip_driver_frames(tb):
 
 def _describe(error, filename):
     tb = _strip_driver_frames(error.__traceback__)
+    if isinstance(error, SyntaxError) and error.filename == filename:
+        tb = None  # the frames are the compiler's; the error itself shows the line
     line = -1
     if isinstance(error, SyntaxError) and error.filename == filename and error.lineno:
         line = error.lineno
@@ -64,7 +103,10 @@ def _describe(error, filename):
         if frame.filename == filename:
             line = frame.lineno
     try:
-        stack = "".join(traceback.format_exception(type(error), error, tb))
+        summary = traceback.TracebackException(type(error), error, tb)
+        summary.stack = traceback.StackSummary.from_list(
+            [frame for frame in summary.stack if frame.filename != _DRIVER_FILE])
+        stack = "".join(summary.format())
     except BaseException:
         stack = ""
     try:
@@ -118,6 +160,45 @@ def _prepare(request, filename):
         os.environ.clear()
         os.environ.update(env)
     _globals.update(request.get("globals") or {})
+    for name in request.get("hostFunctions") or ():
+        function = _globals.get(name)
+        if getattr(function, "__module__", None) != "builtins" or getattr(function, "__name__", None) != name:
+            _globals[name] = _host_function(name)
+
+
+def _resolve(path):
+    """A global, or an attribute/key path below one: "calc.add"."""
+    head, *rest = path.split(".")
+    if head not in _globals:
+        if hasattr(builtins, head) and not rest:
+            return getattr(builtins, head)
+        raise NameError(f"name '{head}' is not defined")
+    value = _globals[head]
+    for part in rest:
+        value = value[part] if isinstance(value, dict) else getattr(value, part)
+    return value
+
+
+def _perform(request, filename):
+    mode = request.get("mode") or "run"
+    if mode == "run":
+        prelude = request.get("prelude")
+        if prelude:
+            exec(compile(prelude, "<prelude>", "exec"), _globals)
+        return _execute(request["code"], filename)
+    if mode == "invoke":
+        return _resolve(request["target"])(*(request.get("invokeArgs") or ()))
+    if mode == "global":
+        return _resolve(request["target"])
+    if mode == "callable":
+        try:
+            return callable(_resolve(request["target"]))
+        except Exception:
+            return False
+    if mode == "check":
+        _compile(request["code"], filename)
+        return None
+    raise ValueError("unknown request mode " + mode)
 
 
 def run(request_json):
@@ -126,10 +207,7 @@ def run(request_json):
     response = {"value": None, "exitCode": 0, "error": None, "outOfMemory": False}
     try:
         _prepare(request, filename)
-        prelude = request.get("prelude")
-        if prelude:
-            exec(compile(prelude, "<prelude>", "exec"), _globals)
-        response["value"] = _jsonable(_execute(request["code"], filename))
+        response["value"] = _jsonable(_perform(request, filename))
     except SystemExit as e:
         code = e.code
         if code is None:

@@ -1,0 +1,60 @@
+package io.wasmbox.spi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wasmbox.HostFunction;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Dispatches a guest's calls to the host functions bound on its sandbox. Every language's channel ends
+ * here, with the same wire format: request {@code {"name": "f", "args": [...]}}, response {@code
+ * {"value": ...}} or {@code {"error": {"type": "HostFunctionError", "message": "..."}}}. Only bound
+ * names can be reached, so a guest that forges a request on the channel gains nothing it could not
+ * already call.
+ */
+public final class HostCalls {
+    private static final System.Logger LOG = System.getLogger(HostCalls.class.getName());
+    /** Languages name the guest exception raised for a failed host call after this. */
+    public static final String ERROR_TYPE = "HostFunctionError";
+    /** No functions: what a guest without bindings gets. */
+    public static final HostCalls NONE = new HostCalls(Map.of());
+
+    private final Map<String, HostFunction> functions;
+
+    /** @param functions the live map of bound functions (read on every call) */
+    public HostCalls(Map<String, HostFunction> functions) {
+        this.functions = functions;
+    }
+
+    /** Handles one call; never throws for what the callback does. */
+    public String dispatch(String requestJson) {
+        String name = "?";
+        try {
+            JsonNode request = Json.parse(requestJson);
+            name = request.path("name").asText();
+            HostFunction fn = functions.get(name);
+            if (fn == null) return error("no host function named '" + name + "' is bound");
+            List<JsonNode> args = new ArrayList<>();
+            request.path("args").forEach(args::add);
+            JsonNode value = fn.call(List.copyOf(args));
+            ObjectNode response = Json.nodes().objectNode();
+            response.set("value", value == null ? Json.nodes().nullNode() : value);
+            return Json.write(response);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the run is being stopped: let the guest see it
+            return error("host function '" + name + "' was interrupted");
+        } catch (Exception | StackOverflowError e) {
+            LOG.log(Level.DEBUG, "host function " + name + " failed", e);
+            String message = e.getMessage();
+            return error(message == null || message.isBlank() ? "host function '" + name + "' failed" : message);
+        }
+    }
+
+    private static String error(String message) {
+        ObjectNode error = Json.nodes().objectNode().put("type", ERROR_TYPE).put("message", message);
+        return Json.write(Json.nodes().objectNode().set("error", error));
+    }
+}
