@@ -86,4 +86,30 @@ public interface LanguageSnippets {
 
     /** The guest's error type for running out of memory. */
     String outOfMemoryErrorType();
+
+    // ---- host functions, invocation, clock (issue 4) ----
+
+    /** Evaluates to {@code add([5, 7])}, calling the bound host function {@code add}. */
+    String callAddWithList();
+
+    /** Calls host function {@code fn()} with no arguments inside a try/catch; evaluates to the caught error's message. */
+    String catchHostError(String fn);
+
+    /** Calls host function {@code fn()} with no arguments, uncaught. */
+    String callUncaught(String fn);
+
+    /**
+     * Defines global function {@code mul(a, b)} returning {@code a * b}, {@code greet(name)} returning
+     * {@code "hi " + name}, {@code total(items)} returning the sum of the {@code price} fields of a list of
+     * objects, and a global object {@code calc} with method {@code add(a, b)}.
+     */
+    String defineFunctions();
+
+    /** Evaluates to {@code [wall clock seconds since the epoch (number), current time as ISO-8601 text, a random float]}. */
+    String clockAndRandom();
+
+    /** Code with a syntax error on line 2, for compile checks. */
+    default String compileErrorOnLine2() {
+        return syntaxErrorOnLine2();
+    }
 }

@@ -43,4 +43,18 @@ final class JsSnippets implements LanguageSnippets {
     }
     @Override public String add(int a, int b) { return a + " + " + b; }
     @Override public String outOfMemoryErrorType() { return "InternalError"; }
+    @Override public String callAddWithList() { return "add([5, 7])"; }
+    @Override public String catchHostError(String fn) {
+        return "var r;\ntry { " + fn + "(); r = 'no error' } catch (e) { r = e instanceof HostFunctionError ? e.message : 'wrong type ' + e }\nr";
+    }
+    @Override public String callUncaught(String fn) { return fn + "()"; }
+    @Override public String defineFunctions() {
+        return "function mul(a, b) { if (typeof a !== 'number') throw new TypeError('numbers only'); return a * b }\n"
+                + "function greet(name) { return 'hi ' + name }\n"
+                + "function total(items) { return items.reduce((s, i) => s + i.price, 0) }\n"
+                + "var calc = { add(a, b) { return a + b } }";
+    }
+    @Override public String clockAndRandom() {
+        return "[Date.now() / 1000, new Date().toISOString(), Math.random()]";
+    }
 }

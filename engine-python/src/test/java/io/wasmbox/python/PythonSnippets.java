@@ -40,4 +40,20 @@ final class PythonSnippets implements LanguageSnippets {
     }
     @Override public String add(int a, int b) { return a + " + " + b; }
     @Override public String outOfMemoryErrorType() { return "MemoryError"; }
+    @Override public String callAddWithList() { return "add([5, 7])"; }
+    @Override public String catchHostError(String fn) {
+        return "try:\n    " + fn + "()\n    r = 'no error'\nexcept HostFunctionError as e:\n    r = str(e)\nr";
+    }
+    @Override public String callUncaught(String fn) { return fn + "()"; }
+    @Override public String defineFunctions() {
+        return "def mul(a, b):\n    return a * b\n"
+                + "def greet(name):\n    return 'hi ' + name\n"
+                + "def total(items):\n    return float(sum(i['price'] for i in items))\n"
+                + "class Calc:\n    def add(self, a, b):\n        return a + b\n"
+                + "calc = Calc()";
+    }
+    @Override public String clockAndRandom() {
+        return "import time, datetime, random\n"
+                + "[time.time(), datetime.datetime.now(datetime.timezone.utc).isoformat(), random.random()]";
+    }
 }

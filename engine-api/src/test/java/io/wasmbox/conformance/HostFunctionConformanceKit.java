@@ -1,0 +1,201 @@
+package io.wasmbox.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.fasterxml.jackson.databind.node.IntNode;
+import io.wasmbox.ExecutionResult;
+import io.wasmbox.HostFunction;
+import io.wasmbox.Interpreter;
+import io.wasmbox.Limits;
+import io.wasmbox.Sandbox;
+import io.wasmbox.SandboxOptions;
+import io.wasmbox.Wasmbox;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import javax.script.Compilable;
+import javax.script.CompiledScript;
+import javax.script.Invocable;
+import javax.script.ScriptEngine;
+import javax.script.ScriptEngineManager;
+import javax.script.ScriptException;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Host functions, invocation from the host, compilation and the deterministic clock, specified once for
+ * every language (issue 4). Only the {@link LanguageSnippets} differ.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class HostFunctionConformanceKit {
+    protected final LanguageSnippets lang;
+    protected Interpreter interpreter;
+
+    protected HostFunctionConformanceKit(LanguageSnippets lang) {
+        this.lang = lang;
+    }
+
+    @BeforeAll
+    void interpreter() {
+        interpreter = Wasmbox.interpreter(lang.language());
+    }
+
+    /** The calculator interface a guest implements for {@link #getInterfaceGivesATypedJavaObject}. */
+    public interface Calculator {
+        long mul(long a, long b);
+
+        String greet(String name);
+
+        double total(List<Map<String, Object>> items);
+    }
+
+    @Test
+    void guestCallsABoundHostFunctionWithJson() {
+        try (Sandbox box = interpreter.newSandbox()) {
+            box.bind("add", HostFunction.of(args -> ((List<?>) args.getFirst()).stream().mapToLong(x -> (Long) x).sum()));
+            ExecutionResult r = box.run(lang.callAddWithList());
+            assertThat(r.value()).as(r.toString()).isEqualTo(12L);
+        }
+    }
+
+    @Test
+    void hostExceptionsAreCatchableGuestErrorsWithoutJavaDetails() {
+        try (Sandbox box = interpreter.newSandbox()) {
+            box.bind("lookup", args -> {
+                throw new IllegalStateException("user u-1 not found");
+            });
+            assertThat(box.eval(lang.catchHostError("lookup"))).isEqualTo("user u-1 not found");
+            ExecutionResult r = box.run(lang.callUncaught("lookup"));
+            assertThat(r.error().type()).isEqualTo("HostFunctionError");
+            assertThat(r.error().message()).isEqualTo("user u-1 not found");
+            assertThat(r.error().stackTrace() + r.stdout() + r.stderr())
+                    .doesNotContain("IllegalStateException").doesNotContain("java.").doesNotContain("io.wasmbox");
+            assertThat(box.isClosed()).isFalse();
+        }
+    }
+
+    @Test
+    void unboundNamesDoNotExistAndBindingIsPerSandbox() {
+        try (Sandbox a = interpreter.newSandbox(); Sandbox b = interpreter.newSandbox()) {
+            a.bind("secret", args -> IntNode.valueOf(1));
+            assertThat(a.eval(lang.isGlobalDefined("secret"))).isEqualTo(true);
+            assertThat(b.eval(lang.isGlobalDefined("secret"))).isEqualTo(false);
+            ExecutionResult r = b.run(lang.callUncaught("secret"));
+            assertThat(r.error()).isNotNull();
+            assertThat(r.error().type()).isNotEqualTo("HostFunctionError");
+        }
+    }
+
+    @Test
+    void hostCalledFunctionsAndMethodsOfTheGuest() {
+        try (Sandbox box = interpreter.newSandbox()) {
+            box.run(lang.defineFunctions()).valueOrThrow();
+            assertThat(box.invoke("mul", 6, 7).value()).isEqualTo(42L);
+            assertThat(box.invoke("greet", "ada").value()).isEqualTo("hi ada");
+            assertThat(box.invoke("calc.add", 1, 2).value()).isEqualTo(3L);
+            assertThat(box.invoke("total", List.of(Map.of("price", 1.5), Map.of("price", 2))).value()).isEqualTo(3.5);
+            assertThat(box.invoke("missing").error()).isNotNull();
+            assertThat(box.hasFunction("mul")).isTrue();
+            assertThat(box.hasFunction("missing")).isFalse();
+            assertThat(box.hasFunction("calc.add")).isTrue();
+        }
+    }
+
+    @Test
+    void aHostFunctionCannotReenterItsOwnSandbox() {
+        try (Sandbox box = interpreter.newSandbox()) {
+            box.bind("reenter", args -> box.run(lang.add(1, 1)).valueJson());
+            assertThat(box.eval(lang.catchHostError("reenter")).toString()).contains("its own sandbox");
+        }
+    }
+
+    @Test
+    void aSlowHostFunctionIsStoppedByTheRunTimeout() {
+        Duration timeout = Duration.ofMillis(500);
+        try (Sandbox box = interpreter.newSandbox(Limits.builder().timeout(timeout).build())) {
+            box.bind("slow", args -> {
+                Thread.sleep(30_000);
+                return null;
+            });
+            long start = System.nanoTime();
+            ExecutionResult r = box.run(lang.callUncaught("slow"));
+            assertThat(r.timeoutHit()).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(timeout.plusMillis(200));
+        }
+    }
+
+    @Test
+    void timeIsFrozenAndRandomnessSeededByDefault() {
+        List<?> first;
+        List<?> second;
+        try (Sandbox a = interpreter.newSandbox(); Sandbox b = interpreter.newSandbox()) {
+            first = (List<?>) a.eval(lang.clockAndRandom());
+            second = (List<?>) b.eval(lang.clockAndRandom());
+        }
+        assertThat(first).isEqualTo(second);
+        assertThat(((Number) first.get(0)).doubleValue()).isEqualTo((double) SandboxOptions.DEFAULT_INSTANT.getEpochSecond());
+        assertThat(first.get(1).toString()).startsWith("2024-01-01");
+        Instant frozen = Instant.parse("2030-05-06T07:08:09Z");
+        try (Sandbox c = interpreter.newSandbox(SandboxOptions.builder().frozenAt(frozen).randomSeed(7).build())) {
+            List<?> other = (List<?>) c.eval(lang.clockAndRandom());
+            assertThat(((Number) other.get(0)).longValue()).isEqualTo(frozen.getEpochSecond());
+            assertThat(other.get(2)).isNotEqualTo(first.get(2));
+        }
+    }
+
+    @Test
+    void realtimeOptionGivesTheRealClock() {
+        try (Sandbox box = interpreter.newSandbox(SandboxOptions.builder().realtime().build())) {
+            List<?> v = (List<?>) box.eval(lang.clockAndRandom());
+            double now = System.currentTimeMillis() / 1000.0;
+            assertThat(((Number) v.get(0)).doubleValue()).isBetween(now - 60, now + 60);
+        }
+    }
+
+    // ---- JSR-223 -------------------------------------------------------------------------------
+
+    @Test
+    void getInterfaceGivesATypedJavaObject() throws Exception {
+        ScriptEngine engine = new ScriptEngineManager().getEngineByName(lang.language());
+        engine.eval(lang.defineFunctions());
+        Calculator calc = ((Invocable) engine).getInterface(Calculator.class);
+        assertThat(calc.mul(6, 7)).isEqualTo(42L);
+        assertThat(calc.greet("bob")).isEqualTo("hi bob");
+        assertThat(calc.total(List.of(Map.of("price", 1.25), Map.of("price", 1)))).isEqualTo(2.25);
+        assertThat(((Invocable) engine).getInterface(Runnable.class)).as("the guest has no run()").isNull();
+        assertThat(((Invocable) engine).invokeFunction("mul", 3, 4)).isEqualTo(12L);
+        assertThat(((Invocable) engine).invokeMethod("calc", "add", 3, 4)).isEqualTo(7L);
+        assertThatThrownBy(() -> ((Invocable) engine).invokeFunction("nope")).isInstanceOf(NoSuchMethodException.class);
+        ScriptException guestError = (ScriptException) catchThrowable(() -> ((Invocable) engine).invokeFunction("mul", "a", null));
+        assertThat(guestError).isNotNull();
+    }
+
+    @Test
+    void jsr223BindingsWorkBothWaysAndFunctionsBecomeHostFunctions() throws Exception {
+        ScriptEngine engine = new ScriptEngineManager().getEngineByName(lang.language());
+        engine.put("add", (Function<List<Object>, Object>) list -> list.stream().mapToLong(x -> (Long) x).sum());
+        assertThat(engine.eval(lang.callAddWithList())).isEqualTo(12L);
+        engine.put("counter", 1);
+        engine.eval(lang.defineGlobal("counter", 5));
+        assertThat(engine.get("counter")).isEqualTo(5L);
+        engine.eval(lang.add(1, 1)); // an unchanged binding does not overwrite the guest's value
+        assertThat(engine.get("counter")).isEqualTo(5L);
+        engine.put("counter", 9);
+        assertThat(engine.eval(lang.readGlobal("counter"))).isEqualTo(9L);
+    }
+
+    @Test
+    void compiledScriptsRunManyTimesAndSyntaxErrorsSurfaceAtCompile() throws Exception {
+        ScriptEngine engine = new ScriptEngineManager().getEngineByName(lang.language());
+        CompiledScript compiled = ((Compilable) engine).compile(lang.add(20, 22));
+        for (int i = 0; i < 5; i++) assertThat(compiled.eval()).isEqualTo(42L);
+        ScriptException e = (ScriptException) catchThrowable(() -> ((Compilable) engine).compile(lang.compileErrorOnLine2()));
+        assertThat(e).isNotNull();
+        assertThat(e.getLineNumber()).isEqualTo(2);
+    }
+}
