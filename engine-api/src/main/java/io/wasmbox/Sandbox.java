@@ -106,6 +106,42 @@ public final class Sandbox implements AutoCloseable {
         return request(GuestRequest.INVOKE, "", function, json, RunOptions.none());
     }
 
+    /**
+     * A Java object implementing {@code type} with the guest's functions: each method call is {@link
+     * #invoke} of the function with the method's name (or, with {@code objectPath}, of that guest
+     * object's method), arguments JSON-mapped, the result converted to the method's declared (generic)
+     * return type by Jackson. A guest failure surfaces as the typed {@link WasmboxException}.
+     *
+     * @param objectPath a guest global object whose methods implement {@code type}, or null for global functions
+     * @throws IllegalArgumentException if {@code type} is not an interface or the guest lacks one of its methods
+     */
+    public <T> T asInterface(String objectPath, Class<T> type) {
+        if (type == null || !type.isInterface()) throw new IllegalArgumentException("not an interface: " + type);
+        List<String> missing = missingFunctions(objectPath, type);
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("the guest does not define " + String.join(", ", missing)
+                    + " needed by " + type.getName());
+        }
+        return GuestProxy.create(this, objectPath == null ? "" : objectPath + ".", type);
+    }
+
+    /** {@link #asInterface(String, Class)} with the guest's global functions. */
+    public <T> T asInterface(Class<T> type) {
+        return asInterface(null, type);
+    }
+
+    /** The abstract methods of {@code type} the guest does not define as functions. */
+    public List<String> missingFunctions(String objectPath, Class<?> type) {
+        String prefix = objectPath == null ? "" : objectPath + ".";
+        List<String> missing = new java.util.ArrayList<>();
+        for (java.lang.reflect.Method m : type.getMethods()) {
+            if (java.lang.reflect.Modifier.isAbstract(m.getModifiers()) && !hasFunction(prefix + m.getName())) {
+                missing.add(prefix + m.getName());
+            }
+        }
+        return missing;
+    }
+
     /** The guest's global {@code name}, JSON-mapped, or null when it is undefined (or null). */
     public Object getGlobal(String name) {
         ExecutionResult r = request(GuestRequest.GLOBAL, "", Objects.requireNonNull(name, "name"), List.of(),

@@ -1,6 +1,5 @@
 package io.wasmbox.jsr223;
 
-import com.fasterxml.jackson.databind.JavaType;
 import io.wasmbox.ExecutionResult;
 import io.wasmbox.GuestError;
 import io.wasmbox.HostFunction;
@@ -17,10 +16,6 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.lang.System.Logger.Level;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -158,33 +153,11 @@ public class WasmboxScriptEngine extends AbstractScriptEngine implements Invocab
         return guarded(null, result::valueOrThrow);
     }
 
-    /**
-     * A proxy whose methods call the guest functions of the same names, or null (as JSR-223 asks) when
-     * the guest does not define all of them.
-     */
+    /** The guest's implementation of {@code type}, or null (as JSR-223 asks) when it is incomplete. */
     private <T> T proxy(String objectPath, Class<T> type) {
         if (type == null || !type.isInterface()) throw new IllegalArgumentException("not an interface: " + type);
         Sandbox box = sandbox(context);
-        String prefix = objectPath == null ? "" : objectPath + ".";
-        for (Method m : type.getMethods()) {
-            if (Modifier.isAbstract(m.getModifiers()) && !box.hasFunction(prefix + m.getName())) return null;
-        }
-        InvocationHandler handler = (proxy, method, args) -> {
-            if (method.getDeclaringClass() == Object.class) {
-                return switch (method.getName()) {
-                    case "equals" -> proxy == args[0];
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    default -> "guest implementation of " + type.getName();
-                };
-            }
-            if (method.isDefault()) return InvocationHandler.invokeDefault(proxy, method, args);
-            ExecutionResult r = box.invoke(prefix + method.getName(), args == null ? new Object[0] : args);
-            r.valueOrThrow();
-            if (method.getReturnType() == void.class) return null;
-            JavaType returnType = Json.MAPPER.getTypeFactory().constructType(method.getGenericReturnType());
-            return Json.MAPPER.convertValue(r.valueJson(), returnType);
-        };
-        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
+        return box.missingFunctions(objectPath, type).isEmpty() ? box.asInterface(objectPath, type) : null;
     }
 
     private static String objectPath(Object thiz) {
