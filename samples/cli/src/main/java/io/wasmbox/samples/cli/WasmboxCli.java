@@ -5,6 +5,7 @@ import io.wasmbox.Limits;
 import io.wasmbox.OutputListener;
 import io.wasmbox.RunOptions;
 import io.wasmbox.Sandbox;
+import io.wasmbox.SandboxOptions;
 import io.wasmbox.Wasmbox;
 import io.wasmbox.WasmboxException;
 import io.wasmbox.spi.Json;
@@ -86,6 +87,12 @@ public final class WasmboxCli {
         @Option(names = "--max-output", paramLabel = "SIZE", description = "Combined stdout+stderr cap (default 1m).")
         String maxOutput;
 
+        @Option(names = "--realtime", description = "Give the script the real clock and real randomness (default: time frozen at 2024-01-01T00:00:00Z, seeded random).")
+        boolean realtime;
+
+        @Option(names = "--seed", paramLabel = "N", description = "Seed of the script's random sources (default 0).")
+        long seed;
+
         @Option(names = "--json", description = "Print the whole result as one JSON object instead.")
         boolean json;
 
@@ -111,7 +118,9 @@ public final class WasmboxCli {
                         .fileName(file != null ? file.getFileName().toString() : null)
                         .stdin(stdinFile != null ? Files.readString(stdinFile) : stdin != null ? stdin : "");
                 if (!json) options.outputListener(new PrintingListener(out, err));
-                try (Sandbox sandbox = Wasmbox.interpreter(lang).newSandbox(limits)) {
+                SandboxOptions.Builder sandboxOptions = SandboxOptions.builder().limits(limits).randomSeed(seed);
+                if (realtime) sandboxOptions.realtime();
+                try (Sandbox sandbox = Wasmbox.interpreter(lang).newSandbox(sandboxOptions.build())) {
                     ExecutionResult result = sandbox.run(source, options.build());
                     if (json) out.println(Json.write(toJson(lang, result)));
                     else report(lang, result);

@@ -68,6 +68,15 @@ class WasmboxCliTest {
     }
 
     @Test
+    void clockIsFrozenUnlessRealtimeIsAsked() {
+        Outcome frozen = cli("run", "-e", "import time\nprint(int(time.time()))");
+        assertThat(frozen.out()).isEqualTo("1704067200\n");
+        Outcome real = cli("run", "-e", "import time\nprint(int(time.time()))", "--realtime");
+        long printed = Long.parseLong(real.out().trim());
+        assertThat(printed).isBetween(System.currentTimeMillis() / 1000 - 60, System.currentTimeMillis() / 1000 + 60);
+    }
+
+    @Test
     void jsonOutputCarriesTheWholeResult() {
         Outcome o = cli("run", "-e", "print('x')\n[1, 2]", "--json");
         assertThat(o.out()).contains("\"stdout\":\"x\\n\"").contains("\"value\":[1,2]").contains("\"exitCode\":0");
