@@ -30,7 +30,7 @@ public abstract class SandboxBenchmarks {
     public static final String JIT_FLAG_2 = "-XX:MaxNodeLimit=240000";
     public static final String JIT_FLAG_3 = "-XX:NodeLimitFudgeFactor=8000";
 
-    @Param({"python"})
+    @Param({"python", "javascript"})
     public String language;
 
     private Interpreter interpreter;
