@@ -1,0 +1,186 @@
+package io.wasmbox.samples.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.wasmbox.Interpreter;
+import io.wasmbox.Limits;
+import io.wasmbox.Wasmbox;
+import io.wasmbox.spi.LanguageInfo;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One validated execution: the language resolved, the limits checked against the service ceilings.
+ *
+ * @param language the resolved language
+ * @param code the code to run
+ * @param fileName name the guest reports for the script, or null
+ * @param stdin text given as standard input
+ * @param args arguments after the script name
+ * @param env the guest's whole environment
+ * @param limits the effective sandbox limits
+ */
+record ExecutionRequest(LanguageInfo language, String code, String fileName, String stdin, List<String> args,
+        Map<String, String> env, Limits limits) {
+
+    private static final Set<String> FIELDS = Set.of("code", "language", "stdin", "args", "env", "limits");
+    private static final Set<String> LIMIT_FIELDS = Set.of("timeoutMs", "maxMemoryMB", "maxOutputSize");
+
+    /** The requested limits before defaults; null fields take the service defaults. */
+    record RequestedLimits(Long timeoutMs, Long memoryMiB, Long outputBytes) {
+        static final RequestedLimits NONE = new RequestedLimits(null, null, null);
+    }
+
+    /** Reads a v1 request object; {@code where} prefixes field names in errors (e.g. {@code requests[2].}). */
+    static ExecutionRequest fromJson(JsonNode node, String where, ServiceConfig config) {
+        if (node == null || !node.isObject()) throw ApiError.badRequest(label(where, "request") + " must be a JSON object");
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!FIELDS.contains(f)) {
+                throw ApiError.badRequest("unknown field '" + where + f + "'; allowed: code, language, stdin, args, env, limits");
+            }
+        }
+        LanguageInfo language = language(text(node, "language", where, true), where + "language");
+        String code = text(node, "code", where, true);
+        String stdin = text(node, "stdin", where, false);
+        List<String> args = stringList(node.get("args"), where + "args");
+        Map<String, String> env = stringMap(node.get("env"), where + "env");
+        RequestedLimits requested = RequestedLimits.NONE;
+        JsonNode limits = node.get("limits");
+        if (limits != null && !limits.isNull()) {
+            if (!limits.isObject()) throw ApiError.badRequest("'" + where + "limits' must be an object");
+            for (Iterator<String> it = limits.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                if (!LIMIT_FIELDS.contains(f)) {
+                    throw ApiError.badRequest("unknown field '" + where + "limits." + f
+                            + "'; allowed: timeoutMs, maxMemoryMB, maxOutputSize");
+                }
+            }
+            requested = new RequestedLimits(
+                    integer(limits.get("timeoutMs"), where + "limits.timeoutMs"),
+                    integer(limits.get("maxMemoryMB"), where + "limits.maxMemoryMB"),
+                    integer(limits.get("maxOutputSize"), where + "limits.maxOutputSize"));
+        }
+        return of(language, code, null, stdin == null ? "" : stdin, args, env, requested, config, where + "limits.");
+    }
+
+    /** Checks sizes and limits against the service settings and builds the request. */
+    static ExecutionRequest of(LanguageInfo language, String code, String fileName, String stdin, List<String> args,
+            Map<String, String> env, RequestedLimits requested, ServiceConfig config, String limitPrefix) {
+        if (code.isBlank()) throw ApiError.badRequest("code is empty");
+        long codeBytes = code.getBytes(StandardCharsets.UTF_8).length;
+        if (codeBytes > config.maxCodeBytes()) {
+            throw new ApiError(413, "code_too_large", "code is " + codeBytes + " bytes, over the limit of "
+                    + config.maxCodeBytes() + " bytes");
+        }
+        long stdinBytes = stdin.getBytes(StandardCharsets.UTF_8).length;
+        if (stdinBytes > config.maxStdinBytes()) {
+            throw new ApiError(413, "stdin_too_large", "stdin is " + stdinBytes + " bytes, over the limit of "
+                    + config.maxStdinBytes() + " bytes");
+        }
+        for (String name : env.keySet()) {
+            if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
+                throw ApiError.badRequest("invalid environment variable name '" + name + "'");
+            }
+        }
+        long minMemoryMiB = minimumMemoryMiB(language);
+        long timeoutMs = range(requested.timeoutMs(), config.defaultTimeout().toMillis(), 1,
+                config.maxTimeout().toMillis(), limitPrefix + "timeoutMs");
+        long memoryMiB = range(requested.memoryMiB(), Math.max(config.defaultMemoryMiB(), minMemoryMiB),
+                minMemoryMiB, config.maxMemoryMiB(), limitPrefix + "maxMemoryMB");
+        long outputBytes = range(requested.outputBytes(), config.defaultOutputBytes(), 0, config.maxOutputBytes(),
+                limitPrefix + "maxOutputSize");
+        Limits limits = Limits.builder()
+                .timeout(Duration.ofMillis(timeoutMs))
+                .memoryMiB(memoryMiB)
+                .maxOutputBytes(outputBytes)
+                .maxCodeBytes(config.maxCodeBytes())
+                .maxStdinBytes(Math.max(config.maxStdinBytes(), 1))
+                .build();
+        return new ExecutionRequest(language, code, fileName, stdin, List.copyOf(args), Map.copyOf(env), limits);
+    }
+
+    /** Resolves a language by name or alias; unknown is a 400 listing what is available. */
+    static LanguageInfo language(String name, String field) {
+        return Wasmbox.findLanguage(name).orElseThrow(() -> ApiError.badRequest("unknown language '" + name
+                + "' in '" + field + "'; available: " + String.join(", ",
+                        Wasmbox.languages().stream().map(LanguageInfo::id).toList())));
+    }
+
+    /** Smallest memory cap the language can start with, in MiB (prepares its interpreter if needed). */
+    static long minimumMemoryMiB(LanguageInfo language) {
+        Interpreter interpreter = Wasmbox.interpreter(language.id());
+        return (interpreter.minimumMemoryBytes() + Limits.MIB - 1) / Limits.MIB;
+    }
+
+    private static long range(Long requested, long fallback, long min, long max, String field) {
+        if (requested == null) return Math.min(Math.max(fallback, min), max);
+        if (requested < min || requested > max) {
+            throw ApiError.badRequest("'" + field + "' must be between " + min + " and " + max + ", got " + requested);
+        }
+        return requested;
+    }
+
+    long timeoutMs() {
+        return limits.timeout().toMillis();
+    }
+
+    long memoryMiB() {
+        return limits.memoryBytes() / Limits.MIB;
+    }
+
+    long maxOutputBytes() {
+        return limits.maxOutputBytes();
+    }
+
+    private static String label(String where, String fallback) {
+        return where.isEmpty() ? fallback : "'" + where.substring(0, where.length() - 1) + "'";
+    }
+
+    static String text(JsonNode node, String field, String where, boolean required) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            if (required) throw ApiError.badRequest("missing required field '" + where + field + "'");
+            return null;
+        }
+        if (!v.isTextual()) throw ApiError.badRequest("'" + where + field + "' must be a string");
+        return v.textValue();
+    }
+
+    static Long integer(JsonNode v, String field) {
+        if (v == null || v.isNull()) return null;
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw ApiError.badRequest("'" + field + "' must be an integer, got " + v);
+        }
+        return v.longValue();
+    }
+
+    static List<String> stringList(JsonNode v, String field) {
+        if (v == null || v.isNull()) return List.of();
+        if (!v.isArray()) throw ApiError.badRequest("'" + field + "' must be an array of strings");
+        List<String> list = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode e = v.get(i);
+            if (!e.isTextual()) throw ApiError.badRequest("'" + field + "[" + i + "]' must be a string");
+            list.add(e.textValue());
+        }
+        return list;
+    }
+
+    static Map<String, String> stringMap(JsonNode v, String field) {
+        if (v == null || v.isNull()) return Map.of();
+        if (!v.isObject()) throw ApiError.badRequest("'" + field + "' must be an object of strings");
+        Map<String, String> map = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isTextual()) throw ApiError.badRequest("'" + field + "." + e.getKey() + "' must be a string");
+            map.put(e.getKey(), e.getValue().textValue());
+        }
+        return map;
+    }
+}

@@ -1,0 +1,275 @@
+package io.wasmbox.samples.service;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Settings of the execution service. Every setting has a default, a command-line flag ({@code --port 9000}
+ * or {@code --port=9000}) and an environment variable ({@code WASMBOX_PORT}; {@code PORT} works too for the
+ * port). A flag wins over the environment, which wins over the default.
+ *
+ * @param host address to bind
+ * @param port TCP port (0 picks a free one)
+ * @param maxTimeout ceiling for a request's timeout; requests may lower it, never raise it
+ * @param defaultTimeout timeout of a request that names none
+ * @param maxMemoryMiB ceiling for a request's memory cap
+ * @param defaultMemoryMiB memory cap of a request that names none
+ * @param maxOutputBytes ceiling for a request's combined stdout+stderr cap
+ * @param defaultOutputBytes output cap of a request that names none
+ * @param maxCodeBytes code larger than this is refused with 413
+ * @param maxStdinBytes stdin larger than this is refused with 413
+ * @param maxBodyBytes request bodies larger than this are refused with 413
+ * @param maxConcurrent executions running at once
+ * @param queueSize executions waiting for a slot at once; beyond it requests get 429
+ * @param queueTimeout how long a queued execution waits for a slot before 503
+ * @param ratePerMinute execution requests per client per minute (token refill rate); 0 disables limiting
+ * @param rateBurst token bucket size: requests a client may make at once
+ * @param apiKeyHeader header identifying a client; without it the client is its IP address
+ * @param trustProxy take the client address from X-Forwarded-For (only behind a trusted proxy)
+ * @param batchMax most requests in one batch
+ * @param auditLog JSON-lines audit file, or null for none
+ * @param auditMaxBytes rotate the audit file when it would grow past this
+ * @param auditKeep rotated audit files kept
+ * @param warmup prepare every interpreter at start-up rather than at its first request
+ */
+record ServiceConfig(
+        String host,
+        int port,
+        Duration maxTimeout,
+        Duration defaultTimeout,
+        long maxMemoryMiB,
+        long defaultMemoryMiB,
+        long maxOutputBytes,
+        long defaultOutputBytes,
+        long maxCodeBytes,
+        long maxStdinBytes,
+        long maxBodyBytes,
+        int maxConcurrent,
+        int queueSize,
+        Duration queueTimeout,
+        double ratePerMinute,
+        int rateBurst,
+        String apiKeyHeader,
+        boolean trustProxy,
+        int batchMax,
+        Path auditLog,
+        long auditMaxBytes,
+        int auditKeep,
+        boolean warmup) {
+
+    /** One setting: its flag, environment variable, default and description (also the --help text). */
+    record Option(String name, String env, String defaultValue, String help) {
+        String flag() {
+            return "--" + name;
+        }
+    }
+
+    static final List<Option> OPTIONS = List.of(
+            new Option("host", "WASMBOX_HOST", "127.0.0.1", "address to bind (0.0.0.0 to listen on every interface)"),
+            new Option("port", "PORT", "8080", "TCP port; 0 picks a free one (also WASMBOX_PORT)"),
+            new Option("max-timeout", "WASMBOX_MAX_TIMEOUT", "30s", "ceiling for a request's timeoutMs"),
+            new Option("default-timeout", "WASMBOX_DEFAULT_TIMEOUT", "5s", "timeout when a request names none"),
+            new Option("max-memory", "WASMBOX_MAX_MEMORY", "256m", "ceiling for a request's maxMemoryMB"),
+            new Option("default-memory", "WASMBOX_DEFAULT_MEMORY", "128m", "memory cap when a request names none"),
+            new Option("max-output", "WASMBOX_MAX_OUTPUT", "1m", "ceiling for a request's maxOutputSize (stdout+stderr bytes)"),
+            new Option("default-output", "WASMBOX_DEFAULT_OUTPUT", "64k", "output cap when a request names none"),
+            new Option("max-code", "WASMBOX_MAX_CODE", "64k", "largest code accepted (413 above)"),
+            new Option("max-stdin", "WASMBOX_MAX_STDIN", "256k", "largest stdin accepted (413 above)"),
+            new Option("max-body", "WASMBOX_MAX_BODY", "1m", "largest request body accepted (413 above)"),
+            new Option("max-concurrent", "WASMBOX_MAX_CONCURRENT", "", "executions running at once (default: CPU cores, at least 2)"),
+            new Option("queue-size", "WASMBOX_QUEUE_SIZE", "32", "executions waiting for a slot; when full, 429"),
+            new Option("queue-timeout", "WASMBOX_QUEUE_TIMEOUT", "30s", "longest wait for a slot before 503"),
+            new Option("rate-limit", "WASMBOX_RATE_LIMIT", "120", "execution requests per client per minute; 0 = unlimited"),
+            new Option("rate-burst", "WASMBOX_RATE_BURST", "20", "requests a client may send at once (token bucket size)"),
+            new Option("api-key-header", "WASMBOX_API_KEY_HEADER", "X-API-Key", "header naming the client for rate limits and audit (else its IP)"),
+            new Option("trust-proxy", "WASMBOX_TRUST_PROXY", "false", "use X-Forwarded-For as the client IP (only behind your own proxy)"),
+            new Option("batch-max", "WASMBOX_BATCH_MAX", "", "most requests in one batch (default: 16, at most max-concurrent + queue-size)"),
+            new Option("audit-log", "WASMBOX_AUDIT_LOG", "logs/audit.jsonl", "JSON-lines audit log file; 'off' for none"),
+            new Option("audit-max-size", "WASMBOX_AUDIT_MAX_SIZE", "10m", "rotate the audit log at this size"),
+            new Option("audit-keep", "WASMBOX_AUDIT_KEEP", "5", "rotated audit files kept (audit.jsonl.1 ... .N)"),
+            new Option("warmup", "WASMBOX_WARMUP", "true", "prepare every interpreter at start-up"));
+
+    ServiceConfig {
+        positive("max-concurrent", maxConcurrent);
+        nonNegative("queue-size", queueSize);
+        positive("batch-max", batchMax);
+        positive("audit-keep", auditKeep);
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0..65535, got " + port);
+        if (defaultTimeout.compareTo(maxTimeout) > 0) {
+            throw new IllegalArgumentException("--default-timeout (" + defaultTimeout.toMillis()
+                    + " ms) is above --max-timeout (" + maxTimeout.toMillis() + " ms)");
+        }
+        if (maxTimeout.isZero() || maxTimeout.isNegative()) throw new IllegalArgumentException("--max-timeout must be positive");
+        if (defaultTimeout.isZero() || defaultTimeout.isNegative()) throw new IllegalArgumentException("--default-timeout must be positive");
+        if (maxMemoryMiB > 4096) throw new IllegalArgumentException("--max-memory must be at most 4g (wasm32)");
+        if (defaultMemoryMiB > maxMemoryMiB) throw new IllegalArgumentException("--default-memory is above --max-memory");
+        if (defaultOutputBytes > maxOutputBytes) throw new IllegalArgumentException("--default-output is above --max-output");
+        positive("max-code", maxCodeBytes);
+        positive("max-body", maxBodyBytes);
+        if (ratePerMinute < 0) throw new IllegalArgumentException("--rate-limit must not be negative");
+        positive("rate-burst", rateBurst);
+        if (batchMax > maxConcurrent + queueSize) {
+            throw new IllegalArgumentException("--batch-max (" + batchMax + ") cannot exceed --max-concurrent + --queue-size ("
+                    + (maxConcurrent + queueSize) + "): such a batch could never be admitted");
+        }
+    }
+
+    static ServiceConfig defaults() {
+        return parse(new String[0], Map.of());
+    }
+
+    /**
+     * Reads flags, then the environment, then defaults.
+     *
+     * @throws IllegalArgumentException naming the flag, for an unknown flag or a bad value
+     */
+    static ServiceConfig parse(String[] args, Map<String, String> env) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Option o : OPTIONS) {
+            String v = env.get(o.env());
+            if (v == null && o.name().equals("port")) v = env.get("WASMBOX_PORT");
+            values.put(o.name(), v != null && !v.isBlank() ? v.trim() : o.defaultValue());
+        }
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) throw new IllegalArgumentException("unexpected argument '" + arg + "' (see --help)");
+            String name = arg.substring(2);
+            String value = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            String key = name;
+            Option option = OPTIONS.stream().filter(o -> o.name().equals(key)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("unknown option --" + key + " (see --help)"));
+            if (value == null) {
+                boolean isFlagOnly = option.defaultValue().equals("true") || option.defaultValue().equals("false");
+                if (isFlagOnly && (i + 1 >= args.length || args[i + 1].startsWith("--"))) value = "true";
+                else if (i + 1 >= args.length) throw new IllegalArgumentException(option.flag() + " needs a value");
+                else value = args[++i];
+            }
+            values.put(option.name(), value.trim());
+        }
+        Function<String, String> v = values::get;
+        String maxConcurrent = v.apply("max-concurrent");
+        String audit = v.apply("audit-log");
+        return new ServiceConfig(
+                v.apply("host"),
+                (int) integer("port", v.apply("port")),
+                duration("max-timeout", v.apply("max-timeout")),
+                duration("default-timeout", v.apply("default-timeout")),
+                size("max-memory", v.apply("max-memory")) / (1024 * 1024),
+                size("default-memory", v.apply("default-memory")) / (1024 * 1024),
+                size("max-output", v.apply("max-output")),
+                size("default-output", v.apply("default-output")),
+                size("max-code", v.apply("max-code")),
+                size("max-stdin", v.apply("max-stdin")),
+                size("max-body", v.apply("max-body")),
+                maxConcurrent.isEmpty() ? Math.max(2, Runtime.getRuntime().availableProcessors())
+                        : (int) integer("max-concurrent", maxConcurrent),
+                (int) integer("queue-size", v.apply("queue-size")),
+                duration("queue-timeout", v.apply("queue-timeout")),
+                decimal("rate-limit", v.apply("rate-limit")),
+                (int) integer("rate-burst", v.apply("rate-burst")),
+                v.apply("api-key-header"),
+                bool("trust-proxy", v.apply("trust-proxy")),
+                batchMax(v.apply("batch-max"), maxConcurrent, v.apply("queue-size")),
+                audit.isEmpty() || audit.equalsIgnoreCase("off") || audit.equalsIgnoreCase("none") ? null : Path.of(audit),
+                size("audit-max-size", v.apply("audit-max-size")),
+                (int) integer("audit-keep", v.apply("audit-keep")),
+                bool("warmup", v.apply("warmup")));
+    }
+
+    private static int batchMax(String value, String maxConcurrent, String queueSize) {
+        if (!value.isEmpty()) return (int) integer("batch-max", value);
+        long concurrent = maxConcurrent.isEmpty() ? Math.max(2, Runtime.getRuntime().availableProcessors())
+                : integer("max-concurrent", maxConcurrent);
+        return (int) Math.max(1, Math.min(16, concurrent + integer("queue-size", queueSize)));
+    }
+
+    static String help() {
+        StringBuilder sb = new StringBuilder("""
+                Usage: java -jar wasmbox-execution-service.jar [--option value ...]
+                Runs code in WebAssembly sandboxes over HTTP. Sizes take k/m/g suffixes, durations ms/s/m.
+
+                """);
+        for (Option o : OPTIONS) {
+            sb.append(String.format(Locale.ROOT, "  %-20s %-26s %s%n", o.flag(), o.env(),
+                    o.help() + (o.defaultValue().isEmpty() ? "" : " [" + o.defaultValue() + "]")));
+        }
+        return sb.toString();
+    }
+
+    private static void positive(String name, long value) {
+        if (value <= 0) throw new IllegalArgumentException("--" + name + " must be positive, got " + value);
+    }
+
+    private static void nonNegative(String name, long value) {
+        if (value < 0) throw new IllegalArgumentException("--" + name + " must not be negative, got " + value);
+    }
+
+    static long integer(String name, String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + ": '" + value + "' is not an integer");
+        }
+    }
+
+    private static double decimal(String name, String value) {
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + ": '" + value + "' is not a number");
+        }
+    }
+
+    private static boolean bool(String name, String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new IllegalArgumentException("--" + name + ": '" + value + "' is not true/false");
+        };
+    }
+
+    static long size(String name, String value) {
+        String s = value.trim().toLowerCase(Locale.ROOT);
+        if (s.endsWith("ib")) s = s.substring(0, s.length() - 2);
+        else if (s.endsWith("b")) s = s.substring(0, s.length() - 1);
+        long unit = 1;
+        if (!s.isEmpty()) {
+            switch (s.charAt(s.length() - 1)) {
+                case 'k' -> unit = 1024;
+                case 'm' -> unit = 1024 * 1024;
+                case 'g' -> unit = 1024 * 1024 * 1024;
+                default -> { }
+            }
+        }
+        if (unit != 1) s = s.substring(0, s.length() - 1).trim();
+        try {
+            long n = Math.multiplyExact(Long.parseLong(s), unit);
+            if (n < 0) throw new NumberFormatException();
+            return n;
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("--" + name + ": '" + value + "' is not a size (bytes, or k/m/g suffix: 64k)");
+        }
+    }
+
+    static Duration duration(String name, String value) {
+        String s = value.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (s.endsWith("ms")) return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2).trim()));
+            if (s.endsWith("s")) return Duration.ofMillis(Math.round(Double.parseDouble(s.substring(0, s.length() - 1).trim()) * 1000));
+            if (s.endsWith("m")) return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1).trim()) * 60);
+            return Duration.ofMillis(Long.parseLong(s));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + ": '" + value + "' is not a duration (ms, or ms/s/m suffix: 5s)");
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.wasmbox.samples.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ServiceConfigTest {
+    @Test
+    void defaults() {
+        ServiceConfig c = ServiceConfig.defaults();
+        assertThat(c.port()).isEqualTo(8080);
+        assertThat(c.host()).isEqualTo("127.0.0.1");
+        assertThat(c.maxTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.defaultMemoryMiB()).isEqualTo(128);
+        assertThat(c.maxConcurrent()).isGreaterThanOrEqualTo(2);
+        assertThat(c.auditLog()).isNotNull();
+    }
+
+    @Test
+    void flagsWinOverEnvironmentWhichWinsOverDefaults() {
+        ServiceConfig c = ServiceConfig.parse(new String[] {"--port", "9001", "--max-memory=512m", "--audit-log", "off"},
+                Map.of("PORT", "7000", "WASMBOX_MAX_TIMEOUT", "45s", "WASMBOX_QUEUE_SIZE", "3"));
+        assertThat(c.port()).isEqualTo(9001);
+        assertThat(c.maxMemoryMiB()).isEqualTo(512);
+        assertThat(c.maxTimeout()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(c.queueSize()).isEqualTo(3);
+        assertThat(c.auditLog()).isNull();
+        assertThat(ServiceConfig.parse(new String[0], Map.of("PORT", "7000")).port()).isEqualTo(7000);
+        assertThat(ServiceConfig.parse(new String[0], Map.of("WASMBOX_PORT", "7001")).port()).isEqualTo(7001);
+        assertThat(ServiceConfig.parse(new String[] {"--trust-proxy"}, Map.of()).trustProxy()).isTrue();
+    }
+
+    @Test
+    void badValuesNameTheFlag() {
+        assertThatThrownBy(() -> ServiceConfig.parse(new String[] {"--port", "x"}, Map.of()))
+                .hasMessageContaining("--port");
+        assertThatThrownBy(() -> ServiceConfig.parse(new String[] {"--nope", "1"}, Map.of()))
+                .hasMessageContaining("unknown option --nope");
+        assertThatThrownBy(() -> ServiceConfig.parse(new String[] {"--default-timeout", "60s"}, Map.of()))
+                .hasMessageContaining("--default-timeout");
+        assertThatThrownBy(() -> ServiceConfig.parse(new String[] {"--max-memory", "8g"}, Map.of()))
+                .hasMessageContaining("--max-memory");
+        assertThatThrownBy(() -> ServiceConfig.parse(new String[] {"--batch-max", "100", "--queue-size", "2"}, Map.of()))
+                .hasMessageContaining("--batch-max");
+        assertThatThrownBy(() -> ServiceConfig.parse(new String[] {"--port"}, Map.of()))
+                .hasMessageContaining("--port needs a value");
+    }
+
+    @Test
+    void helpListsEveryOptionAndItsVariable() {
+        String help = ServiceConfig.help();
+        for (ServiceConfig.Option o : ServiceConfig.OPTIONS) assertThat(help).contains(o.flag()).contains(o.env());
+    }
+}
