@@ -368,6 +368,7 @@ final class Api {
         service.put("audit_log", audit.enabled());
         service.put("audit_max_bytes", config.auditMaxBytes());
         service.put("audit_keep", config.auditKeep());
+        service.put("realtime", config.realtime());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("limits", limits);
         m.put("service", service);

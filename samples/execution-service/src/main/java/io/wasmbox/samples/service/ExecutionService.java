@@ -76,6 +76,9 @@ public final class ExecutionService implements AutoCloseable {
 
     /** Starts a service; {@link #port()} tells the port when the configuration asked for 0. */
     static ExecutionService start(ServiceConfig config) throws IOException {
+        // The JDK server waits forever for a slow client's request by default; 30 s to send one is plenty.
+        // (Read once, when the server classes load; an explicit -D setting wins.)
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxReqTime", "30");
         ExecutionService service = new ExecutionService(config);
         service.server.start();
         return service;

@@ -7,6 +7,7 @@ import io.wasmbox.InvalidCodeException;
 import io.wasmbox.OutputListener;
 import io.wasmbox.RunOptions;
 import io.wasmbox.Sandbox;
+import io.wasmbox.SandboxOptions;
 import io.wasmbox.Wasmbox;
 import java.util.Map;
 import java.util.UUID;
@@ -101,7 +102,9 @@ final class Runner {
                     .outputListener(listener)
                     .build();
             ExecutionResult result;
-            try (Sandbox sandbox = Wasmbox.interpreter(request.language().id()).newSandbox(request.limits())) {
+            SandboxOptions.Builder sandboxOptions = SandboxOptions.builder().limits(request.limits());
+            if (config.realtime()) sandboxOptions.realtime();
+            try (Sandbox sandbox = Wasmbox.interpreter(request.language().id()).newSandbox(sandboxOptions.build())) {
                 result = sandbox.run(request.code(), options);
             } catch (CodeTooLargeException e) {
                 throw new ApiError(413, "code_too_large", e.getMessage());

@@ -36,6 +36,7 @@ import java.util.function.Function;
  * @param auditMaxBytes rotate the audit file when it would grow past this
  * @param auditKeep rotated audit files kept
  * @param warmup prepare every interpreter at start-up rather than at its first request
+ * @param realtime guests see the real clock and real randomness (else a frozen clock and seeded randomness)
  */
 record ServiceConfig(
         String host,
@@ -60,7 +61,8 @@ record ServiceConfig(
         Path auditLog,
         long auditMaxBytes,
         int auditKeep,
-        boolean warmup) {
+        boolean warmup,
+        boolean realtime) {
 
     /** One setting: its flag, environment variable, default and description (also the --help text). */
     record Option(String name, String env, String defaultValue, String help) {
@@ -92,7 +94,9 @@ record ServiceConfig(
             new Option("audit-log", "WASMBOX_AUDIT_LOG", "logs/audit.jsonl", "JSON-lines audit log file; 'off' for none"),
             new Option("audit-max-size", "WASMBOX_AUDIT_MAX_SIZE", "10m", "rotate the audit log at this size"),
             new Option("audit-keep", "WASMBOX_AUDIT_KEEP", "5", "rotated audit files kept (audit.jsonl.1 ... .N)"),
-            new Option("warmup", "WASMBOX_WARMUP", "true", "prepare every interpreter at start-up"));
+            new Option("warmup", "WASMBOX_WARMUP", "true", "prepare every interpreter at start-up"),
+            new Option("realtime", "WASMBOX_REALTIME", "true",
+                    "guests see the real clock and real randomness; false: frozen clock, seeded randomness (reproducible runs)"));
 
     ServiceConfig {
         positive("max-concurrent", maxConcurrent);
@@ -183,7 +187,8 @@ record ServiceConfig(
                 audit.isEmpty() || audit.equalsIgnoreCase("off") || audit.equalsIgnoreCase("none") ? null : Path.of(audit),
                 size("audit-max-size", v.apply("audit-max-size")),
                 (int) integer("audit-keep", v.apply("audit-keep")),
-                bool("warmup", v.apply("warmup")));
+                bool("warmup", v.apply("warmup")),
+                bool("realtime", v.apply("realtime")));
     }
 
     private static int batchMax(String value, String maxConcurrent, String queueSize) {

@@ -101,6 +101,24 @@ class ExecuteApiTest {
     }
 
     @Test
+    void guestsSeeTheRealClockByDefault() {
+        TestClient.Json r = run(Map.of("language", "python", "code", "import time\ntime.time()"));
+        assertThat(r.body().get("value").asDouble()).isGreaterThan(System.currentTimeMillis() / 1000.0 - 600);
+    }
+
+    @Test
+    void frozenClockAndSeededRandomnessOnRequest() {
+        try (TestClient frozen = new TestClient("--realtime", "false", "--audit-log", "off", "--warmup", "false")) {
+            Map<String, Object> body = Map.of("language", "python", "code", "import random, time\n[random.random(), time.time()]");
+            JsonNode a = frozen.postJson("/api/v1/execute", body).body().get("value");
+            JsonNode b = frozen.postJson("/api/v1/execute", body).body().get("value");
+            assertThat(a).isEqualTo(b);
+            assertThat(a.get(1).asDouble()).isEqualTo(1704067200.0); // SandboxOptions.DEFAULT_INSTANT
+            assertThat(frozen.getJson("/api/v1/config").body().at("/service/realtime").asBoolean()).isFalse();
+        }
+    }
+
+    @Test
     void javascriptRunsWhenItsEngineIsPresent() {
         for (String lang : List.of("javascript", "typescript")) {
             if (Wasmbox.findLanguage(lang).isEmpty()) continue;

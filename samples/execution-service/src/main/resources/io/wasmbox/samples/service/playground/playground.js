@@ -3,7 +3,7 @@
 (function () {
   const $ = (id) => document.getElementById(id);
   const SAMPLES = {
-    python: 'name = input("name? ")\nprint(f"Hello, {name}!")\nprint(sum(i * i for i in range(10)))\n',
+    python: 'import sys\nname = sys.stdin.readline().strip() or "world"\nprint(f"Hello, {name}!")\nprint(sum(i * i for i in range(10)))\n',
     javascript: 'const lines = [];\nfor (let i = 1; i <= 3; i++) lines.push(`line ${i}`);\nconsole.log(lines.join("\\n"));\n6 * 7\n',
     typescript: 'function greet(name: string): string {\n  return `Hello, ${name}!`;\n}\nconsole.log(greet("TypeScript"));\n',
   };
@@ -28,7 +28,7 @@
     for (const r of rt.runtimes) {
       const o = document.createElement('option');
       o.value = r.language;
-      o.textContent = `${r.name} (${r.version})`;
+      o.textContent = `${r.language} (${r.version})`;
       select.appendChild(o);
     }
     select.addEventListener('change', () => setLanguage(select.value));
