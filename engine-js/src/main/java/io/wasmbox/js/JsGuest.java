@@ -19,6 +19,7 @@ import io.wasmbox.spi.GuestContext;
 import io.wasmbox.spi.GuestCrashedException;
 import io.wasmbox.spi.GuestRequest;
 import io.wasmbox.spi.GuestResponse;
+import io.wasmbox.spi.HostCalls;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,12 +34,20 @@ import java.util.function.Function;
  * queue until it is empty, and the import {@code chicory.invoke} is the guest's only call to the host.
  *
  * <p>Each run: the request JSON goes on WASI stdin, {@code invoke} evaluates the runner module
- * ({@code await __wasmbox_run();}), and the driver (driver.js) answers through {@code chicory.invoke}.
+ * ({@code __wasmbox_run();}), and the driver (driver.js) answers through {@code chicory.invoke}.
+ *
+ * <p>Host functions: the driver sends {@code {"name", "args"}} with {@code chicory.invoke("wasmbox",
+ * "call", json)}; the host dispatches it to the sandbox's bound functions ({@link
+ * io.wasmbox.spi.HostCalls}) on the spot and, since {@code chicory.invoke} can only return an empty
+ * result (see {@link #hostCall}), puts the response on the stdin channel, framed as {@code [u32 little
+ * endian length][JSON]}, ahead of everything else. The driver reads exactly that frame right after the
+ * call, so the reply never mixes with the script's own stdin.
  */
 final class JsGuest implements Guest {
     private static final String ALLOCATION_FAILURE = "memory allocation of ";
 
     private final StdinChannel stdin;
+    private final HostCalls hostCalls;
     private final StderrTail stderr;
     private final WasiPreview1 wasi;
     private final Instance instance;
@@ -75,6 +84,7 @@ final class JsGuest implements Guest {
 
     private JsGuest(JsGuestFactory factory, GuestContext context, Function<ImportValues, Instance> build) {
         this.stdin = new StdinChannel(context.stdin());
+        this.hostCalls = context.hostCalls();
         this.stderr = new StderrTail(context.stderr());
         this.wasi = WasiPreview1.builder().withOptions(wasiOptions(context)).build();
         ImportValues imports = ImportValues.builder()
@@ -116,6 +126,7 @@ final class JsGuest implements Guest {
             throw crash(e);
         } finally {
             stdin.request(null); // a request the driver did not read never reaches a later run
+            stdin.reply(null); // nor does a host-call reply a stopped run left unread
         }
         if (response == null) {
             return new GuestResponse(NullNode.getInstance(), 1, new GuestError("Error",
@@ -153,7 +164,10 @@ final class JsGuest implements Guest {
     private long[] hostCall(long[] args) {
         String module = string(args[0], args[1]);
         String name = string(args[2], args[3]);
-        if (module.equals("wasmbox") && name.equals("response") && response == null) {
+        if (module.equals("wasmbox") && name.equals("call")) {
+            // dispatch never throws; the reply waits on stdin for the driver (it reads it before anything else)
+            stdin.reply(hostCalls.dispatch(string(args[4], args[5])).getBytes(StandardCharsets.UTF_8));
+        } else if (module.equals("wasmbox") && name.equals("response") && response == null) {
             response = string(args[4], args[5]); // first answer wins: user code cannot send a second one
         }
         memory.writeI32(returnBlock, allocate(8));
@@ -219,11 +233,14 @@ final class JsGuest implements Guest {
     /**
      * WASI stdin: first the run's request, then one end of input so the driver knows the request is
      * complete, then the script's stdin stream from the sandbox (lazy: read only as the script reads).
+     * A pending host-call reply comes before all of it, and a read never returns bytes of both.
      */
     private static final class StdinChannel extends InputStream {
         private final InputStream scriptStdin;
         private byte[] request;
         private int position;
+        private byte[] reply;
+        private int replyPosition;
 
         StdinChannel(InputStream scriptStdin) {
             this.scriptStdin = scriptStdin;
@@ -234,6 +251,22 @@ final class JsGuest implements Guest {
             position = 0;
         }
 
+        /** Queues a host-call response, framed as [u32 little-endian length][bytes]; null drops it. */
+        void reply(byte[] body) {
+            if (body == null) {
+                reply = null;
+                return;
+            }
+            byte[] frame = new byte[4 + body.length];
+            frame[0] = (byte) body.length;
+            frame[1] = (byte) (body.length >>> 8);
+            frame[2] = (byte) (body.length >>> 16);
+            frame[3] = (byte) (body.length >>> 24);
+            System.arraycopy(body, 0, frame, 4, body.length);
+            reply = frame;
+            replyPosition = 0;
+        }
+
         @Override
         public int read() throws IOException {
             byte[] one = new byte[1];
@@ -242,6 +275,13 @@ final class JsGuest implements Guest {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
+            if (reply != null) {
+                int n = Math.min(len, reply.length - replyPosition);
+                System.arraycopy(reply, replyPosition, b, off, n);
+                replyPosition += n;
+                if (replyPosition >= reply.length) reply = null;
+                return n;
+            }
             if (request == null) return scriptStdin.read(b, off, len);
             if (position >= request.length) {
                 request = null;
@@ -255,6 +295,7 @@ final class JsGuest implements Guest {
 
         @Override
         public int available() throws IOException {
+            if (reply != null) return reply.length - replyPosition;
             return request == null ? scriptStdin.available() : request.length - position;
         }
     }

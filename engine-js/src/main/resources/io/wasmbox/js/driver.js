@@ -8,6 +8,11 @@
 // sends the GuestResponse JSON back with java_invoke("wasmbox", "response", json). If no response
 // arrives, the script's promise never settled.
 //
+// The request's mode says what to do: run code, invoke a function, read a global, test whether a name is
+// callable, or only check code's syntax. Host functions bound on the sandbox are globals that send
+// {"name","args"} with java_invoke("wasmbox", "call", json); the host answers on stdin with one frame,
+// [u32 little-endian length][response JSON], which the driver reads right away (see JsGuest).
+//
 // The driver keeps its own references to every built-in it relies on, so user code that replaces
 // JSON.stringify or Array.prototype.push breaks only its own script, not the protocol. Per-run state
 // lives in function locals: QuickJS never frees a module's top-level bindings.
@@ -29,6 +34,14 @@ const parseJson = JSON.parse;
 const Str = String;
 const ErrorCtor = Error;
 const InternalErrorCtor = globalThis.InternalError;
+const ReferenceErrorCtor = ReferenceError;
+const TypeErrorCtor = TypeError;
+const SyntaxErrorCtor = SyntaxError;
+const reflectApply = Reflect.apply;
+const getOwnDescriptor = Object.getOwnPropertyDescriptor;
+const mapGet = Map.prototype.get;
+const mapSet = Map.prototype.set;
+const regexpTest = RegExp.prototype.test;
 const PromiseCtor = Promise;
 const ObjectCtor = Object;
 const ArrayCtor = Array;
@@ -92,6 +105,75 @@ function readRequest() {
     }
   }
   return parseJson(decoder.decode(bytes));
+}
+
+// ---- host functions -------------------------------------------------------------------------------
+
+/** What a failed host call throws in the guest: the host's message only, catchable like any error. */
+class HostFunctionError extends ErrorCtor {}
+defineProp(HostFunctionError.prototype, "name", { value: "HostFunctionError", writable: true, enumerable: false,
+  configurable: true });
+defineProp(globalThis, "HostFunctionError", { value: HostFunctionError, writable: true, enumerable: false,
+  configurable: true });
+
+/**
+ * The host's reply to a call: one frame on WASI stdin, [u32 little-endian length][JSON]. The host serves
+ * it before anything else and never joins it to other input in one read, so the driver reads exactly it.
+ */
+function readReply() {
+  let n = readSync(0, readBuffer);
+  while (n >= 0 && n < 4) {
+    const more = readSync(0, readBuffer.subarray(n));
+    if (more <= 0) { n = -1; break; }
+    n += more;
+  }
+  if (n < 4) throw new HostFunctionError("the host call channel closed");
+  const length = (readBuffer[0] | readBuffer[1] << 8 | readBuffer[2] << 16 | readBuffer[3] << 24) >>> 0;
+  if (n === 4 + length) return decoder.decode(readBuffer.subarray(4, n));
+  const body = new Uint8Array(length);
+  body.set(readBuffer.subarray(4, n), 0);
+  for (let got = n - 4; got < length;) {
+    const r = readSync(0, body.subarray(got));
+    if (r <= 0) throw new HostFunctionError("the host call channel closed");
+    got += r;
+  }
+  return decoder.decode(body);
+}
+
+function callHost(name, args) {
+  hostCall("wasmbox", "call", '{"name":' + stringify(name) + ',"args":' + toJson(args, 0, []) + "}");
+  const response = parseJson(readReply());
+  const error = response.error;
+  if (error !== undefined && error !== null) {
+    throw new HostFunctionError(error.message === undefined || error.message === null ? "host function failed"
+        : Str(error.message));
+  }
+  return response.value;
+}
+
+/** The guest function of each bound name, made once: a plain global function named after it. */
+const hostFunctions = new MapCtor();
+
+function hostFunction(name) {
+  let f = call(mapGet, hostFunctions, name);
+  if (f === undefined) {
+    f = { [name](...args) { return callHost(name, args); } }[name];
+    call(mapSet, hostFunctions, name, f);
+  }
+  return f;
+}
+
+/** Defines the request's bound functions (again, if the script replaced one). */
+function defineHostFunctions(names) {
+  for (let i = 0; i < names.length; i++) {
+    const name = Str(names[i]);
+    const f = hostFunction(name);
+    const current = getOwnDescriptor(globalThis, name);
+    if (current !== undefined && current.value === f) continue;
+    try {
+      defineProp(globalThis, name, { value: f, writable: true, enumerable: false, configurable: true });
+    } catch (e) { /* the script made the name non-configurable: it keeps its own */ }
+  }
 }
 
 // ---- console output: readable values, like node's util.inspect for the common cases -------------
@@ -329,6 +411,117 @@ function prepare(request) {
   const globals = request.globals || {};
   const globalNames = keysOf(globals);
   for (let i = 0; i < globalNames.length; i++) globalThis[globalNames[i]] = globals[globalNames[i]];
+  defineHostFunctions(request.hostFunctions || []);
+}
+
+// ---- the other modes: invoke, global, callable, check ------------------------------------------------
+
+/** A global, or a property path below one ("calc.add"), with the object it was read from. */
+function resolve(path) {
+  const parts = call(strSplit, Str(path), ".");
+  const head = parts[0];
+  if (!(head in globalThis)) throw new ReferenceErrorCtor("'" + head + "' is not defined");
+  let self = undefined;
+  let value = globalThis[head];
+  for (let i = 1; i < parts.length; i++) {
+    if (value === null || value === undefined) {
+      throw new TypeErrorCtor("cannot read property '" + parts[i] + "' of " + value);
+    }
+    self = value;
+    value = value[parts[i]];
+  }
+  return { self, value };
+}
+
+function invoke(path, args) {
+  const target = resolve(path);
+  if (typeof target.value !== "function") throw new TypeErrorCtor(Str(path) + " is not a function");
+  return reflectApply(target.value, target.self, args);
+}
+
+/**
+ * Direct eval inside a sloppy arrow function at global level: eval code is parsed exactly as the run's
+ * indirect eval parses a script (return, new.target and super are errors; a "use strict" directive
+ * counts), and its declarations land in the arrow's scope, not in the global object. The `eval` binding is
+ * the driver's own, so a script replacing globalThis.eval cannot intercept it.
+ */
+const evalInArrow = indirectEval("(eval) => (code) => eval(code)")(indirectEval);
+
+/** Whether code starts with a "use strict" directive (its directive prologue, as the spec defines it). */
+function hasUseStrict(code) {
+  const skip = /^(?:\s|\/\/[^\n\r\u2028\u2029]*|\/\*[\s\S]*?\*\/)*/;
+  const literal = /^(?:"((?:[^"\\\n\r]|\\[\s\S])*)"|'((?:[^'\\\n\r]|\\[\s\S])*)')/;
+  let rest = code;
+  for (;;) {
+    rest = call(strSlice, rest, call(regexpExec, skip, rest)[0].length);
+    const m = call(regexpExec, literal, rest);
+    if (m === null) return false;
+    rest = call(strSlice, rest, m[0].length);
+    const gap = call(regexpExec, skip, rest)[0];
+    const next = call(strSlice, rest, gap.length);
+    // the literal is a statement of its own only if nothing continues its expression
+    const ends = next === "" || next[0] === ";" || next[0] === "}"
+        || (call(regexpTest, /[\n\r\u2028\u2029]/, gap)
+            && !call(regexpTest, /^(?:[-+*\/%&|^<>=,?.(\[`]|!=|in\b|instanceof\b)/, next));
+    if (!ends) return false;
+    if ((m[1] !== undefined ? m[1] : m[2]) === "use strict") return true;
+    rest = next[0] === ";" ? call(strSlice, next, 1) : next;
+  }
+}
+
+/** Length of what check() put before the code on line 1, to give columns as in the code itself. */
+let checkPrefixLength = 0;
+
+/** Compiles code as a run would, without running any of it: the eval stops at a leading throw. */
+function check(code) {
+  let source = Str(code);
+  if (call(strSlice, source, 0, 2) === "#!") source = "//" + call(strSlice, source, 2); // a hashbang line
+  // on line 1, so that error lines are the code's own
+  const prefix = (hasUseStrict(source) ? '"use strict";' : "") + "throw 0;";
+  checkPrefixLength = prefix.length;
+  try {
+    evalInArrow(prefix + source);
+  } catch (e) {
+    if (e === 0) return;
+    throw e;
+  }
+}
+
+/** A syntax error as a run reports it: its message and the place in the code, without the checker's frame. */
+function describeCheck(e) {
+  const d = describe(e);
+  if (!(e instanceof SyntaxErrorCtor)) return d;
+  const lines = call(strSplit, d.stack, "\n");
+  let where = lines.length > 2 && call(strIndexOf, lines[1], "<input>:") >= 0 ? lines[1] + "\n" : "";
+  where = call(strReplace, where, /<input>:1:(\d+)/, (m, column) => "<input>:1:" + (column > checkPrefixLength
+      ? column - checkPrefixLength : 1));
+  d.stack = lines[0] + "\n" + where;
+  return d;
+}
+
+/** What the request asks for; a promise from run or invoke is awaited by the caller. */
+function perform(request) {
+  const mode = request.mode || "run";
+  switch (mode) {
+    case "run":
+      if (request.prelude) indirectEval(request.prelude);
+      return indirectEval(request.code);
+    case "invoke":
+      return invoke(request.target, request.invokeArgs || []);
+    case "global":
+      return resolve(request.target).value;
+    case "callable":
+      try {
+        return typeof resolve(request.target).value === "function";
+      } catch (e) {
+        return false;
+      }
+    case "check":
+      check(request.code);
+      return undefined;
+    default:
+      throw new TypeErrorCtor("unknown request mode " + mode);
+  }
 }
 
 // ---- values and errors for the host ---------------------------------------------------------------
@@ -443,11 +636,13 @@ async function run() {
   const request = readRequest();
   const id = ++currentRun;
   let value = "null", exitCode = 0, error = null, outOfMemory = false;
+  const awaits = request.mode === "run" || request.mode === "invoke" || !request.mode;
   try {
     prepare(request);
-    if (request.prelude) indirectEval(request.prelude);
-    let v = indirectEval(request.code);
-    if (v !== null && (typeof v === "object" || typeof v === "function") && typeof v.then === "function") v = await v;
+    let v = perform(request);
+    if (awaits && v !== null && (typeof v === "object" || typeof v === "function") && typeof v.then === "function") {
+      v = await v;
+    }
     value = toJson(v, 0, []);
   } catch (e) {
     if (e instanceof Exit) {
@@ -456,7 +651,7 @@ async function run() {
       exitCode = 1;
       outOfMemory = isOutOfMemory(e);
       try {
-        error = describe(e);
+        error = request.mode === "check" ? describeCheck(e) : describe(e);
       } catch (inner) {
         error = { type: outOfMemory ? "InternalError" : "Error", message: outOfMemory ? "out of memory"
             : "the error could not be described", stack: "", line: -1 };
