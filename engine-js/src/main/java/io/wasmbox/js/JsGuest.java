@@ -45,6 +45,7 @@ import java.util.function.Function;
  */
 final class JsGuest implements Guest {
     private static final String ALLOCATION_FAILURE = "memory allocation of ";
+    private static final int CLOCK_MONOTONIC = 1;
 
     private final StdinChannel stdin;
     private final HostCalls hostCalls;
@@ -88,7 +89,7 @@ final class JsGuest implements Guest {
         this.stderr = new StderrTail(context.stderr());
         this.wasi = WasiPreview1.builder().withOptions(wasiOptions(context)).build();
         ImportValues imports = ImportValues.builder()
-                .addFunction(context.wasiFunctions(wasi))
+                .addFunction(seededMonotonicClock(context, context.wasiFunctions(wasi)))
                 .addFunction(new HostFunction("chicory", "invoke",
                         List.of(ValType.I32, ValType.I32, ValType.I32, ValType.I32, ValType.I32, ValType.I32),
                         List.of(ValType.I32), (inst, args) -> hostCall(args)))
@@ -98,6 +99,39 @@ final class JsGuest implements Guest {
         this.realloc = instance.export("canonical_abi_realloc");
         this.free = instance.export("canonical_abi_free");
         this.invoke = instance.export("invoke");
+    }
+
+    /**
+     * QuickJS seeds Math.random from the monotonic clock when a guest first draws a number, so a frozen
+     * clock alone gives every deterministic guest the same sequence whatever its seed. The monotonic clock
+     * has no meaningful origin, so a frozen guest's starts at an offset derived from the sandbox's random
+     * seed (none for seed 0): the same seed gives the same numbers, another seed others. The clock stays
+     * frozen, and wall time is untouched.
+     */
+    private static HostFunction[] seededMonotonicClock(GuestContext context, HostFunction[] functions) {
+        if (context.clock() == null || context.randomSeed() == 0) return functions;
+        long offset = mix(context.randomSeed()) >>> 14; // below 2^50 ns (13 days): no overflow
+        HostFunction[] out = functions.clone();
+        for (int i = 0; i < out.length; i++) {
+            HostFunction f = out[i];
+            if (!f.name().equals("clock_time_get")) continue;
+            out[i] = new HostFunction(f.module(), f.name(), f.functionType(), (inst, args) -> {
+                long[] result = f.handle().apply(inst, args);
+                if ((int) args[0] == CLOCK_MONOTONIC && result[0] == 0) {
+                    int address = (int) args[2];
+                    inst.memory().writeLong(address, inst.memory().readLong(address) + offset);
+                }
+                return result;
+            });
+        }
+        return out;
+    }
+
+    /** SplitMix64's finaliser: neighbouring seeds give unrelated offsets. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
     }
 
     /**
