@@ -72,12 +72,16 @@ final class PistonApi {
         api.stats.request();
         JsonNode node = null;
         try {
-            if (!Http.isJsonContentType(exchange)) {
-                throw new ApiError(415, "unsupported_media_type", "requests must be of type application/json");
-            }
             byte[] body = Http.readBody(exchange, api.config.maxBodyBytes());
             api.rateLimit(client, 1);
-            node = Http.parseJson(body);
+            try {
+                node = Http.parseJson(body);
+            } catch (ApiError e) {
+                // Piston answers 415 to a non-JSON content type; the piston-client package sends its JSON
+                // as text/plain, so a body that parses is accepted whatever its declared type.
+                if (Http.isJsonContentType(exchange)) throw e;
+                throw new ApiError(415, "unsupported_media_type", "requests must be of type application/json");
+            }
             Job job = parse(node);
             Runner.Outcome outcome;
             StringBuilder output = new StringBuilder(); // stdout and stderr interleaved, as Piston's "output"

@@ -159,11 +159,31 @@ class PistonApiTest {
     }
 
     @Test
-    void nonJsonContentTypeIs415() {
+    void nonJsonBodyWithNonJsonContentTypeIs415() {
         TestClient.Json r = TestClient.Json.of(client.send(HttpRequest.newBuilder(client.uri("/api/v2/execute"))
-                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("{}")).build()));
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("language=python&version=*")).build()));
         assertThat(r.status()).isEqualTo(415);
         assertThat(r.body().get("message").asText()).isEqualTo("requests must be of type application/json");
+    }
+
+    @Test
+    void jsonSentAsTextPlainIsAcceptedAsThePistonClientPackageSendsIt() {
+        // piston-client posts JSON.stringify(body) through node-fetch without a Content-Type: text/plain
+        TestClient.Json r = TestClient.Json.of(client.send(HttpRequest.newBuilder(client.uri("/api/v2/execute"))
+                .header("Content-Type", "text/plain;charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofString(TestClient.Json.write(
+                        pistonClientBody("python", "3.13.0", "print('plain')")))).build()));
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.body().at("/run/stdout").asText()).isEqualTo("plain\n");
+    }
+
+    @Test
+    void malformedJsonIs400InPistonShape() {
+        TestClient.Json r = TestClient.Json.of(client.post("/api/v2/execute", "{\"language\": "));
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(keys(r.body())).containsExactly("message");
+        assertThat(r.body().get("message").asText()).contains("malformed JSON");
     }
 
     @Test
