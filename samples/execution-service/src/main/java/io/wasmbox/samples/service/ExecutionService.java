@@ -165,6 +165,7 @@ public final class ExecutionService implements AutoCloseable {
                 throw new ApiError(405, "method_not_allowed", method + " is not allowed on " + path + "; use " + allow,
                         Map.of("Allow", allow));
             }
+            if (!method.equals("GET") && !method.equals("HEAD")) checkOrigin(exchange);
             handler.handle(exchange);
         } catch (ApiError e) {
             sendError(exchange, path, e);
@@ -175,6 +176,27 @@ public final class ExecutionService implements AutoCloseable {
             sendError(exchange, path, new ApiError(500, "internal_error", "internal error; see the service log"));
         } finally {
             exchange.close();
+        }
+    }
+
+    /**
+     * Browsers send {@code Origin} with cross-site POSTs, and a JSON body as {@code text/plain} needs no
+     * preflight: without this check any web page could make its visitors' browsers run code here. Clients
+     * that are not browsers send no Origin and are unaffected; the playground is same-origin.
+     */
+    private static void checkOrigin(HttpExchange exchange) {
+        String origin = exchange.getRequestHeaders().getFirst("Origin");
+        if (origin == null) return;
+        String host = exchange.getRequestHeaders().getFirst("Host");
+        String originHost;
+        try {
+            java.net.URI uri = java.net.URI.create(origin.trim());
+            originHost = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+        } catch (IllegalArgumentException e) {
+            originHost = null;
+        }
+        if (host == null || originHost == null || !originHost.equalsIgnoreCase(host.trim())) {
+            throw new ApiError(403, "cross_origin", "cross-origin requests are not accepted (Origin " + origin + ")");
         }
     }
 

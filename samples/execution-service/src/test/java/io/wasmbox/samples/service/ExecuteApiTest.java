@@ -196,6 +196,15 @@ class ExecuteApiTest {
     }
 
     @Test
+    void crossOriginBrowserPostsAre403() {
+        String body = TestClient.Json.write(Map.of("language", "python", "code", "print(1)"));
+        TestClient.Json r = TestClient.Json.of(client.post("/api/v1/execute", body, Map.of("Origin", "https://evil.example")));
+        assertError(r, 403, "cross_origin", "cross-origin");
+        String self = client.service.url();
+        assertThat(client.post("/api/v1/execute", body, Map.of("Origin", self)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void unknownPathIs404AndWrongMethodIs405() {
         assertError(client.getJson("/api/v1/nope"), 404, "not_found", "/api/v1/nope");
         TestClient.Json r = client.getJson("/api/v1/execute");

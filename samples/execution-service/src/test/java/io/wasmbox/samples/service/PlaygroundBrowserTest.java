@@ -142,6 +142,8 @@ class PlaygroundBrowserTest {
             run("javascript", "console.log('js says ' + (6 * 7));", "");
             assertThat(text("status")).isEqualTo("success");
             assertThat(text("stdout")).isEqualTo("js says 42");
+            run("javascript", "[1, 2].map(x => x * 21)", "");
+            assertThat(text("value")).isEqualTo("[21,42]");
         }
         if (offered.contains("typescript")) {
             run("typescript", "const n: number = 6 * 7;\nconsole.log(`ts says ${n}`);", "");

@@ -42,7 +42,7 @@
 
   function reset() {
     for (const id of ['stdout', 'stderr']) $(id).textContent = '';
-    for (const id of ['status', 'exit-code', 'time', 'memory-used']) $(id).textContent = '…';
+    for (const id of ['status', 'exit-code', 'time', 'memory-used', 'value']) $(id).textContent = '…';
     $('flags').textContent = '';
     $('error').hidden = true;
     $('error').textContent = '';
@@ -61,6 +61,7 @@
     $('exit-code').textContent = r.exit_code;
     $('time').textContent = r.execution_time_ms + ' ms';
     $('memory-used').textContent = r.memory_used_mb + ' MB';
+    $('value').textContent = r.value === null ? '–' : JSON.stringify(r.value);
     const flags = [];
     if (r.metadata.timeout_hit) flags.push('TIMEOUT');
     if (r.metadata.memory_limit_hit) flags.push('MEMORY LIMIT');
