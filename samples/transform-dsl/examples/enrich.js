@@ -1,0 +1,7 @@
+// transform(record) gets one order and returns the enriched order, an array of records, or null to drop it.
+// rate(currency) is a lookup table bound by the host (--lookup rate=rates.json).
+function transform(order) {
+  if (order.amount <= 0) return null;
+  const usd = Math.round(order.amount * rate(order.currency) * 100) / 100;
+  return { ...order, amount_usd: usd, tier: usd > 500 ? 'gold' : 'standard' };
+}
