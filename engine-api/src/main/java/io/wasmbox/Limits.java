@@ -114,7 +114,14 @@ public final class Limits {
     public static final String MAX_CODE_PROPERTY = "wasmbox.maxCode";
     public static final String MAX_STDIN_PROPERTY = "wasmbox.maxStdin";
 
-    static long parseSize(String name, Object value) {
+    /**
+     * Parses a size: a byte count, or a number with a {@code k}, {@code m} or {@code g} suffix (optionally
+     * followed by {@code b}/{@code ib}).
+     *
+     * @param name what is being parsed, for the error message
+     * @throws IllegalArgumentException naming {@code name} when the value is not a non-negative size
+     */
+    public static long parseSize(String name, Object value) {
         if (value instanceof Number n) return n.longValue();
         String s = value.toString().trim().toLowerCase(Locale.ROOT);
         long unit = 1;
@@ -128,14 +135,22 @@ public final class Limits {
         }
         if (unit != 1) s = s.substring(0, s.length() - 1).trim();
         try {
-            return Math.multiplyExact(Long.parseLong(s), unit);
+            long size = Math.multiplyExact(Long.parseLong(s), unit);
+            if (size < 0) throw new NumberFormatException("negative");
+            return size;
         } catch (NumberFormatException | ArithmeticException e) {
             throw new IllegalArgumentException(
                     name + ": '" + value + "' is not a size (use bytes or a k/m/g suffix, e.g. 64m)");
         }
     }
 
-    static Duration parseDuration(String name, Object value) {
+    /**
+     * Parses a duration: milliseconds, or a number with a {@code ms}, {@code s} or {@code m} suffix, or ISO-8601.
+     *
+     * @param name what is being parsed, for the error message
+     * @throws IllegalArgumentException naming {@code name} when the value is not a duration
+     */
+    public static Duration parseDuration(String name, Object value) {
         if (value instanceof Duration d) return d;
         if (value instanceof Number n) return Duration.ofMillis(n.longValue());
         String s = value.toString().trim().toLowerCase(Locale.ROOT);
@@ -151,7 +166,8 @@ public final class Limits {
         }
     }
 
-    static String formatBytes(long bytes) {
+    /** {@code 64 MiB}, {@code 100 KiB}, {@code 123 bytes}: exact binary units when they divide evenly. */
+    public static String formatBytes(long bytes) {
         if (bytes >= GIB && bytes % GIB == 0) return bytes / GIB + " GiB";
         if (bytes >= MIB && bytes % MIB == 0) return bytes / MIB + " MiB";
         if (bytes >= KIB && bytes % KIB == 0) return bytes / KIB + " KiB";

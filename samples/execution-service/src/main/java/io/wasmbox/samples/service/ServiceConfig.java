@@ -1,5 +1,7 @@
 package io.wasmbox.samples.service;
 
+import io.wasmbox.Limits;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -244,37 +246,10 @@ record ServiceConfig(
     }
 
     static long size(String name, String value) {
-        String s = value.trim().toLowerCase(Locale.ROOT);
-        if (s.endsWith("ib")) s = s.substring(0, s.length() - 2);
-        else if (s.endsWith("b")) s = s.substring(0, s.length() - 1);
-        long unit = 1;
-        if (!s.isEmpty()) {
-            switch (s.charAt(s.length() - 1)) {
-                case 'k' -> unit = 1024;
-                case 'm' -> unit = 1024 * 1024;
-                case 'g' -> unit = 1024 * 1024 * 1024;
-                default -> { }
-            }
-        }
-        if (unit != 1) s = s.substring(0, s.length() - 1).trim();
-        try {
-            long n = Math.multiplyExact(Long.parseLong(s), unit);
-            if (n < 0) throw new NumberFormatException();
-            return n;
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException("--" + name + ": '" + value + "' is not a size (bytes, or k/m/g suffix: 64k)");
-        }
+        return Limits.parseSize("--" + name, value);
     }
 
     static Duration duration(String name, String value) {
-        String s = value.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (s.endsWith("ms")) return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2).trim()));
-            if (s.endsWith("s")) return Duration.ofMillis(Math.round(Double.parseDouble(s.substring(0, s.length() - 1).trim()) * 1000));
-            if (s.endsWith("m")) return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1).trim()) * 60);
-            return Duration.ofMillis(Long.parseLong(s));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + ": '" + value + "' is not a duration (ms, or ms/s/m suffix: 5s)");
-        }
+        return Limits.parseDuration("--" + name, value);
     }
 }
