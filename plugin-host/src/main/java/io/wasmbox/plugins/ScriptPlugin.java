@@ -1,0 +1,415 @@
+package io.wasmbox.plugins;
+
+import io.wasmbox.ExecutionResult;
+import io.wasmbox.ExecutionTimeoutException;
+import io.wasmbox.GuestError;
+import io.wasmbox.Limits;
+import io.wasmbox.MemoryLimitException;
+import io.wasmbox.RunOptions;
+import io.wasmbox.Sandbox;
+import io.wasmbox.SandboxClosedException;
+import io.wasmbox.SandboxOptions;
+import io.wasmbox.Wasmbox;
+import io.wasmbox.WasmboxException;
+import java.lang.System.Logger.Level;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.lang.reflect.UndeclaredThrowableException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+import org.pf4j.Plugin;
+import org.pf4j.PluginRuntimeException;
+import org.pf4j.PluginWrapper;
+
+/**
+ * The PF4J plugin instance of a script plugin: it owns the plugin's sandbox. {@link #start()} creates the
+ * sandbox, binds the granted capabilities and runs the entry script; {@link #stop()} frees it.
+ *
+ * <p>Calls are serialised: one sandbox per plugin, one call at a time, callers served in arrival order
+ * (a fair lock), so a plugin's globals are consistent from call to call. A timeout or a memory-cap hit
+ * disables the plugin at once (the core has discarded its sandbox anyway, and it burned the host's CPU or
+ * memory); other failures count, and {@code maxConsecutiveFailures} in a row disable it. A crash below
+ * that count gets a fresh sandbox (entry script run again, globals lost) on the next call.
+ */
+final class ScriptPlugin extends Plugin {
+    private static final System.Logger LOG = System.getLogger(ScriptPlugin.class.getName());
+
+    private final String id;
+    private final String label;
+    private final PluginScript script;
+    private final HostSettings settings;
+    private final Limits limits;
+    private final double callsPerSecond;
+    private final CallRateLimiter rateLimiter;
+    private final List<String> granted;
+    private final List<String> denied;
+    private final BiConsumer<ScriptPlugin, String> onMisbehaviour;
+
+    private final ReentrantLock lock = new ReentrantLock(true);
+    /** The current sandbox; replaced after a crash, null when stopped. Written under {@link #lock}. */
+    private volatile Sandbox sandbox;
+    /** Guest implementations of extension interfaces in the current sandbox. Guarded by {@link #lock}. */
+    private final Map<Class<?>, Binding> bindings = new HashMap<>();
+    private volatile boolean running;
+    /** Why calls are refused (stopped, disabled and why); null while running. */
+    private volatile String unavailableReason = "not started";
+
+    private final Object statsLock = new Object();
+    private long calls;
+    private long failures;
+    private int consecutiveFailures;
+    private long rejectedCalls;
+    private long totalNanos;
+    private String lastError;
+
+    ScriptPlugin(PluginWrapper wrapper, PluginScript script, HostSettings settings,
+            BiConsumer<ScriptPlugin, String> onMisbehaviour) {
+        ScriptPluginDescriptor d = (ScriptPluginDescriptor) wrapper.getDescriptor();
+        this.id = d.getPluginId();
+        this.label = id + "@" + d.getVersion();
+        this.script = script;
+        this.settings = settings;
+        this.onMisbehaviour = onMisbehaviour;
+        this.limits = effectiveLimits(d.limits(), settings.ceiling());
+        this.callsPerSecond = effectiveRate(d.limits().callsPerSecond(), settings.maxCallsPerSecond());
+        this.rateLimiter = callsPerSecond > 0 ? new CallRateLimiter(callsPerSecond) : null;
+        List<String> grantedNames = new ArrayList<>();
+        List<String> deniedNames = new ArrayList<>();
+        for (String name : d.capabilities()) {
+            if (!settings.capabilities().containsKey(name)) {
+                deniedNames.add(name);
+                LOG.log(Level.WARNING, "plugin ''{0}'' asks for capability ''{1}'', which the host does not offer: denied",
+                        label, name);
+            } else if (!settings.policy().allows(d, name)) {
+                deniedNames.add(name);
+                LOG.log(Level.WARNING, "plugin ''{0}'' asks for capability ''{1}'': denied by the capability policy",
+                        label, name);
+            } else {
+                grantedNames.add(name);
+            }
+        }
+        this.granted = List.copyOf(grantedNames);
+        this.denied = List.copyOf(deniedNames);
+    }
+
+    // ---- limits ---------------------------------------------------------------------------------
+
+    /** What the plugin declared, never above the ceiling: a declared value above it is clamped and logged. */
+    private Limits effectiveLimits(ScriptPluginDescriptor.DeclaredLimits declared, Limits ceiling) {
+        Limits.Builder b = ceiling.toBuilder();
+        if (declared.memoryBytes() != null) {
+            b.memoryBytes(clamp("memory", declared.memoryBytes(), ceiling.memoryBytes()));
+        }
+        if (declared.maxOutputBytes() != null) {
+            b.maxOutputBytes(clamp("maxOutput", declared.maxOutputBytes(), ceiling.maxOutputBytes()));
+        }
+        if (declared.timeout() != null) {
+            if (declared.timeout().compareTo(ceiling.timeout()) > 0) {
+                logClamp("timeout", declared.timeout().toMillis() + " ms", ceiling.timeout().toMillis() + " ms");
+                b.timeout(ceiling.timeout());
+            } else {
+                b.timeout(declared.timeout());
+            }
+        }
+        return b.build();
+    }
+
+    private long clamp(String name, long declared, long ceiling) {
+        if (declared <= ceiling) return declared;
+        logClamp(name, declared + " bytes", ceiling + " bytes");
+        return ceiling;
+    }
+
+    private double effectiveRate(Double declared, double ceiling) {
+        if (ceiling <= 0) return declared == null ? 0 : declared;
+        if (declared == null) return ceiling;
+        if (declared > ceiling) {
+            logClamp("callsPerSecond", String.valueOf(declared), String.valueOf(ceiling));
+            return ceiling;
+        }
+        return declared;
+    }
+
+    private void logClamp(String name, String declared, String ceiling) {
+        LOG.log(Level.WARNING, "plugin ''{0}'' declares {1}={2}, above the host''s ceiling; clamped to {3}",
+                label, ScriptPluginDescriptorFinder.LIMITS_PREFIX + name, declared, ceiling);
+    }
+
+    // ---- lifecycle ------------------------------------------------------------------------------
+
+    @Override
+    public void start() {
+        lock.lock();
+        try {
+            closeSandbox();
+            bindings.clear();
+            synchronized (statsLock) {
+                consecutiveFailures = 0;
+            }
+            try {
+                sandbox = newSandbox();
+            } catch (RuntimeException e) {
+                unavailableReason = e.getMessage();
+                throw e;
+            }
+            unavailableReason = null;
+            running = true;
+            LOG.log(Level.INFO, "plugin ''{0}'' started ({1}, {2}, capabilities {3})", label, script.language(),
+                    limits, granted);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Refuses further calls and frees the sandbox; a call in progress finishes first (the core's rule). */
+    @Override
+    public void stop() {
+        running = false;
+        if (unavailableReason == null) unavailableReason = "stopped";
+        closeSandbox();
+    }
+
+    /** Refuses further calls, saying why, and frees the sandbox (the host then disables it through PF4J). */
+    void markUnavailable(String reason) {
+        unavailableReason = reason;
+        running = false;
+        closeSandbox();
+    }
+
+    private void closeSandbox() {
+        Sandbox s = sandbox;
+        sandbox = null;
+        if (s != null) s.close();
+    }
+
+    private Sandbox newSandbox() {
+        Sandbox s;
+        try {
+            s = Wasmbox.interpreter(script.language()).newSandbox(SandboxOptions.builder().limits(limits).build());
+        } catch (RuntimeException e) {
+            throw new PluginRuntimeException("plugin '" + label + "' cannot start: " + e.getMessage());
+        }
+        try {
+            for (String name : granted) s.bind(name, settings.capabilities().get(name).apply(id));
+            ExecutionResult r = s.run(script.code(), RunOptions.builder().fileName(script.fileName()).build());
+            if (!r.succeeded()) {
+                throw new PluginRuntimeException("plugin '" + label + "' failed to start: " + script.fileName() + " "
+                        + describe(r));
+            }
+            return s;
+        } catch (WasmboxException e) {
+            s.close();
+            throw new PluginRuntimeException("plugin '" + label + "' cannot start: " + e.getMessage());
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    private String describe(ExecutionResult r) {
+        if (r.timeoutHit()) return "timed out after " + limits.timeout().toMillis() + " ms";
+        if (r.memoryLimitHit()) return "hit its memory cap of " + limits.memoryBytes() / Limits.MIB + " MiB";
+        GuestError e = r.error();
+        if (e != null) return "raised " + e.summary() + (e.line() > 0 ? " (line " + e.line() + ")" : "");
+        return "exited with code " + r.exitCode();
+    }
+
+    // ---- extensions -----------------------------------------------------------------------------
+
+    /** The guest's implementation of one interface in one sandbox: global functions, or methods of {@code objectPath}. */
+    private record Binding(String objectPath, Object target, List<String> missing) {}
+
+    /** True when the running guest defines every abstract method of {@code type}. */
+    boolean implementsType(Class<?> type) {
+        if (!running) return false;
+        lock.lock();
+        try {
+            if (!running) return false;
+            return binding(type).missing().isEmpty();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "plugin ''{0}'': cannot inspect it for {1}: {2}", label, type.getName(), e.getMessage());
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Binding binding(Class<?> type) {
+        Sandbox s = currentSandbox();
+        Binding b = bindings.get(type);
+        if (b == null) {
+            // Prefer a guest object named after the interface (several extension points may share method names).
+            String objectPath = type.getSimpleName();
+            List<String> missing = s.missingFunctions(objectPath, type);
+            if (!missing.isEmpty()) {
+                objectPath = null;
+                missing = s.missingFunctions(null, type);
+            }
+            b = new Binding(objectPath, missing.isEmpty() ? s.asInterface(objectPath, type) : null, missing);
+            bindings.put(type, b);
+            if (!missing.isEmpty()) {
+                LOG.log(Level.INFO, "plugin ''{0}'' does not implement {1} (missing {2}); skipped for it", label,
+                        type.getName(), String.join(", ", missing));
+            }
+        }
+        return b;
+    }
+
+    /** The sandbox, fresh if a crash discarded the last one. Under {@link #lock}. */
+    private Sandbox currentSandbox() {
+        Sandbox s = sandbox;
+        if (s != null && !s.isClosed()) return s;
+        if (!running) throw unavailable();
+        LOG.log(Level.INFO, "plugin ''{0}'': its sandbox was discarded after a crash; starting a fresh one", label);
+        bindings.clear();
+        Sandbox fresh = newSandbox();
+        sandbox = fresh;
+        // stop() may have run meanwhile: it sets running before it reads sandbox, so one of us closes fresh
+        if (!running) {
+            fresh.close();
+            throw unavailable();
+        }
+        return fresh;
+    }
+
+    /** Calls {@code method} of {@code type} in the guest, counting, timing and judging the outcome. */
+    Object call(Class<?> type, Method method, Object[] args) {
+        if (!running) throw unavailable();
+        if (rateLimiter != null && !rateLimiter.tryAcquire()) {
+            synchronized (statsLock) {
+                rejectedCalls++;
+            }
+            throw new PluginUnavailableException(id, "plugin '" + label + "' is over its limit of " + callsPerSecond
+                    + " calls per second", true);
+        }
+        String disableReason = null;
+        lock.lock();
+        try {
+            if (!running) throw unavailable();
+            long start = System.nanoTime();
+            try {
+                Binding b = binding(type);
+                if (!b.missing().isEmpty()) {
+                    throw new PluginUnavailableException(id, "plugin '" + label + "' does not implement "
+                            + type.getName() + " (missing " + String.join(", ", b.missing()) + ")", false);
+                }
+                start = System.nanoTime();
+                Object value = Proxy.getInvocationHandler(b.target()).invoke(b.target(), method, args);
+                recordSuccess(System.nanoTime() - start);
+                return value;
+            } catch (PluginException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                if (!(e instanceof WasmboxException || e instanceof IllegalArgumentException
+                        || e instanceof PluginRuntimeException)) {
+                    throw e instanceof RuntimeException r ? r : new UndeclaredThrowableException(e);
+                }
+                if (e instanceof SandboxClosedException && !running) throw unavailable(); // stopped meanwhile
+                // a guest error, crash, timeout or memory cap; a value the return type cannot hold; a failed restart
+                int inARow = recordFailure(System.nanoTime() - start, errorText(method, e));
+                disableReason = switch (e) {
+                    case ExecutionTimeoutException t -> "timed out: " + method.getName() + "() ran over its "
+                            + limits.timeout().toMillis() + " ms limit";
+                    case MemoryLimitException m -> "hit its memory cap of " + limits.memoryBytes() / Limits.MIB
+                            + " MiB in " + method.getName() + "()";
+                    case PluginRuntimeException p -> "could not be restarted after a crash: " + p.getMessage();
+                    default -> inARow >= settings.maxConsecutiveFailures()
+                            ? "failed " + inARow + " calls in a row; last: " + errorText(method, e) : null;
+                };
+                if (disableReason != null) markUnavailable(disableReason);
+                throw new PluginCallException(id, callFailure(method, e, disableReason), e, disableReason != null);
+            }
+        } finally {
+            lock.unlock();
+            if (disableReason != null) onMisbehaviour.accept(this, disableReason);
+        }
+    }
+
+    private String callFailure(Method method, Throwable e, String disableReason) {
+        return "plugin '" + label + "' failed in " + method.getName() + "(): " + e.getMessage()
+                + (disableReason == null ? "" : "; plugin disabled: " + disableReason);
+    }
+
+    private static String errorText(Method method, Throwable e) {
+        String message = e instanceof IllegalArgumentException
+                ? "returned a value the host cannot use (" + e.getMessage() + ")" : e.getMessage();
+        return method.getName() + ": " + message;
+    }
+
+    private PluginUnavailableException unavailable() {
+        String reason = unavailableReason;
+        return new PluginUnavailableException(id, "plugin '" + label + "' is not available"
+                + (reason == null ? "" : ": " + reason), false);
+    }
+
+    // ---- counters -------------------------------------------------------------------------------
+
+    private void recordSuccess(long nanos) {
+        synchronized (statsLock) {
+            calls++;
+            totalNanos += nanos;
+            consecutiveFailures = 0;
+        }
+    }
+
+    private int recordFailure(long nanos, String error) {
+        synchronized (statsLock) {
+            calls++;
+            failures++;
+            totalNanos += nanos;
+            lastError = error;
+            return ++consecutiveFailures;
+        }
+    }
+
+    PluginStats stats() {
+        synchronized (statsLock) {
+            return new PluginStats(calls, failures, consecutiveFailures, rejectedCalls, Duration.ofNanos(totalNanos),
+                    lastError);
+        }
+    }
+
+    // ---- facts ----------------------------------------------------------------------------------
+
+    String id() {
+        return id;
+    }
+
+    PluginScript script() {
+        return script;
+    }
+
+    Limits limits() {
+        return limits;
+    }
+
+    double callsPerSecond() {
+        return callsPerSecond;
+    }
+
+    List<String> granted() {
+        return granted;
+    }
+
+    List<String> denied() {
+        return denied;
+    }
+
+    boolean running() {
+        return running;
+    }
+
+    String unavailableReason() {
+        return unavailableReason;
+    }
+
+    @Override
+    public String toString() {
+        return "ScriptPlugin[" + label + ", " + script.language() + "]";
+    }
+}

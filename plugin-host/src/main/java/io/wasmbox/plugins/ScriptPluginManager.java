@@ -1,0 +1,201 @@
+package io.wasmbox.plugins;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.pf4j.AbstractPluginManager;
+import org.pf4j.DefaultVersionManager;
+import org.pf4j.DependencyResolver;
+import org.pf4j.ExtensionFactory;
+import org.pf4j.ExtensionFinder;
+import org.pf4j.PluginDescriptor;
+import org.pf4j.PluginDescriptorFinder;
+import org.pf4j.PluginFactory;
+import org.pf4j.PluginLoader;
+import org.pf4j.PluginRepository;
+import org.pf4j.PluginRuntimeException;
+import org.pf4j.PluginState;
+import org.pf4j.PluginStatusProvider;
+import org.pf4j.PluginWrapper;
+import org.pf4j.VersionManager;
+
+/**
+ * PF4J's plugin manager with script-plugin components: descriptors from {@code plugin.properties}
+ * ({@link ScriptPluginDescriptorFinder}), directories and zips read in place ({@link
+ * ScriptPluginRepository}, {@link ScriptPluginLoader}), a class loader that loads nothing ({@link
+ * ScriptClassLoader}), plugin instances that own a sandbox ({@link ScriptPlugin}) and proxy extensions
+ * ({@link ScriptExtensionFinder}). Dependency resolution, ordering, states and versions are PF4J's own.
+ *
+ * <p>Like PF4J's managers it is not thread-safe: {@link PluginHost} serialises every use of it.
+ */
+final class ScriptPluginManager extends AbstractPluginManager {
+    private final PluginHost host;
+
+    ScriptPluginManager(PluginHost host, List<Path> roots) {
+        this.host = host; // set before super(), whose initialize() calls the create* methods below
+        super(roots);
+        setSystemVersion(host.settings().systemVersion());
+        // a plugin with a missing dependency is reported and skipped, not a reason to stop loading the others
+        setResolveRecoveryStrategy(ResolveRecoveryStrategy.IGNORE_PLUGIN_AND_CONTINUE);
+    }
+
+    PluginHost host() {
+        return host;
+    }
+
+    // ---- PF4J components ------------------------------------------------------------------------
+
+    @Override
+    protected PluginRepository createPluginRepository() {
+        return new ScriptPluginRepository(getPluginsRoots());
+    }
+
+    @Override
+    protected PluginDescriptorFinder createPluginDescriptorFinder() {
+        return new ScriptPluginDescriptorFinder();
+    }
+
+    @Override
+    protected PluginLoader createPluginLoader() {
+        return new ScriptPluginLoader(() -> host.settings().ceiling().maxCodeBytes());
+    }
+
+    @Override
+    protected PluginFactory createPluginFactory() {
+        return wrapper -> {
+            if (!(wrapper.getPluginClassLoader() instanceof ScriptClassLoader loader)) {
+                throw new PluginRuntimeException("plugin '{}' was not loaded as a script plugin", wrapper.getPluginId());
+            }
+            ScriptPlugin plugin = new ScriptPlugin(wrapper, loader.script(), host.settings(), host::disableMisbehaving);
+            host.created(plugin);
+            return plugin;
+        };
+    }
+
+    @Override
+    protected ExtensionFinder createExtensionFinder() {
+        return new ScriptExtensionFinder(this);
+    }
+
+    @Override
+    protected ExtensionFactory createExtensionFactory() {
+        return ScriptExtensionFinder.NO_FACTORY;
+    }
+
+    @Override
+    protected PluginStatusProvider createPluginStatusProvider() {
+        return new MemoryPluginStatusProvider();
+    }
+
+    @Override
+    protected VersionManager createVersionManager() {
+        return new DefaultVersionManager();
+    }
+
+    /** No roots unless the host names some (PF4J would fall back to ./plugins). */
+    @Override
+    protected List<Path> createPluginsRoot() {
+        return List.of();
+    }
+
+    @Override
+    protected boolean unloadPlugin(String pluginId, boolean unloadDependents, boolean resolveDependencies) {
+        boolean unloaded = super.unloadPlugin(pluginId, unloadDependents, resolveDependencies);
+        if (unloaded) host.unloaded(pluginId);
+        return unloaded;
+    }
+
+    /** Stops the started plugins, last started first. */
+    @Override
+    public void stopPlugins() {
+        // PF4J 3.15's own version removes from the list it iterates (ConcurrentModificationException)
+        List<PluginWrapper> started = new java.util.ArrayList<>(startedPlugins);
+        java.util.Collections.reverse(started);
+        for (PluginWrapper w : started) {
+            if (w.getPluginState().isStarted()) stopPlugin(w.getPluginId(), false);
+        }
+    }
+
+    // ---- reporting what PF4J only logs ----------------------------------------------------------
+
+    /** Loads one plugin path, recording why it could not be loaded (PF4J would only log it). */
+    @Override
+    protected PluginWrapper loadPluginFromPath(Path pluginPath) {
+        try {
+            PluginWrapper wrapper = super.loadPluginFromPath(pluginPath);
+            host.loaded(pluginPath);
+            if (wrapper.getPluginState() == PluginState.DISABLED && wrapper.getFailedException() != null) {
+                // PF4J says only "Plugin validation failed": say which requirement failed
+                wrapper.setFailedException(new PluginRuntimeException("plugin '{}' requires host version {}, the host is {}",
+                        wrapper.getPluginId(), wrapper.getDescriptor().getRequires(), getSystemVersion()));
+            }
+            return wrapper;
+        } catch (PluginRuntimeException e) {
+            host.loadFailed(pluginPath, e.getMessage());
+            throw e;
+        } catch (RuntimeException e) {
+            host.loadFailed(pluginPath, e.toString());
+            throw new PluginRuntimeException(e, "{}: cannot load it: {}", pluginPath, e.getMessage());
+        }
+    }
+
+    /** Records the plugins PF4J is about to drop for a missing or wrong-version dependency, then resolves. */
+    @Override
+    protected DependencyResolver.Result resolveDependencies() {
+        List<PluginDescriptor> descriptors = plugins.values().stream().map(PluginWrapper::getDescriptor).toList();
+        DependencyResolver.Result result = dependencyResolver.resolve(descriptors);
+        for (String missing : result.getNotFoundDependencies()) {
+            for (String dependent : dependencyResolver.getDependents(missing)) {
+                PluginWrapper w = plugins.get(dependent);
+                if (w != null) {
+                    host.loadFailed(w.getPluginPath(), "plugin '" + dependent + "' needs plugin '" + missing
+                            + "', which is not loaded");
+                }
+            }
+        }
+        for (DependencyResolver.WrongDependencyVersion wrong : result.getWrongVersionDependencies()) {
+            PluginWrapper w = plugins.get(wrong.getDependentId());
+            if (w != null) {
+                host.loadFailed(w.getPluginPath(), "plugin '" + wrong.getDependentId() + "' needs plugin '"
+                        + wrong.getDependencyId() + "' " + wrong.getRequiredVersion() + ", found "
+                        + wrong.getExistingVersion());
+            }
+        }
+        return super.resolveDependencies();
+    }
+
+    /** The started dependents of {@code pluginId}, nearest first (to restart them after a reload). */
+    List<String> startedDependents(String pluginId) {
+        List<String> result = new java.util.ArrayList<>();
+        List<String> queue = new java.util.ArrayList<>(dependencyResolver.getDependents(pluginId));
+        while (!queue.isEmpty()) {
+            String id = queue.removeFirst();
+            PluginWrapper w = plugins.get(id);
+            if (w != null && w.getPluginState().isStarted() && !result.contains(id)) {
+                result.add(id);
+                queue.addAll(dependencyResolver.getDependents(id));
+            }
+        }
+        return result;
+    }
+
+    /** Unloads only this plugin (PF4J's public unload also unloads its dependents). */
+    boolean unloadAlone(String pluginId) {
+        return unloadPlugin(pluginId, false);
+    }
+
+    /** The descriptor of a plugin path, validated, without loading it (to check a new version before a reload). */
+    PluginDescriptor inspect(Path pluginPath) {
+        PluginDescriptor d = getPluginDescriptorFinder().find(pluginPath);
+        validatePluginDescriptor(d);
+        getPluginLoader().loadPlugin(pluginPath, d); // reads the script: fails now if it is missing or unrunnable
+        return d;
+    }
+
+    List<Path> pluginPaths() {
+        return pluginRepository.getPluginPaths();
+    }
+
+    String pluginIdForPath(Path path) {
+        return idForPath(path);
+    }
+}
