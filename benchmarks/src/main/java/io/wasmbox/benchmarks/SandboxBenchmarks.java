@@ -36,6 +36,8 @@ public abstract class SandboxBenchmarks {
     private Interpreter interpreter;
     private Sandbox warm;
     private String loop;
+    private String hostCalls;
+    private static final int HOST_CALLS_PER_RUN = 100;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -47,6 +49,36 @@ public abstract class SandboxBenchmarks {
             default -> "let s = 0; for (let i = 0; i < 1e6; i++) { s += i } s";
         };
         check(warm.run(loop));
+        warm.bind("noop", args -> args.isEmpty() ? null : args.getFirst());
+        String define = switch (interpreter.language()) {
+            case "python" -> "def add(a, b):\n    return a + b\n"
+                    + "def call_host(n):\n    for i in range(n):\n        noop(i)\n    return n";
+            default -> "function add(a, b) { return a + b }\n"
+                    + "function call_host(n) { for (let i = 0; i < n; i++) noop(i); return n }";
+        };
+        check(warm.run(define));
+        hostCalls = "call_host(" + HOST_CALLS_PER_RUN + ")";
+    }
+
+    /** One host-function round trip from the guest (guest -> JSON -> Java callback -> JSON -> guest). */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @Warmup(iterations = 3, time = 2)
+    @Measurement(iterations = 5, time = 2)
+    @org.openjdk.jmh.annotations.OperationsPerInvocation(HOST_CALLS_PER_RUN)
+    public Object hostCallRoundTrip() {
+        return check(warm.run(hostCalls)).valueJson();
+    }
+
+    /** {@code Sandbox.invoke("add", 1, 2)}: the host calling a guest function (the Invocable path). */
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @Warmup(iterations = 3, time = 2)
+    @Measurement(iterations = 5, time = 2)
+    public Object invokeFunction() {
+        return check(warm.invoke("add", 1, 2)).valueJson();
     }
 
     @TearDown(Level.Trial)
