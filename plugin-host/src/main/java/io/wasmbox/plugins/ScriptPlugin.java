@@ -121,7 +121,7 @@ final class ScriptPlugin extends Plugin {
 
     private long clamp(String name, long declared, long ceiling) {
         if (declared <= ceiling) return declared;
-        logClamp(name, declared + " bytes", ceiling + " bytes");
+        logClamp(name, Limits.formatBytes(declared), Limits.formatBytes(ceiling));
         return ceiling;
     }
 

@@ -104,6 +104,23 @@ final class ScriptPluginManager extends AbstractPluginManager {
         return unloaded;
     }
 
+    /**
+     * PF4J's loadPlugins, except that a plugin that cannot be loaded is recorded (with a one-line warning)
+     * rather than logged with a stack trace: a broken plugin is the plugin's problem, not the host's.
+     */
+    @Override
+    public void loadPlugins() {
+        for (Path path : pluginRepository.getPluginPaths()) {
+            if (idForPath(path) != null) continue;
+            try {
+                loadPluginFromPath(path);
+            } catch (PluginRuntimeException e) {
+                // recorded by loadPluginFromPath
+            }
+        }
+        resolvePlugins();
+    }
+
     /** Stops the started plugins, last started first. */
     @Override
     public void stopPlugins() {

@@ -355,7 +355,7 @@ class PluginHostTest {
             assertThat(greedy.limits().timeout()).isEqualTo(Duration.ofSeconds(1));
             assertThat(greedy.callsPerSecond()).isEqualTo(50);
             assertThat(logs.messages(Level.WARNING)).anySatisfy(m -> assertThat(m)
-                    .contains("'greedy@1.0.0' declares plugin.limits.memory=1073741824 bytes").contains("clamped to 67108864 bytes"));
+                    .contains("'greedy@1.0.0' declares plugin.limits.memory=1 GiB, above the host's ceiling; clamped to 64 MiB"));
 
             PluginStatus modest = host.status("modest").orElseThrow();
             assertThat(modest.limits().memoryBytes()).isEqualTo(40 * Limits.MIB);
@@ -411,6 +411,17 @@ class PluginHostTest {
         assertThat(host.loadPlugin(root.resolve("p"))).isEqualTo("p");
         host.startPlugin("p");
         assertThat(t.transform("b")).isEqualTo("b.");
+    }
+
+    @Test
+    void pluginsDroppedIntoTheRootLaterAreLoadedWithoutRestartingTheHost() {
+        python("first", "def transform(t):\n    return '1' + t\n").writeDirectory(root, "first");
+        start(b -> {});
+        js("second", "function transform(t) { return '2' + t }").writeZip(root, "second.zip");
+
+        assertThat(host.loadNewPlugins()).containsExactly("second");
+        assertThat(host.loadNewPlugins()).isEmpty();
+        assertThat(host.extensions(TextTransformer.class)).extracting(t -> t.transform("x")).containsExactly("1x", "2x");
     }
 
     @Test
