@@ -195,9 +195,12 @@ final class ScriptPluginManager extends AbstractPluginManager {
         return result;
     }
 
-    /** Unloads only this plugin (PF4J's public unload also unloads its dependents). */
+    /**
+     * Unloads only this plugin, without re-resolving: PF4J's public unload also unloads its dependents, and
+     * resolving now would drop them for a missing dependency that a reload is about to bring back.
+     */
     boolean unloadAlone(String pluginId) {
-        return unloadPlugin(pluginId, false);
+        return unloadPlugin(pluginId, false, false);
     }
 
     /** The descriptor of a plugin path, validated, without loading it (to check a new version before a reload). */

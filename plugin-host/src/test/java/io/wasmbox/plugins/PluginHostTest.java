@@ -148,6 +148,33 @@ class PluginHostTest {
     }
 
     @Test
+    void reloadingADependencyRestartsItsRunningDependents() {
+        python("app", "def transform(t):\n    return 'app ' + t\n").property("plugin.dependencies", "lib")
+                .writeDirectory(root, "app");
+        python("lib", "def transform(t):\n    return 'lib1 ' + t\n").writeDirectory(root, "lib");
+        start(b -> {});
+
+        plugin("lib", "1.1.0").file("main.py", "def transform(t):\n    return 'lib2 ' + t\n").writeDirectory(root, "lib");
+        host.reloadPlugin("lib");
+        assertThat(host.status("app").orElseThrow().state()).isEqualTo(PluginState.STARTED);
+        assertThat(host.extensions(TextTransformer.class)).extracting(t -> t.transform("x"))
+                .containsExactlyInAnyOrder("lib2 x", "app x");
+        assertThat(host.loadFailures()).isEmpty();
+    }
+
+    @Test
+    void aPluginRequiringANewerHostIsDisabledWithTheReason() {
+        python("future", "def transform(t):\n    return t\n").property("plugin.requires", ">=2.0.0")
+                .writeDirectory(root, "future");
+        start(b -> b.systemVersion("1.4.0"));
+
+        PluginStatus s = host.status("future").orElseThrow();
+        assertThat(s.state()).isEqualTo(PluginState.DISABLED);
+        assertThat(s.reason()).isEqualTo("plugin 'future' requires host version >=2.0.0, the host is 1.4.0");
+        assertThat(host.extensions(TextTransformer.class)).isEmpty();
+    }
+
+    @Test
     void aPluginGetsOnlyTheCapabilitiesItDeclaredThatTheHostOffersAndThePolicyAllows() {
         String probe = "def visible(names):\n    return [n for n in names if n in globals()]\n"
                 + "def user():\n    return getUser('u1') if 'getUser' in globals() else None\n";
