@@ -72,6 +72,9 @@ public interface LanguageSnippets {
     /** Evaluates to one line read from stdin. */
     String readStdinLine();
 
+    /** Prints {@code prefix}, a space and one line read from stdin (a one-line program, for jrunscript -e). */
+    String echoStdinLine(String prefix);
+
     /** Evaluates to the list of script arguments (excluding the script name). */
     String scriptArgs();
 

@@ -23,6 +23,7 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.script.ScriptContext;
 import javax.script.ScriptEngine;
 import javax.script.ScriptEngineManager;
@@ -462,6 +464,24 @@ public abstract class SandboxConformanceKit {
         engine2.put("wasmbox.memory", "64m");
         ScriptException oom = (ScriptException) catchThrowable(() -> engine2.eval(lang.allocate(Limits.GIB)));
         assertThat(oom.getCause()).isInstanceOf(MemoryLimitException.class);
+    }
+
+    @Test
+    void jrunscriptRunsTheLanguageThroughWasmbox() throws Exception {
+        Path javaBinary = Path.of(ProcessHandle.current().info().command().orElseThrow());
+        Path jrunscript = javaBinary.resolveSibling("jrunscript");
+        assertThat(jrunscript).exists();
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process p = new ProcessBuilder(List.of(jrunscript.toString(), "-J-Dwasmbox.jitWarning=false", "-cp",
+                classPath, "-l", lang.jsr223Names().get(1), "-e", lang.echoStdinLine("got:")))
+                .redirectErrorStream(true)
+                .start();
+        p.getOutputStream().write("from the console\n".getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(output).contains("got: from the console");
+        assertThat(p.exitValue()).isZero();
     }
 
     private static Throwable catchThrowable(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {

@@ -36,6 +36,7 @@ final class JsSnippets implements LanguageSnippets {
     @Override public String syntaxErrorOnLine2() { return "var x = 1;\nif (x ==) {}\n"; }
     @Override public String syntaxErrorType() { return "SyntaxError"; }
     @Override public String readStdinLine() { return "stdin.readLine()"; }
+    @Override public String echoStdinLine(String prefix) { return "console.log(" + Json.write(prefix) + ", readLine())"; }
     @Override public String scriptArgs() { return "scriptArgs.slice(1)"; }
     @Override public String exit(int code) { return "exit(" + code + ")"; }
     @Override public String jsonValues() {

@@ -33,6 +33,7 @@ final class PythonSnippets implements LanguageSnippets {
     @Override public String syntaxErrorOnLine2() { return "x = 1\nif x ==\n"; }
     @Override public String syntaxErrorType() { return "SyntaxError"; }
     @Override public String readStdinLine() { return "input()"; }
+    @Override public String echoStdinLine(String prefix) { return "print(" + Json.write(prefix) + ", input())"; }
     @Override public String scriptArgs() { return "import sys\nsys.argv[1:]"; }
     @Override public String exit(int code) { return "import sys\nsys.exit(" + code + ")"; }
     @Override public String jsonValues() {
