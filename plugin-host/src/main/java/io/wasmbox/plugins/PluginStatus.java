@@ -17,7 +17,8 @@ import org.pf4j.PluginState;
  * @param reason why it is disabled, failed or stopped; null while it runs
  * @param grantedCapabilities the host functions its guest has
  * @param deniedCapabilities the ones it declared but did not get (not registered, or refused by the policy)
- * @param limits its effective limits: what it declared, lowered to the host's ceiling
+ * @param limits its effective limits: what it declared, lowered to the host's ceiling (null until it was
+ *     first started)
  * @param callsPerSecond its effective call rate limit, 0 for none
  * @param stats its call counters
  */

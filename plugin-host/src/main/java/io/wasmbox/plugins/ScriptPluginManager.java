@@ -7,6 +7,7 @@ import org.pf4j.DefaultVersionManager;
 import org.pf4j.DependencyResolver;
 import org.pf4j.ExtensionFactory;
 import org.pf4j.ExtensionFinder;
+import org.pf4j.PluginAlreadyLoadedException;
 import org.pf4j.PluginDescriptor;
 import org.pf4j.PluginDescriptorFinder;
 import org.pf4j.PluginFactory;
@@ -146,6 +147,8 @@ final class ScriptPluginManager extends AbstractPluginManager {
                         wrapper.getPluginId(), wrapper.getDescriptor().getRequires(), getSystemVersion()));
             }
             return wrapper;
+        } catch (PluginAlreadyLoadedException e) {
+            throw e; // the path is loaded and fine: nothing to report
         } catch (PluginRuntimeException e) {
             host.loadFailed(pluginPath, e.getMessage());
             throw e;

@@ -438,6 +438,9 @@ class PluginHostTest {
         assertThat(host.loadPlugin(root.resolve("p"))).isEqualTo("p");
         host.startPlugin("p");
         assertThat(t.transform("b")).isEqualTo("b.");
+        assertThatThrownBy(() -> host.loadPlugin(root.resolve("p"))).isInstanceOf(PluginRuntimeException.class)
+                .hasMessageContaining("already loaded");
+        assertThat(host.loadFailures()).as("loading it twice is not a broken plugin").isEmpty();
     }
 
     @Test
