@@ -34,8 +34,26 @@ final class JsGuestFactory implements GuestFactory {
     final int runnerLength;
     final int returnBlock;
 
-    JsGuestFactory() {
-        this.module = JavyPluginModule.load();
+    /** Extra set-up of the template after the driver is installed, before the snapshot is taken. */
+    interface SetUp {
+        void apply(JsGuest template);
+    }
+
+    /** The plain JavaScript factory, made once per JVM and shared (JavaScript and TypeScript guests). */
+    static JsGuestFactory shared() {
+        return Shared.INSTANCE;
+    }
+
+    private static final class Shared {
+        static final JsGuestFactory INSTANCE = new JsGuestFactory(JavyPluginModule.load(), null);
+    }
+
+    /**
+     * A factory whose snapshot holds the driver and, when {@code extra} is given, whatever it sets up
+     * (TypeScript: the compiler), on the same QuickJS module.
+     */
+    JsGuestFactory(WasmModule module, SetUp extra) {
+        this.module = module;
         this.declaredMemory = module.memorySection().orElseThrow().getMemory(0).limits();
         ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
         GuestContext setUp = new GuestContext(4L << 30, diagnostics, diagnostics, InputStream.nullInputStream(), null, 0,
@@ -50,6 +68,7 @@ final class JsGuestFactory implements GuestFactory {
                 this.runnerAddress = template.allocate(runner.length);
                 template.memory().write(runnerAddress, runner);
                 template.evaluate(driver);
+                if (extra != null) extra.apply(template);
             } catch (RuntimeException e) {
                 throw new IllegalStateException("the JavaScript driver failed to install: "
                         + diagnostics.toString(StandardCharsets.UTF_8), e);

@@ -51,6 +51,6 @@ public final class JsLanguage implements LanguageProvider {
 
     @Override
     public GuestFactory load() {
-        return new JsGuestFactory();
+        return JsGuestFactory.shared();
     }
 }

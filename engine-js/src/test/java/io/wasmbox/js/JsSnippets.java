@@ -4,7 +4,7 @@ import io.wasmbox.conformance.LanguageSnippets;
 import io.wasmbox.spi.Json;
 import java.util.List;
 
-final class JsSnippets implements LanguageSnippets {
+class JsSnippets implements LanguageSnippets {
     @Override public String language() { return "javascript"; }
     @Override public List<String> jsr223Names() { return List.of("javascript", "js", "quickjs", "wasm-js", "ecmascript"); }
     @Override public String extension() { return "js"; }

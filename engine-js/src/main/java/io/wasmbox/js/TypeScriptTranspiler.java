@@ -1,0 +1,311 @@
+package io.wasmbox.js;
+
+import com.dylibso.chicory.runtime.ChicoryInterruptedException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.wasmbox.GuestError;
+import io.wasmbox.spi.GuestContext;
+import io.wasmbox.spi.GuestCrashedException;
+import io.wasmbox.spi.GuestRequest;
+import io.wasmbox.spi.GuestResponse;
+import io.wasmbox.spi.HostCalls;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The real TypeScript compiler ({@code ts.transpileModule} from the typescript WebJar) running in QuickJS
+ * sandboxes of its own, erasing types from scripts before they run as JavaScript.
+ *
+ * <p>Loaded once per JVM: typescript.js (9 MB) is compiled to QuickJS bytecode in a throwaway instance
+ * (the slow part, seconds), evaluated in a fresh template instance with the JavaScript driver and a small
+ * transpile driver (typescript-driver.js), and that instance is snapshotted. Transpiler instances are
+ * restored from the snapshot (milliseconds) and reused; every transpile leaks some QuickJS memory (cyclic
+ * garbage QuickJS never collects there), so an instance whose memory passed {@link #recycleThresholdBytes}
+ * is dropped and the next one restored fresh, as is an instance whose transpile was interrupted or failed.
+ *
+ * <p>Transpiles run on the calling sandbox's guest thread, inside its run, so its timeout stops them. At
+ * most {@link #POOL_SIZE} run at once; results are cached (LRU, by source text).
+ */
+final class TypeScriptTranspiler {
+    private static final System.Logger LOG = System.getLogger(TypeScriptTranspiler.class.getName());
+
+    /** The compiler's version: the WebJar in the POM (typescript.version) must match. */
+    static final String VERSION = "6.0.3";
+    private static final String COMPILER = "/META-INF/resources/webjars/typescript/" + VERSION + "/lib/typescript.js";
+    /** Memory cap of a transpiler instance: it runs trusted code, on untrusted input of up to maxCode bytes. */
+    static final long MEMORY_CAP_BYTES = 1L << 30;
+    /** Transpiler instances that may run at once (system property wasmbox.typescript.transpilers). */
+    static final int POOL_SIZE = Math.max(1, Integer.getInteger("wasmbox.typescript.transpilers",
+            Math.min(2, Runtime.getRuntime().availableProcessors())));
+    private static final int CACHE_ENTRIES = 1024;
+    private static final long CACHE_BYTES = 32L << 20;
+    private static final String TRANSPILE = "__wasmbox_tsx";
+    private static final String NO_MODULES = "import and export statements are not supported: a TypeScript script"
+            + " runs as one global script, not as a module (declare what you need in the script, or bind host"
+            + " functions)";
+
+    private static volatile TypeScriptTranspiler shared;
+
+    /** The transpiler of this JVM, loaded on first use. */
+    static TypeScriptTranspiler shared() {
+        TypeScriptTranspiler t = shared;
+        if (t == null) {
+            synchronized (TypeScriptTranspiler.class) {
+                t = shared;
+                if (t == null) shared = t = new TypeScriptTranspiler();
+            }
+        }
+        return t;
+    }
+
+    /** A transpiled script: the JavaScript and its map back to the source, or the error that stops it. */
+    record Result(String js, SourceMapLines map, GuestError error) {
+        long weight() {
+            return 2L * (js == null ? 0 : js.length()) + (map == null ? 0 : map.weight()) + 64;
+        }
+    }
+
+    private final JsGuestFactory factory;
+    private final String compilerVersion;
+    private final long loadMillis;
+    private final Semaphore permits = new Semaphore(POOL_SIZE);
+    private final ConcurrentLinkedDeque<JsGuest> idle = new ConcurrentLinkedDeque<>();
+    private final Cache cache = new Cache();
+    /** An instance whose memory grew past this is replaced by a fresh one from the snapshot. */
+    volatile long recycleThresholdBytes = 128L << 20;
+    final AtomicLong transpiles = new AtomicLong();
+    final AtomicLong cacheHits = new AtomicLong();
+    final AtomicLong recycles = new AtomicLong();
+
+    private TypeScriptTranspiler() {
+        long start = System.nanoTime();
+        LOG.log(Level.INFO, "Loading the TypeScript {0} compiler into a QuickJS sandbox (once per JVM, takes a"
+                + " few seconds)", VERSION);
+        JsGuestFactory js = JsGuestFactory.shared();
+        byte[] source = compilerSource();
+        ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
+        byte[] bytecode;
+        // compiled in a throwaway instance: compiling 9 MB leaves far more memory behind than running it
+        try (JsGuest compiler = JsGuest.template(js, setUpContext(diagnostics))) {
+            compiler.initializeRuntime();
+            bytecode = compiler.compile(source);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the TypeScript compiler did not compile in QuickJS: "
+                    + diagnostics.toString(StandardCharsets.UTF_8), e);
+        }
+        long compiled = System.nanoTime();
+        byte[] driver = resource("typescript-driver.js");
+        this.factory = new JsGuestFactory(js.module, template -> {
+            template.evaluate(bytecode);
+            template.evaluate(template.compile(driver));
+        });
+        JsGuest first = newInstance();
+        GuestResponse version = first.run(request(GuestRequest.GLOBAL, "ts.version", List.of()));
+        if (version.error() != null) {
+            throw new IllegalStateException("the TypeScript compiler did not load: " + version.error().summary());
+        }
+        this.compilerVersion = version.value().asText();
+        idle.push(first);
+        this.loadMillis = (System.nanoTime() - start) / 1_000_000;
+        LOG.log(Level.INFO, "TypeScript {0} compiler ready in {1} ms (compiling typescript.js to {2} MB of QuickJS"
+                + " bytecode: {3} ms; transpiler snapshot {4} MiB)", compilerVersion, loadMillis,
+                bytecode.length / 1_000_000, (compiled - start) / 1_000_000, factory.snapshot.memoryBytes() >> 20);
+        if (!VERSION.equals(compilerVersion)) {
+            LOG.log(Level.WARNING, "the TypeScript WebJar is {0}, expected {1}", compilerVersion, VERSION);
+        }
+    }
+
+    /** {@code ts.version} as the loaded compiler reports it. */
+    String compilerVersion() {
+        return compilerVersion;
+    }
+
+    long loadMillis() {
+        return loadMillis;
+    }
+
+    /**
+     * Erases the types of {@code source}. Syntax errors and module syntax come back as the result's error;
+     * a failure of the compiler itself too (the sandbox stays usable). Only an interruption (the run's
+     * timeout) is thrown, as {@link ChicoryInterruptedException}.
+     */
+    Result transpile(String source) {
+        Result cached = cache.get(source);
+        if (cached != null) {
+            cacheHits.incrementAndGet();
+            return cached;
+        }
+        try {
+            permits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ChicoryInterruptedException("interrupted while waiting for the TypeScript compiler");
+        }
+        JsGuest instance = null;
+        boolean reusable = false;
+        try {
+            instance = idle.pollFirst();
+            if (instance == null) instance = newInstance();
+            transpiles.incrementAndGet();
+            GuestResponse response = instance.run(request(GuestRequest.INVOKE, TRANSPILE,
+                    List.of(TextNode.valueOf(source))));
+            reusable = !response.outOfMemory();
+            Result result = result(response);
+            if (response.error() == null) cache.put(source, result);
+            return result;
+        } catch (ChicoryInterruptedException e) {
+            throw e;
+        } catch (GuestCrashedException e) {
+            return failed(e.error().type(), "the TypeScript compiler failed: " + e.error().message());
+        } catch (RuntimeException | StackOverflowError e) {
+            if (Thread.currentThread().isInterrupted()) throw new ChicoryInterruptedException(e);
+            LOG.log(Level.DEBUG, "the TypeScript compiler failed", e);
+            return failed("InternalError", "the TypeScript compiler failed: " + e);
+        } finally {
+            if (instance != null) {
+                if (reusable && instance.memoryBytes() <= recycleThresholdBytes) {
+                    idle.push(instance);
+                } else {
+                    instance.close();
+                    recycles.incrementAndGet();
+                }
+            }
+            permits.release();
+        }
+    }
+
+    private static Result failed(String type, String message) {
+        return new Result(null, null, new GuestError(type, message, type + ": " + message + "\n", -1));
+    }
+
+    private static Result result(GuestResponse response) {
+        if (response.outOfMemory()) {
+            return failed("InternalError", "the TypeScript compiler ran out of memory (its cap is "
+                    + (MEMORY_CAP_BYTES >> 20) + " MiB)");
+        }
+        if (response.error() != null) {
+            return failed(response.error().type(), "the TypeScript compiler failed: " + response.error().message());
+        }
+        JsonNode out = response.value();
+        JsonNode errors = out.path("errors");
+        if (!errors.isEmpty()) {
+            StringBuilder stack = new StringBuilder();
+            for (JsonNode e : errors) {
+                stack.append("SyntaxError: ").append(e.path("message").asText()).append(" (TS")
+                        .append(e.path("code").asInt()).append(")\n");
+                if (e.path("line").asInt(-1) > 0) {
+                    stack.append("    at <input>:").append(e.path("line").asInt()).append(':')
+                            .append(e.path("column").asInt()).append('\n');
+                }
+            }
+            JsonNode first = errors.get(0);
+            return new Result(null, null, new GuestError("SyntaxError", first.path("message").asText(),
+                    stack.toString(), first.path("line").asInt(-1)));
+        }
+        JsonNode modules = out.path("moduleSyntax");
+        if (!modules.isEmpty()) {
+            int line = modules.get(0).path("line").asInt(-1);
+            int column = modules.get(0).path("column").asInt(-1);
+            String at = line > 0 ? "    at <input>:" + line + ":" + column + "\n" : "";
+            return new Result(null, null, new GuestError("SyntaxError", NO_MODULES,
+                    "SyntaxError: " + NO_MODULES + "\n" + at, line));
+        }
+        String mappings = out.path("mappings").asText("");
+        return new Result(out.path("js").asText(), mappings.isEmpty() ? null : new SourceMapLines(mappings), null);
+    }
+
+    private JsGuest newInstance() {
+        OutputStream discard = OutputStream.nullOutputStream();
+        return JsGuest.restored(factory, new GuestContext(MEMORY_CAP_BYTES, discard, discard,
+                InputStream.nullInputStream(), null, 0, HostCalls.NONE));
+    }
+
+    private static GuestRequest request(String mode, String target, List<JsonNode> args) {
+        return new GuestRequest(mode, "", "<typescript>", "", false, List.of(), Map.of(), "", Map.of(), List.of(),
+                target, args);
+    }
+
+    private static GuestContext setUpContext(OutputStream diagnostics) {
+        return new GuestContext(4L << 30, diagnostics, diagnostics, InputStream.nullInputStream(), null, 0,
+                HostCalls.NONE);
+    }
+
+    private static byte[] compilerSource() {
+        try (InputStream in = TypeScriptTranspiler.class.getResourceAsStream(COMPILER)) {
+            if (in == null) {
+                throw new IllegalStateException("the TypeScript compiler is missing from the class path ("
+                        + COMPILER + ", in org.webjars.npm:typescript:" + VERSION + ")");
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream(10 << 20);
+            in.transferTo(out);
+            // typescript.js declares `var ts` (a script); as a module it must publish it explicitly
+            out.write("\n;globalThis.ts = ts;\n".getBytes(StandardCharsets.UTF_8));
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = TypeScriptTranspiler.class.getResourceAsStream(name)) {
+            if (in == null) throw new IllegalStateException("missing resource " + name);
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Transpile results by source text, least recently used first out, bounded in entries and size. */
+    private static final class Cache {
+        private final LinkedHashMap<String, Result> entries = new LinkedHashMap<>(64, 0.75f, true);
+        private long bytes;
+
+        synchronized Result get(String source) {
+            return entries.get(source);
+        }
+
+        synchronized void put(String source, Result result) {
+            long weight = 2L * source.length() + result.weight();
+            if (weight > CACHE_BYTES / 4) return;
+            Result old = entries.put(source, result);
+            if (old != null) bytes -= 2L * source.length() + old.weight();
+            bytes += weight;
+            Iterator<Map.Entry<String, Result>> it = entries.entrySet().iterator();
+            while ((bytes > CACHE_BYTES || entries.size() > CACHE_ENTRIES) && it.hasNext()) {
+                Map.Entry<String, Result> eldest = it.next();
+                bytes -= 2L * eldest.getKey().length() + eldest.getValue().weight();
+                it.remove();
+            }
+        }
+
+        synchronized void clear() {
+            entries.clear();
+            bytes = 0;
+        }
+    }
+
+    /** For tests: forget cached results. */
+    void clearCache() {
+        cache.clear();
+    }
+
+    /** For tests: memory of the idle transpiler instances. */
+    List<Long> idleMemory() {
+        List<Long> sizes = new ArrayList<>();
+        for (JsGuest g : idle) sizes.add(g.memoryBytes());
+        return sizes;
+    }
+}
