@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code wasmbox run hello.py}, {@code wasmbox run -e 'print(1+1)' --lang python}, {@code wasmbox languages}. */
 @Command(name = "wasmbox", mixinStandardHelpOptions = true, version = "Wasmbox 0.1.0",
-        description = "Runs untrusted JavaScript and Python in a WebAssembly sandbox.",
+        description = "Runs untrusted JavaScript, TypeScript and Python in a WebAssembly sandbox.",
         subcommands = {WasmboxCli.Run.class, WasmboxCli.Languages.class})
 public final class WasmboxCli {
     /** Exit status for a problem with the command itself (bad option, unreadable file, invalid code). */
@@ -66,7 +66,7 @@ public final class WasmboxCli {
         @Option(names = {"-e", "--eval"}, paramLabel = "CODE", description = "Inline code instead of a file.")
         String code;
 
-        @Option(names = {"-l", "--lang"}, paramLabel = "LANG", description = "Language: python, js, ... (default: from the file extension, else python).")
+        @Option(names = {"-l", "--lang"}, paramLabel = "LANG", description = "Language: python, js, ts, ... (default: from the file extension, else python).")
         String language;
 
         @Option(names = "--stdin", paramLabel = "TEXT", description = "Text given to the script as stdin.")

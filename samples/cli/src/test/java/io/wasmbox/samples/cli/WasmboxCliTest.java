@@ -68,6 +68,27 @@ class WasmboxCliTest {
     }
 
     @Test
+    void typeScriptRunsInlineAndFromAFileWithTypeScriptLines(@TempDir Path dir) throws Exception {
+        Outcome inline = cli("run", "-e", "const n: number = 6 * 7;\nconsole.log(`n=${n}`)", "--lang", "ts");
+        assertThat(inline.out()).as(inline.err()).isEqualTo("n=42\n");
+        assertThat(inline.err()).contains("[ts] exit 0");
+        Path script = dir.resolve("tool.ts");
+        Files.writeString(script, "interface Options {\n  mode: string;\n}\n"
+                + "const options: Options = { mode: env.MODE ?? 'none' };\n"
+                + "if (scriptArgs[1] === 'fail') {\n  throw new TypeError('bad ' + options.mode);\n}\n"
+                + "enum Answer { Yes = 'yes' }\n[Answer.Yes, scriptArgs.slice(1)]\n");
+        Outcome file = cli("run", script.toString(), "--env", "MODE=x", "ok");
+        assertThat(file.out()).isEqualTo("=> [\"yes\",[\"ok\"]]\n");
+        assertThat(file.err()).contains("[typescript] exit 0");
+        Outcome failed = cli("run", script.toString(), "--env", "MODE=x", "fail");
+        assertThat(failed.status()).isEqualTo(1);
+        assertThat(failed.err()).contains("TypeError: bad x").contains("(<input>:6:");
+        Outcome syntax = cli("run", "-e", "let a = 1;\nlet b: = 2;", "--lang", "typescript");
+        assertThat(syntax.status()).isEqualTo(1);
+        assertThat(syntax.err()).contains("SyntaxError: Type expected.").contains("<input>:2:");
+    }
+
+    @Test
     void clockIsFrozenUnlessRealtimeIsAsked() {
         Outcome frozen = cli("run", "-e", "import time\nprint(int(time.time()))");
         assertThat(frozen.out()).isEqualTo("1704067200\n");
