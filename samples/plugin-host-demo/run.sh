@@ -6,7 +6,7 @@ set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 cd "$HERE/../.."
 . ./.mvn/jdk.sh
-JAR=samples/plugin-host-demo/target/plugin-host-demo.jar
+JAR=samples/plugin-host-demo/target/plugin-host-demo-all.jar
 if [ ! -f "$JAR" ] || [ -n "$(find engine-* plugin-host samples/plugin-host-demo/src samples/plugin-host-demo/pom.xml pom.xml -newer "$JAR" \( -name '*.java' -o -name '*.py' -o -name '*.js' -o -name 'pom.xml' \) -print -quit 2>/dev/null)" ]; then
   echo "plugin-host-demo: building (the first run takes a few minutes)..." >&2
   ./mvnw -q -B -DskipTests install -pl samples/plugin-host-demo -am >&2

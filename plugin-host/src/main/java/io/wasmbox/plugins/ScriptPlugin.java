@@ -38,6 +38,8 @@ import org.pf4j.PluginWrapper;
  */
 final class ScriptPlugin extends Plugin {
     private static final System.Logger LOG = System.getLogger(ScriptPlugin.class.getName());
+    /** Time allowed to compile an entry script once at start (see {@link #precompile()}). */
+    private static final Duration PRECOMPILE_TIMEOUT = Duration.ofSeconds(30);
 
     private final String id;
     private final String label;
@@ -152,6 +154,7 @@ final class ScriptPlugin extends Plugin {
                 consecutiveFailures = 0;
             }
             try {
+                precompile();
                 sandbox = newSandbox();
             } catch (RuntimeException e) {
                 unavailableReason = e.getMessage();
@@ -185,6 +188,34 @@ final class ScriptPlugin extends Plugin {
         Sandbox s = sandbox;
         sandbox = null;
         if (s != null) s.close();
+    }
+
+    /**
+     * Compiles the entry script (and runs a trivial one) in a throwaway sandbox with a generous timeout
+     * before the plugin's own sandbox runs it. The first run of a language in a JVM goes through cold code
+     * (hundreds of ms), and TypeScript is transpiled then (cached for the JVM, by source): neither should
+     * count against the plugin's per-call timeout. A syntax error fails the start here, with its line.
+     */
+    private void precompile() {
+        Limits generous = settings.ceiling().toBuilder()
+                .timeout(max(settings.ceiling().timeout(), PRECOMPILE_TIMEOUT)).build();
+        GuestError error;
+        try (Sandbox s = Wasmbox.interpreter(script.language())
+                .newSandbox(SandboxOptions.builder().limits(generous).build())) {
+            error = s.check(script.code());
+            if (error == null) s.run("0"); // and the run path, cold too
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "plugin ''{0}'': precompiling failed ({1}); its start will say why", label, e);
+            return;
+        }
+        if (error != null) {
+            throw new PluginRuntimeException("plugin '" + label + "' failed to start: " + script.fileName()
+                    + " does not compile: " + error.summary() + (error.line() > 0 ? " (line " + error.line() + ")" : ""));
+        }
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private Sandbox newSandbox() {

@@ -163,6 +163,23 @@ class PluginHostTest {
     }
 
     @Test
+    void aScriptThatDoesNotCompileOrFailsAtTopLevelFailsToStartWithTheReason() {
+        python("typo", "def transform(t):\n    return t +\n").writeDirectory(root, "typo");
+        python("raises", "import json\nraise RuntimeError('no config')\n").writeDirectory(root, "raises");
+        js("fine", "function transform(t) { return t }").writeDirectory(root, "fine");
+        start(b -> {});
+
+        PluginStatus typo = host.status("typo").orElseThrow();
+        assertThat(typo.state()).isEqualTo(PluginState.FAILED);
+        assertThat(typo.reason()).startsWith("plugin 'typo@1.0.0' failed to start: main.py does not compile: SyntaxError")
+                .endsWith("(line 2)");
+        assertThat(host.status("raises").orElseThrow().reason())
+                .isEqualTo("plugin 'raises@1.0.0' failed to start: main.py raised RuntimeError: no config (line 2)");
+        assertThat(host.extensions(TextTransformer.class)).extracting(t -> PluginHost.pluginIdOf(t).orElseThrow())
+                .containsExactly("fine");
+    }
+
+    @Test
     void aPluginRequiringANewerHostIsDisabledWithTheReason() {
         python("future", "def transform(t):\n    return t\n").property("plugin.requires", ">=2.0.0")
                 .writeDirectory(root, "future");

@@ -20,10 +20,9 @@ class PluginHostDemoTest {
 
         assertThat(status).as(out).isZero();
         assertThat(out).contains("  shout -> HELLO PLUGIN WORLD!", "(shout logs: shouting 18 characters)",
-                "  titlecase -> Hello Plugin World -- for Ada",
-                "  titlecase FAILED: plugin 'titlecase@0.9.0' failed in transform(): execution timed out after 500 ms;"
-                        + " plugin disabled: timed out: transform() ran over its 500 ms limit",
-                "  shout -> THE HOST IS STILL ALIVE!");
+                "  titlecase -> Hello Plugin World -- for Ada", "  shout -> THE HOST IS STILL ALIVE!");
+        assertThat(out).containsPattern("  titlecase FAILED: plugin 'titlecase@0.9.0' failed in transform\\(\\): execution"
+                + " timed out after \\d+ ms; plugin disabled: timed out: transform\\(\\) ran over its 500 ms limit");
         String afterTheHang = out.substring(out.indexOf("input: the host is still alive"));
         assertThat(afterTheHang.lines().takeWhile(l -> !l.isBlank())).noneMatch(l -> l.startsWith("  titlecase"));
         assertThat(out).containsPattern("titlecase +0\\.9\\.0 +python +DISABLED .*timed out");
