@@ -46,10 +46,11 @@ final class TypeScriptTranspiler {
     static final String VERSION = "6.0.3";
     private static final String COMPILER = "/META-INF/resources/webjars/typescript/" + VERSION + "/lib/typescript.js";
     /** Memory cap of a transpiler instance: it runs trusted code, on untrusted input of up to maxCode bytes. */
-    static final long MEMORY_CAP_BYTES = 1L << 30;
+    static final long MEMORY_CAP_BYTES = 512L << 20;
     /** Transpiler instances that may run at once (system property wasmbox.typescript.transpilers). */
     static final int POOL_SIZE = Math.max(1, Integer.getInteger("wasmbox.typescript.transpilers",
             Math.min(2, Runtime.getRuntime().availableProcessors())));
+    private static final long LOAD_STACK_BYTES = 256L << 20;
     private static final int CACHE_ENTRIES = 1024;
     private static final long CACHE_BYTES = 32L << 20;
     private static final String TRANSPILE = "__wasmbox_tsx";
@@ -65,10 +66,42 @@ final class TypeScriptTranspiler {
         if (t == null) {
             synchronized (TypeScriptTranspiler.class) {
                 t = shared;
-                if (t == null) shared = t = new TypeScriptTranspiler();
+                if (t == null) shared = t = load();
             }
         }
         return t;
+    }
+
+    /**
+     * Loads on a thread of its own with a large stack, as guests run (compiling 9 MB of JavaScript goes
+     * deep into the AOT-compiled interpreter), whatever the stack of the thread that asked.
+     */
+    private static TypeScriptTranspiler load() {
+        TypeScriptTranspiler[] loaded = new TypeScriptTranspiler[1];
+        Throwable[] failure = new Throwable[1];
+        Thread loader = new Thread(null, () -> {
+            try {
+                loaded[0] = new TypeScriptTranspiler();
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        }, "wasmbox-typescript-load", LOAD_STACK_BYTES);
+        loader.setDaemon(true);
+        loader.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                loader.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // the load is shared: finish it, then pass the interrupt on
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+        if (failure[0] instanceof RuntimeException e) throw e;
+        if (failure[0] instanceof Error e) throw e;
+        if (failure[0] != null) throw new IllegalStateException(failure[0]);
+        return loaded[0];
     }
 
     /** A transpiled script: the JavaScript and its map back to the source, or the error that stops it. */
