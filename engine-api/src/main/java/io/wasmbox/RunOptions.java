@@ -22,6 +22,7 @@ public final class RunOptions {
     private final Map<String, Object> globals;
     private final OutputListener outputListener;
     private final String fileName;
+    private final java.time.Duration timeout;
 
     private RunOptions(Builder b) {
         this.stdin = b.stdin;
@@ -32,6 +33,7 @@ public final class RunOptions {
         this.globals = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.globals));
         this.outputListener = b.outputListener;
         this.fileName = b.fileName;
+        this.timeout = b.timeout;
     }
 
     public static RunOptions none() {
@@ -81,6 +83,11 @@ public final class RunOptions {
         return outputListener;
     }
 
+    /** This run's wall-clock limit instead of the sandbox's {@link Limits#timeout()}, or null. */
+    public java.time.Duration timeout() {
+        return timeout;
+    }
+
     /** Name the guest reports for the script in tracebacks and {@code sys.argv[0]}. */
     public String fileName() {
         return fileName;
@@ -95,6 +102,7 @@ public final class RunOptions {
         private final Map<String, Object> globals = new LinkedHashMap<>();
         private OutputListener outputListener = OutputListener.NONE;
         private String fileName = null;
+        private java.time.Duration timeout;
 
         private Builder() {}
 
@@ -161,6 +169,15 @@ public final class RunOptions {
 
         public Builder fileName(String fileName) {
             this.fileName = fileName;
+            return this;
+        }
+
+        /**
+         * A wall-clock limit for this run only, replacing the sandbox's (e.g. a longer one for a
+         * one-time set-up script); same range as {@link Limits.Builder#timeout}.
+         */
+        public Builder timeout(java.time.Duration timeout) {
+            this.timeout = Limits.builder().timeout(timeout).build().timeout();
             return this;
         }
 

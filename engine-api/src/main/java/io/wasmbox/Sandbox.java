@@ -208,7 +208,8 @@ public final class Sandbox implements AutoCloseable {
         try {
             ensureUsable();
             stdin.redirect(options.stdinStream(), limits.maxStdinBytes());
-            return execute(request, options.outputListener());
+            return execute(request, options.outputListener(),
+                    options.timeout() != null ? options.timeout() : limits.timeout());
         } finally {
             stdin.redirect(null, 0);
             lock.unlock();
@@ -216,7 +217,7 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    private ExecutionResult execute(GuestRequest request, OutputListener listener) {
+    private ExecutionResult execute(GuestRequest request, OutputListener listener, Duration timeout) {
         OutputCapture capture = new OutputCapture(limits.maxOutputBytes(), listener);
         stdout.redirect(capture.stdout());
         stderr.redirect(capture.stderr());
@@ -231,7 +232,7 @@ public final class Sandbox implements AutoCloseable {
         });
         boolean timedOut = false;
         try {
-            if (!call.await(limits.timeout().toNanos())) {
+            if (!call.await(timeout.toNanos())) {
                 timedOut = true;
                 call.interrupt();
                 if (!call.await(STOP_GRACE_NANOS)) {
@@ -254,7 +255,7 @@ public final class Sandbox implements AutoCloseable {
         if (timedOut) {
             discard("its run timed out");
             GuestError error = new GuestError(GuestError.TIMEOUT,
-                    "execution timed out after " + limits.timeout().toMillis() + " ms", "", -1);
+                    "execution timed out after " + timeout.toMillis() + " ms", "", -1);
             return new ExecutionResult(output[0], output[1], null, ExecutionResult.TIMEOUT_EXIT_CODE, duration,
                     memory, true, false, capture.truncated(), error);
         }

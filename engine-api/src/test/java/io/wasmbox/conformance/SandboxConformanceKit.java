@@ -232,6 +232,18 @@ public abstract class SandboxConformanceKit {
     }
 
     @Test
+    void aRunCanHaveItsOwnTimeout() {
+        try (Sandbox box = newSandbox(Limits.builder().timeout(Duration.ofSeconds(30)).build())) {
+            long start = System.nanoTime();
+            ExecutionResult r = box.run(lang.infiniteLoop(), RunOptions.builder().timeout(Duration.ofMillis(300)).build());
+            assertThat(r.timeoutHit()).isTrue();
+            assertThat(r.error().message()).contains("300 ms");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+        assertThatThrownBy(() -> RunOptions.builder().timeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void evalThrowsTypedTimeout() {
         try (Sandbox box = newSandbox(Limits.builder().timeoutMillis(200).build())) {
             assertThatThrownBy(() -> box.eval(lang.infiniteLoop())).isInstanceOf(ExecutionTimeoutException.class)
