@@ -1,0 +1,41 @@
+#!/bin/sh
+# The benchmark suite, peers side by side (benchmarks/README.md).
+#   benchmarks/run.sh short   # a few minutes: all benchmarks in one JVM (-f 0), 1 s iterations; indicative only
+#   benchmarks/run.sh full    # the recorded run: a JVM fork per benchmark, the annotations' warm-up/measurement
+#   benchmarks/run.sh full -e Threads   # extra arguments go to JMH
+# Writes benchmarks/results/<profile>-<UTC time>/: jmh.json (+ jmh.log), native.json, footprint.json,
+# report.md (the tables for docs/BENCHMARKS.md). PARTS="jmh native footprint" picks parts (default: all).
+set -eu
+cd "$(dirname "$0")/.."
+. ./.mvn/jdk.sh
+PROFILE=${1:-short}
+[ $# -gt 0 ] && shift
+JAR=benchmarks/target/benchmarks.jar
+if [ ! -f "$JAR" ] || [ -n "$(find engine-*/src benchmarks/src benchmarks/pom.xml pom.xml -newer "$JAR" -type f -print -quit 2>/dev/null)" ]; then
+  echo "run.sh: building the benchmarks jar..." >&2
+  ./mvnw -q -B -DskipTests install -pl benchmarks -am >&2
+fi
+JAVA="$JAVA_HOME/bin/java"
+# The same flags as the JMH forks of the Peer* benchmarks (JvmArgs.java): the Wasmbox launchers' JIT flags.
+FLAGS="-Xss16m -XX:-DontCompileHugeMethods -XX:MaxNodeLimit=240000 -XX:NodeLimitFudgeFactor=8000 \
+-Dpolyglot.engine.WarnInterpreterOnly=false --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
+case "$PROFILE" in
+  short) JMH="-f 0 -wi 1 -w 1s -i 2 -r 1s Peer"; COUNT=10 ;;
+  full)  JMH="Peer SandboxBenchmarks"; COUNT=50 ;;
+  *) echo "usage: benchmarks/run.sh short|full [JMH arguments...]" >&2; exit 2 ;;
+esac
+PARTS=${PARTS:-jmh native footprint}
+OUT=benchmarks/results/$PROFILE-$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p "$OUT"
+echo "run.sh: $PROFILE profile -> $OUT" >&2
+for part in $PARTS; do
+  case "$part" in
+    # -f 0 runs the benchmarks in this JVM, so it gets the fork flags itself
+    jmh) "$JAVA" $FLAGS -jar "$JAR" $JMH -rf json -rff "$OUT/jmh.json" "$@" 2>&1 | tee "$OUT/jmh.log" ;;
+    native) "$JAVA" $FLAGS -cp "$JAR" io.wasmbox.benchmarks.NativeReference --profile "$PROFILE" --out "$OUT/native.json" ;;
+    footprint) "$JAVA" $FLAGS -cp "$JAR" io.wasmbox.benchmarks.IdleFootprint --count "$COUNT" --out "$OUT/footprint.json" ;;
+    *) echo "run.sh: unknown part $part" >&2; exit 2 ;;
+  esac
+done
+"$JAVA" -cp "$JAR" io.wasmbox.benchmarks.Report "$OUT" > "$OUT/report.md"
+echo "run.sh: report in $OUT/report.md (java -cp $JAR io.wasmbox.benchmarks.Report $OUT --out docs/BENCHMARKS.md updates the docs)" >&2
