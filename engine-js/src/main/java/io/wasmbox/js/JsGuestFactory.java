@@ -70,11 +70,13 @@ final class JsGuestFactory implements GuestFactory {
                 template.evaluate(driver);
                 if (extra != null) extra.apply(template);
             } catch (RuntimeException e) {
-                throw new IllegalStateException("the JavaScript driver failed to install: "
+                throw new IllegalStateException("the JavaScript driver" + (extra == null ? "" : " or its set-up")
+                        + " failed to install: "
                         + diagnostics.toString(StandardCharsets.UTF_8), e);
             }
             if (diagnostics.size() > 0) {
-                throw new IllegalStateException("the JavaScript driver wrote during installation: "
+                throw new IllegalStateException("the JavaScript driver" + (extra == null ? "" : " or its set-up")
+                        + " wrote during installation: "
                         + diagnostics.toString(StandardCharsets.UTF_8));
             }
             this.snapshot = InstanceSnapshot.capture(module, template.instance());

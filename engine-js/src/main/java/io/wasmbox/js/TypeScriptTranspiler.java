@@ -212,6 +212,8 @@ final class TypeScriptTranspiler {
                 if (reusable && instance.memoryBytes() <= recycleThresholdBytes) {
                     idle.push(instance);
                 } else {
+                    LOG.log(Level.DEBUG, "TypeScript transpiler instance replaced ({0}, {1} MiB)",
+                            reusable ? "memory over the threshold" : "failed or interrupted", instance.memoryBytes() >> 20);
                     instance.close();
                     recycles.incrementAndGet();
                 }
