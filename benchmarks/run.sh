@@ -1,6 +1,6 @@
 #!/bin/sh
 # The benchmark suite, peers side by side (benchmarks/README.md).
-#   benchmarks/run.sh short   # a few minutes: all benchmarks in one JVM (-f 0), 1 s iterations; indicative only
+#   benchmarks/run.sh short   # ~10 minutes: all benchmarks in one JVM (-f 0), 1 s iterations; indicative only
 #   benchmarks/run.sh full    # the recorded run: a JVM fork per benchmark, the annotations' warm-up/measurement
 #   benchmarks/run.sh full -e Threads   # extra arguments go to JMH
 # Writes benchmarks/results/<profile>-<UTC time>/: jmh.json (+ jmh.log), native.json, footprint.json,
