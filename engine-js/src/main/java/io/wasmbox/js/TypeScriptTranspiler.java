@@ -9,13 +9,11 @@ import io.wasmbox.spi.GuestCrashedException;
 import io.wasmbox.spi.GuestRequest;
 import io.wasmbox.spi.GuestResponse;
 import io.wasmbox.spi.HostCalls;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -24,14 +22,17 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * The real TypeScript compiler ({@code ts.transpileModule} from the typescript WebJar) running in QuickJS
  * sandboxes of its own, erasing types from scripts before they run as JavaScript.
  *
- * <p>Loaded once per JVM: typescript.js (9 MB) is compiled to QuickJS bytecode in a throwaway instance
- * (the slow part, seconds), evaluated in a fresh template instance with the JavaScript driver and a small
- * transpile driver (typescript-driver.js), and that instance is snapshotted. Transpiler instances are
+ * <p>Loaded once per JVM: typescript.js (9 MB) compiled to QuickJS bytecode (6 MB) is evaluated in a template
+ * instance with the JavaScript driver and a small transpile driver (typescript-driver.js), and that instance
+ * is snapshotted (about a second). The bytecode comes from the resource the build generates and the jar ships
+ * ({@link TypeScriptBytecode}); when that is absent or stale, typescript.js is compiled here, in a throwaway
+ * instance (15-30 s), as is logged. Transpiler instances are
  * restored from the snapshot (milliseconds) and reused; every transpile leaks some QuickJS memory (cyclic
  * garbage QuickJS never collects there), so an instance whose memory passed {@link #recycleThresholdBytes}
  * is dropped and the next one restored fresh, as is an instance whose transpile was interrupted or failed.
@@ -44,13 +45,13 @@ final class TypeScriptTranspiler {
 
     /** The compiler's version: the WebJar in the POM (typescript.version) must match. */
     static final String VERSION = "6.0.3";
-    private static final String COMPILER = "/META-INF/resources/webjars/typescript/" + VERSION + "/lib/typescript.js";
     /** Memory cap of a transpiler instance: it runs trusted code, on untrusted input of up to maxCode bytes. */
     static final long MEMORY_CAP_BYTES = 512L << 20;
     /** Transpiler instances that may run at once (system property wasmbox.typescript.transpilers). */
     static final int POOL_SIZE = Math.max(1, Integer.getInteger("wasmbox.typescript.transpilers",
             Math.min(2, Runtime.getRuntime().availableProcessors())));
-    private static final long LOAD_STACK_BYTES = 256L << 20;
+    /** Stack of the thread that loads (or, at build time, compiles) the compiler: the compile recurses deeply. */
+    static final long LOAD_STACK_BYTES = 256L << 20;
     private static final int CACHE_ENTRIES = 1024;
     private static final long CACHE_BYTES = 32L << 20;
     private static final String TRANSPILE = "__wasmbox_tsx";
@@ -66,7 +67,7 @@ final class TypeScriptTranspiler {
         if (t == null) {
             synchronized (TypeScriptTranspiler.class) {
                 t = shared;
-                if (t == null) shared = t = load();
+                if (t == null) shared = t = load(TypeScriptBytecode::shipped);
             }
         }
         return t;
@@ -74,14 +75,15 @@ final class TypeScriptTranspiler {
 
     /**
      * Loads on a thread of its own with a large stack, as guests run (compiling 9 MB of JavaScript goes
-     * deep into the AOT-compiled interpreter), whatever the stack of the thread that asked.
+     * deep into the AOT-compiled interpreter), whatever the stack of the thread that asked. {@code lookUp}
+     * finds the shipped bytecode ({@link TypeScriptBytecode#shipped}; tests pass others).
      */
-    private static TypeScriptTranspiler load() {
+    static TypeScriptTranspiler load(Function<TypeScriptBytecode.Identity, TypeScriptBytecode.Shipped> lookUp) {
         TypeScriptTranspiler[] loaded = new TypeScriptTranspiler[1];
         Throwable[] failure = new Throwable[1];
         Thread loader = new Thread(null, () -> {
             try {
-                loaded[0] = new TypeScriptTranspiler();
+                loaded[0] = new TypeScriptTranspiler(lookUp);
             } catch (Throwable e) {
                 failure[0] = e;
             }
@@ -112,6 +114,9 @@ final class TypeScriptTranspiler {
     }
 
     private final JsGuestFactory factory;
+    private final BytecodeOrigin bytecodeOrigin;
+    private final String fallbackReason;
+    private final long bytecodeMillis;
     private final String compilerVersion;
     private final long loadMillis;
     private final Semaphore permits = new Semaphore(POOL_SIZE);
@@ -123,28 +128,45 @@ final class TypeScriptTranspiler {
     final AtomicLong cacheHits = new AtomicLong();
     final AtomicLong recycles = new AtomicLong();
 
-    private TypeScriptTranspiler() {
+    /** Where the compiler's bytecode came from. */
+    enum BytecodeOrigin {
+        /** The resource the build ships ({@link TypeScriptBytecode#RESOURCE}). */
+        SHIPPED,
+        /** Compiled in this JVM: the resource was absent, stale or did not load. */
+        COMPILED
+    }
+
+    private TypeScriptTranspiler(Function<TypeScriptBytecode.Identity, TypeScriptBytecode.Shipped> lookUp) {
         long start = System.nanoTime();
-        LOG.log(Level.INFO, "Loading the TypeScript {0} compiler into a QuickJS sandbox (once per JVM, takes a"
-                + " few seconds)", VERSION);
         JsGuestFactory js = JsGuestFactory.shared();
-        byte[] source = compilerSource();
-        ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-        byte[] bytecode;
-        // compiled in a throwaway instance: compiling 9 MB leaves far more memory behind than running it
-        try (JsGuest compiler = JsGuest.template(js, setUpContext(diagnostics))) {
-            compiler.initializeRuntime();
-            bytecode = compiler.compile(source);
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("the TypeScript compiler did not compile in QuickJS: "
-                    + diagnostics.toString(StandardCharsets.UTF_8), e);
-        }
-        long compiled = System.nanoTime();
+        long lookUpStart = System.nanoTime();
+        TypeScriptBytecode.Shipped shipped = lookUp.apply(TypeScriptBytecode.Identity.current());
+        long bytecodeNanos = System.nanoTime() - lookUpStart;
         byte[] driver = resource("typescript-driver.js");
-        this.factory = new JsGuestFactory(js.module, template -> {
-            template.evaluate(bytecode);
-            template.evaluate(template.compile(driver));
-        });
+        JsGuestFactory loaded = null;
+        String fallback = shipped.rejection();
+        int bytecodeBytes = 0;
+        if (shipped.bytecode() != null) {
+            try {
+                loaded = transpilerFactory(js, shipped.bytecode(), driver);
+                bytecodeBytes = shipped.bytecode().length;
+            } catch (RuntimeException e) {
+                fallback = TypeScriptBytecode.RESOURCE + " did not load: " + e.getMessage();
+            }
+        }
+        if (loaded == null) {
+            LOG.log(shipped.absent() ? Level.INFO : Level.WARNING, "Compiling the TypeScript {0} compiler to QuickJS"
+                    + " bytecode (once per JVM, takes 15-30 s): {1}", VERSION, fallback);
+            long compileStart = System.nanoTime();
+            byte[] bytecode = TypeScriptBytecode.compile(js, TypeScriptBytecode.source());
+            bytecodeNanos = System.nanoTime() - compileStart;
+            bytecodeBytes = bytecode.length;
+            loaded = transpilerFactory(js, bytecode, driver);
+        }
+        this.factory = loaded;
+        this.bytecodeOrigin = fallback == null ? BytecodeOrigin.SHIPPED : BytecodeOrigin.COMPILED;
+        this.fallbackReason = fallback;
+        this.bytecodeMillis = bytecodeNanos / 1_000_000;
         JsGuest first = newInstance();
         GuestResponse version = first.run(request(GuestRequest.GLOBAL, "ts.version", List.of()));
         if (version.error() != null) {
@@ -153,12 +175,36 @@ final class TypeScriptTranspiler {
         this.compilerVersion = version.value().asText();
         idle.push(first);
         this.loadMillis = (System.nanoTime() - start) / 1_000_000;
-        LOG.log(Level.INFO, "TypeScript {0} compiler ready in {1} ms (compiling typescript.js to {2} MB of QuickJS"
-                + " bytecode: {3} ms; transpiler snapshot {4} MiB)", compilerVersion, loadMillis,
-                bytecode.length / 1_000_000, (compiled - start) / 1_000_000, factory.snapshot.memoryBytes() >> 20);
+        LOG.log(Level.INFO, "TypeScript {0} compiler ready in {1} ms ({2} MB of QuickJS bytecode {3} in {4} ms;"
+                + " transpiler snapshot {5} MiB)", compilerVersion, loadMillis, bytecodeBytes / 1_000_000,
+                fallback == null ? "read from " + TypeScriptBytecode.RESOURCE : "compiled from typescript.js",
+                bytecodeMillis, factory.snapshot.memoryBytes() >> 20);
         if (!VERSION.equals(compilerVersion)) {
             LOG.log(Level.WARNING, "the TypeScript WebJar is {0}, expected {1}", compilerVersion, VERSION);
         }
+    }
+
+    /** The transpiler template: the JavaScript driver, the compiler's bytecode evaluated, the transpile driver. */
+    private static JsGuestFactory transpilerFactory(JsGuestFactory js, byte[] bytecode, byte[] driver) {
+        return new JsGuestFactory(js.module, template -> {
+            template.evaluate(bytecode);
+            template.evaluate(template.compile(driver));
+        });
+    }
+
+    /** Where this transpiler's compiler bytecode came from. */
+    BytecodeOrigin bytecodeOrigin() {
+        return bytecodeOrigin;
+    }
+
+    /** Why the shipped bytecode was not used; null when it was. */
+    String fallbackReason() {
+        return fallbackReason;
+    }
+
+    /** Time to get the compiler's bytecode: reading the resource, or compiling typescript.js. */
+    long bytecodeMillis() {
+        return bytecodeMillis;
     }
 
     /** {@code ts.version} as the loaded compiler reports it. */
@@ -271,27 +317,6 @@ final class TypeScriptTranspiler {
     private static GuestRequest request(String mode, String target, List<JsonNode> args) {
         return new GuestRequest(mode, "", "<typescript>", "", false, List.of(), Map.of(), "", Map.of(), List.of(),
                 target, args);
-    }
-
-    private static GuestContext setUpContext(OutputStream diagnostics) {
-        return new GuestContext(4L << 30, diagnostics, diagnostics, InputStream.nullInputStream(), null, 0,
-                HostCalls.NONE);
-    }
-
-    private static byte[] compilerSource() {
-        try (InputStream in = TypeScriptTranspiler.class.getResourceAsStream(COMPILER)) {
-            if (in == null) {
-                throw new IllegalStateException("the TypeScript compiler is missing from the class path ("
-                        + COMPILER + ", in org.webjars.npm:typescript:" + VERSION + ")");
-            }
-            ByteArrayOutputStream out = new ByteArrayOutputStream(10 << 20);
-            in.transferTo(out);
-            // typescript.js declares `var ts` (a script); as a module it must publish it explicitly
-            out.write("\n;globalThis.ts = ts;\n".getBytes(StandardCharsets.UTF_8));
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static byte[] resource(String name) {
