@@ -212,8 +212,9 @@ public final class Limits {
         }
 
         public Builder memoryMiB(long mebibytes) {
-            if (mebibytes > MAX_MEMORY_BYTES / MIB) {
-                return memoryBytes(MAX_MEMORY_BYTES + 1);
+            if (mebibytes < 0 || mebibytes > MAX_MEMORY_BYTES / MIB) {
+                throw new IllegalArgumentException("memory must be between " + formatBytes(MIN_MEMORY_BYTES) + " and "
+                        + formatBytes(MAX_MEMORY_BYTES) + ", got " + mebibytes + " MiB");
             }
             return memoryBytes(mebibytes * MIB);
         }
@@ -222,7 +223,7 @@ public final class Limits {
             Objects.requireNonNull(timeout, "timeout");
             if (timeout.compareTo(MIN_TIMEOUT) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0) {
                 throw new IllegalArgumentException("timeout must be between " + MIN_TIMEOUT.toMillis() + " ms and "
-                        + MAX_TIMEOUT.toHours() + " h, got " + timeout.toMillis() + " ms");
+                        + MAX_TIMEOUT.toHours() + " h, got " + timeout);
             }
             this.timeout = timeout;
             return this;

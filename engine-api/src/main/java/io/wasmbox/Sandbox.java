@@ -44,6 +44,8 @@ public final class Sandbox implements AutoCloseable {
     private final Map<String, HostFunction> hostFunctions = new java.util.concurrent.ConcurrentHashMap<>();
     /** The thread running this sandbox's guest, so a host function cannot re-enter its own sandbox. */
     private volatile Thread guestThread;
+    /** Set while the sandbox interrupts a run it is stopping, so host calls let that interrupt through. */
+    private volatile boolean stopping;
     private final Guest guest;
     private final RedirectableOutputStream stdout = new RedirectableOutputStream();
     private final RedirectableOutputStream stderr = new RedirectableOutputStream();
@@ -57,7 +59,7 @@ public final class Sandbox implements AutoCloseable {
         this.options = options;
         this.limits = options.limits();
         this.guest = factory.create(new GuestContext(limits.memoryBytes(), stdout, stderr, stdin, options.clock(),
-                options.randomSeed(), new HostCalls(hostFunctions)));
+                options.randomSeed(), new HostCalls(hostFunctions, () -> stopping)));
     }
 
     public Interpreter interpreter() {
@@ -234,6 +236,7 @@ public final class Sandbox implements AutoCloseable {
         try {
             if (!call.await(timeout.toNanos())) {
                 timedOut = true;
+                stopping = true;
                 call.interrupt();
                 if (!call.await(STOP_GRACE_NANOS)) {
                     LOG.log(Level.WARNING, "guest did not stop within {0} ms of its interrupt; abandoning it",
@@ -241,6 +244,7 @@ public final class Sandbox implements AutoCloseable {
                 }
             }
         } catch (InterruptedException e) {
+            stopping = true;
             call.interrupt();
             Thread.currentThread().interrupt();
             discard("the calling thread was interrupted during a run");

@@ -29,6 +29,9 @@ class LimitsTest {
         assertThatThrownBy(() -> Limits.builder().maxStdinBytes(Long.MAX_VALUE)).hasMessageContaining("maxStdin");
         assertThatThrownBy(() -> Limits.builder().memoryBytes(5 * Limits.GIB)).hasMessageContaining("4 GiB");
         assertThatThrownBy(() -> Limits.builder().memoryMiB(Long.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Limits.builder().memoryMiB(Long.MIN_VALUE + 64)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Limits.builder().timeout(Duration.ofSeconds(Long.MAX_VALUE)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("24 h");
     }
 
     @Test

@@ -3,9 +3,12 @@ package io.wasmbox.spi;
 import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.runtime.WasmFunctionHandle;
+import com.dylibso.chicory.runtime.WasmRuntimeException;
 import com.dylibso.chicory.wasi.WasiOptions;
 import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
+import com.dylibso.chicory.wasm.types.ValType;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.SecureRandom;
@@ -39,6 +42,9 @@ public record GuestContext(
     private static final int PAGE_SIZE = 64 * 1024;
     private static final int MAX_PAGES = 65536;
     private static final int CLOCK_REALTIME = 0;
+    private static final int ERRNO_FAULT = 21;
+    private static final int ERRNO_INVAL = 28;
+    private static final int ERRNO_NOTSUP = 58;
 
     /** A context for a guest that will only be set up and snapshotted (no output, no stdin, no host calls). */
     public static GuestContext forTemplate(long memoryLimitBytes) {
@@ -62,26 +68,49 @@ public record GuestContext(
     }
 
     /**
-     * The WASI host functions, with {@code clock_time_get} answering every clock (monotonic and CPU
-     * clocks too, which Chicory otherwise takes from {@link System#nanoTime()}) from {@link #clock()}
-     * when the guest's time is frozen, so nothing the guest measures depends on the host.
+     * The WASI host functions, hardened for guests:
+     *
+     * <ul>
+     *   <li>a call the host's WASI cannot serve (an unsupported descriptor or feature, a bad pointer,
+     *       an invalid clock) returns an errno to the guest instead of throwing through it: a Java
+     *       exception unwinding a guest leaves its stack pointer corrupt and names Java classes;
+     *   <li>when the guest's time is frozen, {@code clock_time_get} answers every clock (monotonic and
+     *       CPU clocks too, which Chicory otherwise takes from {@link System#nanoTime()}) from {@link
+     *       #clock()}, so nothing the guest measures depends on the host.
+     * </ul>
      */
     public HostFunction[] wasiFunctions(WasiPreview1 wasi) {
         HostFunction[] functions = wasi.toHostFunctions();
-        if (clock == null) return functions;
         for (int i = 0; i < functions.length; i++) {
             HostFunction f = functions[i];
-            if (f.name().equals("clock_time_get")) {
-                functions[i] = new HostFunction(f.module(), f.name(), f.functionType(), (instance, args) -> {
+            WasmFunctionHandle handle = f.handle();
+            if (clock != null && f.name().equals("clock_time_get")) {
+                WasmFunctionHandle real = handle;
+                handle = (instance, args) -> {
                     int clockId = (int) args[0];
-                    if (clockId < CLOCK_REALTIME || clockId > 3) return f.handle().apply(instance, args);
+                    if (clockId < CLOCK_REALTIME || clockId > 3) return real.apply(instance, args);
                     java.time.Instant now = clock.instant();
                     instance.memory().writeLong((int) args[2], now.getEpochSecond() * 1_000_000_000L + now.getNano());
                     return new long[] {0};
-                });
+                };
             }
+            if (f.returnTypes().equals(List.of(ValType.I32))) handle = errnoOnFailure(handle);
+            if (handle != f.handle()) functions[i] = new HostFunction(f.module(), f.name(), f.functionType(), handle);
         }
         return functions;
+    }
+
+    private static WasmFunctionHandle errnoOnFailure(WasmFunctionHandle handle) {
+        return (instance, args) -> {
+            try {
+                return handle.apply(instance, args);
+            } catch (WasmRuntimeException e) {
+                String message = String.valueOf(e.getMessage());
+                return new long[] {message.contains("out of bounds") ? ERRNO_FAULT : ERRNO_NOTSUP};
+            } catch (IllegalArgumentException e) {
+                return new long[] {ERRNO_INVAL};
+            }
+        };
     }
 
     /** The module's declared memory limits with the maximum set to this sandbox's cap. */

@@ -20,13 +20,20 @@ public final class HostCalls {
     /** Languages name the guest exception raised for a failed host call after this. */
     public static final String ERROR_TYPE = "HostFunctionError";
     /** No functions: what a guest without bindings gets. */
-    public static final HostCalls NONE = new HostCalls(Map.of());
+    public static final HostCalls NONE = new HostCalls(Map.of(), () -> false);
 
     private final Map<String, HostFunction> functions;
+    private final java.util.function.BooleanSupplier stopRequested;
 
-    /** @param functions the live map of bound functions (read on every call) */
-    public HostCalls(Map<String, HostFunction> functions) {
+    /**
+     * @param functions the live map of bound functions (read on every call)
+     * @param stopRequested true once the sandbox is stopping the run (its timeout), so an interrupted
+     *     callback lets the interrupt through; a callback that throws InterruptedException on its own is
+     *     an ordinary failure
+     */
+    public HostCalls(Map<String, HostFunction> functions, java.util.function.BooleanSupplier stopRequested) {
         this.functions = functions;
+        this.stopRequested = stopRequested;
     }
 
     /** Handles one call; never throws for what the callback does. */
@@ -44,13 +51,20 @@ public final class HostCalls {
             response.set("value", value == null ? Json.nodes().nullNode() : value);
             return Json.write(response);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // the run is being stopped: let the guest see it
+            if (stopRequested.getAsBoolean()) Thread.currentThread().interrupt(); // let the guest stop
             return error("host function '" + name + "' was interrupted");
-        } catch (Exception | StackOverflowError e) {
-            LOG.log(Level.DEBUG, "host function " + name + " failed", e);
-            String message = e.getMessage();
-            return error(message == null || message.isBlank() ? "host function '" + name + "' failed" : message);
+        } catch (VirtualMachineError e) {
+            if (!(e instanceof StackOverflowError)) throw e; // the host itself is in trouble: not the guest's to see
+            return failure(name, e);
+        } catch (Throwable e) {
+            return failure(name, e);
         }
+    }
+
+    private static String failure(String name, Throwable e) {
+        LOG.log(Level.DEBUG, "host function " + name + " failed", e);
+        String message = e.getMessage();
+        return error(message == null || message.isBlank() ? "host function '" + name + "' failed" : message);
     }
 
     private static String error(String message) {

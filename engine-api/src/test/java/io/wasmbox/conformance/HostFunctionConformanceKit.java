@@ -80,6 +80,26 @@ public abstract class HostFunctionConformanceKit {
     }
 
     @Test
+    void anyThrowableFromACallbackIsAGuestErrorAndTheRunGoesOn() {
+        try (Sandbox box = interpreter.newSandbox()) {
+            box.bind("assertion", args -> {
+                throw new AssertionError("assertion in host");
+            });
+            box.bind("linkage", args -> {
+                throw new NoClassDefFoundError("some/Missing");
+            });
+            box.bind("selfInterrupted", args -> {
+                throw new InterruptedException("gave up waiting");
+            });
+            assertThat(box.eval(lang.catchHostError("assertion"))).isEqualTo("assertion in host");
+            assertThat(box.eval(lang.catchHostError("linkage"))).isEqualTo("some/Missing");
+            assertThat(box.eval(lang.catchHostError("selfInterrupted")).toString()).contains("interrupted");
+            assertThat(box.isClosed()).isFalse();
+            assertThat(box.eval(lang.add(2, 2))).isEqualTo(4L);
+        }
+    }
+
+    @Test
     void unboundNamesDoNotExistAndBindingIsPerSandbox() {
         try (Sandbox a = interpreter.newSandbox(); Sandbox b = interpreter.newSandbox()) {
             a.bind("secret", args -> IntNode.valueOf(1));

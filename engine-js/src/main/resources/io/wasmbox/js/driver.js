@@ -57,6 +57,7 @@ const keysOf = Object.keys;
 const getProto = Object.getPrototypeOf;
 const defineProp = Object.defineProperty;
 const freeze = Object.freeze;
+const createObject = Object.create;
 const isArray = Array.isArray;
 const isView = ArrayBuffer.isView;
 const numberIsInteger = Number.isInteger;
@@ -394,7 +395,12 @@ function makeStdin(text, stream) {
 }
 
 function setGlobal(name, value) {
-  defineProp(globalThis, name, { value, writable: true, enumerable: false, configurable: true });
+  // A script that froze or sealed globalThis only loses the globals it did not keep: runs go on.
+  try {
+    defineProp(globalThis, name, { value, writable: true, enumerable: false, configurable: true });
+  } catch (e) {
+    // not configurable any more
+  }
 }
 
 function prepare(request) {
@@ -402,7 +408,7 @@ function prepare(request) {
   setGlobal("stdin", stdin);
   setGlobal("readLine", stdin.readLine);
   setGlobal("scriptArgs", [request.fileName || "<script>", ...(request.args || [])]);
-  const env = ObjectCtor.create(null);
+  const env = createObject(null);
   const hostEnv = request.env || {};
   const names = keysOf(hostEnv);
   for (let i = 0; i < names.length; i++) env[names[i]] = hostEnv[names[i]];
@@ -410,7 +416,13 @@ function prepare(request) {
   setGlobal("exit", exit);
   const globals = request.globals || {};
   const globalNames = keysOf(globals);
-  for (let i = 0; i < globalNames.length; i++) globalThis[globalNames[i]] = globals[globalNames[i]];
+  for (let i = 0; i < globalNames.length; i++) {
+    try {
+      globalThis[globalNames[i]] = globals[globalNames[i]];
+    } catch (e) {
+      // a frozen globalThis in sloppy code ignores the write; strict accessors may throw
+    }
+  }
   defineHostFunctions(request.hostFunctions || []);
 }
 
@@ -617,6 +629,16 @@ function describe(e) {
   return { type: "Error", message: text, stack: text + "\n", line: -1 };
 }
 
+/**
+ * The error report as JSON text built from its primitive fields: JSON.stringify of an object would call
+ * a toJSON a script put on Object.prototype.
+ */
+function errorJson(error) {
+  if (error === null) return "null";
+  return '{"type":' + stringify(Str(error.type)) + ',"message":' + stringify(Str(error.message))
+      + ',"stack":' + stringify(Str(error.stack)) + ',"line":' + (+error.line | 0) + "}";
+}
+
 function isOutOfMemory(e) {
   return InternalErrorCtor !== undefined && e instanceof InternalErrorCtor && e.message === "out of memory";
 }
@@ -662,7 +684,7 @@ async function run() {
   let response;
   try {
     response = '{"value":' + value + ',"exitCode":' + exitCode + ',"outOfMemory":' + outOfMemory
-        + ',"error":' + stringify(error) + "}";
+        + ',"error":' + errorJson(error) + "}";
   } catch (e) {
     response = '{"value":null,"exitCode":1,"outOfMemory":' + isOutOfMemory(e)
         + ',"error":{"type":"InternalError","message":"the result could not be returned","stack":"","line":-1}}';

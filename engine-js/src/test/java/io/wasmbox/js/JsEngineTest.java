@@ -250,4 +250,18 @@ class JsEngineTest {
         ScriptException e = (ScriptException) catchThrowable(() -> engine.eval("for (;;) {}"));
         assertThat(e.getCause()).isInstanceOf(ExecutionTimeoutException.class);
     }
+
+    @Test
+    void scriptsBreakingBuiltinsOrFreezingGlobalsDoNotBreakLaterRuns() {
+        try (io.wasmbox.Sandbox box = io.wasmbox.Wasmbox.interpreter("js").newSandbox()) {
+            box.run("Object.create = null; Object.keys = null; JSON.stringify = null; 1").valueOrThrow();
+            org.assertj.core.api.Assertions.assertThat(box.eval("({a: [1, 2]})")).isEqualTo(java.util.Map.of("a", java.util.List.of(1L, 2L)));
+            box.run("Object.prototype.toJSON = () => 'x'; 1").valueOrThrow();
+            io.wasmbox.GuestError e = box.run("throw new RangeError('boom')").error();
+            org.assertj.core.api.Assertions.assertThat(e.type()).isEqualTo("RangeError");
+            org.assertj.core.api.Assertions.assertThat(e.message()).isEqualTo("boom");
+            box.run("Object.freeze(globalThis); 1").valueOrThrow();
+            org.assertj.core.api.Assertions.assertThat(box.eval("2 + 2")).isEqualTo(4L);
+        }
+    }
 }

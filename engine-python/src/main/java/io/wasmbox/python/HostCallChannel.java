@@ -3,6 +3,7 @@ package io.wasmbox.python;
 import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.runtime.WasmRuntimeException;
 import io.wasmbox.spi.HostCalls;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,9 +26,16 @@ final class HostCallChannel {
     static final int FD = 3;
     private static final int ERRNO_SUCCESS = 0;
     private static final int ERRNO_INVAL = 28;
+    private static final int ERRNO_FAULT = 21;
+
+    /** Largest request frame a guest may send; a larger header resets the channel with EINVAL. */
+    static final int MAX_FRAME_BYTES = 64 * 1024 * 1024;
 
     private final HostCalls hostCalls;
-    private final ByteArrayOutputStream request = new ByteArrayOutputStream();
+    private final byte[] header = new byte[4];
+    private int headerFilled;
+    private int expected = -1; // body length once the header is complete
+    private final ByteArrayOutputStream body = new ByteArrayOutputStream();
     private byte[] response = new byte[0];
     private int responseOffset;
 
@@ -42,15 +50,25 @@ final class HostCallChannel {
             HostFunction f = out[i];
             if (f.name().equals("fd_write")) {
                 out[i] = new HostFunction(f.module(), f.name(), f.functionType(), (inst, args) ->
-                        (int) args[0] == FD ? new long[] {write(inst, (int) args[1], (int) args[2], (int) args[3])}
+                        (int) args[0] == FD ? new long[] {guarded(() -> write(inst, (int) args[1], (int) args[2], (int) args[3]))}
                                 : f.handle().apply(inst, args));
             } else if (f.name().equals("fd_read")) {
                 out[i] = new HostFunction(f.module(), f.name(), f.functionType(), (inst, args) ->
-                        (int) args[0] == FD ? new long[] {read(inst, (int) args[1], (int) args[2], (int) args[3])}
+                        (int) args[0] == FD ? new long[] {guarded(() -> read(inst, (int) args[1], (int) args[2], (int) args[3]))}
                                 : f.handle().apply(inst, args));
             }
         }
         return out;
+    }
+
+    /** A bad pointer from the guest is its errno, not an exception unwinding through it. */
+    private int guarded(java.util.function.IntSupplier call) {
+        try {
+            return call.getAsInt();
+        } catch (WasmRuntimeException e) {
+            reset();
+            return ERRNO_FAULT;
+        }
     }
 
     private int write(Instance instance, int iovs, int iovsLen, int nwrittenPtr) {
@@ -59,28 +77,56 @@ final class HostCallChannel {
         for (int i = 0; i < iovsLen; i++) {
             int buf = memory.readInt(iovs + 8 * i);
             int len = memory.readInt(iovs + 8 * i + 4);
-            request.write(memory.readBytes(buf, len), 0, len);
+            if (len < 0 || !accept(memory.readBytes(buf, len))) {
+                reset();
+                return ERRNO_INVAL;
+            }
             total += len;
         }
         memory.writeI32(nwrittenPtr, total);
-        byte[] bytes = request.toByteArray();
-        if (bytes.length >= 4) {
-            int length = (bytes[0] & 0xFF) | (bytes[1] & 0xFF) << 8 | (bytes[2] & 0xFF) << 16 | (bytes[3] & 0xFF) << 24;
-            if (length < 0) return ERRNO_INVAL;
-            if (bytes.length >= 4 + length) {
-                request.reset();
-                String answer = hostCalls.dispatch(new String(bytes, 4, length, StandardCharsets.UTF_8));
-                byte[] body = answer.getBytes(StandardCharsets.UTF_8);
-                response = new byte[4 + body.length];
-                response[0] = (byte) body.length;
-                response[1] = (byte) (body.length >>> 8);
-                response[2] = (byte) (body.length >>> 16);
-                response[3] = (byte) (body.length >>> 24);
-                System.arraycopy(body, 0, response, 4, body.length);
-                responseOffset = 0;
-            }
-        }
         return ERRNO_SUCCESS;
+    }
+
+    /** Takes bytes of the current frame; false for a frame over the cap or bytes past its end. */
+    private boolean accept(byte[] bytes) {
+        int at = 0;
+        while (at < bytes.length) {
+            if (headerFilled < 4) {
+                header[headerFilled++] = bytes[at++];
+                if (headerFilled == 4) {
+                    long length = (header[0] & 0xFFL) | (header[1] & 0xFFL) << 8 | (header[2] & 0xFFL) << 16
+                            | (header[3] & 0xFFL) << 24;
+                    if (length > MAX_FRAME_BYTES) return false;
+                    expected = (int) length;
+                }
+            } else {
+                int take = Math.min(bytes.length - at, expected - body.size());
+                if (take <= 0) return false;
+                body.write(bytes, at, take);
+                at += take;
+            }
+            if (headerFilled == 4 && body.size() == expected) dispatch();
+        }
+        return true;
+    }
+
+    private void dispatch() {
+        String answer = hostCalls.dispatch(body.toString(StandardCharsets.UTF_8));
+        reset();
+        byte[] out = answer.getBytes(StandardCharsets.UTF_8);
+        response = new byte[4 + out.length];
+        response[0] = (byte) out.length;
+        response[1] = (byte) (out.length >>> 8);
+        response[2] = (byte) (out.length >>> 16);
+        response[3] = (byte) (out.length >>> 24);
+        System.arraycopy(out, 0, response, 4, out.length);
+        responseOffset = 0;
+    }
+
+    private void reset() {
+        headerFilled = 0;
+        expected = -1;
+        body.reset();
     }
 
     private int read(Instance instance, int iovs, int iovsLen, int nreadPtr) {

@@ -71,7 +71,8 @@ def _jsonable(value, depth=0, active=None):
     if isinstance(value, float):
         return float(value)
     if depth > _MAX_DEPTH:
-        return repr(value)
+        # repr() of deeply nested data recurses in C and could exhaust the interpreter's stack
+        return "<nested deeper than %d levels>" % _MAX_DEPTH
     if isinstance(value, (dict, list, tuple)):
         active = active if active is not None else set()
         if id(value) in active:

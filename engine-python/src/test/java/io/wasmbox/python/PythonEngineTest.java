@@ -127,6 +127,49 @@ class PythonEngineTest {
     }
 
     @Test
+    void forgedHostCallFramesAreRefusedWithoutTouchingTheHostHeap() {
+        try (Sandbox box = python.newSandbox(Limits.builder().memoryMiB(64).build())) {
+            long before = usedHeap();
+            ExecutionResult huge = box.run("import os\nos.write(3, (2**30).to_bytes(4, 'little'))\n"
+                    + "for i in range(64): os.write(3, b'x' * (1 << 20))");
+            assertThat(huge.error().type()).isEqualTo("OSError");
+            assertThat(huge.error().message()).contains("Invalid argument");
+            assertThat(usedHeap() - before).isLessThan(256L * 1024 * 1024);
+            ExecutionResult overflow = box.run("import os\nos.write(3, (2**31 - 1).to_bytes(4, 'little'))");
+            assertThat(overflow.error().type()).isEqualTo("OSError");
+            assertThat(box.isClosed()).isFalse();
+            assertThat(box.eval("6 * 7")).isEqualTo(42L);
+        }
+    }
+
+    @Test
+    void unsupportedWasiCallsAreGuestErrorsNotCrashes() {
+        try (Sandbox box = python.newSandbox()) {
+            ExecutionResult r = box.run("import os\nos.fstat(3)");
+            assertThat(r.error().type()).isEqualTo("OSError");
+            assertThat(r.error().message()).doesNotContain("com.dylibso").doesNotContain("java");
+            assertThat(box.isClosed()).isFalse();
+            assertThat(box.eval("1 + 1")).isEqualTo(2L);
+        }
+    }
+
+    @Test
+    void deeplyNestedDataCrossesAHostCallWithoutCrashingTheGuest() {
+        try (Sandbox box = python.newSandbox()) {
+            box.bind("echo", args -> args.getFirst());
+            ExecutionResult r = box.run("a = []\nfor i in range(10**5):\n    a = [a]\nx = echo(a)\nlen(str(x)) > 0");
+            assertThat(r.error()).as(r.toString()).isNull();
+            assertThat(r.value()).isEqualTo(true);
+        }
+    }
+
+    private static long usedHeap() {
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    @Test
     void bundledPackagesImport() {
         // importing a large package runs a lot of bytecode: give it room on a loaded CI machine
         try (Sandbox box = python.newSandbox(Limits.builder().timeout(java.time.Duration.ofMinutes(2)).build())) {
