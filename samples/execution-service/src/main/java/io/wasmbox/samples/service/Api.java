@@ -213,19 +213,19 @@ final class Api {
             return resultJson(o);
         } catch (ApiError e) {
             recordRejection("/api/v1/execute/batch", client, null, e, start);
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("execution_id", id);
-            m.put("status", "rejected");
-            m.put("error", Map.of("type", e.code(), "message", e.getMessage()));
-            return m;
+            return rejected(id, e.code(), e.getMessage());
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "batch item failed", e);
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("execution_id", id);
-            m.put("status", "rejected");
-            m.put("error", Map.of("type", "internal_error", "message", "internal error: " + e.getClass().getSimpleName()));
-            return m;
+            return rejected(id, "internal_error", "internal error: " + e.getClass().getSimpleName());
         }
+    }
+
+    private static Map<String, Object> rejected(String id, String type, String message) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("execution_id", id);
+        m.put("status", "rejected");
+        m.put("error", Map.of("type", type, "message", message));
+        return m;
     }
 
     /**
