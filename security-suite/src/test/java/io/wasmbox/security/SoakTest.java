@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * file descriptor was left behind.
  *
  * <p>CI runs {@code soak.executions} = 1,000 (the module's default). The full soak is {@code ./mvnw -pl
- * security-suite verify -Dtest=SoakTest -Dsoak.executions=50000} (figures in docs/SECURITY.md).
+ * security-suite -am verify -Dtest=SoakTest -Dsurefire.failIfNoSpecifiedTests=false -Dsoak.executions=50000}
+ * (figures in docs/SECURITY.md).
  */
 class SoakTest {
     static final int EXECUTIONS = Integer.getInteger("soak.executions", 1000);
