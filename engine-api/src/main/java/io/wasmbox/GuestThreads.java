@@ -1,36 +1,93 @@
 package io.wasmbox;
 
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
  * Guest code runs on pooled daemon threads with a large stack, never on the caller's thread: the
  * interpreters compiled to JVM bytecode use deep JVM stacks, and the timeout works by interrupting the
  * thread that runs the guest, which must not be the application's own thread.
+ *
+ * <p>Handing a run to another thread costs two thread wake-ups, each 50-80 us on a virtualised 2-core
+ * machine when the other thread is parked: as much as a warm {@code 1+1} itself. So both sides spin briefly
+ * before parking: an idle worker polls for its next call, and the caller polls for the result, each for
+ * {@link #SPIN_NANOS}. Back-to-back runs then hand over in a few microseconds; a sandbox used now and then
+ * costs at most that much CPU per run.
  */
 final class GuestThreads {
     /** Guest call depth is bounded by this stack; large frames of the AOT-compiled interpreters need room. */
     static final long STACK_BYTES = 256L * 1024 * 1024;
+    /** How long a waiting side spins before parking. */
+    static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+    /** An idle worker thread ends after this long without work. */
+    private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
-    private static final ExecutorService POOL = new ThreadPoolExecutor(
-            0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-                Thread t = new Thread(null, r, "wasmbox-guest-" + COUNTER.incrementAndGet(), STACK_BYTES);
-                t.setDaemon(true);
-                return t;
-            });
+    /** Idle workers, most recently used first (its caches are warm and it may still be spinning). */
+    private static final ConcurrentLinkedDeque<Worker> IDLE = new ConcurrentLinkedDeque<>();
 
     private GuestThreads() {}
 
     static <T> Call<T> start(Supplier<T> work) {
         Call<T> call = new Call<>(work);
-        POOL.execute(call);
+        for (Worker idle; (idle = IDLE.pollFirst()) != null; ) {
+            if (idle.offer(call)) return call;
+        }
+        new Worker(call).start();
         return call;
+    }
+
+    /** A pooled thread: runs calls handed to it through {@link #slot} until it idles out. */
+    private static final class Worker extends Thread {
+        private static final Runnable RETIRED = () -> {};
+        /** The next call, null while idle, or {@link #RETIRED} once the worker has ended. */
+        private final AtomicReference<Runnable> slot;
+
+        Worker(Runnable first) {
+            super(null, null, "wasmbox-guest-" + COUNTER.incrementAndGet(), STACK_BYTES);
+            slot = new AtomicReference<>(first);
+            setDaemon(true);
+        }
+
+        /** Hands a call to this idle worker; false when it has just retired. */
+        boolean offer(Runnable call) {
+            if (!slot.compareAndSet(null, call)) return false;
+            LockSupport.unpark(this);
+            return true;
+        }
+
+        @Override
+        public void run() {
+            for (Runnable call = slot.get(); call != null; call = next()) {
+                call.run();
+            }
+        }
+
+        /** Waits for the next call: spins, then parks; null when the worker retires. */
+        private Runnable next() {
+            slot.set(null);
+            IDLE.addFirst(this);
+            long start = System.nanoTime();
+            for (;;) {
+                Runnable call = slot.get();
+                if (call != null) return call;
+                long waited = System.nanoTime() - start;
+                if (waited < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else if (waited < IDLE_NANOS) {
+                    LockSupport.parkNanos(this, IDLE_NANOS - waited);
+                    Thread.interrupted(); // a stale interrupt must not reach the next call
+                } else if (slot.compareAndSet(null, RETIRED)) {
+                    IDLE.remove(this);
+                    return null;
+                }
+            }
+        }
     }
 
     /** One guest call on a pool thread; the caller waits for it and may interrupt it. */
@@ -69,9 +126,17 @@ final class GuestThreads {
             }
         }
 
-        /** Waits up to {@code nanos}; true when the call finished. */
+        /** Waits up to {@code nanos} (spinning first, see the class comment); true when the call finished. */
         boolean await(long nanos) throws InterruptedException {
-            return done.await(nanos, TimeUnit.NANOSECONDS);
+            long spin = Math.min(nanos, SPIN_NANOS);
+            long start = System.nanoTime();
+            while (done.getCount() > 0) {
+                long waited = System.nanoTime() - start;
+                if (waited >= spin) return done.await(nanos - waited, TimeUnit.NANOSECONDS);
+                if (Thread.interrupted()) throw new InterruptedException();
+                Thread.onSpinWait();
+            }
+            return true;
         }
 
         /** Interrupts the guest if it is still running (this is how Chicory is told to stop). */

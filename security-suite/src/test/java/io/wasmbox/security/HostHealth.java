@@ -48,8 +48,8 @@ final class HostHealth {
                 Thread t = e.getKey();
                 if (!t.isAlive() || !t.getName().startsWith(GUEST_THREAD_PREFIX)) continue;
                 boolean idle = Arrays.stream(e.getValue())
-                        .anyMatch(f -> f.getClassName().equals("java.util.concurrent.ThreadPoolExecutor")
-                                && f.getMethodName().equals("getTask"));
+                        .anyMatch(f -> f.getClassName().equals("io.wasmbox.GuestThreads$Worker")
+                                && f.getMethodName().equals("next"));
                 if (!idle) {
                     StackTraceElement[] frames = e.getValue();
                     busy.add(t.getName() + " at " + Arrays.toString(Arrays.copyOf(frames, Math.min(6, frames.length))));
