@@ -3,9 +3,13 @@
 #   benchmarks/run.sh short   # ~10 minutes: all benchmarks in one JVM (-f 0), 1 s iterations; indicative only
 #   benchmarks/run.sh full    # the recorded run: a JVM fork per benchmark, the annotations' warm-up/measurement
 #   benchmarks/run.sh full -e Threads   # extra arguments go to JMH
-# Writes benchmarks/results/<profile>-<UTC time>/: jmh.json (+ jmh.log), native.json, footprint.json,
-# report.md (the tables for docs/BENCHMARKS.md). PARTS="jmh native footprint" picks parts (default: all).
-set -eu
+# Writes benchmarks/results/<profile>-<UTC time>/: jmh.json (+ jmh.log), jmh-steady.json (+ log),
+# native.json, footprint.json, report.md (the tables for docs/BENCHMARKS.md).
+# PARTS picks parts: "jmh steady native footprint" (full's default; short leaves out steady).
+#   steady: Wasmbox alone, a fork per benchmark, 60 s of warm-up before measuring: the interpreters' huge
+#   methods take that long to be compiled by C2 (docs/BENCHMARKS.md, "Warm-up"), so this is the steady
+#   state of a long-running JVM (a service, a plugin host).
+set -euf  # -f: the JMH patterns below are not file globs
 cd "$(dirname "$0")/.."
 . ./.mvn/jdk.sh
 PROFILE=${1:-short}
@@ -20,11 +24,12 @@ JAVA="$JAVA_HOME/bin/java"
 FLAGS="-Xss16m -XX:-DontCompileHugeMethods -XX:MaxNodeLimit=240000 -XX:NodeLimitFudgeFactor=8000 \
 -Dpolyglot.engine.WarnInterpreterOnly=false --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
 case "$PROFILE" in
-  short) JMH="-f 0 -wi 1 -w 1s -i 2 -r 1s Peer"; COUNT=10 ;;
-  full)  JMH="Peer SandboxBenchmarks"; COUNT=50 ;;
+  short) JMH="-f 0 -wi 1 -w 1s -i 2 -r 1s Peer"; COUNT=10; DEFAULT_PARTS="jmh native footprint" ;;
+  full)  JMH="Peer"; COUNT=50; DEFAULT_PARTS="jmh steady native footprint" ;;
   *) echo "usage: benchmarks/run.sh short|full [JMH arguments...]" >&2; exit 2 ;;
 esac
-PARTS=${PARTS:-jmh native footprint}
+PARTS=${PARTS:-$DEFAULT_PARTS}
+STEADY="-p engine=wasmbox -f 1 -wi 12 -w 5s -i 5 -r 2s Peer(Js|Python)(Benchmarks|Workloads)[.](warmOnePlusOne|hostCallRoundTrip|invokeFunction|run)$"
 OUT=benchmarks/results/$PROFILE-$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$OUT"
 echo "run.sh: $PROFILE profile -> $OUT" >&2
@@ -32,6 +37,7 @@ for part in $PARTS; do
   case "$part" in
     # -f 0 runs the benchmarks in this JVM, so it gets the fork flags itself
     jmh) "$JAVA" $FLAGS -jar "$JAR" $JMH -rf json -rff "$OUT/jmh.json" "$@" 2>&1 | tee "$OUT/jmh.log" ;;
+    steady) "$JAVA" -jar "$JAR" $STEADY -rf json -rff "$OUT/jmh-steady.json" "$@" 2>&1 | tee "$OUT/jmh-steady.log" ;;
     native) "$JAVA" $FLAGS -cp "$JAR" io.wasmbox.benchmarks.NativeReference --profile "$PROFILE" --out "$OUT/native.json" ;;
     footprint) "$JAVA" $FLAGS -cp "$JAR" io.wasmbox.benchmarks.IdleFootprint --count "$COUNT" --out "$OUT/footprint.json" ;;
     *) echo "run.sh: unknown part $part" >&2; exit 2 ;;

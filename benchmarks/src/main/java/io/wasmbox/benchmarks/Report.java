@@ -28,6 +28,8 @@ public final class Report {
     static final String BEGIN = "<!-- benchmark-results:begin -->";
     static final String END = "<!-- benchmark-results:end -->";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The engine name of Wasmbox's rows measured after the long warm-up (run.sh's steady part). */
+    static final String STEADY = "wasmbox-steady";
 
     /** One figure. Times in ns, throughput in ops/s, memory in bytes. */
     record Row(String language, String workload, String engine, String stat, double value, double error, Kind kind) {}
@@ -89,6 +91,7 @@ public final class Report {
         JsonNode nativeJson = read(dir.resolve("native.json"));
         JsonNode footprint = read(dir.resolve("footprint.json"));
         JsonNode jmh = read(dir.resolve("jmh.json"));
+        JsonNode steady = read(dir.resolve("jmh-steady.json"));
 
         md.append("Results of `").append(dir.getFileName()).append("`");
         JsonNode machine = nativeJson != null ? nativeJson.get("machine") : footprint != null ? footprint.get("machine") : null;
@@ -104,7 +107,9 @@ public final class Report {
             Map<String, String> forkArgs = new LinkedHashMap<>();
             for (JsonNode b : jmh) {
                 List<String> a = new ArrayList<>();
-                b.path("jvmArgs").forEach(x -> a.add(x.asText()));
+                b.path("jvmArgs").forEach(x -> {
+                    if (!a.contains(x.asText())) a.add(x.asText()); // -f 0 lists the launcher's flags twice
+                });
                 forkArgs.putIfAbsent(simpleClass(b.get("benchmark").asText()), String.join(" ", a));
             }
             if (machine == null && !jmh.isEmpty()) {
@@ -113,6 +118,18 @@ public final class Report {
             }
             forkArgs.forEach((cls, a) -> md.append("- JMH forks of `").append(cls).append("`: `").append(a).append("`\n"));
             for (JsonNode b : jmh) parseJmh(b, rows, flagRows);
+        }
+        if (steady != null && !steady.isEmpty()) {
+            JsonNode first = steady.get(0);
+            md.append("- Steady state (`").append(STEADY).append("` rows, `jmh-steady.json`): Wasmbox alone, a fork per ")
+                    .append("benchmark, ").append(first.path("warmupIterations").asInt()).append(" warm-up iterations of ")
+                    .append(first.path("warmupTime").asText()).append(" before ").append(first.path("measurementIterations").asInt())
+                    .append(" of ").append(first.path("measurementTime").asText()).append(", same fork flags\n");
+            List<Row> steadyRows = new ArrayList<>();
+            for (JsonNode b : steady) parseJmh(b, steadyRows, new ArrayList<>());
+            for (Row r : steadyRows) {
+                rows.add(new Row(r.language(), r.workload(), STEADY, r.stat(), r.value(), r.error(), r.kind()));
+            }
         }
         for (JsonNode doc : new JsonNode[] {footprint, nativeJson}) {
             if (doc == null) continue;
@@ -168,7 +185,7 @@ public final class Report {
         List<Row> sorted = new ArrayList<>(table);
         sorted.sort((a, b) -> Double.compare(cost(a), cost(b)));
         for (Row r : sorted) {
-            md.append("| ").append(r.engine().equals("wasmbox") ? "**wasmbox**" : r.engine()).append(" | ").append(r.stat())
+            md.append("| ").append(r.engine().startsWith("wasmbox") ? "**" + r.engine() + "**" : r.engine()).append(" | ").append(r.stat())
                     .append(" | ").append(num(r.value() / Double.parseDouble(unit[1])))
                     .append(" | ").append(Double.isNaN(r.error()) ? "" : num(r.error() / Double.parseDouble(unit[1])))
                     .append(" |");

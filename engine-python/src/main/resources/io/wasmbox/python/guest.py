@@ -34,20 +34,27 @@ HostFunctionError.__module__ = "builtins"
 builtins.HostFunctionError = HostFunctionError
 
 
-def _read_exact(n):
-    data = b""
-    while len(data) < n:
-        chunk = os.read(_HOST_FD, n - len(data))
+def _read_reply():
+    """The host's framed reply, [u32 little-endian length][JSON]: one read in the common case."""
+    data = os.read(_HOST_FD, 65536)
+    while 0 < len(data) < 4:
+        data += os.read(_HOST_FD, 4 - len(data))
+    if len(data) < 4:
+        raise HostFunctionError("host call channel closed")
+    size = int.from_bytes(data[:4], "little")
+    body = data[4:]
+    while len(body) < size:
+        chunk = os.read(_HOST_FD, size - len(body))
         if not chunk:
             raise HostFunctionError("host call channel closed")
-        data += chunk
-    return data
+        body += chunk
+    return body
 
 
 def _host_call(name, args):
     payload = json.dumps({"name": name, "args": [_jsonable(a) for a in args]}, ensure_ascii=True).encode()
     os.write(_HOST_FD, len(payload).to_bytes(4, "little") + payload)
-    response = json.loads(_read_exact(int.from_bytes(_read_exact(4), "little")))
+    response = json.loads(_read_reply())
     error = response.get("error")
     if error is not None:
         raise HostFunctionError(error.get("message") or "host function failed")
