@@ -64,6 +64,23 @@ public abstract class HostFunctionConformanceKit {
     }
 
     @Test
+    void argumentsAndResultsLargerThanOneChannelReadArriveIntact() {
+        // 300 KB plus multi-byte characters: several reads of the channel's 64 KiB buffer, UTF-8 split anywhere
+        String big = "ab\u00e9\u20ac\ud83d\ude00".repeat(50_000);
+        try (Sandbox box = interpreter.newSandbox()) {
+            java.util.List<Object> received = new java.util.ArrayList<>();
+            box.bind("big", HostFunction.of(args -> big));
+            box.bind("echo", HostFunction.of(args -> {
+                received.add(args.getFirst());
+                return args.getFirst();
+            }));
+            ExecutionResult r = box.run("echo(big())");
+            assertThat(received).as(r.toString()).containsExactly(big);
+            assertThat(r.value()).isEqualTo(big);
+        }
+    }
+
+    @Test
     void hostExceptionsAreCatchableGuestErrorsWithoutJavaDetails() {
         try (Sandbox box = interpreter.newSandbox()) {
             box.bind("lookup", args -> {
