@@ -1,6 +1,5 @@
 package io.wasmbox.spi;
 
-import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.GlobalInstance;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
@@ -19,17 +18,18 @@ import java.util.function.Function;
  * the driver; restoring its snapshot takes a few milliseconds (docs/BENCHMARKS.md).
  *
  * <p>Restoring skips Chicory's instance initialisation (zeroing memory, copying tens of MiB of data
- * segments) and hands the memory its page arrays directly. Chicory 1.7.2 has no public API for that,
- * so this class sets three private fields by reflection; the project pins Chicory to exactly 1.7.2 and
- * the tests restore real interpreters, so a change of those internals fails the build, not production.
+ * segments). The captured pages are immutable and shared: every restored instance gets a {@link
+ * CopyOnWriteMemory} that reads them and copies a page only when it first writes to it, so restoring
+ * copies no memory at all and a sandbox retains only the pages it changed (most of a set-up CPython's
+ * ~31 MiB is never written again). Chicory 1.7.2 has no public API for setting an instance's globals, so
+ * this class sets that private field by reflection; the project pins Chicory to exactly 1.7.2 and the
+ * tests restore real interpreters, so a change of that internal fails the build, not production.
  */
 public final class InstanceSnapshot {
     private static final Field INSTANCE_GLOBALS = field(Instance.class, "globals");
-    private static final Field MEMORY_PAGES = field(ByteArrayMemory.class, "pages");
-    private static final Field MEMORY_PAGE_COUNT = field(ByteArrayMemory.class, "nPages");
-    private static final Field MEMORY_DATA_SEGMENTS = field(ByteArrayMemory.class, "dataSegments");
 
     private final WasmModule module;
+    /** The captured memory, one 64 KiB array per page; shared by every restored instance, never written. */
     private final byte[][] pages;
     private final long[] globalLow;
     private final long[] globalHigh;
@@ -64,7 +64,10 @@ public final class InstanceSnapshot {
         }
     }
 
-    /** Captures {@code instance}, which must use {@link ByteArrayMemory} and must not be running. */
+    /**
+     * Captures {@code instance} (any {@link Memory}; its pages are copied out, so it may go on running
+     * or be closed afterwards), which must not be running now.
+     */
     public static InstanceSnapshot capture(WasmModule module, Instance instance) {
         return new InstanceSnapshot(module, instance);
     }
@@ -75,7 +78,18 @@ public final class InstanceSnapshot {
     }
 
     /**
-     * A new instance in the captured state, with its own copy of the memory.
+     * The bytes of linear memory {@code memory} holds on its own: for a memory restored from a snapshot,
+     * the pages it has written or grown (the rest it shares with the snapshot, which holds them once for
+     * all); for any other memory, its whole size. The guest's memory size is still {@code pages() * 64
+     * KiB}.
+     */
+    public static long ownedMemoryBytes(Memory memory) {
+        return memory instanceof CopyOnWriteMemory cow ? cow.ownedBytes() : (long) memory.pages() * Memory.PAGE_SIZE;
+    }
+
+    /**
+     * A new instance in the captured state. Its memory shares the captured pages and copies each page
+     * the first time it writes to it, so restoring copies no memory.
      *
      * @param imports the new instance's own imports (its own WASI, host functions)
      * @param maxPages the memory cap in pages; must hold the captured memory
@@ -90,15 +104,10 @@ public final class InstanceSnapshot {
                 .withInitialize(false) // no zeroing, no data segments: the snapshot replaces them
                 .withImportValues(imports)
                 .withMachineFactory(machineFactory)
-                .withMemoryLimits(new MemoryLimits(0, maxPages)) // 0 initial pages: nothing allocated twice
-                .withMemoryFactory(ByteArrayMemory::new)
+                .withMemoryLimits(new MemoryLimits(0, maxPages))
+                .withMemoryFactory(limits -> new CopyOnWriteMemory(limits, pages, module.dataSection().dataSegments()))
                 .build();
         try {
-            ByteArrayMemory memory = (ByteArrayMemory) instance.memory();
-            byte[][] target = (byte[][]) MEMORY_PAGES.get(memory);
-            for (int i = 0; i < pages.length; i++) target[i] = pages[i].clone();
-            MEMORY_PAGE_COUNT.setInt(memory, pages.length);
-            MEMORY_DATA_SEGMENTS.set(memory, module.dataSection().dataSegments());
             GlobalInstance[] globals = (GlobalInstance[]) INSTANCE_GLOBALS.get(instance);
             Global[] definitions = module.globalSection().globals();
             for (int i = 0; i < globals.length; i++) {

@@ -1,0 +1,781 @@
+package io.wasmbox.spi;
+
+import com.dylibso.chicory.runtime.ConstantEvaluators;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.runtime.WasmRuntimeException;
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.UninstantiableException;
+import com.dylibso.chicory.wasm.types.ActiveDataSegment;
+import com.dylibso.chicory.wasm.types.DataSegment;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
+import com.dylibso.chicory.wasm.types.PassiveDataSegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * A guest's linear memory whose pages start out shared with an {@link InstanceSnapshot} and are copied,
+ * one 64 KiB page at a time, the first time the guest (or the host) writes to them.
+ *
+ * <p>Why: a set-up CPython is ~490 pages (~31 MiB) and a typical sandbox writes fewer than a hundred of
+ * them. Giving every sandbox its own copy of all of them made an idle sandbox retain ~31 MiB; sharing
+ * the pages nobody writes leaves each sandbox only the pages it changed (plus two small page tables).
+ *
+ * <p>Layout: {@link #pages} holds every page, for reading (a shared snapshot page or this memory's own);
+ * {@link #owned} holds the same array where this memory owns the page and {@code null} where the page is
+ * still shared (or not there at all). So a read is exactly what a plain paged memory does (one table
+ * load, one array access, no check), and a write costs one extra null test on the page it takes from
+ * {@link #owned}. Shared pages are never written: every path that writes goes through {@link
+ * #writablePage}, which copies a shared page first.
+ *
+ * <p>Bounds: like Chicory's own memories, the fast paths do not compare addresses with the size; an
+ * address beyond the memory hits a missing page ({@code null}, beyond the current size) or an index
+ * beyond the page tables (beyond the maximum; negative addresses too, since {@code addr >>> 16} is then
+ * at least 32768 and the tables are at most {@link Memory#RUNTIME_MAX_PAGES} long), and the exception the
+ * JVM raises for free is turned into Chicory's {@link WasmRuntimeException} with the same message {@code
+ * ByteArrayMemory} uses ("out of bounds memory access: attempted to access address: ..."), which the
+ * language modules recognise. Accesses that straddle two pages, and bulk operations, check the whole
+ * range first, so a failing access changes nothing.
+ *
+ * <p>Threads: the memory is not shared (Wasm threads are not supported; {@code shared} limits are
+ * refused) and a guest instance is run by one thread at a time, with the hand-over between threads
+ * ordering its accesses. The atomic instructions are therefore plain reads and read-modify-writes, and
+ * {@code wait} traps as on any unshared memory. The shared snapshot pages are immutable and safely
+ * published by the snapshot's final fields, so any number of threads may read them at once.
+ *
+ * <p>Internal to Wasmbox: {@link InstanceSnapshot#restore} creates it, {@link
+ * InstanceSnapshot#ownedMemoryBytes} reports what it owns.
+ */
+final class CopyOnWriteMemory implements Memory {
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle FLOAT = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle DOUBLE =
+            MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private static final int PAGE_SHIFT = 16;
+    private static final int OFFSET_MASK = PAGE_SIZE - 1;
+
+    private final MemoryLimits limits;
+    private final int maxPages;
+    /** Every page, for reading; entries at and beyond {@link #size} are null. */
+    private final byte[][] pages;
+    /** The pages this memory owns (may write in place); null where {@link #pages} is shared or absent. */
+    private final byte[][] owned;
+    /** Current size in pages. */
+    private int size;
+    private int ownedPages;
+    /** This memory's own view of the module's data segments ({@code data.drop} empties an entry). */
+    private DataSegment[] dataSegments;
+
+    /**
+     * A memory of {@code shared.length} pages that reads {@code shared} until it writes a page.
+     *
+     * @param limits the maximum is the cap; the initial page count is only reported (the size is the
+     *     number of shared pages)
+     * @param shared 64 KiB pages that this memory never modifies (the caller must not either)
+     * @param dataSegments the module's data segments, for {@code memory.init} and {@code data.drop}
+     */
+    CopyOnWriteMemory(MemoryLimits limits, byte[][] shared, DataSegment[] dataSegments) {
+        if (limits.shared()) {
+            throw new IllegalArgumentException("shared (threads) memories are not supported");
+        }
+        this.limits = limits;
+        this.maxPages = Math.min(limits.maximumPages(), RUNTIME_MAX_PAGES);
+        if (shared.length > maxPages) {
+            throw new IllegalArgumentException(
+                    shared.length + " shared pages do not fit in a maximum of " + maxPages + " pages");
+        }
+        this.pages = new byte[maxPages][];
+        this.owned = new byte[maxPages][];
+        for (int i = 0; i < shared.length; i++) {
+            if (shared[i].length != PAGE_SIZE) throw new IllegalArgumentException("page " + i + " is not 64 KiB");
+            pages[i] = shared[i];
+        }
+        this.size = shared.length;
+        this.dataSegments = dataSegments.clone();
+    }
+
+    /** A plain memory of {@code limits.initialPages()} zeroed pages of its own, nothing shared. */
+    CopyOnWriteMemory(MemoryLimits limits) {
+        this(limits, new byte[0][], new DataSegment[0]);
+        if (grow(limits.initialPages()) != 0) {
+            throw new IllegalArgumentException("initial pages above the maximum: " + limits);
+        }
+    }
+
+    /** Bytes of the pages this memory owns (copied or grown); the pages it still shares are not counted. */
+    long ownedBytes() {
+        return (long) ownedPages * PAGE_SIZE;
+    }
+
+    // ---- size ----
+
+    @Override
+    public int pages() {
+        return size;
+    }
+
+    /** Grows by {@code delta} zeroed pages of its own; -1 (and no change) beyond the maximum. */
+    @Override
+    public int grow(int delta) {
+        int previous = size;
+        // delta is unsigned in Wasm: a "negative" delta is a huge request and fails like any other
+        if (delta < 0 || delta > maxPages - previous) return -1;
+        for (int i = previous; i < previous + delta; i++) {
+            byte[] page = new byte[PAGE_SIZE];
+            pages[i] = page;
+            owned[i] = page;
+        }
+        ownedPages += delta;
+        size = previous + delta;
+        return previous;
+    }
+
+    @Override
+    public int initialPages() {
+        return limits.initialPages();
+    }
+
+    @Override
+    public int maximumPages() {
+        return maxPages;
+    }
+
+    @Override
+    public boolean shared() {
+        return false;
+    }
+
+    // ---- copy on write ----
+
+    /**
+     * The page holding {@code addr}, writable. Throws {@link ArrayIndexOutOfBoundsException} for an
+     * address beyond the maximum (callers translate it), {@link WasmRuntimeException} beyond the size.
+     */
+    private byte[] writablePage(int addr, int width) {
+        int index = addr >>> PAGE_SHIFT;
+        byte[] page = owned[index];
+        return page != null ? page : takeOwnership(index, addr, width);
+    }
+
+    /** Copies shared page {@code index} into this memory (kept out of the write paths so they stay small). */
+    private byte[] takeOwnership(int index, int addr, int width) {
+        if (index >= size) throw outOfBounds(addr, width);
+        byte[] copy = pages[index].clone();
+        pages[index] = copy;
+        owned[index] = copy;
+        ownedPages++;
+        return copy;
+    }
+
+    // ---- bounds ----
+
+    private long sizeInBytes() {
+        return (long) size * PAGE_SIZE;
+    }
+
+    private void checkBounds(int addr, int length) {
+        if (addr < 0 || length < 0 || addr + (long) length > sizeInBytes()) throw outOfBounds(addr, length);
+    }
+
+    /** Same text as Chicory's memories: the language modules look for "out of bounds memory access". */
+    private WasmRuntimeException outOfBounds(int addr, int length) {
+        return new WasmRuntimeException("out of bounds memory access: attempted to access address: " + addr
+                + " but limit is: " + sizeInBytes() + " and size: " + length);
+    }
+
+    // ---- single values: one page, or two (straddling, the rare slow path) ----
+
+    @Override
+    public byte read(int addr) {
+        try {
+            return pages[addr >>> PAGE_SHIFT][addr & OFFSET_MASK];
+        } catch (IndexOutOfBoundsException | NullPointerException e) {
+            throw outOfBounds(addr, 1);
+        }
+    }
+
+    @Override
+    public short readShort(int addr) {
+        int offset = addr & OFFSET_MASK;
+        if (offset > PAGE_SIZE - Short.BYTES) return (short) readStraddling(addr, Short.BYTES);
+        try {
+            return (short) SHORT.get(pages[addr >>> PAGE_SHIFT], offset);
+        } catch (IndexOutOfBoundsException | NullPointerException e) {
+            throw outOfBounds(addr, Short.BYTES);
+        }
+    }
+
+    @Override
+    public long readU16(int addr) {
+        return readShort(addr) & 0xFFFFL;
+    }
+
+    @Override
+    public int readInt(int addr) {
+        int offset = addr & OFFSET_MASK;
+        if (offset > PAGE_SIZE - Integer.BYTES) return (int) readStraddling(addr, Integer.BYTES);
+        try {
+            return (int) INT.get(pages[addr >>> PAGE_SHIFT], offset);
+        } catch (IndexOutOfBoundsException | NullPointerException e) {
+            throw outOfBounds(addr, Integer.BYTES);
+        }
+    }
+
+    @Override
+    public long readLong(int addr) {
+        int offset = addr & OFFSET_MASK;
+        if (offset > PAGE_SIZE - Long.BYTES) return readStraddling(addr, Long.BYTES);
+        try {
+            return (long) LONG.get(pages[addr >>> PAGE_SHIFT], offset);
+        } catch (IndexOutOfBoundsException | NullPointerException e) {
+            throw outOfBounds(addr, Long.BYTES);
+        }
+    }
+
+    @Override
+    public float readFloat(int addr) {
+        int offset = addr & OFFSET_MASK;
+        if (offset > PAGE_SIZE - Float.BYTES) return Float.intBitsToFloat((int) readStraddling(addr, Float.BYTES));
+        try {
+            return (float) FLOAT.get(pages[addr >>> PAGE_SHIFT], offset);
+        } catch (IndexOutOfBoundsException | NullPointerException e) {
+            throw outOfBounds(addr, Float.BYTES);
+        }
+    }
+
+    @Override
+    public double readDouble(int addr) {
+        int offset = addr & OFFSET_MASK;
+        if (offset > PAGE_SIZE - Double.BYTES) return Double.longBitsToDouble(readStraddling(addr, Double.BYTES));
+        try {
+            return (double) DOUBLE.get(pages[addr >>> PAGE_SHIFT], offset);
+        } catch (IndexOutOfBoundsException | NullPointerException e) {
+            throw outOfBounds(addr, Double.BYTES);
+        }
+    }
+
+    /** The f32 bits, sign-extended from int as Chicory's memories return them. */
+    @Override
+    public long readF32(int addr) {
+        return readInt(addr);
+    }
+
+    @Override
+    public long readF64(int addr) {
+        return readLong(addr);
+    }
+
+    @Override
+    public void writeByte(int addr, byte value) {
+        try {
+            writablePage(addr, 1)[addr & OFFSET_MASK] = value;
+        } catch (IndexOutOfBoundsException e) {
+            throw outOfBounds(addr, 1);
+        }
+    }
+
+    @Override
+    public void writeShort(int addr, short value) {
+        int offset = addr & OFFSET_MASK;
+        if (offset > PAGE_SIZE - Short.BYTES) {
+            writeStraddling(addr, value, Short.BYTES);
+            return;
+        }
+        try {
+            SHORT.set(writablePage(addr, Short.BYTES), offset, value);
+        } catch (IndexOutOfBoundsException e) {
+            throw outOfBounds(addr, Short.BYTES);
+        }
+    }
+
+    @Override
+    public void writeI32(int addr, int value) {
+        int offset = addr & OFFSET_MASK;
+        if (offset > PAGE_SIZE - Integer.BYTES) {
+            writeStraddling(addr, value, Integer.BYTES);
+            return;
+        }
+        try {
+            INT.set(writablePage(addr, Integer.BYTES), offset, value);
+        } catch (IndexOutOfBoundsException e) {
+            throw outOfBounds(addr, Integer.BYTES);
+        }
+    }
+
+    @Override
+    public void writeLong(int addr, long value) {
+        int offset = addr & OFFSET_MASK;
+        if (offset > PAGE_SIZE - Long.BYTES) {
+            writeStraddling(addr, value, Long.BYTES);
+            return;
+        }
+        try {
+            LONG.set(writablePage(addr, Long.BYTES), offset, value);
+        } catch (IndexOutOfBoundsException e) {
+            throw outOfBounds(addr, Long.BYTES);
+        }
+    }
+
+    @Override
+    public void writeF32(int addr, float value) {
+        int offset = addr & OFFSET_MASK;
+        if (offset > PAGE_SIZE - Float.BYTES) {
+            writeStraddling(addr, Float.floatToRawIntBits(value), Float.BYTES);
+            return;
+        }
+        try {
+            FLOAT.set(writablePage(addr, Float.BYTES), offset, value);
+        } catch (IndexOutOfBoundsException e) {
+            throw outOfBounds(addr, Float.BYTES);
+        }
+    }
+
+    @Override
+    public void writeF64(int addr, double value) {
+        int offset = addr & OFFSET_MASK;
+        if (offset > PAGE_SIZE - Double.BYTES) {
+            writeStraddling(addr, Double.doubleToRawLongBits(value), Double.BYTES);
+            return;
+        }
+        try {
+            DOUBLE.set(writablePage(addr, Double.BYTES), offset, value);
+        } catch (IndexOutOfBoundsException e) {
+            throw outOfBounds(addr, Double.BYTES);
+        }
+    }
+
+    /** A little-endian value of {@code width} bytes that crosses a page boundary. */
+    private long readStraddling(int addr, int width) {
+        checkBounds(addr, width);
+        long value = 0;
+        for (int i = width - 1; i >= 0; i--) {
+            int a = addr + i;
+            value = (value << 8) | (pages[a >>> PAGE_SHIFT][a & OFFSET_MASK] & 0xFF);
+        }
+        return value;
+    }
+
+    /** Writes the low {@code width} bytes of {@code value}, little-endian, across a page boundary. */
+    private void writeStraddling(int addr, long value, int width) {
+        checkBounds(addr, width); // all or nothing: nothing is written if any byte is out of bounds
+        for (int i = 0; i < width; i++) {
+            int a = addr + i;
+            writablePage(a, 1)[a & OFFSET_MASK] = (byte) (value >>> (8 * i));
+        }
+    }
+
+    // ---- bulk ----
+
+    @Override
+    public byte[] readBytes(int addr, int length) {
+        checkBounds(addr, length);
+        byte[] result = new byte[length];
+        int done = 0;
+        while (done < length) {
+            int a = addr + done;
+            int offset = a & OFFSET_MASK;
+            int chunk = Math.min(length - done, PAGE_SIZE - offset);
+            System.arraycopy(pages[a >>> PAGE_SHIFT], offset, result, done, chunk);
+            done += chunk;
+        }
+        return result;
+    }
+
+    @Override
+    public void write(int addr, byte[] data, int offset, int length) {
+        if (offset < 0 || length < 0 || offset + (long) length > data.length) {
+            throw new WasmRuntimeException("out of bounds memory access: attempted to access address: " + offset
+                    + " but limit is: " + data.length + " and size: " + length);
+        }
+        checkBounds(addr, length);
+        int done = 0;
+        while (done < length) {
+            int a = addr + done;
+            int pageOffset = a & OFFSET_MASK;
+            int chunk = Math.min(length - done, PAGE_SIZE - pageOffset);
+            System.arraycopy(data, offset + done, writablePage(a, chunk), pageOffset, chunk);
+            done += chunk;
+        }
+    }
+
+    /** {@code memory.fill}: bytes {@code [from, to)}. */
+    @Override
+    public void fill(byte value, int from, int to) {
+        int length = to - from;
+        checkBounds(from, length);
+        int done = 0;
+        while (done < length) {
+            int a = from + done;
+            int pageOffset = a & OFFSET_MASK;
+            int chunk = Math.min(length - done, PAGE_SIZE - pageOffset);
+            Arrays.fill(writablePage(a, chunk), pageOffset, pageOffset + chunk, value);
+            done += chunk;
+        }
+    }
+
+    /** {@code memory.copy}: like {@code memmove}, overlapping ranges copy as if through a buffer. */
+    @Override
+    public void copy(int dest, int src, int length) {
+        checkBounds(dest, length);
+        checkBounds(src, length);
+        if (dest > src && dest - src < length) {
+            copyBackward(dest, src, length);
+        } else {
+            copyForward(dest, src, length);
+        }
+    }
+
+    private void copyForward(int dest, int src, int length) {
+        int done = 0;
+        while (done < length) {
+            int d = dest + done;
+            int s = src + done;
+            int chunk = Math.min(length - done, PAGE_SIZE - Math.max(d & OFFSET_MASK, s & OFFSET_MASK));
+            byte[] to = writablePage(d, chunk);
+            // read the source page only now: taking ownership above may have replaced it (same page)
+            System.arraycopy(pages[s >>> PAGE_SHIFT], s & OFFSET_MASK, to, d & OFFSET_MASK, chunk);
+            done += chunk;
+        }
+    }
+
+    /** Copies from the end, so that a source overlapped by the destination is read before it is written. */
+    private void copyBackward(int dest, int src, int length) {
+        int left = length;
+        while (left > 0) {
+            // the chunk ends at (dest + left) / (src + left) and stays within one page of each
+            int dEnd = dest + left;
+            int sEnd = src + left;
+            int dRoom = ((dEnd - 1) & OFFSET_MASK) + 1;
+            int sRoom = ((sEnd - 1) & OFFSET_MASK) + 1;
+            int chunk = Math.min(left, Math.min(dRoom, sRoom));
+            int d = dEnd - chunk;
+            int s = sEnd - chunk;
+            byte[] to = writablePage(d, chunk);
+            System.arraycopy(pages[s >>> PAGE_SHIFT], s & OFFSET_MASK, to, d & OFFSET_MASK, chunk);
+            left -= chunk;
+        }
+    }
+
+    /** Zeroes the whole memory: shared pages are replaced by zeroed pages of its own, not copied. */
+    @Override
+    public void zero() {
+        for (int i = 0; i < size; i++) {
+            if (owned[i] != null) {
+                Arrays.fill(owned[i], (byte) 0);
+            } else {
+                byte[] page = new byte[PAGE_SIZE];
+                pages[i] = page;
+                owned[i] = page;
+                ownedPages++;
+            }
+        }
+    }
+
+    // ---- data segments ----
+
+    @Override
+    public void initialize(Instance instance, DataSegment[] segments) {
+        initialize(instance, segments, 0);
+    }
+
+    /** Instantiation: keeps the segments and copies the active ones for this memory into place. */
+    @Override
+    public void initialize(Instance instance, DataSegment[] segments, int memoryIndex) {
+        this.dataSegments = segments == null ? new DataSegment[0] : segments.clone();
+        for (DataSegment segment : dataSegments) {
+            if (segment instanceof ActiveDataSegment active) {
+                if (active.index() != memoryIndex) continue;
+                int offset = (int) ConstantEvaluators.computeConstantValue(instance, active.offsetInstructions())[0];
+                byte[] data = active.data();
+                if (offset < 0 || offset + (long) data.length > sizeInBytes()) {
+                    throw new UninstantiableException("out of bounds memory access: attempted to access address: "
+                            + offset + " but limit is: " + sizeInBytes() + " and size: " + data.length);
+                }
+                write(offset, data, 0, data.length);
+            } else if (!(segment instanceof PassiveDataSegment)) {
+                throw new ChicoryException("Data segment should be active or passive: " + segment);
+            }
+        }
+    }
+
+    @Override
+    public void initPassiveSegment(int segmentId, int dest, int offset, int length) {
+        write(dest, dataSegments[segmentId].data(), offset, length);
+    }
+
+    @Override
+    public void drop(int segment) {
+        dataSegments[segment] = PassiveDataSegment.EMPTY;
+    }
+
+    // ---- atomics: plain operations on an unshared memory run by one thread at a time ----
+
+    @Override
+    public void atomicFence() {
+        VarHandle.fullFence();
+    }
+
+    /** Unused: every atomic operation is implemented here, none needs a lock. */
+    @Override
+    @Deprecated(forRemoval = true)
+    @SuppressWarnings("removal")
+    public Object lock(int address) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    @Deprecated(forRemoval = true)
+    @SuppressWarnings("removal")
+    public int waitOn(int address, int expected, long timeout) {
+        return atomicWait(address, expected, timeout);
+    }
+
+    @Override
+    @Deprecated(forRemoval = true)
+    @SuppressWarnings("removal")
+    public int waitOn(int address, long expected, long timeout) {
+        return atomicWait(address, expected, timeout);
+    }
+
+    @Override
+    @Deprecated(forRemoval = true)
+    @SuppressWarnings("removal")
+    public int notify(int address, int maxThreads) {
+        return atomicNotify(address, maxThreads);
+    }
+
+    /** {@code memory.atomic.wait32} traps on an unshared memory (nobody could ever wake it). */
+    @Override
+    public int atomicWait(int addr, int expected, long timeout) {
+        checkBounds(addr, Integer.BYTES);
+        throw new ChicoryException("Attempt to wait on a non-shared memory, not supported.");
+    }
+
+    @Override
+    public int atomicWait(int addr, long expected, long timeout) {
+        checkBounds(addr, Long.BYTES);
+        throw new ChicoryException("Attempt to wait on a non-shared memory, not supported.");
+    }
+
+    /** {@code memory.atomic.notify} on an unshared memory: nobody can be waiting, 0 woken. */
+    @Override
+    public int atomicNotify(int addr, int maxThreads) {
+        checkBounds(addr, Integer.BYTES);
+        return 0;
+    }
+
+    @Override
+    public byte atomicReadByte(int addr) {
+        return read(addr);
+    }
+
+    @Override
+    public short atomicReadShort(int addr) {
+        return readShort(addr);
+    }
+
+    @Override
+    public int atomicReadInt(int addr) {
+        return readInt(addr);
+    }
+
+    @Override
+    public long atomicReadLong(int addr) {
+        return readLong(addr);
+    }
+
+    @Override
+    public void atomicWriteByte(int addr, byte value) {
+        writeByte(addr, value);
+    }
+
+    @Override
+    public void atomicWriteShort(int addr, short value) {
+        writeShort(addr, value);
+    }
+
+    @Override
+    public void atomicWriteInt(int addr, int value) {
+        writeI32(addr, value);
+    }
+
+    @Override
+    public void atomicWriteLong(int addr, long value) {
+        writeLong(addr, value);
+    }
+
+    // read-modify-write: each returns the old value
+
+    @Override
+    public byte atomicAddByte(int addr, byte delta) {
+        byte old = read(addr);
+        writeByte(addr, (byte) (old + delta));
+        return old;
+    }
+
+    @Override
+    public byte atomicAndByte(int addr, byte mask) {
+        byte old = read(addr);
+        writeByte(addr, (byte) (old & mask));
+        return old;
+    }
+
+    @Override
+    public byte atomicOrByte(int addr, byte mask) {
+        byte old = read(addr);
+        writeByte(addr, (byte) (old | mask));
+        return old;
+    }
+
+    @Override
+    public byte atomicXorByte(int addr, byte mask) {
+        byte old = read(addr);
+        writeByte(addr, (byte) (old ^ mask));
+        return old;
+    }
+
+    @Override
+    public byte atomicXchgByte(int addr, byte value) {
+        byte old = read(addr);
+        writeByte(addr, value);
+        return old;
+    }
+
+    @Override
+    public byte atomicCmpxchgByte(int addr, byte expected, byte replacement) {
+        byte old = read(addr);
+        if (old == expected) writeByte(addr, replacement);
+        return old;
+    }
+
+    @Override
+    public short atomicAddShort(int addr, short delta) {
+        short old = readShort(addr);
+        writeShort(addr, (short) (old + delta));
+        return old;
+    }
+
+    @Override
+    public short atomicAndShort(int addr, short mask) {
+        short old = readShort(addr);
+        writeShort(addr, (short) (old & mask));
+        return old;
+    }
+
+    @Override
+    public short atomicOrShort(int addr, short mask) {
+        short old = readShort(addr);
+        writeShort(addr, (short) (old | mask));
+        return old;
+    }
+
+    @Override
+    public short atomicXorShort(int addr, short mask) {
+        short old = readShort(addr);
+        writeShort(addr, (short) (old ^ mask));
+        return old;
+    }
+
+    @Override
+    public short atomicXchgShort(int addr, short value) {
+        short old = readShort(addr);
+        writeShort(addr, value);
+        return old;
+    }
+
+    @Override
+    public short atomicCmpxchgShort(int addr, short expected, short replacement) {
+        short old = readShort(addr);
+        if (old == expected) writeShort(addr, replacement);
+        return old;
+    }
+
+    @Override
+    public int atomicAddInt(int addr, int delta) {
+        int old = readInt(addr);
+        writeI32(addr, old + delta);
+        return old;
+    }
+
+    @Override
+    public int atomicAndInt(int addr, int mask) {
+        int old = readInt(addr);
+        writeI32(addr, old & mask);
+        return old;
+    }
+
+    @Override
+    public int atomicOrInt(int addr, int mask) {
+        int old = readInt(addr);
+        writeI32(addr, old | mask);
+        return old;
+    }
+
+    @Override
+    public int atomicXorInt(int addr, int mask) {
+        int old = readInt(addr);
+        writeI32(addr, old ^ mask);
+        return old;
+    }
+
+    @Override
+    public int atomicXchgInt(int addr, int value) {
+        int old = readInt(addr);
+        writeI32(addr, value);
+        return old;
+    }
+
+    @Override
+    public int atomicCmpxchgInt(int addr, int expected, int replacement) {
+        int old = readInt(addr);
+        if (old == expected) writeI32(addr, replacement);
+        return old;
+    }
+
+    @Override
+    public long atomicAddLong(int addr, long delta) {
+        long old = readLong(addr);
+        writeLong(addr, old + delta);
+        return old;
+    }
+
+    @Override
+    public long atomicAndLong(int addr, long mask) {
+        long old = readLong(addr);
+        writeLong(addr, old & mask);
+        return old;
+    }
+
+    @Override
+    public long atomicOrLong(int addr, long mask) {
+        long old = readLong(addr);
+        writeLong(addr, old | mask);
+        return old;
+    }
+
+    @Override
+    public long atomicXorLong(int addr, long mask) {
+        long old = readLong(addr);
+        writeLong(addr, old ^ mask);
+        return old;
+    }
+
+    @Override
+    public long atomicXchgLong(int addr, long value) {
+        long old = readLong(addr);
+        writeLong(addr, value);
+        return old;
+    }
+
+    @Override
+    public long atomicCmpxchgLong(int addr, long expected, long replacement) {
+        long old = readLong(addr);
+        if (old == expected) writeLong(addr, replacement);
+        return old;
+    }
+}
