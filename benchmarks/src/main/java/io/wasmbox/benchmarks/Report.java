@@ -32,7 +32,12 @@ public final class Report {
     static final String STEADY = "wasmbox-steady";
 
     /** One figure. Times in ns, throughput in ops/s, memory in bytes. */
-    record Row(String language, String workload, String engine, String stat, double value, double error, Kind kind) {}
+    record Row(String language, String workload, String engine, String stat, double value, double error, Kind kind,
+            double p99) {
+        Row(String language, String workload, String engine, String stat, double value, double error, Kind kind) {
+            this(language, workload, engine, stat, value, error, kind, Double.NaN);
+        }
+    }
 
     enum Kind {
         TIME, THROUGHPUT, BYTES
@@ -128,7 +133,7 @@ public final class Report {
             List<Row> steadyRows = new ArrayList<>();
             for (JsonNode b : steady) parseJmh(b, steadyRows, new ArrayList<>());
             for (Row r : steadyRows) {
-                rows.add(new Row(r.language(), r.workload(), STEADY, r.stat(), r.value(), r.error(), r.kind()));
+                rows.add(new Row(r.language(), r.workload(), STEADY, r.stat(), r.value(), r.error(), r.kind(), r.p99()));
             }
         }
         for (JsonNode doc : new JsonNode[] {footprint, nativeJson}) {
@@ -147,7 +152,8 @@ public final class Report {
 
                 How to read the tables: *stat* is the median (JMH sample mode, native samples) or the mean \
                 (JMH average-time and throughput modes); *error* is the 99.9% confidence half-width (JMH's \
-                score error; for native samples 3.29 standard errors). Ratio columns are *cost of this row / \
+                score error; for native samples 3.29 standard errors); *p99* is the 99th percentile of JMH's samples \
+                (sample mode only). Ratio columns are *cost of this row / \
                 cost of the reference* (time, memory, or 1/throughput): above 1 means slower or bigger than \
                 the reference. *Wasmbox / this* is the Wasmbox row's cost over this row's.
                 """);
@@ -175,10 +181,13 @@ public final class Report {
         List<String> refs = NATIVE.get(language).stream()
                 .filter(n -> table.stream().anyMatch(r -> r.engine().equals(n))).toList();
         Row wasmbox = table.stream().filter(r -> r.engine().equals("wasmbox")).findFirst().orElse(null);
+        boolean percentiles = table.stream().anyMatch(r -> !Double.isNaN(r.p99()));
         md.append("| engine | stat | ").append(unit[0]).append(" | ± error |");
+        if (percentiles) md.append(" p99 |");
         refs.forEach(n -> md.append(" / ").append(n).append(" |"));
         if (wasmbox != null) md.append(" Wasmbox / this |");
         md.append("\n|---|---|--:|--:|");
+        if (percentiles) md.append("--:|");
         refs.forEach(n -> md.append("--:|"));
         if (wasmbox != null) md.append("--:|");
         md.append('\n');
@@ -189,6 +198,7 @@ public final class Report {
                     .append(" | ").append(num(r.value() / Double.parseDouble(unit[1])))
                     .append(" | ").append(Double.isNaN(r.error()) ? "" : num(r.error() / Double.parseDouble(unit[1])))
                     .append(" |");
+            if (percentiles) md.append(' ').append(num(r.p99() / Double.parseDouble(unit[1]))).append(" |");
             for (String n : refs) {
                 Row ref = table.stream().filter(x -> x.engine().equals(n)).findFirst().orElseThrow();
                 md.append(' ').append(ratio(cost(r) / cost(ref))).append(" |");
@@ -239,8 +249,9 @@ public final class Report {
         }
         String language = cls.contains("Python") ? "python" : "javascript";
         String workload = cls.endsWith("Workloads") ? params.get("workload").asText() : method;
+        double p99 = sample ? pm.get("scorePercentiles").get("99.0").asDouble() * factor : Double.NaN;
         row = new Row(language, workload, params.get("engine").asText(), sample ? "median" : "mean",
-                value * factor, error * factor, kind);
+                value * factor, error * factor, kind, p99);
         rows.add(row);
     }
 
