@@ -56,7 +56,7 @@ public final class Report {
         TITLES.put("invokeFunction", "Host invoking a guest function, `add(1, 2)`");
         for (String key : Workload.CPU_KEYS.split(",")) TITLES.put(key, Workload.byKey(key).title());
         TITLES.put("idleHeapPerSandbox", "Retained Java heap per idle sandbox (after `1+1`)");
-        TITLES.put("idleLinearMemoryPerSandbox", "Wasm linear memory per idle sandbox (part of the heap figure)");
+        TITLES.put("idleLinearMemoryPerSandbox", "Wasm linear memory size per idle sandbox (its address space; pages still shared with the snapshot are not retained per sandbox)");
         TITLES.put("idleProcessRss", "Resident memory of one idle native process (after `1+1`)");
     }
 
