@@ -125,11 +125,21 @@ public final class Report {
             for (JsonNode b : jmh) parseJmh(b, rows, flagRows);
         }
         if (steady != null && !steady.isEmpty()) {
-            JsonNode first = steady.get(0);
+            // warm-up and measurement per benchmark; a rerun of some rows may have used other settings
+            Map<String, List<String>> settings = new LinkedHashMap<>();
+            for (JsonNode b : steady) {
+                String setting = b.path("warmupIterations").asInt() + " warm-up iterations of " + b.path("warmupTime").asText()
+                        + " before " + b.path("measurementIterations").asInt() + " of " + b.path("measurementTime").asText();
+                String params = b.path("params").has("workload") ? " " + b.path("params").path("workload").asText() : "";
+                settings.computeIfAbsent(setting, k -> new ArrayList<>()).add("`" + simpleClass(b.get("benchmark").asText())
+                        + b.get("benchmark").asText().substring(b.get("benchmark").asText().lastIndexOf('.')) + params + "`");
+            }
             md.append("- Steady state (`").append(STEADY).append("` rows, `jmh-steady.json`): Wasmbox alone, a fork per ")
-                    .append("benchmark, ").append(first.path("warmupIterations").asInt()).append(" warm-up iterations of ")
-                    .append(first.path("warmupTime").asText()).append(" before ").append(first.path("measurementIterations").asInt())
-                    .append(" of ").append(first.path("measurementTime").asText()).append(", same fork flags\n");
+                    .append("benchmark, same fork flags; ");
+            List<String> parts = new ArrayList<>();
+            settings.forEach((setting, benchmarks) -> parts.add(setting
+                    + (settings.size() == 1 ? "" : " (" + String.join(", ", benchmarks) + ")")));
+            md.append(String.join("; ", parts)).append('\n');
             List<Row> steadyRows = new ArrayList<>();
             for (JsonNode b : steady) parseJmh(b, steadyRows, new ArrayList<>());
             for (Row r : steadyRows) {
