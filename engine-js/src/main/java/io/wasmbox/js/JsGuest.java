@@ -173,6 +173,13 @@ final class JsGuest implements Guest {
     /** Names the machine failures QuickJS cannot report itself; anything else is left to the sandbox. */
     private RuntimeException crash(ChicoryException e) {
         String message = String.valueOf(e.getMessage());
+        // Allocations made by the Rust side of the runtime (not by QuickJS) abort instead of failing, or
+        // use the null they got back: an access below address 0, which looks like a stack overflow. A
+        // memory that cannot grow any more says which it was.
+        if (stderr.contains(ALLOCATION_FAILURE) || atMemoryCap()) {
+            return new GuestCrashedException(new GuestError(GuestError.OUT_OF_MEMORY,
+                    "the JavaScript runtime could not allocate memory within the cap and aborted", "", -1), true, e);
+        }
         // QuickJS's own stack check is compiled out: deep recursion runs the 1 MiB shadow stack below
         // address 0 (or, on a small thread stack, exhausts Chicory's call depth first).
         boolean shadowStackUnderflow = e instanceof WasmRuntimeException
@@ -180,11 +187,6 @@ final class JsGuest implements Guest {
         if (shadowStackUnderflow || message.contains("call stack exhausted")) {
             return new GuestCrashedException(new GuestError(GuestError.STACK_OVERFLOW,
                     "Maximum call stack size exceeded (too deep recursion)", "", -1), false, e);
-        }
-        // Allocations made by the Rust side of the runtime (not by QuickJS) abort instead of failing.
-        if (stderr.contains(ALLOCATION_FAILURE)) {
-            return new GuestCrashedException(new GuestError(GuestError.OUT_OF_MEMORY,
-                    "the JavaScript runtime could not allocate memory within the cap and aborted", "", -1), true, e);
         }
         return e;
     }
@@ -207,6 +209,11 @@ final class JsGuest implements Guest {
         memory.writeI32(returnBlock, allocate(8));
         memory.writeI32(returnBlock + 4, 0);
         return new long[] {returnBlock};
+    }
+
+    /** True when the linear memory is within 1 MiB of its cap (an allocation there may fail). */
+    private boolean atMemoryCap() {
+        return memory.maximumPages() - memory.pages() <= (1 << 20) / JsGuestFactory.PAGE;
     }
 
     private String string(long address, long length) {

@@ -2,7 +2,10 @@ package io.wasmbox.js;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wasmbox.ExecutionResult;
+import io.wasmbox.GuestError;
 import io.wasmbox.HostFunction;
+import io.wasmbox.Limits;
 import io.wasmbox.Sandbox;
 import io.wasmbox.Wasmbox;
 import org.junit.jupiter.api.Test;
@@ -37,6 +40,22 @@ class JsSandboxLifetimeTest {
             assertThat(box.eval("callHost(20000)")).isEqualTo(199_990_000L);
             long after = box.run("0").peakMemoryBytes();
             assertThat(after - before).isLessThanOrEqualTo(64 * 1024);
+        }
+    }
+
+    @Test
+    void aSandboxAtTheEndOfItsLifetimeFailsWithATypedOutOfMemory() {
+        // a 4 MiB cap leaves ~2.5 MiB above the snapshot: a few thousand runs
+        try (Sandbox box = Wasmbox.interpreter("js").newSandbox(Limits.builder().memoryBytes(4L << 20).build())) {
+            ExecutionResult failed = null;
+            for (int i = 0; i < 20_000 && failed == null && !box.isClosed(); i++) {
+                ExecutionResult r = box.run("1+1");
+                if (r.error() != null) failed = r;
+                else assertThat(r.value()).isEqualTo(2L);
+            }
+            assertThat(failed).as("the runs should have exhausted the 4 MiB cap").isNotNull();
+            assertThat(failed.error().type()).as(failed.toString()).isEqualTo(GuestError.OUT_OF_MEMORY);
+            assertThat(failed.memoryLimitHit()).isTrue();
         }
     }
 
