@@ -37,18 +37,14 @@ builtins.HostFunctionError = HostFunctionError
 def _read_reply():
     """The host's framed reply, [u32 little-endian length][JSON]: one read in the common case."""
     data = os.read(_HOST_FD, 65536)
-    while 0 < len(data) < 4:
-        data += os.read(_HOST_FD, 4 - len(data))
-    if len(data) < 4:
-        raise HostFunctionError("host call channel closed")
-    size = int.from_bytes(data[:4], "little")
-    body = data[4:]
-    while len(body) < size:
-        chunk = os.read(_HOST_FD, size - len(body))
+    while True:
+        missing = 4 - len(data) if len(data) < 4 else 4 + int.from_bytes(data[:4], "little") - len(data)
+        if missing <= 0:
+            return data[4:]
+        chunk = os.read(_HOST_FD, missing)
         if not chunk:
             raise HostFunctionError("host call channel closed")
-        body += chunk
-    return body
+        data += chunk
 
 
 def _host_call(name, args):
