@@ -130,9 +130,10 @@ public final class Report {
             for (JsonNode b : steady) {
                 String setting = b.path("warmupIterations").asInt() + " warm-up iterations of " + b.path("warmupTime").asText()
                         + " before " + b.path("measurementIterations").asInt() + " of " + b.path("measurementTime").asText();
+                String name = b.get("benchmark").asText();
                 String params = b.path("params").has("workload") ? " " + b.path("params").path("workload").asText() : "";
-                settings.computeIfAbsent(setting, k -> new ArrayList<>()).add("`" + simpleClass(b.get("benchmark").asText())
-                        + b.get("benchmark").asText().substring(b.get("benchmark").asText().lastIndexOf('.')) + params + "`");
+                settings.computeIfAbsent(setting, k -> new ArrayList<>())
+                        .add("`" + simpleClass(name) + name.substring(name.lastIndexOf('.')) + params + "`");
             }
             md.append("- Steady state (`").append(STEADY).append("` rows, `jmh-steady.json`): Wasmbox alone, a fork per ")
                     .append("benchmark, same fork flags; ");
