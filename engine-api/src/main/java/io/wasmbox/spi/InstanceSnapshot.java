@@ -9,6 +9,9 @@ import com.dylibso.chicory.runtime.TableInstance;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.Global;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.lang.reflect.Field;
 import java.util.function.Function;
 
@@ -35,6 +38,16 @@ public final class InstanceSnapshot {
     private final long[] globalHigh;
     private final int[][] tableRefs;
     private final boolean[][] tableSelfOwned;
+
+    private InstanceSnapshot(WasmModule module, byte[][] pages, long[] globalLow, long[] globalHigh, int[][] tableRefs,
+            boolean[][] tableSelfOwned) {
+        this.module = module;
+        this.pages = pages;
+        this.globalLow = globalLow;
+        this.globalHigh = globalHigh;
+        this.tableRefs = tableRefs;
+        this.tableSelfOwned = tableSelfOwned;
+    }
 
     private InstanceSnapshot(WasmModule module, Instance instance) {
         this.module = module;
@@ -72,6 +85,74 @@ public final class InstanceSnapshot {
         return new InstanceSnapshot(module, instance);
     }
 
+    /**
+     * Writes the snapshot (pages, globals, tables; not the module) so that {@link #read} can restore it in
+     * another JVM, e.g. a snapshot taken at build time and shipped as a resource. Pages of zeros take one
+     * byte; wrap the stream in a compressing one for the rest.
+     */
+    public void write(DataOutputStream out) throws IOException {
+        out.writeInt(pages.length);
+        for (byte[] page : pages) {
+            boolean zero = true;
+            for (byte b : page) {
+                if (b != 0) {
+                    zero = false;
+                    break;
+                }
+            }
+            out.writeBoolean(!zero);
+            if (!zero) out.write(page);
+        }
+        out.writeInt(globalLow.length);
+        for (int i = 0; i < globalLow.length; i++) {
+            out.writeLong(globalLow[i]);
+            out.writeLong(globalHigh[i]);
+        }
+        out.writeInt(tableRefs.length);
+        for (int t = 0; t < tableRefs.length; t++) {
+            out.writeInt(tableRefs[t].length);
+            for (int i = 0; i < tableRefs[t].length; i++) {
+                out.writeInt(tableRefs[t][i]);
+                out.writeBoolean(tableSelfOwned[t][i]);
+            }
+        }
+    }
+
+    /** Reads what {@link #write} wrote, for instances of {@code module} (the module it was taken from). */
+    public static InstanceSnapshot read(DataInputStream in, WasmModule module) throws IOException {
+        byte[][] pages = new byte[in.readInt()][];
+        byte[] zero = null;
+        for (int i = 0; i < pages.length; i++) {
+            if (in.readBoolean()) {
+                pages[i] = new byte[Memory.PAGE_SIZE];
+                in.readFully(pages[i]);
+            } else {
+                if (zero == null) zero = new byte[Memory.PAGE_SIZE];
+                pages[i] = zero; // shared and never written: a restored memory copies a page before writing it
+            }
+        }
+        int globals = in.readInt();
+        if (globals != module.globalSection().globalCount()) throw new IOException("snapshot of another module");
+        long[] low = new long[globals];
+        long[] high = new long[globals];
+        for (int i = 0; i < globals; i++) {
+            low[i] = in.readLong();
+            high[i] = in.readLong();
+        }
+        int tables = in.readInt();
+        int[][] refs = new int[tables][];
+        boolean[][] self = new boolean[tables][];
+        for (int t = 0; t < tables; t++) {
+            refs[t] = new int[in.readInt()];
+            self[t] = new boolean[refs[t].length];
+            for (int i = 0; i < refs[t].length; i++) {
+                refs[t][i] = in.readInt();
+                self[t][i] = in.readBoolean();
+            }
+        }
+        return new InstanceSnapshot(module, pages, low, high, refs, self);
+    }
+
     /** Size of the captured linear memory. */
     public long memoryBytes() {
         return (long) pages.length * Memory.PAGE_SIZE;
@@ -85,6 +166,22 @@ public final class InstanceSnapshot {
      */
     public static long ownedMemoryBytes(Memory memory) {
         return memory instanceof CopyOnWriteMemory cow ? cow.ownedBytes() : (long) memory.pages() * Memory.PAGE_SIZE;
+    }
+
+    /**
+     * For a module that imports its memory: a new memory in the captured state, to import into the
+     * instance {@link #restore} builds. Like a restored module-defined memory, it shares the captured
+     * pages and copies a page on its first write.
+     *
+     * @param maxPages the memory cap in pages; must hold the captured memory
+     */
+    public Memory memory(int maxPages) {
+        if (maxPages < pages.length) {
+            throw new IllegalArgumentException("memory cap of " + maxPages * (long) Memory.PAGE_SIZE / (1024 * 1024)
+                    + " MiB is below the set-up interpreter's " + memoryBytes() / (1024 * 1024) + " MiB");
+        }
+        return new CopyOnWriteMemory(new MemoryLimits(pages.length, maxPages), pages,
+                module.dataSection().dataSegments());
     }
 
     /**

@@ -1,18 +1,9 @@
 package io.wasmbox.js;
 
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
-import com.dylibso.chicory.runtime.ExportFunction;
-import com.dylibso.chicory.runtime.HostFunction;
-import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
-import com.dylibso.chicory.runtime.WasmRuntimeException;
-import com.dylibso.chicory.wasi.WasiOptions;
-import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.ChicoryException;
-import com.dylibso.chicory.wasm.types.ValType;
-import com.fasterxml.jackson.databind.node.NullNode;
-import io.roastedroot.quickjs4j.core.JavyPluginModule;
 import io.wasmbox.GuestError;
 import io.wasmbox.spi.Guest;
 import io.wasmbox.spi.GuestContext;
@@ -20,366 +11,388 @@ import io.wasmbox.spi.GuestCrashedException;
 import io.wasmbox.spi.GuestRequest;
 import io.wasmbox.spi.GuestResponse;
 import io.wasmbox.spi.HostCalls;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.function.Function;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
 
 /**
- * One QuickJS runtime (one WebAssembly instance of javy's QuickJS plugin). Its ABI: {@code compileSrc}
- * turns module source into bytecode, {@code invoke} evaluates bytecode as a module and then runs the job
- * queue until it is empty, and the import {@code chicory.invoke} is the guest's only call to the host.
+ * One QuickJS-ng runtime and context (one WebAssembly instance), driven through QuickJS's embedding API.
  *
- * <p>Each run: the request JSON goes on WASI stdin, {@code invoke} evaluates the runner module
- * ({@code __wasmbox_run();}), and the driver (driver.js) answers through {@code chicory.invoke}.
+ * <p>A run: the request JSON goes to the driver's {@code run} function ({@code QTS_Call}); the driver runs
+ * the code as a global script (no module per run: nothing is left behind but what the script keeps) and
+ * returns the response JSON, or {@code ""} when the run has work left: then this class runs the event loop,
+ * pending jobs ({@code QTS_ExecutePendingJob}) first, then the driver's {@code tick} for the next timer,
+ * until neither is left, and takes the response from the driver's {@code finish}.
  *
- * <p>Host functions: the driver sends {@code {"name", "args"}} with {@code chicory.invoke("wasmbox",
- * "call", json)}; the host dispatches it to the sandbox's bound functions ({@link
- * io.wasmbox.spi.HostCalls}) on the spot and, since {@code chicory.invoke} can only return an empty
- * result (see {@link #hostCall}), puts the response on the stdin channel, framed as {@code [u32 little
- * endian length][JSON]}, ahead of everything else. The driver reads exactly that frame right after the
- * call, so the reply never mixes with the script's own stdin.
+ * <p>The driver reaches the host through one function made with {@code QTS_NewFunction} and never exposed to
+ * scripts: {@code host(op, text)} for host calls, output, stdin, the clock and the random seed.
+ *
+ * <p>Time: with a frozen clock, timers fire in deadline order on virtual time: waiting for a timer advances the
+ * guest's clock instead of the host's. With the real clock the loop sleeps until the next timer is due.
  */
 final class JsGuest implements Guest {
-    private static final String ALLOCATION_FAILURE = "memory allocation of ";
-    private static final int CLOCK_MONOTONIC = 1;
+    // The driver's host operations (driver.js: OP_*).
+    private static final int OP_CALL = 0;
+    private static final int OP_STDOUT = 1;
+    private static final int OP_STDERR = 2;
+    private static final int OP_READ = 3;
+    private static final int OP_NOW = 4;
+    private static final int OP_EVAL_ASYNC = 5;
+    private static final int OP_SEED = 6;
+    /** Added to an output op when the text crosses as a JSON string (it holds a NUL). */
+    private static final int OP_AS_JSON = 16;
+    /** Id of the driver's host function (QTS_NewFunction's host_ref_id). */
+    static final int DRIVER_HOST_FUNCTION = 1;
+    private static final int READ_CHUNK = 64 * 1024;
 
-    private final StdinChannel stdin;
-    private final HostCalls hostCalls;
-    private final StderrTail stderr;
-    private final WasiPreview1 wasi;
+    /** Addresses inside the instance's memory, the same in every guest restored from one snapshot. */
+    record Layout(int runtime, int context, int run, int tick, int finish, int argv, int scratch, int undefined) {}
+
     private final Instance instance;
+    private final Qts qts;
     private final Memory memory;
-    private final ExportFunction realloc;
-    private final ExportFunction free;
-    private final ExportFunction invoke;
-    /** Addresses in the snapshot's memory (JsGuestFactory): the runner bytecode, the host-call return block. */
-    private int runnerAddress;
-    private int runnerLength;
-    private int returnBlock;
-    private String response;
+    private Layout layout;
+    private final OutputStream stdout;
+    private final OutputStream stderr;
+    private final InputStream stdin;
+    private final HostCalls hostCalls;
+    private final Clock clock;
+    private final long randomSeed;
+    /** How far the frozen clock has been advanced by timers. */
+    private long virtualNanos;
+    private final long monotonicOrigin = System.nanoTime();
+    private final CharsetDecoder stdinDecoder = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPLACE)
+            .onUnmappableCharacter(CodingErrorAction.REPLACE);
+    private final ByteBuffer stdinBytes = ByteBuffer.allocate(READ_CHUNK);
+    private boolean stdinEnded;
+    private String jobFailure;
 
-    /** A guest in the factory's set-up state (runtime initialised, driver installed). */
+    /** A guest in its factory's set-up state, with the memory cap of {@code context}. */
     static JsGuest restored(JsGuestFactory factory, GuestContext context) {
-        int maxPages = context.memoryLimits(factory.declaredMemory).maximumPages();
-        JsGuest guest = new JsGuest(factory, context,
-                imports -> factory.snapshot.restore(imports, JavyPluginModule::create, maxPages));
-        guest.returnBlock = factory.returnBlock;
-        guest.runnerAddress = factory.runnerAddress;
-        guest.runnerLength = factory.runnerLength;
+        int maxPages = (int) Math.min(65536, context.memoryLimitBytes() / QuickJsModule.PAGE);
+        JsGuest[] self = new JsGuest[1];
+        Memory memory = factory.snapshot.memory(maxPages);
+        Instance instance = factory.snapshot.restore(QuickJsImports.of(memory, host(self)),
+                factory.module.machineFactory(), maxPages);
+        JsGuest guest = new JsGuest(instance, context);
+        self[0] = guest;
+        guest.layout = factory.layout;
+        guest.qts.setMemoryLimit(factory.layout.runtime(), quickJsLimit(context.memoryLimitBytes()));
         return guest;
     }
 
-    /** A bare instance, for the factory to set up and snapshot. */
-    static JsGuest template(JsGuestFactory factory, GuestContext context) {
-        return new JsGuest(factory, context, imports -> Instance.builder(factory.module)
-                .withMachineFactory(JavyPluginModule::create)
-                .withImportValues(imports)
-                .withMemoryFactory(context.memoryFactory())
-                .withMemoryLimits(context.memoryLimits(factory.declaredMemory))
-                .build());
+    /** A new instance with nothing set up, for the factory to set up and snapshot. */
+    static JsGuest template(QuickJsModule module, GuestContext context) {
+        JsGuest[] self = new JsGuest[1];
+        Memory memory = context.memoryFactory().apply(new com.dylibso.chicory.wasm.types.MemoryLimits(
+                QuickJsModule.MINIMUM_PAGES, (int) Math.min(65536, context.memoryLimitBytes() / QuickJsModule.PAGE)));
+        Instance instance = Instance.builder(module.module)
+                .withMachineFactory(module.machineFactory())
+                .withImportValues(QuickJsImports.of(memory, host(self)))
+                .build();
+        JsGuest guest = new JsGuest(instance, context);
+        self[0] = guest;
+        instance.export("v").apply(); // emscripten's constructors, as its glue calls them after instantiation
+        return guest;
     }
 
-    private JsGuest(JsGuestFactory factory, GuestContext context, Function<ImportValues, Instance> build) {
-        this.stdin = new StdinChannel(context.stdin());
-        this.hostCalls = context.hostCalls();
-        this.stderr = new StderrTail(context.stderr());
-        this.wasi = WasiPreview1.builder().withOptions(wasiOptions(context)).build();
-        ImportValues imports = ImportValues.builder()
-                .addFunction(seededMonotonicClock(context, context.wasiFunctions(wasi)))
-                .addFunction(new HostFunction("chicory", "invoke",
-                        List.of(ValType.I32, ValType.I32, ValType.I32, ValType.I32, ValType.I32, ValType.I32),
-                        List.of(ValType.I32), (inst, args) -> hostCall(args)))
-                .build();
-        this.instance = build.apply(imports);
+    private static QuickJsImports.Host host(JsGuest[] self) {
+        return new QuickJsImports.Host() {
+            @Override
+            public double epochMillis() {
+                return self[0].epochMillis();
+            }
+
+            @Override
+            public long monotonicNanos() {
+                return self[0].monotonicNanos();
+            }
+
+            @Override
+            public int call(int context, int argc, int argv, int id) {
+                return self[0].hostFunction(context, argc, argv);
+            }
+
+            @Override
+            public void diagnostics(byte[] bytes) {
+                try {
+                    self[0].stderr.write(bytes);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+    }
+
+    private JsGuest(Instance instance, GuestContext context) {
+        this.instance = instance;
+        this.qts = new Qts(instance, QuickJsModule.get());
         this.memory = instance.memory();
-        this.realloc = instance.export("canonical_abi_realloc");
-        this.free = instance.export("canonical_abi_free");
-        this.invoke = instance.export("invoke");
+        this.stdout = context.stdout();
+        this.stderr = context.stderr();
+        this.stdin = context.stdin();
+        this.hostCalls = context.hostCalls();
+        this.clock = context.clock();
+        this.randomSeed = context.randomSeed();
     }
 
     /**
-     * QuickJS seeds Math.random from the monotonic clock when a guest first draws a number, so a frozen
-     * clock alone gives every deterministic guest the same sequence whatever its seed. The monotonic clock
-     * has no meaningful origin, so a frozen guest's starts at an offset derived from the sandbox's random
-     * seed (none for seed 0): the same seed gives the same numbers, another seed others. The clock stays
-     * frozen, and wall time is untouched.
+     * QuickJS's own allocation limit: the cap less the static data and shadow stack below the heap and a
+     * margin for the allocator's bookkeeping and the host's request strings. Past it QuickJS throws a
+     * catchable {@code InternalError: out of memory} before the linear memory is exhausted.
      */
-    private static HostFunction[] seededMonotonicClock(GuestContext context, HostFunction[] functions) {
-        if (context.clock() == null || context.randomSeed() == 0) return functions;
-        long offset = mix(context.randomSeed()) >>> 14; // below 2^50 ns (13 days): no overflow
-        HostFunction[] out = functions.clone();
-        for (int i = 0; i < out.length; i++) {
-            HostFunction f = out[i];
-            if (!f.name().equals("clock_time_get")) continue;
-            out[i] = new HostFunction(f.module(), f.name(), f.functionType(), (inst, args) -> {
-                long[] result = f.handle().apply(inst, args);
-                if ((int) args[0] == CLOCK_MONOTONIC && result[0] == 0) {
-                    int address = (int) args[2];
-                    inst.memory().writeLong(address, inst.memory().readLong(address) + offset);
-                }
-                return result;
-            });
-        }
-        return out;
+    static long quickJsLimit(long capBytes) {
+        long heap = capBytes - (long) QuickJsModule.MINIMUM_PAGES * QuickJsModule.PAGE;
+        return Math.max(1 << 20, heap - heap / 16 - (256 << 10));
     }
 
-    /** SplitMix64's finaliser: neighbouring seeds give unrelated offsets. */
+    @Override
+    public GuestResponse run(GuestRequest request) {
+        stdinDecoder.reset();
+        stdinBytes.clear();
+        stdinEnded = false;
+        jobFailure = null;
+        try {
+            int context = layout.context();
+            int requestValue = qts.newString(context, request.toJson());
+            memory.writeI32(layout.argv(), requestValue);
+            int result = qts.call(context, layout.run(), layout.undefined(), 1, layout.argv());
+            qts.freeValue(context, requestValue);
+            String response = takeString(result, "run");
+            if (response.isEmpty() || qts.isJobPending(layout.runtime())) {
+                loop();
+                response = takeString(qts.call(context, layout.finish(), layout.undefined(), 0, 0), "finish");
+            }
+            GuestResponse parsed = GuestResponse.fromJson(response);
+            if (jobFailure != null && parsed.error() == null) {
+                boolean oom = jobFailure.contains("out of memory");
+                return new GuestResponse(parsed.value(), 1, new GuestError(oom ? "InternalError" : "Error",
+                        jobFailure, jobFailure + "\n", -1), oom);
+            }
+            return parsed;
+        } catch (ChicoryInterruptedException | GuestCrashedException e) {
+            throw e;
+        } catch (Qts.OutOfGuestMemory e) {
+            throw outOfMemory(e);
+        } catch (ChicoryException e) {
+            throw crash(e);
+        }
+    }
+
+    /** Runs pending jobs and due timers until none is left. */
+    private void loop() {
+        int runtime = layout.runtime();
+        int context = layout.context();
+        while (true) {
+            if (qts.isJobPending(runtime)) {
+                int done = qts.executePendingJobs(runtime, layout.scratch());
+                int exception = qts.resolveException(context, done);
+                if (exception != 0) {
+                    if (jobFailure == null) jobFailure = qts.string(context, exception);
+                    qts.freeValue(context, exception);
+                }
+                qts.freeValue(context, done);
+                continue;
+            }
+            int next = qts.call(context, layout.tick(), layout.undefined(), 0, 0);
+            int exception = qts.resolveException(context, next);
+            if (exception != 0) {
+                if (jobFailure == null) jobFailure = qts.string(context, exception);
+                qts.freeValue(context, exception);
+                qts.freeValue(context, next);
+                continue;
+            }
+            double wait = qts.float64(context, next);
+            qts.freeValue(context, next);
+            if (wait < 0) return; // no timer left
+            if (wait > 0) waitFor(wait);
+        }
+    }
+
+    /** Until the next timer is due: on virtual time when the clock is frozen, else really. */
+    private void waitFor(double millis) {
+        long nanos = (long) Math.ceil(millis * 1_000_000d);
+        if (clock != null) {
+            virtualNanos += nanos;
+            return;
+        }
+        try {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ChicoryInterruptedException("interrupted while waiting for a timer");
+        }
+    }
+
+    /** The string in JSValue* {@code value} (freed); an exception the driver let through is the run's error. */
+    private String takeString(int value, String what) {
+        int context = layout.context();
+        if (value == 0) throw outOfMemory(null);
+        int exception = qts.resolveException(context, value);
+        if (exception != 0) {
+            String text = String.valueOf(qts.string(context, exception));
+            qts.freeValue(context, exception);
+            qts.freeValue(context, value);
+            boolean oom = text.contains("out of memory");
+            String type = text.indexOf(':') > 0 ? text.substring(0, text.indexOf(':')) : "InternalError";
+            return "{\"value\":null,\"exitCode\":1,\"outOfMemory\":" + oom + ",\"error\":{\"type\":"
+                    + io.wasmbox.spi.Json.write(type) + ",\"message\":" + io.wasmbox.spi.Json.write(
+                            "the driver's " + what + " failed: " + text) + ",\"stack\":\"\",\"line\":-1}}";
+        }
+        String text = qts.string(context, value);
+        qts.freeValue(context, value);
+        return text == null ? "" : text;
+    }
+
+    /** The driver's host function: {@code host(op, text)}. Returns a JSValue* the caller frees, or 0. */
+    private int hostFunction(int context, int argc, int argv) {
+        int op = argc > 0 ? (int) qts.float64(context, argv) : -1;
+        String text = argc > 1 ? qts.string(context, argv + Qts.VALUE_BYTES) : null;
+        try {
+            switch (op) {
+                case OP_CALL:
+                    return qts.newString(context, hostCalls.dispatch(text));
+                case OP_STDOUT:
+                    stdout.write(text.getBytes(StandardCharsets.UTF_8));
+                    return 0;
+                case OP_STDERR:
+                    stderr.write(text.getBytes(StandardCharsets.UTF_8));
+                    return 0;
+                case OP_STDOUT + OP_AS_JSON:
+                    stdout.write(io.wasmbox.spi.Json.parse(text).asText().getBytes(StandardCharsets.UTF_8));
+                    return 0;
+                case OP_STDERR + OP_AS_JSON:
+                    stderr.write(io.wasmbox.spi.Json.parse(text).asText().getBytes(StandardCharsets.UTF_8));
+                    return 0;
+                case OP_READ:
+                    String chunk = readStdin();
+                    return chunk == null ? 0 : qts.newString(context, chunk);
+                case OP_NOW:
+                    return qts.newFloat64(context, epochMillis());
+                case OP_EVAL_ASYNC:
+                    return qts.eval(context, text, "<input>", Qts.EVAL_ASYNC);
+                case OP_SEED:
+                    return qts.newFloat64(context, seed());
+                default:
+                    return 0;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The next piece of the run's stdin stream as text (UTF-8 split safely), or null at its end. */
+    private String readStdin() throws IOException {
+        if (stdinEnded) return null;
+        CharBuffer chars = CharBuffer.allocate(READ_CHUNK + 8);
+        while (chars.position() == 0) {
+            int n = stdin.read(stdinBytes.array(), stdinBytes.position(), stdinBytes.remaining());
+            if (n < 0) {
+                stdinBytes.flip();
+                stdinDecoder.decode(stdinBytes, chars, true);
+                stdinDecoder.flush(chars);
+                stdinBytes.clear();
+                stdinEnded = true;
+                break;
+            }
+            stdinBytes.position(stdinBytes.position() + n);
+            stdinBytes.flip();
+            stdinDecoder.decode(stdinBytes, chars, false);
+            stdinBytes.compact();
+        }
+        chars.flip();
+        if (chars.length() == 0) return null;
+        String s = chars.toString();
+        // NUL cannot cross as a C string: the driver's stdin gets it back from the escape
+        return s.indexOf('\0') < 0 ? s : s.replace("\0", "\uFFFD");
+    }
+
+    private double epochMillis() {
+        Instant now = clock != null ? clock.instant() : Instant.now();
+        return now.toEpochMilli() + (now.getNano() % 1_000_000) / 1e6 + virtualNanos / 1e6;
+    }
+
+    private long monotonicNanos() {
+        if (clock != null) return virtualNanos;
+        return System.nanoTime() - monotonicOrigin;
+    }
+
+    /** Math.random's seed: from the sandbox's seed when deterministic, else fresh. */
+    private double seed() {
+        long s = clock != null ? mix(randomSeed) : new SecureRandom().nextLong();
+        return (double) (s >>> 11); // exact in a double: 53 bits
+    }
+
+    /** SplitMix64's finaliser: neighbouring seeds give unrelated sequences. */
     private static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
         z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
         return z ^ (z >>> 31);
     }
 
-    /**
-     * The shared WASI policy, with stdin carrying the request before the script's own stdin (the driver
-     * reads both; user code cannot: the driver removes javy's raw fd access) and a watch on stderr for the
-     * runtime's allocation aborts.
-     * The clock and randomness come from the context (frozen and seeded unless the sandbox is realtime).
-     */
-    private WasiOptions wasiOptions(GuestContext context) {
-        return context.wasiOptions()
-                .withStdin(stdin, false)
-                .withStderr(stderr, false)
-                .build();
-    }
-
-    @Override
-    public GuestResponse run(GuestRequest request) {
-        stdin.request(request.toJson().getBytes(StandardCharsets.UTF_8));
-        response = null;
-        stderr.forget();
-        try {
-            invoke.apply(runnerAddress, runnerLength, 0, 0);
-        } catch (ChicoryInterruptedException e) {
-            throw e;
-        } catch (ChicoryException e) {
-            throw crash(e);
-        } finally {
-            stdin.request(null); // a request the driver did not read never reaches a later run
-            stdin.reply(null); // nor does a host-call reply a stopped run left unread
-        }
-        if (response == null) {
-            return new GuestResponse(NullNode.getInstance(), 1, new GuestError("Error",
-                    "the script's promise never settled (this sandbox has no timers or I/O that could settle it"
-                            + " later)", "", -1), false);
-        }
-        return GuestResponse.fromJson(response);
+    private GuestCrashedException outOfMemory(Throwable cause) {
+        return new GuestCrashedException(new GuestError(GuestError.OUT_OF_MEMORY,
+                "the JavaScript runtime could not allocate memory within the cap", "", -1), true, cause);
     }
 
     /** Names the machine failures QuickJS cannot report itself; anything else is left to the sandbox. */
     private RuntimeException crash(ChicoryException e) {
+        if (atMemoryCap()) return outOfMemory(e);
         String message = String.valueOf(e.getMessage());
-        // Allocations made by the Rust side of the runtime (not by QuickJS) abort instead of failing, or
-        // use the null they got back: an access below address 0, which looks like a stack overflow. A
-        // memory that cannot grow any more says which it was.
-        if (stderr.contains(ALLOCATION_FAILURE) || atMemoryCap()) {
-            return new GuestCrashedException(new GuestError(GuestError.OUT_OF_MEMORY,
-                    "the JavaScript runtime could not allocate memory within the cap and aborted", "", -1), true, e);
-        }
-        // QuickJS's own stack check is compiled out: deep recursion runs the 1 MiB shadow stack below
-        // address 0 (or, on a small thread stack, exhausts Chicory's call depth first).
-        boolean shadowStackUnderflow = e instanceof WasmRuntimeException
-                && message.contains("out of bounds memory access") && message.contains("address: -");
-        if (shadowStackUnderflow || message.contains("call stack exhausted")) {
+        if (message.contains("call stack exhausted")) {
             return new GuestCrashedException(new GuestError(GuestError.STACK_OVERFLOW,
                     "Maximum call stack size exceeded (too deep recursion)", "", -1), false, e);
         }
         return e;
     }
 
-    /**
-     * {@code chicory.invoke(module, name, args)}: three UTF-8 strings in, a pointer to a {@code [ptr, len]}
-     * block out. The plugin frees {@code (ptr, 8)} and then {@code (ptr, len)}, and never frees the block
-     * itself, so the only safe answer is an empty one: a fresh 8-byte allocation with length 0 in the
-     * reused return block.
-     */
-    private long[] hostCall(long[] args) {
-        String module = string(args[0], args[1]);
-        String name = string(args[2], args[3]);
-        if (module.equals("wasmbox") && name.equals("call")) {
-            // dispatch never throws; the reply waits on stdin for the driver (it reads it before anything else)
-            stdin.reply(hostCalls.dispatch(string(args[4], args[5])).getBytes(StandardCharsets.UTF_8));
-        } else if (module.equals("wasmbox") && name.equals("response") && response == null) {
-            response = string(args[4], args[5]); // first answer wins: user code cannot send a second one
-        }
-        memory.writeI32(returnBlock, allocate(8));
-        memory.writeI32(returnBlock + 4, 0);
-        return new long[] {returnBlock};
-    }
-
     /** True when the linear memory is within 1 MiB of its cap (an allocation there may fail). */
     private boolean atMemoryCap() {
-        return memory.maximumPages() - memory.pages() <= (1 << 20) / JsGuestFactory.PAGE;
-    }
-
-    private String string(long address, long length) {
-        return new String(memory.readBytes((int) address, (int) length), StandardCharsets.UTF_8);
+        return memory.maximumPages() - memory.pages() <= (1 << 20) / QuickJsModule.PAGE;
     }
 
     @Override
     public long memoryBytes() {
-        return memory.pages() * (long) JsGuestFactory.PAGE;
+        return memory.pages() * (long) QuickJsModule.PAGE;
     }
 
     @Override
     public void close() {
-        wasi.close();
+        // nothing outside the instance: it goes with its last reference
     }
 
-    // ---- used by JsGuestFactory to build the snapshot ------------------------------------------
+    // ---- used by JsGuestFactory to set up the template -------------------------------------------
 
     Instance instance() {
         return instance;
     }
 
-    Memory memory() {
-        return memory;
+    Qts qts() {
+        return qts;
     }
 
-    void initializeRuntime() {
-        instance.export("initialize_runtime").apply();
-        returnBlock = allocate(8);
+    void layout(Layout layout) {
+        this.layout = layout;
     }
 
-    int allocate(int size) {
-        return (int) realloc.apply(0, 0, 1, size)[0];
-    }
-
-    /** Compiles ES module source to QuickJS bytecode (a syntax error traps: only for the driver's code). */
-    byte[] compile(byte[] source) {
-        int src = allocate(source.length);
-        memory.write(src, source);
-        int result = (int) instance.export("compileSrc").apply(src, source.length)[0];
-        free.apply(src, source.length, 1);
-        int address = memory.readInt(result);
-        int length = memory.readInt(result + 4);
-        byte[] bytecode = memory.readBytes(address, length);
-        free.apply(address, length, 1);
-        free.apply(result, 8, 1);
-        return bytecode;
-    }
-
-    /** Evaluates module bytecode and its jobs. */
-    void evaluate(byte[] bytecode) {
-        int address = allocate(bytecode.length);
-        memory.write(address, bytecode);
-        invoke.apply(address, bytecode.length, 0, 0);
-        free.apply(address, bytecode.length, 1);
-    }
-
-    /**
-     * WASI stdin: first the run's request, then one end of input so the driver knows the request is
-     * complete, then the script's stdin stream from the sandbox (lazy: read only as the script reads).
-     * A pending host-call reply comes before all of it, and a read never returns bytes of both.
-     */
-    private static final class StdinChannel extends InputStream {
-        private final InputStream scriptStdin;
-        private byte[] request;
-        private int position;
-        private byte[] reply;
-        private int replyPosition;
-
-        StdinChannel(InputStream scriptStdin) {
-            this.scriptStdin = scriptStdin;
+    /** Evaluates trusted set-up code as a global script; its value as a JSValue* (throws on an exception). */
+    int evaluate(int context, String code, String fileName) {
+        int value = qts.eval(context, code, fileName, 0);
+        int exception = qts.resolveException(context, value);
+        if (exception != 0) {
+            String text = qts.string(context, exception);
+            throw new IllegalStateException("set-up code " + fileName + " failed: " + text);
         }
-
-        void request(byte[] bytes) {
-            request = bytes;
-            position = 0;
-        }
-
-        /** Queues a host-call response, framed as [u32 little-endian length][bytes]; null drops it. */
-        void reply(byte[] body) {
-            if (body == null) {
-                reply = null;
-                return;
-            }
-            byte[] frame = new byte[4 + body.length];
-            frame[0] = (byte) body.length;
-            frame[1] = (byte) (body.length >>> 8);
-            frame[2] = (byte) (body.length >>> 16);
-            frame[3] = (byte) (body.length >>> 24);
-            System.arraycopy(body, 0, frame, 4, body.length);
-            reply = frame;
-            replyPosition = 0;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (reply != null) {
-                int n = Math.min(len, reply.length - replyPosition);
-                System.arraycopy(reply, replyPosition, b, off, n);
-                replyPosition += n;
-                if (replyPosition >= reply.length) reply = null;
-                return n;
-            }
-            if (request == null) return scriptStdin.read(b, off, len);
-            if (position >= request.length) {
-                request = null;
-                return -1;
-            }
-            int n = Math.min(len, request.length - position);
-            System.arraycopy(request, position, b, off, n);
-            position += n;
-            return n;
-        }
-
-        @Override
-        public int available() throws IOException {
-            if (reply != null) return reply.length - replyPosition;
-            return request == null ? scriptStdin.available() : request.length - position;
-        }
-    }
-
-    /** Passes stderr through and remembers its last bytes, to recognise the runtime's abort message. */
-    private static final class StderrTail extends FilterOutputStream {
-        private final byte[] tail = new byte[256];
-        private int size;
-
-        StderrTail(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            remember(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            remember(b, off, len);
-        }
-
-        private synchronized void remember(byte[] b, int off, int len) {
-            if (len >= tail.length) {
-                System.arraycopy(b, off + len - tail.length, tail, 0, tail.length);
-                size = tail.length;
-                return;
-            }
-            int keep = Math.min(size, tail.length - len);
-            System.arraycopy(tail, size - keep, tail, 0, keep);
-            System.arraycopy(b, off, tail, keep, len);
-            size = keep + len;
-        }
-
-        synchronized void forget() {
-            size = 0;
-        }
-
-        synchronized boolean contains(String text) {
-            return new String(tail, 0, size, StandardCharsets.ISO_8859_1).contains(text);
-        }
+        return value;
     }
 }

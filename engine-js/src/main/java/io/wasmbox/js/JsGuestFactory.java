@@ -1,42 +1,31 @@
 package io.wasmbox.js;
 
-import com.dylibso.chicory.wasm.WasmModule;
-import com.dylibso.chicory.wasm.types.MemoryLimits;
-import io.roastedroot.quickjs4j.core.JavyPluginModule;
 import io.wasmbox.spi.Guest;
 import io.wasmbox.spi.GuestContext;
-import io.wasmbox.spi.HostCalls;
 import io.wasmbox.spi.GuestFactory;
 import io.wasmbox.spi.InstanceSnapshot;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Loads the QuickJS module once and makes every guest from one snapshot of an instance whose runtime is
- * initialised and whose driver is installed: a new sandbox skips QuickJS start-up, the driver's
- * compilation and its installation.
+ * Sets up one QuickJS-ng runtime and context with the driver installed, snapshots it, and makes every guest
+ * from that snapshot: a new sandbox skips QuickJS's start-up and the driver's evaluation.
  */
 final class JsGuestFactory implements GuestFactory {
-    static final int PAGE = 64 * 1024;
     /** Room above the snapshot for a first run; real sandboxes get far more (default 128 MiB). */
     private static final long HEADROOM_BYTES = 2L * 1024 * 1024;
-    /** The per-run module; the driver reads the request itself. Never {@code await} here (driver.js). */
-    private static final String RUNNER = "__wasmbox_run();\n";
+    /** QuickJS's recursion limit, within emscripten's 5 MiB shadow stack (room left for host callbacks). */
+    private static final int MAX_STACK_BYTES = 4 << 20;
+    /** The cap the template is set up under (set-up code is trusted; the snapshot holds what it used). */
+    private static final long TEMPLATE_CAP_BYTES = 1L << 30;
 
-    final WasmModule module;
-    final MemoryLimits declaredMemory;
+    final QuickJsModule module;
     final InstanceSnapshot snapshot;
-    /** Addresses inside the snapshot's memory: the runner's bytecode and the host-call return block. */
-    final int runnerAddress;
-    final int runnerLength;
-    final int returnBlock;
+    final JsGuest.Layout layout;
 
     /** Extra set-up of the template after the driver is installed, before the snapshot is taken. */
     interface SetUp {
-        void apply(JsGuest template);
+        void apply(JsGuest template, int context);
     }
 
     /** The plain JavaScript factory, made once per JVM and shared (JavaScript and TypeScript guests). */
@@ -45,42 +34,69 @@ final class JsGuestFactory implements GuestFactory {
     }
 
     private static final class Shared {
-        static final JsGuestFactory INSTANCE = new JsGuestFactory(JavyPluginModule.load(), null);
+        static final JsGuestFactory INSTANCE = new JsGuestFactory(null);
     }
 
-    /**
-     * A factory whose snapshot holds the driver and, when {@code extra} is given, whatever it sets up
-     * (TypeScript: the compiler), on the same QuickJS module.
-     */
-    JsGuestFactory(WasmModule module, SetUp extra) {
-        this.module = module;
-        this.declaredMemory = module.memorySection().orElseThrow().getMemory(0).limits();
+    /** A factory whose snapshot holds the driver and, when {@code extra} is given, whatever it sets up. */
+    JsGuestFactory(SetUp extra) {
+        this.module = QuickJsModule.get();
         ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-        GuestContext setUp = new GuestContext(4L << 30, diagnostics, diagnostics, InputStream.nullInputStream(), null, 0,
-                HostCalls.NONE);
-        try (JsGuest template = JsGuest.template(this, setUp)) {
-            try {
-                template.initializeRuntime();
-                byte[] driver = template.compile(resource("driver.js"));
-                byte[] runner = template.compile(RUNNER.getBytes(StandardCharsets.UTF_8));
-                this.returnBlock = template.allocate(8);
-                this.runnerLength = runner.length;
-                this.runnerAddress = template.allocate(runner.length);
-                template.memory().write(runnerAddress, runner);
-                template.evaluate(driver);
-                if (extra != null) extra.apply(template);
-            } catch (RuntimeException e) {
-                throw new IllegalStateException("the JavaScript driver" + (extra == null ? "" : " or its set-up")
-                        + " failed to install: "
-                        + diagnostics.toString(StandardCharsets.UTF_8), e);
+        GuestContext setUp = new GuestContext(TEMPLATE_CAP_BYTES, diagnostics, diagnostics,
+                java.io.InputStream.nullInputStream(), null, 0, io.wasmbox.spi.HostCalls.NONE);
+        JsGuest template = JsGuest.template(module, setUp);
+        Qts qts = template.qts();
+        try {
+            int runtime = qts.newRuntime();
+            qts.setMaxStackSize(runtime, MAX_STACK_BYTES);
+            int context = qts.newContext(runtime);
+            int undefined = qts.undefined();
+            int argv = qts.malloc(4 * 4);
+            int scratch = qts.malloc(4);
+            // driver.js is a function expression: called with the host function, it returns {run, tick, finish}
+            int install = template.evaluate(context, QuickJsModule.resource("driver.js"), "wasmbox:driver");
+            int host = qts.newFunction(context, "host", JsGuest.DRIVER_HOST_FUNCTION);
+            template.instance().memory().writeI32(argv, host);
+            int driver = qts.call(context, install, undefined, 1, argv);
+            if (qts.resolveException(context, driver) != 0) {
+                throw new IllegalStateException("the JavaScript driver failed to install");
             }
-            if (diagnostics.size() > 0) {
-                throw new IllegalStateException("the JavaScript driver" + (extra == null ? "" : " or its set-up")
-                        + " wrote during installation: "
-                        + diagnostics.toString(StandardCharsets.UTF_8));
-            }
-            this.snapshot = InstanceSnapshot.capture(module, template.instance());
+            qts.freeValue(context, host);
+            qts.freeValue(context, install);
+            int run = property(template, context, driver, "run", argv);
+            int tick = property(template, context, driver, "tick", argv);
+            int finish = property(template, context, driver, "finish", argv);
+            qts.freeValue(context, driver);
+            JsGuest.Layout layout = new JsGuest.Layout(runtime, context, run, tick, finish, argv, scratch, undefined);
+            template.layout(layout);
+            if (extra != null) extra.apply(template, context);
+            this.layout = layout;
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the JavaScript driver" + (extra == null ? "" : " or its set-up")
+                    + " failed to install: " + diagnostics.toString(StandardCharsets.UTF_8), e);
         }
+        if (diagnostics.size() > 0) {
+            throw new IllegalStateException("the JavaScript driver" + (extra == null ? "" : " or its set-up")
+                    + " wrote during installation: " + diagnostics.toString(StandardCharsets.UTF_8));
+        }
+        this.snapshot = InstanceSnapshot.capture(module.module, template.instance());
+    }
+
+    /** A factory over a snapshot taken earlier (at build time: {@link TypeScriptSnapshot}). */
+    JsGuestFactory(InstanceSnapshot snapshot, JsGuest.Layout layout) {
+        this.module = QuickJsModule.get();
+        this.snapshot = snapshot;
+        this.layout = layout;
+    }
+
+    /** {@code object[name]} as a JSValue* the template keeps (read with a tiny evaluated accessor). */
+    private static int property(JsGuest template, int context, int object, String name, int argv) {
+        Qts qts = template.qts();
+        int getter = template.evaluate(context, "(o) => o." + name, "wasmbox:setup");
+        template.instance().memory().writeI32(argv, object);
+        int value = qts.call(context, getter, qts.undefined(), 1, argv);
+        qts.freeValue(context, getter);
+        if (qts.resolveException(context, value) != 0) throw new IllegalStateException("driver has no " + name);
+        return value;
     }
 
     @Override
@@ -91,14 +107,5 @@ final class JsGuestFactory implements GuestFactory {
     @Override
     public Guest create(GuestContext context) {
         return JsGuest.restored(this, context);
-    }
-
-    private static byte[] resource(String name) {
-        try (InputStream in = JsGuestFactory.class.getResourceAsStream(name)) {
-            if (in == null) throw new IllegalStateException("missing resource " + name);
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

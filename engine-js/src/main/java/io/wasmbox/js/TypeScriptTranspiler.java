@@ -67,7 +67,7 @@ final class TypeScriptTranspiler {
         if (t == null) {
             synchronized (TypeScriptTranspiler.class) {
                 t = shared;
-                if (t == null) shared = t = load(TypeScriptBytecode::shipped);
+                if (t == null) shared = t = load();
             }
         }
         return t;
@@ -78,12 +78,12 @@ final class TypeScriptTranspiler {
      * deep into the AOT-compiled interpreter), whatever the stack of the thread that asked. {@code lookUp}
      * finds the shipped bytecode ({@link TypeScriptBytecode#shipped}; tests pass others).
      */
-    static TypeScriptTranspiler load(Function<TypeScriptBytecode.Identity, TypeScriptBytecode.Shipped> lookUp) {
+    static TypeScriptTranspiler load() {
         TypeScriptTranspiler[] loaded = new TypeScriptTranspiler[1];
         Throwable[] failure = new Throwable[1];
         Thread loader = new Thread(null, () -> {
             try {
-                loaded[0] = new TypeScriptTranspiler(lookUp);
+                loaded[0] = new TypeScriptTranspiler();
             } catch (Throwable e) {
                 failure[0] = e;
             }
@@ -114,9 +114,6 @@ final class TypeScriptTranspiler {
     }
 
     private final JsGuestFactory factory;
-    private final BytecodeOrigin bytecodeOrigin;
-    private final String fallbackReason;
-    private final long bytecodeMillis;
     private final String compilerVersion;
     private final long loadMillis;
     private final Semaphore permits = new Semaphore(POOL_SIZE);
@@ -128,45 +125,9 @@ final class TypeScriptTranspiler {
     final AtomicLong cacheHits = new AtomicLong();
     final AtomicLong recycles = new AtomicLong();
 
-    /** Where the compiler's bytecode came from. */
-    enum BytecodeOrigin {
-        /** The resource the build ships ({@link TypeScriptBytecode#RESOURCE}). */
-        SHIPPED,
-        /** Compiled in this JVM: the resource was absent, stale or did not load. */
-        COMPILED
-    }
-
-    private TypeScriptTranspiler(Function<TypeScriptBytecode.Identity, TypeScriptBytecode.Shipped> lookUp) {
+    private TypeScriptTranspiler() {
         long start = System.nanoTime();
-        JsGuestFactory js = JsGuestFactory.shared();
-        long lookUpStart = System.nanoTime();
-        TypeScriptBytecode.Shipped shipped = lookUp.apply(TypeScriptBytecode.Identity.current());
-        long bytecodeNanos = System.nanoTime() - lookUpStart;
-        byte[] driver = resource("typescript-driver.js");
-        JsGuestFactory loaded = null;
-        String fallback = shipped.rejection();
-        int bytecodeBytes = 0;
-        if (shipped.bytecode() != null) {
-            try {
-                loaded = transpilerFactory(js, shipped.bytecode(), driver);
-                bytecodeBytes = shipped.bytecode().length;
-            } catch (RuntimeException e) {
-                fallback = TypeScriptBytecode.RESOURCE + " did not load: " + e.getMessage();
-            }
-        }
-        if (loaded == null) {
-            LOG.log(shipped.absent() ? Level.INFO : Level.WARNING, "Compiling the TypeScript {0} compiler to QuickJS"
-                    + " bytecode (once per JVM, takes 15-30 s): {1}", VERSION, fallback);
-            long compileStart = System.nanoTime();
-            byte[] bytecode = TypeScriptBytecode.compile(js, TypeScriptBytecode.source());
-            bytecodeNanos = System.nanoTime() - compileStart;
-            bytecodeBytes = bytecode.length;
-            loaded = transpilerFactory(js, bytecode, driver);
-        }
-        this.factory = loaded;
-        this.bytecodeOrigin = fallback == null ? BytecodeOrigin.SHIPPED : BytecodeOrigin.COMPILED;
-        this.fallbackReason = fallback;
-        this.bytecodeMillis = bytecodeNanos / 1_000_000;
+        this.factory = TypeScriptSnapshot.load();
         JsGuest first = newInstance();
         GuestResponse version = first.run(request(GuestRequest.GLOBAL, "ts.version", List.of()));
         if (version.error() != null) {
@@ -175,36 +136,11 @@ final class TypeScriptTranspiler {
         this.compilerVersion = version.value().asText();
         idle.push(first);
         this.loadMillis = (System.nanoTime() - start) / 1_000_000;
-        LOG.log(Level.INFO, "TypeScript {0} compiler ready in {1} ms ({2} MB of QuickJS bytecode {3} in {4} ms;"
-                + " transpiler snapshot {5} MiB)", compilerVersion, loadMillis, bytecodeBytes / 1_000_000,
-                fallback == null ? "read from " + TypeScriptBytecode.RESOURCE : "compiled from typescript.js",
-                bytecodeMillis, factory.snapshot.memoryBytes() >> 20);
+        LOG.log(Level.INFO, "TypeScript {0} compiler ready in {1} ms (transpiler snapshot {2} MiB)", compilerVersion,
+                loadMillis, factory.snapshot.memoryBytes() >> 20);
         if (!VERSION.equals(compilerVersion)) {
             LOG.log(Level.WARNING, "the TypeScript WebJar is {0}, expected {1}", compilerVersion, VERSION);
         }
-    }
-
-    /** The transpiler template: the JavaScript driver, the compiler's bytecode evaluated, the transpile driver. */
-    private static JsGuestFactory transpilerFactory(JsGuestFactory js, byte[] bytecode, byte[] driver) {
-        return new JsGuestFactory(js.module, template -> {
-            template.evaluate(bytecode);
-            template.evaluate(template.compile(driver));
-        });
-    }
-
-    /** Where this transpiler's compiler bytecode came from. */
-    BytecodeOrigin bytecodeOrigin() {
-        return bytecodeOrigin;
-    }
-
-    /** Why the shipped bytecode was not used; null when it was. */
-    String fallbackReason() {
-        return fallbackReason;
-    }
-
-    /** Time to get the compiler's bytecode: reading the resource, or compiling typescript.js. */
-    long bytecodeMillis() {
-        return bytecodeMillis;
     }
 
     /** {@code ts.version} as the loaded compiler reports it. */

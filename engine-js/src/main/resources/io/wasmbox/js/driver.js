@@ -1,32 +1,26 @@
-// Wasmbox JavaScript driver. Runs once per QuickJS instance, as an ES module, before the instance is
-// snapshotted (JsGuestFactory); every later run calls the function it installs as __wasmbox_run.
+// Wasmbox JavaScript driver: a function expression, evaluated once per QuickJS-ng instance before the instance
+// is snapshotted (JsGuestFactory) and called with the host function; it returns {run, tick, finish}, which
+// only the host holds. Nothing of it is reachable from scripts but the globals it defines on purpose.
 //
-// Protocol (see JsGuest): the host puts the GuestRequest JSON on WASI stdin and evaluates a tiny module,
-// "__wasmbox_run();" (not awaited: a module whose evaluation rejects makes javy panic; the job queue,
-// which javy runs to empty after the module, finishes the run). The driver reads the request, runs the code with indirect eval (sloppy global
-// code: var and function declarations persist between runs), awaits a promise completion value, and
-// sends the GuestResponse JSON back with java_invoke("wasmbox", "response", json). If no response
-// arrives, the script's promise never settled.
+// Protocol (see JsGuest): the host calls run(requestJson). It prepares the run's globals and runs the code
+// with indirect eval (sloppy global code: var and function declarations persist between runs; top-level
+// let/const/class stay local to the run). If everything settled at once it returns the response JSON;
+// else it returns "" and the host runs the event loop: QuickJS's pending jobs, then tick() for the next
+// timer (tick fires the earliest due timer and returns 0, or returns the milliseconds until one is due, or
+// -1 when no timer is left), until neither is left; finish() then returns the response JSON. A completion
+// value that is a promise (or thenable) is awaited; one that never settles is an error.
 //
-// The request's mode says what to do: run code, invoke a function, read a global, test whether a name is
-// callable, or only check code's syntax. Host functions bound on the sandbox are globals that send
-// {"name","args"} with java_invoke("wasmbox", "call", json); the host answers on stdin with one frame,
-// [u32 little-endian length][response JSON], which the driver reads right away (see JsGuest).
+// host(op, text) is the driver's only way out (OP_* below): host calls ({"name","args"} JSON in, {"value"}
+// or {"error"} JSON out), output, the run's stdin stream, the clock (virtual time when the sandbox's clock
+// is frozen: the host advances it to each timer's deadline instead of waiting), top-level-await evaluation,
+// and the random seed.
 //
 // The driver keeps its own references to every built-in it relies on, so user code that replaces
-// JSON.stringify or Array.prototype.push breaks only its own script, not the protocol. Per-run state
-// lives in function locals: QuickJS never frees a module's top-level bindings.
+// JSON.stringify or Array.prototype.push breaks only its own script, not the protocol.
+(function (host) {
+"use strict";
 
-const hostCall = globalThis.java_invoke;
-const readSync = Javy.IO.readSync;
-const rawLog = console.log; // writes its string argument and "\n" to WASI fd 1
-const rawError = console.error; // same, to fd 2
-
-// Internal hooks are not for user code: the host call channel, raw fd access (which could read the
-// driver's request channel on fd 0), and javy's plugin marker.
-delete globalThis.java_invoke;
-delete globalThis.Javy;
-delete globalThis.plugin;
+const OP_CALL = 0, OP_STDOUT = 1, OP_STDERR = 2, OP_READ = 3, OP_NOW = 4, OP_EVAL_ASYNC = 5, OP_SEED = 6;
 
 const indirectEval = globalThis.eval;
 const stringify = JSON.stringify;
@@ -37,12 +31,15 @@ const InternalErrorCtor = globalThis.InternalError;
 const ReferenceErrorCtor = ReferenceError;
 const TypeErrorCtor = TypeError;
 const SyntaxErrorCtor = SyntaxError;
+const RangeErrorCtor = RangeError;
 const reflectApply = Reflect.apply;
 const getOwnDescriptor = Object.getOwnPropertyDescriptor;
 const mapGet = Map.prototype.get;
 const mapSet = Map.prototype.set;
+const mapDelete = Map.prototype.delete;
 const regexpTest = RegExp.prototype.test;
 const PromiseCtor = Promise;
+const promiseThen = Promise.prototype.then;
 const ObjectCtor = Object;
 const ArrayCtor = Array;
 const MapCtor = Map;
@@ -62,11 +59,14 @@ const isArray = Array.isArray;
 const isView = ArrayBuffer.isView;
 const numberIsInteger = Number.isInteger;
 const numberIsFinite = Number.isFinite;
+const mathTrunc = Math.trunc;
+const mathMax = Math.max;
 const call = Function.prototype.call.bind(Function.prototype.call);
 const fnToString = Function.prototype.toString;
 const objectToString = Object.prototype.toString;
 const symbolToString = Symbol.prototype.toString;
 const bigintToString = BigInt.prototype.toString;
+const BigIntCtor = BigInt;
 const dateToISOString = Date.prototype.toISOString;
 const regexpToString = RegExp.prototype.toString;
 const mapEntries = Map.prototype.entries;
@@ -77,36 +77,10 @@ const strIndexOf = String.prototype.indexOf;
 const strSlice = String.prototype.slice;
 const strReplace = String.prototype.replace;
 const regexpExec = RegExp.prototype.exec;
-const decoder = new TextDecoder();
-const encoder = new TextEncoder();
 
 const MAX_DEPTH = 200; // the value returned to the host
 const INSPECT_DEPTH = 2; // console output, as node prints nested objects
 const INSPECT_ITEMS = 100;
-
-// ---- the request channel ------------------------------------------------------------------------
-
-const readBuffer = new Uint8Array(65536);
-
-function readRequest() {
-  const chunks = [];
-  let total = 0;
-  for (;;) {
-    const n = readSync(0, readBuffer);
-    if (n <= 0) break;
-    chunks[chunks.length] = readBuffer.slice(0, n);
-    total += n;
-  }
-  let bytes = chunks.length === 1 ? chunks[0] : new Uint8Array(total);
-  if (chunks.length !== 1) {
-    let offset = 0;
-    for (let i = 0; i < chunks.length; i++) {
-      bytes.set(chunks[i], offset);
-      offset += chunks[i].length;
-    }
-  }
-  return parseJson(decoder.decode(bytes));
-}
 
 // ---- host functions -------------------------------------------------------------------------------
 
@@ -117,33 +91,8 @@ defineProp(HostFunctionError.prototype, "name", { value: "HostFunctionError", wr
 defineProp(globalThis, "HostFunctionError", { value: HostFunctionError, writable: true, enumerable: false,
   configurable: true });
 
-/**
- * The host's reply to a call: one frame on WASI stdin, [u32 little-endian length][JSON]. The host serves
- * it before anything else and never joins it to other input in one read, so the driver reads exactly it.
- */
-function readReply() {
-  let n = readSync(0, readBuffer);
-  while (n >= 0 && n < 4) {
-    const more = readSync(0, readBuffer.subarray(n));
-    if (more <= 0) { n = -1; break; }
-    n += more;
-  }
-  if (n < 4) throw new HostFunctionError("the host call channel closed");
-  const length = (readBuffer[0] | readBuffer[1] << 8 | readBuffer[2] << 16 | readBuffer[3] << 24) >>> 0;
-  if (n === 4 + length) return decoder.decode(readBuffer.subarray(4, n));
-  const body = new Uint8Array(length);
-  body.set(readBuffer.subarray(4, n), 0);
-  for (let got = n - 4; got < length;) {
-    const r = readSync(0, body.subarray(got));
-    if (r <= 0) throw new HostFunctionError("the host call channel closed");
-    got += r;
-  }
-  return decoder.decode(body);
-}
-
 function callHost(name, args) {
-  hostCall("wasmbox", "call", '{"name":' + stringify(name) + ',"args":' + toJson(args, 0, []) + "}");
-  const response = parseJson(readReply());
+  const response = parseJson(host(OP_CALL, '{"name":' + stringify(name) + ',"args":' + toJson(args, 0, []) + "}"));
   const error = response.error;
   if (error !== undefined && error !== null) {
     throw new HostFunctionError(error.message === undefined || error.message === null ? "host function failed"
@@ -310,6 +259,14 @@ function format(args) {
   return out;
 }
 
+
+/** Text for the host: a NUL cannot cross as a C string, so such text crosses as a JSON string (op + 16). */
+function write(op, text) {
+  if (call(strIndexOf, text, "\0") < 0) host(op, text);
+  else host(op + 16, stringify(text));
+}
+function rawLog(text) { write(OP_STDOUT, text + "\n"); }
+function rawError(text) { write(OP_STDERR, text + "\n"); }
 function toStdout(...args) { rawLog(format(args)); }
 function toStderr(...args) { rawError(format(args)); }
 
@@ -329,9 +286,96 @@ defineProp(globalThis, "console", { value: guestConsole, writable: true, enumera
 // print() as in qjs, d8, Rhino and Nashorn (and jrunscript -e 'print(1)')
 defineProp(globalThis, "print", { value: toStdout, writable: true, enumerable: false, configurable: true });
 
+// ---- Math.random: seeded per sandbox (QuickJS seeds it once, in the snapshot every sandbox shares) ----
+
+let randomState = 0n;
+function random() {
+  if (randomState === 0n) {
+    randomState = BigIntCtor.asUintN(64, BigIntCtor(host(OP_SEED)) * 0x9E3779B97F4A7C15n + 1n);
+  }
+  // xorshift64*, as QuickJS's own Math.random
+  let x = randomState;
+  x ^= x >> 12n;
+  x ^= BigIntCtor.asUintN(64, x << 25n);
+  x ^= x >> 27n;
+  randomState = x;
+  const r = BigIntCtor.asUintN(64, x * 0x2545F4914F6CDD1Dn) >> 11n;
+  return Number(r) / 9007199254740992;
+}
+defineProp(Math, "random", { value: random, writable: true, enumerable: false, configurable: true });
+
+// ---- timers: setTimeout, setInterval (queueMicrotask is QuickJS's own) -----------------------------
+
+/** Pending timers, in firing order: by deadline, then by creation. */
+const timers = [];
+let timerSeq = 0;
+
+function now() { return host(OP_NOW); }
+
+function schedule(timer) {
+  let i = timers.length;
+  while (i > 0 && (timers[i - 1].due > timer.due || (timers[i - 1].due === timer.due && timers[i - 1].seq > timer.seq))) {
+    timers[i] = timers[i - 1];
+    i--;
+  }
+  timers[i] = timer;
+}
+
+function addTimer(fn, ms, args, repeat) {
+  if (typeof fn !== "function") throw new TypeErrorCtor("the callback must be a function");
+  let delay = +ms;
+  if (!(delay >= 1) || !numberIsFinite(delay)) delay = delay > 0 ? 1 : 0;
+  if (delay > 2147483647) delay = 1; // as node
+  const id = ++timerSeq;
+  schedule({ id, seq: id, due: now() + delay, fn, args, interval: repeat ? mathMax(1, delay) : -1 });
+  return id;
+}
+
+function clearTimer(id) {
+  for (let i = 0; i < timers.length; i++) {
+    if (timers[i].id === id) {
+      for (let j = i; j < timers.length - 1; j++) timers[j] = timers[j + 1];
+      timers.length--;
+      return;
+    }
+  }
+}
+
+function setTimeoutFn(fn, ms, ...args) { return addTimer(fn, ms, args, false); }
+function setIntervalFn(fn, ms, ...args) { return addTimer(fn, ms, args, true); }
+function clearTimerFn(id) { if (typeof id === "number") clearTimer(id); }
+defineProp(globalThis, "setTimeout", { value: setTimeoutFn, writable: true, enumerable: false, configurable: true });
+defineProp(globalThis, "setInterval", { value: setIntervalFn, writable: true, enumerable: false, configurable: true });
+defineProp(globalThis, "clearTimeout", { value: clearTimerFn, writable: true, enumerable: false, configurable: true });
+defineProp(globalThis, "clearInterval", { value: clearTimerFn, writable: true, enumerable: false, configurable: true });
+
+/** The first error a timer callback threw and nobody caught: the run's error, as an uncaught one in node. */
+let uncaught = null;
+
+/** Fires the earliest timer if it is due (0), or says how long until it is (ms), or that none is left (-1). */
+function tick() {
+  if (timers.length === 0) return -1;
+  const first = timers[0];
+  const wait = first.due - now();
+  if (wait > 0) return wait;
+  for (let j = 0; j < timers.length - 1; j++) timers[j] = timers[j + 1];
+  timers.length--;
+  if (first.interval >= 0) {
+    first.due = first.due + first.interval;
+    first.seq = ++timerSeq;
+    schedule(first);
+  }
+  try {
+    reflectApply(first.fn, undefined, first.args);
+  } catch (e) {
+    if (uncaught === null) uncaught = { error: e };
+    if (e instanceof Exit) timers.length = 0; // exit() ends the run, as it ends a process
+  }
+  return 0;
+}
+
 // ---- the script's API: stdin, scriptArgs, env, exit ---------------------------------------------
 
-/** Thrown by exit(code); the driver turns it into the run's exit code. */
 class Exit {
   constructor(code) { this.code = code; }
 }
@@ -344,21 +388,17 @@ function exit(code) {
   throw new Exit(status);
 }
 
-/** The script's stdin: the request's text, or (stdinStream) WASI fd 0, read only as far as asked. */
+
+/** The script's stdin: the request's text, or (stdinStream) the host's stream, read only as far as asked. */
 function makeStdin(text, stream) {
-  let pending = stream ? new Uint8Array(0) : encoder.encode(text);
+  let pending = stream ? "" : text;
   let ended = !stream;
-  let start = 0; // pending[start..] is unread
 
   function fill() {
     if (ended) return false;
-    const n = readSync(0, readBuffer);
-    if (n <= 0) { ended = true; return false; }
-    const merged = new Uint8Array(pending.length - start + n);
-    merged.set(pending.subarray(start), 0);
-    merged.set(readBuffer.subarray(0, n), pending.length - start);
-    pending = merged;
-    start = 0;
+    const chunk = host(OP_READ);
+    if (chunk === undefined) { ended = true; return false; }
+    pending += chunk;
     return true;
   }
 
@@ -366,29 +406,27 @@ function makeStdin(text, stream) {
     /** Everything not read yet. */
     read() {
       while (fill()) { /* to the end of input */ }
-      const rest = pending.subarray(start);
-      start = pending.length;
-      return decoder.decode(rest);
+      const rest = pending;
+      pending = "";
+      return rest;
     },
     /** The next line without its line break, or null at the end of input. */
     readLine() {
-      let scanned = start;
+      let scanned = 0;
       for (;;) {
-        for (; scanned < pending.length; scanned++) {
-          if (pending[scanned] === 10) {
-            let end = scanned > start && pending[scanned - 1] === 13 ? scanned - 1 : scanned;
-            const line = decoder.decode(pending.subarray(start, end));
-            start = scanned + 1;
-            return line;
-          }
+        const nl = call(strIndexOf, pending, "\n", scanned);
+        if (nl >= 0) {
+          const end = nl > 0 && pending[nl - 1] === "\r" ? nl - 1 : nl;
+          const line = call(strSlice, pending, 0, end);
+          pending = call(strSlice, pending, nl + 1);
+          return line;
         }
-        const offset = scanned - start;
+        scanned = pending.length;
         if (!fill()) break;
-        scanned = start + offset;
       }
-      if (start >= pending.length) return null;
-      const last = decoder.decode(pending.subarray(start));
-      start = pending.length;
+      if (pending.length === 0) return null;
+      const last = pending;
+      pending = "";
       return last;
     },
   });
@@ -603,7 +641,7 @@ function userStack(stack) {
   const kept = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    if (line === "" || call(strIndexOf, line, "function.mjs") >= 0) continue;
+    if (line === "" || call(strIndexOf, line, "wasmbox:") >= 0) continue;
     kept[kept.length] = line;
   }
   while (kept.length && kept[kept.length - 1] === "    at eval (native)") kept.length--;
@@ -643,53 +681,123 @@ function isOutOfMemory(e) {
   return InternalErrorCtor !== undefined && e instanceof InternalErrorCtor && e.message === "out of memory";
 }
 
+
+// ---- top-level await ------------------------------------------------------------------------------
+
+/** True when code fails to parse as a script but parses as an async one: it uses top-level await. */
+function needsAsync(code, error) {
+  if (!(error instanceof SyntaxErrorCtor) || call(strIndexOf, code, "await") < 0) return false;
+  return true;
+}
+
+/** Runs code that uses top-level await: an async global script (QuickJS's JS_EVAL_FLAG_ASYNC). */
+function evalAsync(code) {
+  // the promise resolves to {value: completion value}
+  return call(promiseThen, host(OP_EVAL_ASYNC, code), (box) => box.value);
+}
+
+function runCode(code) {
+  try {
+    return indirectEval(code);
+  } catch (e) {
+    if (!needsAsync(code, e)) throw e;
+    let p;
+    try {
+      p = evalAsync(code);
+    } catch (asyncError) {
+      throw e; // not an await problem after all: the script's own syntax error
+    }
+    return p;
+  }
+}
+
 // ---- one run ----------------------------------------------------------------------------------------
 
 /** Runs are numbered so that a run whose promise never settled cannot answer for a later run. */
 let currentRun = 0;
+/** The current run's outcome, once its completion value settled. */
+let outcome = null;
+let currentMode = "run";
 
-async function run() {
-  // Only the host's runner module may start a run (a script calling this would read its own stdin as a
-  // request): its top-level frame is the only caller at function.mjs line 1, a place scripts cannot reach.
-  const caller = call(strSplit, new ErrorCtor().stack, "\n")[1];
-  if (caller === undefined || call(strIndexOf, caller, "(function.mjs:1:") < 0) {
-    throw new TypeError("__wasmbox_run is the driver's, not callable from scripts");
-  }
-  const request = readRequest();
-  const id = ++currentRun;
-  let value = "null", exitCode = 0, error = null, outOfMemory = false;
-  const awaits = request.mode === "run" || request.mode === "invoke" || !request.mode;
-  try {
-    prepare(request);
-    let v = perform(request);
-    if (awaits && v !== null && (typeof v === "object" || typeof v === "function") && typeof v.then === "function") {
-      v = await v;
-    }
-    value = toJson(v, 0, []);
-  } catch (e) {
-    if (e instanceof Exit) {
-      exitCode = e.code;
-    } else {
-      exitCode = 1;
-      outOfMemory = isOutOfMemory(e);
-      try {
-        error = request.mode === "check" ? describeCheck(e) : describe(e);
-      } catch (inner) {
-        error = { type: outOfMemory ? "InternalError" : "Error", message: outOfMemory ? "out of memory"
-            : "the error could not be described", stack: "", line: -1 };
-      }
-    }
-  }
-  if (id !== currentRun) return;
-  let response;
-  try {
-    response = '{"value":' + value + ',"exitCode":' + exitCode + ',"outOfMemory":' + outOfMemory
-        + ',"error":' + errorJson(error) + "}";
-  } catch (e) {
-    response = '{"value":null,"exitCode":1,"outOfMemory":' + isOutOfMemory(e)
-        + ',"error":{"type":"InternalError","message":"the result could not be returned","stack":"","line":-1}}';
-  }
-  hostCall("wasmbox", "response", response);
+function settle(id, v, e, failed) {
+  if (id !== currentRun || outcome !== null) return;
+  outcome = failed ? report(e) : { value: valueJson(v), exitCode: 0, error: null, outOfMemory: false };
 }
 
-defineProp(globalThis, "__wasmbox_run", { value: run, writable: false, enumerable: false, configurable: false });
+function valueJson(v) {
+  try {
+    return toJson(v, 0, []);
+  } catch (e) {
+    return null;
+  }
+}
+
+function report(e) {
+  if (e instanceof Exit) return { value: "null", exitCode: e.code, error: null, outOfMemory: false };
+  const outOfMemory = isOutOfMemory(e);
+  let error;
+  try {
+    error = currentMode === "check" ? describeCheck(e) : describe(e);
+  } catch (inner) {
+    error = { type: outOfMemory ? "InternalError" : "Error", message: outOfMemory ? "out of memory"
+        : "the error could not be described", stack: "", line: -1 };
+  }
+  return { value: "null", exitCode: 1, error, outOfMemory };
+}
+
+function responseJson(o) {
+  try {
+    return '{"value":' + (o.value === null ? "null" : o.value) + ',"exitCode":' + (o.exitCode | 0)
+        + ',"outOfMemory":' + (o.outOfMemory === true) + ',"error":' + errorJson(o.error) + "}";
+  } catch (e) {
+    return '{"value":null,"exitCode":1,"outOfMemory":' + isOutOfMemory(e)
+        + ',"error":{"type":"InternalError","message":"the result could not be returned","stack":"","line":-1}}';
+  }
+}
+
+const NEVER_SETTLED = { value: "null", exitCode: 1, outOfMemory: false, error: { type: "Error",
+  message: "the script's promise never settled (no pending job or timer was left that could settle it)",
+  stack: "", line: -1 } };
+
+function run(requestJson) {
+  const id = ++currentRun;
+  outcome = null;
+  uncaught = null;
+  timers.length = 0;
+  let request;
+  try {
+    request = parseJson(requestJson);
+  } catch (e) {
+    return responseJson(report(e));
+  }
+  currentMode = request.mode || "run";
+  const awaits = currentMode === "run" || currentMode === "invoke";
+  try {
+    prepare(request);
+    const v = currentMode === "run" ? (request.prelude ? (indirectEval(request.prelude), runCode(request.code))
+        : runCode(request.code)) : perform(request);
+    if (awaits && v !== null && (typeof v === "object" || typeof v === "function") && typeof v.then === "function") {
+      call(promiseThen, PromiseCtor.resolve(v), (r) => settle(id, r, null, false), (e) => settle(id, null, e, true));
+    } else {
+      settle(id, v, null, false);
+    }
+  } catch (e) {
+    settle(id, null, e, true);
+  }
+  // provisional: the host still runs any pending job, then asks finish() for the final response
+  if (outcome !== null && timers.length === 0) return responseJson(outcome);
+  return "";
+}
+
+/** The run's response, after its event loop ended (or at once, from run, when nothing was pending). */
+function finish() {
+  let o = outcome === null ? NEVER_SETTLED : outcome;
+  if (uncaught !== null && o.error === null && o.exitCode === 0) o = report(uncaught.error);
+  outcome = null;
+  uncaught = null;
+  timers.length = 0;
+  return responseJson(o);
+}
+
+return freeze({ run, tick, finish });
+})

@@ -1,0 +1,115 @@
+package io.wasmbox.js;
+
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.Import;
+import com.dylibso.chicory.wasm.types.ImportSection;
+import com.dylibso.chicory.wasm.types.MemoryImport;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * QuickJS-ng compiled to WebAssembly (quickjs-emscripten's build, see src/main/quickjs-ng/README.md) and
+ * compiled to JVM bytecode by the build ({@code QuickJsNgModule}): the parsed module, its machine factory and
+ * the real names of its minified exports.
+ *
+ * <p>The export names ({@code QTS_Eval} is {@code qa}, ...) are read from the package's own glue file,
+ * shipped next to the module, rather than written down here: a different build of the module cannot be
+ * driven by a stale table.
+ *
+ * <p>The module imports its memory with a minimum of 256 pages (16 MiB), emscripten's default initial heap,
+ * which only its JavaScript glue relies on: static data and the 5 MiB shadow stack end at ~5.1 MiB and the
+ * heap grows through the {@code emscripten_resize_heap} import. The minimum is lowered here so that caps
+ * below 16 MiB work.
+ */
+final class QuickJsModule {
+    static final int PAGE = 64 * 1024;
+    /** The memory import's minimum as lowered: static data plus the shadow stack (~5.1 MiB), rounded up. */
+    static final int MINIMUM_PAGES = 96;
+    private static final String GLUE = "quickjs-ng/emscripten-module.mjs";
+    private static final Pattern EXPORT = Pattern.compile("d\\._(\\w+)=b\\.([\\w$]+);");
+
+    private static final QuickJsModule INSTANCE = new QuickJsModule();
+
+    final WasmModule module;
+    private final Map<String, String> exports;
+
+    private QuickJsModule() {
+        this.module = lowerMemoryMinimum(QuickJsNgModule.load());
+        this.exports = exportNames(resource(GLUE));
+    }
+
+    static QuickJsModule get() {
+        return INSTANCE;
+    }
+
+    Function<Instance, Machine> machineFactory() {
+        return QuickJsNgModule::create;
+    }
+
+    /** The minified export name of {@code name} ({@code QTS_Eval}, {@code malloc}, ...). */
+    String export(String name) {
+        String minified = exports.get(name);
+        if (minified == null) throw new IllegalStateException("the QuickJS-ng module exports no " + name);
+        return minified;
+    }
+
+    /** {@code d._QTS_Eval=b.qa;} in the glue: the function exported as {@code qa} is QTS_Eval. */
+    static Map<String, String> exportNames(String glue) {
+        Map<String, String> names = new HashMap<>();
+        Matcher m = EXPORT.matcher(glue);
+        while (m.find()) names.put(m.group(1), m.group(2));
+        if (!names.containsKey("QTS_Eval") || !names.containsKey("malloc")) {
+            throw new IllegalStateException(GLUE + " names no QTS_Eval or malloc export");
+        }
+        return Map.copyOf(names);
+    }
+
+    private static WasmModule lowerMemoryMinimum(WasmModule original) {
+        ImportSection.Builder imports = ImportSection.builder();
+        ImportSection section = original.importSection();
+        for (int i = 0; i < section.importCount(); i++) {
+            Import imp = section.getImport(i);
+            if (imp instanceof MemoryImport memory) {
+                MemoryLimits limits = memory.limits();
+                imp = new MemoryImport(memory.module(), memory.name(),
+                        new MemoryLimits(Math.min(MINIMUM_PAGES, limits.initialPages()), limits.maximumPages()));
+            }
+            imports.addImport(imp);
+        }
+        WasmModule.Builder copy = WasmModule.builder()
+                .setTypeSection(original.typeSection())
+                .setImportSection(imports.build())
+                .setFunctionSection(original.functionSection())
+                .setTableSection(original.tableSection())
+                .setGlobalSection(original.globalSection())
+                .setExportSection(original.exportSection())
+                .setElementSection(original.elementSection())
+                .setCodeSection(original.codeSection())
+                .setDataSection(original.dataSection())
+                .withValidation(false);
+        original.memorySection().ifPresent(copy::setMemorySection);
+        original.startSection().ifPresent(copy::setStartSection);
+        original.dataCountSection().ifPresent(copy::setDataCountSection);
+        original.tagSection().ifPresent(copy::setTagSection);
+        return copy.build();
+    }
+
+    static String resource(String name) {
+        try (InputStream in = QuickJsModule.class.getResourceAsStream(name)) {
+            if (in == null) throw new IllegalStateException("missing resource " + name);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.wasmbox.js;
+
+import io.wasmbox.spi.InstanceSnapshot;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.InflaterInputStream;
+
+/**
+ * The TypeScript transpiler's template: a QuickJS-ng instance with the JavaScript driver, the TypeScript
+ * compiler (typescript.js, 9 MB) evaluated and the transpile driver installed, as a snapshot.
+ *
+ * <p>Evaluating typescript.js takes tens of seconds in a cold JVM, so the build does it once
+ * ({@link #main}, run by exec-maven-plugin in process-classes) and writes the snapshot into target/classes
+ * as {@value #RESOURCE_PREFIX}{@code <version>.snapshot}, deflated; the jar ships it, and the first
+ * TypeScript use in a JVM reads it instead. Its header names what it was made from (the TypeScript version
+ * and the SHA-256 of the QuickJS-ng module, both drivers and the compiler); a snapshot that does not match
+ * (or is missing, as with classes built by an IDE) is not used: the compiler is evaluated here, as is logged.
+ */
+final class TypeScriptSnapshot {
+    private static final System.Logger LOG = System.getLogger(TypeScriptSnapshot.class.getName());
+    static final String RESOURCE_PREFIX = "typescript-";
+    static final String RESOURCE = RESOURCE_PREFIX + TypeScriptTranspiler.VERSION + ".snapshot";
+    private static final String MAGIC = "wasmbox typescript snapshot 2";
+    private static final String COMPILER = "/META-INF/resources/webjars/typescript/" + TypeScriptTranspiler.VERSION
+            + "/lib/typescript.js";
+
+    private TypeScriptSnapshot() {}
+
+    /** The transpiler factory: from the shipped snapshot when it matches, else built here (slow, logged). */
+    static JsGuestFactory load() {
+        String identity = identity();
+        try (InputStream raw = TypeScriptSnapshot.class.getResourceAsStream(RESOURCE)) {
+            if (raw == null) {
+                LOG.log(Level.INFO, "{0} is not on the class path (classes built without the Maven build?):"
+                        + " evaluating the TypeScript compiler here, which takes tens of seconds", RESOURCE);
+                return build();
+            }
+            DataInputStream in = new DataInputStream(new BufferedInputStream(new InflaterInputStream(raw), 1 << 16));
+            String header = in.readUTF();
+            if (!header.equals(MAGIC + "\n" + identity)) {
+                LOG.log(Level.WARNING, "{0} was made from other sources ({1}); evaluating the TypeScript compiler"
+                        + " here, which takes tens of seconds", RESOURCE, header.replace('\n', ' '));
+                return build();
+            }
+            JsGuest.Layout layout = new JsGuest.Layout(in.readInt(), in.readInt(), in.readInt(), in.readInt(),
+                    in.readInt(), in.readInt(), in.readInt(), in.readInt());
+            return new JsGuestFactory(InstanceSnapshot.read(in, QuickJsModule.get().module), layout);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + RESOURCE, e);
+        }
+    }
+
+    /** Evaluates the compiler and the transpile driver in a template and snapshots it. */
+    static JsGuestFactory build() {
+        String compiler = new String(compilerSource(), StandardCharsets.UTF_8) + "\n;globalThis.ts = ts;\n";
+        String driver = QuickJsModule.resource("typescript-driver.js");
+        return new JsGuestFactory((template, context) -> {
+            template.qts().freeValue(context, template.evaluate(context, compiler, "wasmbox:typescript.js"));
+            template.qts().freeValue(context, template.evaluate(context, driver, "wasmbox:typescript-driver.js"));
+        });
+    }
+
+    /** Build step: writes the snapshot into {@code args[0]}/io/wasmbox/js/. */
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args[0], "io", "wasmbox", "js", RESOURCE);
+        if (Files.exists(out)) {
+            try (DataInputStream in = new DataInputStream(new InflaterInputStream(Files.newInputStream(out)))) {
+                if (in.readUTF().equals(MAGIC + "\n" + identity())) {
+                    System.out.println("TypeScript snapshot up to date: " + out);
+                    return;
+                }
+            } catch (IOException e) {
+                // rebuild it
+            }
+        }
+        long start = System.nanoTime();
+        JsGuestFactory[] built = new JsGuestFactory[1];
+        Thread t = new Thread(null, () -> built[0] = build(), "typescript-snapshot", TypeScriptTranspiler.LOAD_STACK_BYTES);
+        t.start();
+        t.join();
+        if (built[0] == null) throw new IllegalStateException("the TypeScript snapshot could not be built");
+        Files.createDirectories(out.getParent());
+        try (OutputStream file = Files.newOutputStream(out);
+                DataOutputStream data = new DataOutputStream(new BufferedOutputStream(
+                        new DeflaterOutputStream(file, new Deflater(Deflater.BEST_SPEED), 1 << 16), 1 << 16))) {
+            data.writeUTF(MAGIC + "\n" + identity());
+            JsGuest.Layout l = built[0].layout;
+            for (int v : new int[] {l.runtime(), l.context(), l.run(), l.tick(), l.finish(), l.argv(), l.scratch(),
+                    l.undefined()}) {
+                data.writeInt(v);
+            }
+            built[0].snapshot.write(data);
+        }
+        System.out.printf("TypeScript snapshot: %s, %d MiB of linear memory, %d KiB deflated, %d ms%n", out,
+                built[0].snapshot.memoryBytes() >> 20, Files.size(out) >> 10, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** What the snapshot depends on: the TypeScript version and digests of every input. */
+    static String identity() {
+        return "typescript " + TypeScriptTranspiler.VERSION
+                + "\nquickjs-ng " + sha256(resourceBytes("QuickJsNgModule.meta"))
+                + "\ndriver " + sha256(resourceBytes("driver.js"))
+                + "\ntypescript-driver " + sha256(resourceBytes("typescript-driver.js"))
+                + "\ncompiler " + sha256(compilerSource());
+    }
+
+    static byte[] compilerSource() {
+        try (InputStream in = TypeScriptSnapshot.class.getResourceAsStream(COMPILER)) {
+            if (in == null) {
+                throw new IllegalStateException("typescript.js " + TypeScriptTranspiler.VERSION + " is not on the"
+                        + " class path (the org.webjars.npm:typescript dependency)");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] resourceBytes(String name) {
+        try (InputStream in = TypeScriptSnapshot.class.getResourceAsStream(name)) {
+            if (in == null) throw new IllegalStateException("missing resource " + name);
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
