@@ -288,19 +288,36 @@ defineProp(globalThis, "print", { value: toStdout, writable: true, enumerable: f
 
 // ---- Math.random: seeded per sandbox (QuickJS seeds it once, in the snapshot every sandbox shares) ----
 
-let randomState = 0n;
+const imul = Math.imul;
+const mathFloor = Math.floor;
+let s0 = 0, s1 = 0, s2 = 0, s3 = 0, seeded = false;
+
+function rotl(x, k) { return (x << k) | (x >>> (32 - k)); }
+
+/** xoshiro128**: 32 random bits. */
+function next32() {
+  const result = imul(rotl(imul(s1, 5), 7), 9) >>> 0;
+  const t = s1 << 9;
+  s2 ^= s0;
+  s3 ^= s1;
+  s1 ^= s2;
+  s0 ^= s3;
+  s2 ^= t;
+  s3 = rotl(s3, 11);
+  return result;
+}
+
 function random() {
-  if (randomState === 0n) {
-    randomState = BigIntCtor.asUintN(64, BigIntCtor(host(OP_SEED)) * 0x9E3779B97F4A7C15n + 1n);
+  if (!seeded) {
+    const seed = host(OP_SEED); // an integer below 2^53
+    s0 = seed >>> 0;
+    s1 = (mathFloor(seed / 4294967296) ^ 0x9E3779B9) | 0;
+    s2 = 0x243F6A88;
+    s3 = 0xB7E15162 | 0;
+    seeded = true;
+    for (let i = 0; i < 8; i++) next32();
   }
-  // xorshift64*, as QuickJS's own Math.random
-  let x = randomState;
-  x ^= x >> 12n;
-  x ^= BigIntCtor.asUintN(64, x << 25n);
-  x ^= x >> 27n;
-  randomState = x;
-  const r = BigIntCtor.asUintN(64, x * 0x2545F4914F6CDD1Dn) >> 11n;
-  return Number(r) / 9007199254740992;
+  return ((next32() >>> 5) * 67108864 + (next32() >>> 6)) / 9007199254740992;
 }
 defineProp(Math, "random", { value: random, writable: true, enumerable: false, configurable: true });
 

@@ -3,7 +3,6 @@ package io.wasmbox.js;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wasmbox.ExecutionResult;
-import io.wasmbox.GuestError;
 import io.wasmbox.HostFunction;
 import io.wasmbox.Limits;
 import io.wasmbox.Sandbox;
@@ -11,60 +10,65 @@ import io.wasmbox.Wasmbox;
 import org.junit.jupiter.api.Test;
 
 /**
- * The known per-run growth of a JavaScript sandbox (docs/SECURITY.md, "JavaScript sandbox lifetime"):
- * javy's {@code invoke} loads a new ES module per run and QuickJS keeps it, ~850 bytes. These tests hold
- * the line: no run may leave more than that, whatever it computes, and host calls must not add to it.
+ * A JavaScript sandbox lives as long as its owner wants: a run leaves nothing behind (scripts run as global
+ * scripts, not as a module per run as with the javy-based engine, which leaked ~850 bytes a run), host
+ * calls leave nothing, and QuickJS's cycle collector frees cyclic garbage. Linear memory grows in 64 KiB
+ * pages, so "flat" means not a single page more after a warm-up.
  */
 class JsSandboxLifetimeTest {
-    private static final int RUNS = 2000;
-    /** The measured ~847 bytes per run, with room for the allocator's rounding; a new leak breaks it. */
-    private static final double MAX_BYTES_PER_RUN = 1024;
+    /** The smallest cap a JavaScript sandbox takes: the snapshot plus a little room. */
+    private static final long SMALL_CAP = 10L << 20;
 
     @Test
-    void aRunLeavesAtMostTheRunnerModuleBehind() {
-        try (Sandbox box = Wasmbox.interpreter("js").newSandbox()) {
-            box.run("function make(n) { const o = {list: [], text: ''}; for (let i = 0; i < n; i++) {"
-                    + " o.list.push({i, s: 'x' + i}); o.text += i; } return o; }");
-            assertThat(growthPerRun(box, "make(10).list.length")).isLessThan(MAX_BYTES_PER_RUN);
+    void aSmallSandboxHoldsTwoHundredThousandRunsWithFlatMemory() {
+        try (Sandbox box = Wasmbox.interpreter("js").newSandbox(Limits.builder().memoryBytes(SMALL_CAP).build())) {
+            for (int i = 0; i < 1000; i++) assertThat(box.eval("1+1")).isEqualTo(2L);
+            long before = box.run("1+1").peakMemoryBytes();
+            for (int i = 0; i < 200_000; i++) {
+                ExecutionResult r = box.run("1+1");
+                if (r.error() != null || !Long.valueOf(2).equals(r.value())) {
+                    throw new AssertionError("run " + i + " failed: " + r);
+                }
+            }
+            assertThat(box.run("1+1").peakMemoryBytes()).isEqualTo(before);
         }
     }
 
     @Test
     void hostCallsLeaveNothingBehind() {
-        try (Sandbox box = Wasmbox.interpreter("js").newSandbox()) {
+        // generous timeouts: a cold JVM (no JIT yet) is what a test runs in
+        Limits slow = Limits.builder().timeout(java.time.Duration.ofSeconds(120)).build();
+        try (Sandbox box = Wasmbox.interpreter("js").newSandbox(slow)) {
             box.bind("noop", HostFunction.of(args -> args.getFirst()));
             box.run("function callHost(n) { let s = 0; for (let i = 0; i < n; i++) s += noop(i); return s; }");
             box.eval("callHost(2000)");
             long before = box.run("0").peakMemoryBytes();
-            // 20,000 calls in one run: 8 bytes kept per call would take at least two more 64 KiB pages
             assertThat(box.eval("callHost(20000)")).isEqualTo(199_990_000L);
-            long after = box.run("0").peakMemoryBytes();
-            assertThat(after - before).isLessThanOrEqualTo(64 * 1024);
+            for (int i = 0; i < 2000; i++) box.eval("noop(1)");
+            assertThat(box.run("0").peakMemoryBytes()).isEqualTo(before);
         }
     }
 
     @Test
-    void aSandboxAtTheEndOfItsLifetimeFailsWithATypedOutOfMemory() {
-        // a 4 MiB cap leaves ~2.5 MiB above the snapshot: a few thousand runs
-        try (Sandbox box = Wasmbox.interpreter("js").newSandbox(Limits.builder().memoryBytes(4L << 20).build())) {
-            ExecutionResult failed = null;
-            for (int i = 0; i < 20_000 && failed == null && !box.isClosed(); i++) {
-                ExecutionResult r = box.run("1+1");
-                if (r.error() != null) failed = r;
-                else assertThat(r.value()).isEqualTo(2L);
-            }
-            assertThat(failed).as("the runs should have exhausted the 4 MiB cap").isNotNull();
-            assertThat(failed.error().type()).as(failed.toString()).isEqualTo(GuestError.OUT_OF_MEMORY);
-            assertThat(failed.memoryLimitHit()).isTrue();
+    void cyclicGarbageIsCollected() {
+        // a tree with parent links rebuilt 2,000 times, 364 nodes a round: the javy-based engine never
+        // collected it and filled the 128 MiB cap; node prints 6000 at once
+        Limits slow = Limits.builder().timeout(java.time.Duration.ofSeconds(120)).build();
+        try (Sandbox box = Wasmbox.interpreter("js").newSandbox(slow)) {
+            long baseline = box.run("0").peakMemoryBytes();
+            ExecutionResult r = box.run("""
+                    function build(depth, parent) {
+                      const node = { parent, children: [] };
+                      if (depth > 0) for (let i = 0; i < 3; i++) node.children.push(build(depth - 1, node));
+                      return node;
+                    }
+                    let count = 0;
+                    for (let round = 0; round < 2000; round++) { const root = build(5, null); count += 3; }
+                    count""");
+            assertThat(r.error()).as(r.toString()).isNull();
+            assertThat(r.value()).isEqualTo(6000L);
+            assertThat(r.peakMemoryBytes()).isLessThan(baseline + (4L << 20));
+            assertThat(r.peakMemoryBytes()).isLessThan(16L << 20);
         }
-    }
-
-    /** Linear memory grows in 64 KiB pages, so growth is measured over many runs after a warm-up. */
-    private static double growthPerRun(Sandbox box, String code) {
-        for (int i = 0; i < 200; i++) box.eval(code);
-        long before = box.run(code).peakMemoryBytes();
-        for (int i = 0; i < RUNS; i++) box.eval(code);
-        long after = box.run(code).peakMemoryBytes();
-        return (after - before) / (double) RUNS;
     }
 }

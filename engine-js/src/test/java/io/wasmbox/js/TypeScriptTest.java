@@ -153,7 +153,10 @@ class TypeScriptTest {
     @Test
     void invokedFunctionsReportTypeScriptLines() {
         try (Sandbox box = ts.newSandbox()) {
-            box.run("interface In { v: number }\n\n\nfunction f(i: In): number {\n  return (i as any).x.y;\n}").valueOrThrow();
+            // (a thrown error: QuickJS-ng 0.12 reports a failed property read inside a function at the function's
+            // first line, see README "JavaScript semantics")
+            box.run("interface In { v: number }\n\n\nfunction f(i: In): number {\n  if (!(i as any).x) throw new"
+                    + " TypeError('no x');\n  return 1;\n}").valueOrThrow();
             assertThat(box.invoke("f", Map.of("v", 1)).error().line()).isEqualTo(5);
         }
     }
