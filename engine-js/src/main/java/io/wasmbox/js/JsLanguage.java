@@ -6,13 +6,13 @@ import io.wasmbox.spi.LanguageProvider;
 import java.util.List;
 
 /**
- * JavaScript on QuickJS (Fabrice Bellard's engine, release 2024-01-13, through rquickjs 0.6.1 in javy
- * 5.1.0), compiled to WebAssembly and AOT-compiled to JVM bytecode by quickjs4j 0.0.17.
+ * JavaScript on QuickJS-ng 0.12.1 (quickjs-emscripten's WebAssembly build, driven through QuickJS's
+ * embedding API), compiled to JVM bytecode at build time.
  *
- * <p>What a script sees: ECMAScript 2023 with most of 2024 (no {@code /v} regexps, no {@code Intl}, no
- * iterator helpers), {@code console} ({@code log}/{@code info}/{@code debug}/{@code dir} to stdout,
+ * <p>What a script sees: ECMAScript 2024 and much of 2025 (no {@code Intl}), timers ({@code setTimeout},
+ * {@code setInterval}, {@code queueMicrotask}) inside the run, {@code console} ({@code log}/{@code info}/{@code debug}/{@code dir} to stdout,
  * {@code error}/{@code warn}/{@code trace}/{@code assert} to stderr, values formatted like node) and
- * {@code print}, {@code TextEncoder}/{@code TextDecoder}, and these Wasmbox globals, set for each run:
+ * {@code print}, and these Wasmbox globals, set for each run:
  *
  * <ul>
  *   <li>{@code stdin.read()}: the rest of the run's stdin as a string; {@code stdin.readLine()} (also the
@@ -29,17 +29,16 @@ import java.util.List;
  * an object, Set and typed arrays to lists, anything else JSON cannot express to its console form); a
  * promise (or thenable) result is awaited, and one that never settles is an error. {@code var} and
  * function declarations and {@code globalThis} properties persist between runs of a sandbox; top-level
- * {@code let}, {@code const} and {@code class} are local to their run. No top-level {@code await} (wrap
- * the code in an async function and return its promise). There is no {@code require}, {@code import()},
- * {@code process}, {@code fetch}, timers, file system or Java access.
+ * {@code let}, {@code const} and {@code class} are local to their run. Top-level {@code await} works.
+ * There is no {@code require}, {@code import()}, {@code process}, {@code fetch}, file system or Java access.
  */
 public final class JsLanguage implements LanguageProvider {
     static final LanguageInfo INFO = new LanguageInfo(
             "javascript",
             "ECMAScript",
-            "ECMAScript 2023",
+            "ECMAScript 2024",
             "Wasmbox QuickJS",
-            "QuickJS 2024-01-13 on WebAssembly (rquickjs 0.6.1, javy 5.1.0, quickjs4j 0.0.17, Chicory 1.7.2)",
+            "QuickJS-ng 0.12.1 on WebAssembly (quickjs-emscripten 0.32.0, Chicory 1.7.2)",
             List.of("javascript", "js", "quickjs", "wasm-js", "ecmascript"),
             List.of("js", "mjs"),
             List.of("application/javascript", "text/javascript"));

@@ -22,20 +22,17 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 
 /**
  * The real TypeScript compiler ({@code ts.transpileModule} from the typescript WebJar) running in QuickJS
  * sandboxes of its own, erasing types from scripts before they run as JavaScript.
  *
- * <p>Loaded once per JVM: typescript.js (9 MB) compiled to QuickJS bytecode (6 MB) is evaluated in a template
- * instance with the JavaScript driver and a small transpile driver (typescript-driver.js), and that instance
- * is snapshotted (about a second). The bytecode comes from the resource the build generates and the jar ships
- * ({@link TypeScriptBytecode}); when that is absent or stale, typescript.js is compiled here, in a throwaway
- * instance (15-30 s), as is logged. Transpiler instances are
- * restored from the snapshot (milliseconds) and reused; every transpile leaks some QuickJS memory (cyclic
- * garbage QuickJS never collects there), so an instance whose memory passed {@link #recycleThresholdBytes}
- * is dropped and the next one restored fresh, as is an instance whose transpile was interrupted or failed.
+ * <p>Loaded once per JVM from a snapshot of a template instance with the JavaScript driver, typescript.js (9 MB)
+ * evaluated and a small transpile driver (typescript-driver.js): the build takes it and the jar ships it
+ * ({@link TypeScriptSnapshot}); when that is absent or stale, the template is built here (tens of seconds),
+ * as is logged. Transpiler instances are restored from the snapshot (milliseconds) and reused; an instance
+ * whose memory passed {@link #recycleThresholdBytes} is dropped and the next one restored fresh, as is an
+ * instance whose transpile was interrupted or failed.
  *
  * <p>Transpiles run on the calling sandbox's guest thread, inside its run, so its timeout stops them. At
  * most {@link #POOL_SIZE} run at once; results are cached (LRU, by source text).
@@ -74,9 +71,9 @@ final class TypeScriptTranspiler {
     }
 
     /**
-     * Loads on a thread of its own with a large stack, as guests run (compiling 9 MB of JavaScript goes
-     * deep into the AOT-compiled interpreter), whatever the stack of the thread that asked. {@code lookUp}
-     * finds the shipped bytecode ({@link TypeScriptBytecode#shipped}; tests pass others).
+     * Loads on a thread of its own with a large stack, as guests run (evaluating 9 MB of JavaScript, when
+     * the snapshot is not shipped, goes deep into the AOT-compiled interpreter), whatever the stack of the
+     * thread that asked.
      */
     static TypeScriptTranspiler load() {
         TypeScriptTranspiler[] loaded = new TypeScriptTranspiler[1];
