@@ -104,10 +104,16 @@ final class QuickJsModule {
         return copy.build();
     }
 
+    /** A resource of this package, as text. */
     static String resource(String name) {
+        return new String(resourceBytes(name), StandardCharsets.UTF_8);
+    }
+
+    /** A resource of this package ({@code /}-prefixed names: of the class path). */
+    static byte[] resourceBytes(String name) {
         try (InputStream in = QuickJsModule.class.getResourceAsStream(name)) {
             if (in == null) throw new IllegalStateException("missing resource " + name);
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

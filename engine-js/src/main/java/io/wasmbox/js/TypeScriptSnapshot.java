@@ -113,32 +113,16 @@ final class TypeScriptSnapshot {
     /** What the snapshot depends on: the TypeScript version and digests of every input. */
     static String identity() {
         return "typescript " + TypeScriptTranspiler.VERSION
-                + "\nquickjs-ng " + sha256(resourceBytes("QuickJsNgModule.meta"))
-                + "\ndriver " + sha256(resourceBytes("driver.js"))
-                + "\ntypescript-driver " + sha256(resourceBytes("typescript-driver.js"))
+                + "\nquickjs-ng " + sha256(QuickJsModule.resourceBytes("QuickJsNgModule.meta"))
+                + "\ndriver " + sha256(QuickJsModule.resourceBytes("driver.js"))
+                + "\ntypescript-driver " + sha256(QuickJsModule.resourceBytes("typescript-driver.js"))
                 + "\ncompiler " + sha256(compilerSource());
     }
 
     static byte[] compilerSource() {
-        try (InputStream in = TypeScriptSnapshot.class.getResourceAsStream(COMPILER)) {
-            if (in == null) {
-                throw new IllegalStateException("typescript.js " + TypeScriptTranspiler.VERSION + " is not on the"
-                        + " class path (the org.webjars.npm:typescript dependency)");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return QuickJsModule.resourceBytes(COMPILER); // from the org.webjars.npm:typescript dependency
     }
 
-    private static byte[] resourceBytes(String name) {
-        try (InputStream in = TypeScriptSnapshot.class.getResourceAsStream(name)) {
-            if (in == null) throw new IllegalStateException("missing resource " + name);
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     private static String sha256(byte[] bytes) {
         try {

@@ -9,10 +9,8 @@ import io.wasmbox.spi.GuestCrashedException;
 import io.wasmbox.spi.GuestRequest;
 import io.wasmbox.spi.GuestResponse;
 import io.wasmbox.spi.HostCalls;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -252,14 +250,6 @@ final class TypeScriptTranspiler {
                 target, args);
     }
 
-    private static byte[] resource(String name) {
-        try (InputStream in = TypeScriptTranspiler.class.getResourceAsStream(name)) {
-            if (in == null) throw new IllegalStateException("missing resource " + name);
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     /** Transpile results by source text, least recently used first out, bounded in entries and size. */
     private static final class Cache {
