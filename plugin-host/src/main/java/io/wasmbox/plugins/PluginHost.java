@@ -74,6 +74,7 @@ public final class PluginHost implements AutoCloseable {
      */
     public void loadPlugins() {
         synchronized (lock) {
+            forgetVanishedFailures();
             manager.loadPlugins();
         }
     }
@@ -171,6 +172,7 @@ public final class PluginHost implements AutoCloseable {
     /** Loads and starts the plugins added to the plugin roots since they were last loaded; returns their ids. */
     public List<String> loadNewPlugins() {
         synchronized (lock) {
+            forgetVanishedFailures();
             List<String> ids = manager.loadNewPaths(manager.pluginPaths());
             for (String id : ids) {
                 if (manager.getPlugin(id) != null) manager.startPlugin(id);
@@ -304,6 +306,11 @@ public final class PluginHost implements AutoCloseable {
 
     void loaded(Path path) {
         loadFailures.remove(path);
+    }
+
+    /** A failed path that is no longer there is not a failure any more (a removed duplicate, say). */
+    private void forgetVanishedFailures() {
+        loadFailures.keySet().removeIf(p -> !java.nio.file.Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
     }
 
     void loadFailed(Path path, String reason) {
