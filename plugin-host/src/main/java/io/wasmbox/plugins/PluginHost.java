@@ -287,7 +287,8 @@ public final class PluginHost implements AutoCloseable {
         PluginStats stats = p != null ? p.stats() : new PluginStats(0, 0, 0, 0, java.time.Duration.ZERO, null);
         return new PluginStatus(w.getPluginId(), w.getDescriptor().getVersion(), language, w.getPluginPath(), state,
                 reason, p != null ? p.granted() : List.of(), p != null ? p.denied() : List.of(),
-                p != null ? p.limits() : null, p != null ? p.callsPerSecond() : 0, stats);
+                p != null ? p.limits() : null, p != null ? p.callsPerSecond() : 0, stats,
+                w.getDescriptor() instanceof ScriptPluginDescriptor d ? d.sha256() : null);
     }
 
     // ---- for the internals ----------------------------------------------------------------------

@@ -152,6 +152,8 @@ class PluginIdentityAndCyclesTest {
         start(CapabilityPolicy.allowListBySha256(Map.of(sha256.toUpperCase(), List.of("log"))));
 
         assertThat(visible("reviewed")).containsExactly("log");
+        assertThat(host.status("reviewed").orElseThrow().sha256()).isEqualTo(sha256);
+        assertThat(host.status("dir").orElseThrow().sha256()).isNull();
         assertThat(visible("tampered")).isEmpty();
         assertThat(visible("dir")).isEmpty();
         assertThatThrownBy(() -> CapabilityPolicy.allowListBySha256(Map.of("abc", List.of())))
