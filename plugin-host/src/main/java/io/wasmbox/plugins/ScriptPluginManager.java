@@ -128,6 +128,7 @@ final class ScriptPluginManager extends AbstractPluginManager {
      * path declaring the id of a plugin already loaded is refused (see {@link #validatePluginDescriptor}).
      */
     List<String> loadNewPaths(List<Path> paths) {
+        rejectedInCycle.clear();
         List<Path> fresh = paths.stream().filter(p -> idForPath(p) == null).toList();
         Map<String, List<Path>> claims = new LinkedHashMap<>();
         for (Path path : fresh) {
@@ -258,7 +259,13 @@ final class ScriptPluginManager extends AbstractPluginManager {
         return super.resolveDependencies();
     }
 
-    /** Ids last rejected for a dependency cycle (to say so to the plugins that need them). */
+    @Override
+    public String loadPlugin(Path pluginPath) {
+        rejectedInCycle.clear();
+        return super.loadPlugin(pluginPath);
+    }
+
+    /** Ids rejected for a dependency cycle in the current load (to say so to the plugins that need them). */
     private final Set<String> rejectedInCycle = new HashSet<>();
 
     /** The started dependents of {@code pluginId}, nearest first (to restart them after a reload). */
