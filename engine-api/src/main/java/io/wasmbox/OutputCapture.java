@@ -36,15 +36,16 @@ final class OutputCapture {
 
     /** Ends capture: flushes partial characters to the listener and returns the texts. */
     synchronized String[] finish() {
-        out.flushPending(true);
-        err.flushPending(true);
+        out.flushCarry();
+        err.flushCarry();
         return new String[] {out.buffer.toString(StandardCharsets.UTF_8), err.buffer.toString(StandardCharsets.UTF_8)};
     }
 
     private final class Channel extends OutputStream {
         private final boolean isStdout;
         private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        private int delivered; // bytes of buffer already passed to the listener
+        /** The end of what was written that is not yet passed to the listener: at most 3 bytes of an unfinished character. */
+        private byte[] carry = new byte[0];
 
         Channel(boolean isStdout) {
             this.isStdout = isStdout;
@@ -57,6 +58,7 @@ final class OutputCapture {
 
         @Override
         public void write(byte[] b, int off, int len) {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
             synchronized (OutputCapture.this) {
                 long room = limit - used;
                 int accepted = (int) Math.min(len, Math.max(0, room));
@@ -64,17 +66,33 @@ final class OutputCapture {
                 if (accepted == 0) return;
                 buffer.write(b, off, accepted);
                 used += accepted;
-                if (listener != OutputListener.NONE) flushPending(false);
+                if (listener != OutputListener.NONE) deliver(b, off, accepted);
             }
         }
 
-        void flushPending(boolean all) {
-            if (listener == OutputListener.NONE) return;
-            byte[] bytes = buffer.toByteArray();
-            int end = all ? bytes.length : completeUtf8Prefix(bytes, delivered);
-            if (end <= delivered) return;
-            String text = new String(bytes, delivered, end - delivered, StandardCharsets.UTF_8);
-            delivered = end;
+        /**
+         * Passes the carried bytes and {@code len} new ones to the listener up to the last complete
+         * character, keeping the rest. Costs what the new bytes cost, never the whole buffer: a guest
+         * writing a byte at a time stays linear.
+         */
+        private void deliver(byte[] b, int off, int len) {
+            byte[] chunk = new byte[carry.length + len];
+            System.arraycopy(carry, 0, chunk, 0, carry.length);
+            System.arraycopy(b, off, chunk, carry.length, len);
+            int end = completeUtf8Prefix(chunk, 0);
+            carry = java.util.Arrays.copyOfRange(chunk, end, chunk.length);
+            if (end > 0) emit(new String(chunk, 0, end, StandardCharsets.UTF_8));
+        }
+
+        /** Passes on an unfinished character left at the end of the run (decoded with a replacement character). */
+        void flushCarry() {
+            if (listener == OutputListener.NONE || carry.length == 0) return;
+            String text = new String(carry, StandardCharsets.UTF_8);
+            carry = new byte[0];
+            emit(text);
+        }
+
+        private void emit(String text) {
             if (isStdout) listener.stdout(text);
             else listener.stderr(text);
         }

@@ -68,19 +68,14 @@ public final class PluginHost implements AutoCloseable {
 
     /**
      * Loads every plugin in the plugin roots and resolves their dependencies. A plugin that cannot be
-     * loaded is skipped and listed in {@link #loadFailures()}; the others load.
+     * loaded is skipped and listed in {@link #loadFailures()}; the others load. So is each plugin in a
+     * dependency cycle (only those, and the plugins that need them), and every plugin declaring an id that
+     * another plugin in the roots declares too.
      */
     public void loadPlugins() {
         synchronized (lock) {
-            try {
-                manager.loadPlugins();
-            } catch (PluginRuntimeException e) { // e.g. a dependency cycle, which PF4J cannot resolve
-                LOG.log(Level.ERROR, "cannot resolve the plugins: {0}", e.getMessage());
-                for (PluginWrapper w : new ArrayList<>(manager.getUnresolvedPlugins())) {
-                    loadFailed(w.getPluginPath(), "plugin '" + w.getPluginId() + "' cannot be resolved: " + e.getMessage());
-                    manager.unloadAlone(w.getPluginId());
-                }
-            }
+            forgetVanishedFailures();
+            manager.loadPlugins();
         }
     }
 
@@ -152,6 +147,15 @@ public final class PluginHost implements AutoCloseable {
                 throw new PluginRuntimeException("{}: now declares plugin id '{}', not '{}'; unload it and load it instead",
                         path, next.getPluginId(), pluginId);
             }
+            List<PluginDescriptor> after = new ArrayList<>();
+            for (PluginWrapper w : manager.getPlugins()) if (!w.getPluginId().equals(pluginId)) after.add(w.getDescriptor());
+            after.add(next);
+            for (List<String> cycle : DependencyCycles.find(after)) {
+                if (cycle.contains(pluginId)) {
+                    throw new PluginRuntimeException("{}: not reloaded: its new dependencies close a dependency cycle ({} -> {})",
+                            path, String.join(" -> ", cycle), cycle.getFirst());
+                }
+            }
             List<String> dependents = manager.startedDependents(pluginId);
             manager.stopPlugin(pluginId);
             if (old.getPluginState().isDisabled()) manager.enablePlugin(pluginId);
@@ -168,15 +172,8 @@ public final class PluginHost implements AutoCloseable {
     /** Loads and starts the plugins added to the plugin roots since they were last loaded; returns their ids. */
     public List<String> loadNewPlugins() {
         synchronized (lock) {
-            List<String> ids = new ArrayList<>();
-            for (Path path : manager.pluginPaths()) {
-                if (manager.pluginIdForPath(path) != null) continue;
-                try {
-                    ids.add(manager.loadPlugin(path));
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "cannot load plugin {0}: {1}", path, e.getMessage());
-                }
-            }
+            forgetVanishedFailures();
+            List<String> ids = manager.loadNewPaths(manager.pluginPaths());
             for (String id : ids) {
                 if (manager.getPlugin(id) != null) manager.startPlugin(id);
             }
@@ -290,7 +287,8 @@ public final class PluginHost implements AutoCloseable {
         PluginStats stats = p != null ? p.stats() : new PluginStats(0, 0, 0, 0, java.time.Duration.ZERO, null);
         return new PluginStatus(w.getPluginId(), w.getDescriptor().getVersion(), language, w.getPluginPath(), state,
                 reason, p != null ? p.granted() : List.of(), p != null ? p.denied() : List.of(),
-                p != null ? p.limits() : null, p != null ? p.callsPerSecond() : 0, stats);
+                p != null ? p.limits() : null, p != null ? p.callsPerSecond() : 0, stats,
+                w.getDescriptor() instanceof ScriptPluginDescriptor d ? d.sha256() : null);
     }
 
     // ---- for the internals ----------------------------------------------------------------------
@@ -309,6 +307,11 @@ public final class PluginHost implements AutoCloseable {
 
     void loaded(Path path) {
         loadFailures.remove(path);
+    }
+
+    /** A failed path that is no longer there is not a failure any more (a removed duplicate, say). */
+    private void forgetVanishedFailures() {
+        loadFailures.keySet().removeIf(p -> !java.nio.file.Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
     }
 
     void loadFailed(Path path, String reason) {

@@ -21,7 +21,9 @@ import org.pf4j.PluginState;
  *     first started)
  * @param callsPerSecond its effective call rate limit, 0 for none
  * @param stats its call counters
+ * @param sha256 the SHA-256 of its zip file as loaded (hex, what {@code sha256sum} prints, for {@link
+ *     CapabilityPolicy#allowListBySha256}); null for a directory
  */
 public record PluginStatus(String id, String version, String language, Path path, PluginState state, String reason,
         List<String> grantedCapabilities, List<String> deniedCapabilities, Limits limits, double callsPerSecond,
-        PluginStats stats) {}
+        PluginStats stats, String sha256) {}

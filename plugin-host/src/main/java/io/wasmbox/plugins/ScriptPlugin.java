@@ -80,6 +80,7 @@ final class ScriptPlugin extends Plugin {
         this.limits = effectiveLimits(d.limits(), settings.ceiling());
         this.callsPerSecond = effectiveRate(d.limits().callsPerSecond(), settings.maxCallsPerSecond());
         this.rateLimiter = callsPerSecond > 0 ? new CallRateLimiter(callsPerSecond) : null;
+        PluginSource source = new PluginSource(wrapper.getPluginPath(), d.sha256());
         List<String> grantedNames = new ArrayList<>();
         List<String> deniedNames = new ArrayList<>();
         for (String name : d.capabilities()) {
@@ -87,7 +88,7 @@ final class ScriptPlugin extends Plugin {
                 deniedNames.add(name);
                 LOG.log(Level.WARNING, "plugin ''{0}'' asks for capability ''{1}'', which the host does not offer: denied",
                         label, name);
-            } else if (!settings.policy().allows(d, name)) {
+            } else if (!settings.policy().allows(d, source, name)) {
                 deniedNames.add(name);
                 LOG.log(Level.WARNING, "plugin ''{0}'' asks for capability ''{1}'': denied by the capability policy",
                         label, name);

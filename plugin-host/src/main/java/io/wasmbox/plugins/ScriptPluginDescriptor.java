@@ -12,6 +12,7 @@ final class ScriptPluginDescriptor extends DefaultPluginDescriptor {
     private String script;
     private DeclaredLimits limits = DeclaredLimits.NONE;
     private List<String> capabilities = List.of();
+    private String sha256;
 
     /** The entry script named by {@code plugin.script}, or null to look for {@code main.*}. */
     String script() {
@@ -24,6 +25,15 @@ final class ScriptPluginDescriptor extends DefaultPluginDescriptor {
 
     List<String> capabilities() {
         return capabilities;
+    }
+
+    /** The SHA-256 of the plugin's zip file when it was read, hex; null for a directory. */
+    String sha256() {
+        return sha256;
+    }
+
+    void setSha256(String sha256) {
+        this.sha256 = sha256;
     }
 
     void setScript(String script) {

@@ -1,11 +1,14 @@
 package io.wasmbox.plugins;
 
 import io.wasmbox.Limits;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -15,7 +18,6 @@ import org.pf4j.InvalidPluginDescriptorException;
 import org.pf4j.PluginDescriptor;
 import org.pf4j.PluginRuntimeException;
 import org.pf4j.PropertiesPluginDescriptorFinder;
-import org.pf4j.util.FileUtils;
 
 /**
  * Reads {@code plugin.properties} (PF4J's own format and keys) from a plugin directory or zip, plus the
@@ -35,9 +37,15 @@ final class ScriptPluginDescriptorFinder extends PropertiesPluginDescriptorFinde
     private static final Pattern PLUGIN_ID_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
 
+    /** A directory, or anything named {@code *.zip}: {@link #find} says what is wrong with one that is not a zip file. */
     @Override
     public boolean isApplicable(Path pluginPath) {
-        return Files.isDirectory(pluginPath) || FileUtils.isZipFile(pluginPath);
+        return Files.isDirectory(pluginPath) || isZipName(pluginPath);
+    }
+
+    static boolean isZipName(Path path) {
+        Path name = path.getFileName();
+        return name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(".zip");
     }
 
     @Override
@@ -46,17 +54,44 @@ final class ScriptPluginDescriptorFinder extends PropertiesPluginDescriptorFinde
             throw new PluginRuntimeException("{}: not a plugin (a plugin is a directory or a .zip file)", pluginPath);
         }
         Properties properties;
-        try {
-            properties = readProperties(pluginPath);
-        } catch (PluginRuntimeException e) {
-            throw new InvalidPluginDescriptorException(pluginPath + ": no readable " + propertiesFileName
-                    + " at the top of the plugin (" + e.getMessage() + ")");
+        String sha256;
+        try (PluginFiles files = PluginFiles.open(pluginPath)) {
+            properties = readProperties(files);
+            sha256 = files.sha256();
+        } catch (IOException e) {
+            throw new InvalidPluginDescriptorException(pluginPath + ": cannot read it: " + e.getMessage());
         }
         try {
-            return describe(properties);
+            ScriptPluginDescriptor d = describe(properties);
+            d.setSha256(sha256);
+            return d;
         } catch (IllegalArgumentException e) {
             throw new InvalidPluginDescriptorException(pluginPath + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * PF4J's hook, reading through {@link PluginFiles} instead of PF4J's unbounded read: the descriptor
+     * must be a regular file inside the plugin, of at most {@link PluginFiles#MAX_DESCRIPTOR_BYTES}.
+     */
+    @Override
+    protected Properties readProperties(Path pluginPath) {
+        try (PluginFiles files = PluginFiles.open(pluginPath)) {
+            return readProperties(files);
+        } catch (IOException e) {
+            throw new PluginRuntimeException(e, "{}: cannot read it: {}", pluginPath, e.getMessage());
+        }
+    }
+
+    private Properties readProperties(PluginFiles files) throws IOException {
+        if (!files.exists(propertiesFileName)) {
+            throw new InvalidPluginDescriptorException(files.pluginPath + ": no readable " + propertiesFileName
+                    + " at the top of the plugin");
+        }
+        byte[] bytes = files.read(propertiesFileName, PluginFiles.MAX_DESCRIPTOR_BYTES, "the descriptor size limit");
+        Properties properties = new Properties();
+        properties.load(new ByteArrayInputStream(bytes)); // ISO 8859-1, as Properties files are
+        return properties;
     }
 
     private ScriptPluginDescriptor describe(Properties p) {

@@ -3,7 +3,6 @@ package io.wasmbox.plugins;
 import io.wasmbox.Wasmbox;
 import io.wasmbox.spi.LanguageInfo;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -16,12 +15,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.LongSupplier;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 import org.pf4j.PluginDescriptor;
 import org.pf4j.PluginLoader;
 import org.pf4j.PluginRuntimeException;
-import org.pf4j.util.FileUtils;
 
 /**
  * PF4J's loading step for a script plugin: finds the entry script (named by {@code plugin.script}, else
@@ -41,7 +37,7 @@ final class ScriptPluginLoader implements PluginLoader {
 
     @Override
     public boolean isApplicable(Path pluginPath) {
-        return Files.isDirectory(pluginPath) || FileUtils.isZipFile(pluginPath);
+        return Files.isDirectory(pluginPath) || ScriptPluginDescriptorFinder.isZipName(pluginPath);
     }
 
     @Override
@@ -56,7 +52,7 @@ final class ScriptPluginLoader implements PluginLoader {
             LanguageInfo language = Wasmbox.languageForFile(entry).orElseThrow(() -> new PluginRuntimeException(
                     "plugin '{}' ({}): no Wasmbox language engine on the class path runs '{}' files (installed: {})",
                     id, pluginPath, extension(entry), installedLanguages()));
-            String code = decode(files.read(entry, maxScriptBytes.getAsLong()), id, entry);
+            String code = decode(files.read(entry, maxScriptBytes.getAsLong(), "the host's script size limit"), id, entry);
             return new ScriptClassLoader(id, new PluginScript(entry, language.id(), code));
         } catch (IOException e) {
             throw new PluginRuntimeException(e, "plugin '{}' ({}): cannot read it: {}", id, pluginPath, e.getMessage());
@@ -97,70 +93,5 @@ final class ScriptPluginLoader implements PluginLoader {
         List<String> names = new ArrayList<>();
         for (LanguageInfo l : Wasmbox.languages()) names.add(l.id() + " (." + String.join(", .", l.extensions()) + ")");
         return names.isEmpty() ? "none" : String.join(", ", names);
-    }
-
-    /** The files of a plugin directory or zip, read-only, confined to the plugin. */
-    private interface PluginFiles extends AutoCloseable {
-        boolean exists(String name) throws IOException;
-
-        byte[] read(String name, long maxBytes) throws IOException;
-
-        @Override
-        void close() throws IOException;
-
-        static PluginFiles open(Path pluginPath) throws IOException {
-            return Files.isDirectory(pluginPath) ? new DirectoryFiles(pluginPath) : new ZipFiles(new ZipFile(pluginPath.toFile()));
-        }
-    }
-
-    private record DirectoryFiles(Path root) implements PluginFiles {
-        @Override
-        public boolean exists(String name) {
-            return Files.isRegularFile(root.resolve(name));
-        }
-
-        @Override
-        public byte[] read(String name, long maxBytes) throws IOException {
-            Path file = root.resolve(name);
-            // a symbolic link must not lead the host out of the plugin directory
-            if (!file.toRealPath().startsWith(root.toRealPath())) {
-                throw new PluginRuntimeException("{}: {} points outside the plugin", root, name);
-            }
-            long size = Files.size(file);
-            if (size > maxBytes) throw tooLarge(root, name, size, maxBytes);
-            return Files.readAllBytes(file);
-        }
-
-        @Override
-        public void close() {}
-    }
-
-    private record ZipFiles(ZipFile zip) implements PluginFiles {
-        @Override
-        public boolean exists(String name) {
-            ZipEntry e = zip.getEntry(name);
-            return e != null && !e.isDirectory();
-        }
-
-        @Override
-        public byte[] read(String name, long maxBytes) throws IOException {
-            ZipEntry e = zip.getEntry(name);
-            // the declared size may lie: read at most one byte past the cap, whatever it says
-            try (InputStream in = zip.getInputStream(e)) {
-                byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-                if (bytes.length > maxBytes) throw tooLarge(Path.of(zip.getName()), name, bytes.length, maxBytes);
-                return bytes;
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            zip.close();
-        }
-    }
-
-    private static PluginRuntimeException tooLarge(Path plugin, String name, long size, long max) {
-        return new PluginRuntimeException("{}: {} is {} bytes, over the host's script size limit of {} bytes",
-                plugin, name, size, max);
     }
 }

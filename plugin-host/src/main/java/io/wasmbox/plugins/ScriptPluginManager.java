@@ -1,7 +1,13 @@
 package io.wasmbox.plugins;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.pf4j.AbstractPluginManager;
 import org.pf4j.DefaultVersionManager;
 import org.pf4j.DependencyResolver;
@@ -111,15 +117,49 @@ final class ScriptPluginManager extends AbstractPluginManager {
      */
     @Override
     public void loadPlugins() {
-        for (Path path : pluginRepository.getPluginPaths()) {
-            if (idForPath(path) != null) continue;
+        loadNewPaths(pluginRepository.getPluginPaths());
+    }
+
+    /**
+     * Loads the paths that are not loaded yet and resolves; returns the ids that loaded and resolved.
+     *
+     * <p>An id is one plugin's: when several of these paths declare the same id, none of them loads (which
+     * one came first would be up to file names, and the winner would get that id's capability grants); a
+     * path declaring the id of a plugin already loaded is refused (see {@link #validatePluginDescriptor}).
+     */
+    List<String> loadNewPaths(List<Path> paths) {
+        rejectedInCycle.clear();
+        List<Path> fresh = paths.stream().filter(p -> idForPath(p) == null).toList();
+        Map<String, List<Path>> claims = new LinkedHashMap<>();
+        for (Path path : fresh) {
             try {
-                loadPluginFromPath(path);
+                claims.computeIfAbsent(getPluginDescriptorFinder().find(path).getPluginId(), k -> new ArrayList<>()).add(path);
+            } catch (RuntimeException e) {
+                // reported when it is loaded below
+            }
+        }
+        Set<Path> refused = new HashSet<>();
+        claims.forEach((id, claimants) -> {
+            if (claimants.size() < 2) return;
+            for (Path path : claimants) {
+                refused.add(path);
+                host.loadFailed(path, path + ": plugin id '" + id + "' is declared by " + claimants.size() + " plugins ("
+                        + claimants.stream().map(Path::toString).collect(Collectors.joining(", "))
+                        + "): none of them is loaded (an id names one plugin: remove or rename the others)");
+            }
+        });
+        List<String> ids = new ArrayList<>();
+        for (Path path : fresh) {
+            if (refused.contains(path)) continue;
+            try {
+                ids.add(loadPluginFromPath(path).getPluginId());
             } catch (PluginRuntimeException e) {
                 // recorded by loadPluginFromPath
             }
         }
         resolvePlugins();
+        ids.removeIf(id -> getPlugin(id) == null); // dropped by resolution (missing dependency, cycle)
+        return ids;
     }
 
     /** Stops the started plugins, last started first. */
@@ -135,9 +175,13 @@ final class ScriptPluginManager extends AbstractPluginManager {
 
     // ---- reporting what PF4J only logs ----------------------------------------------------------
 
+    /** The path being loaded by {@link #loadPluginFromPath}, for {@link #validatePluginDescriptor}. */
+    private Path loadingPath;
+
     /** Loads one plugin path, recording why it could not be loaded (PF4J would only log it). */
     @Override
     protected PluginWrapper loadPluginFromPath(Path pluginPath) {
+        loadingPath = pluginPath;
         try {
             PluginWrapper wrapper = super.loadPluginFromPath(pluginPath);
             host.loaded(pluginPath);
@@ -155,20 +199,52 @@ final class ScriptPluginManager extends AbstractPluginManager {
         } catch (RuntimeException e) {
             host.loadFailed(pluginPath, e.toString());
             throw new PluginRuntimeException(e, "{}: cannot load it: {}", pluginPath, e.getMessage());
+        } finally {
+            loadingPath = null;
         }
     }
 
-    /** Records the plugins PF4J is about to drop for a missing or wrong-version dependency, then resolves. */
+    /**
+     * PF4J's check, plus: while loading a path, its id must not be a loaded plugin's (PF4J refuses that
+     * too, after reading the script, with a message about a PF4J limitation: here it is the rule that an id
+     * names one plugin, so a newcomer cannot take a running plugin's id and its grants).
+     */
+    @Override
+    protected void validatePluginDescriptor(PluginDescriptor descriptor) {
+        super.validatePluginDescriptor(descriptor);
+        PluginWrapper holder = loadingPath == null ? null : plugins.get(descriptor.getPluginId());
+        if (holder != null && !holder.getPluginPath().equals(loadingPath)) {
+            throw new PluginRuntimeException("{}: plugin id '{}' is already taken by the loaded plugin at {}: not loaded"
+                    + " (a plugin cannot take another plugin's id)", loadingPath, descriptor.getPluginId(),
+                    holder.getPluginPath());
+        }
+    }
+
+    /**
+     * Rejects the plugins in a dependency cycle (PF4J would throw and resolve none), records the plugins
+     * PF4J is about to drop for a missing or wrong-version dependency, then resolves the rest.
+     */
     @Override
     protected DependencyResolver.Result resolveDependencies() {
+        for (List<String> cycle : DependencyCycles.find(plugins.values().stream().map(PluginWrapper::getDescriptor).toList())) {
+            String path = String.join(" -> ", cycle) + " -> " + cycle.getFirst();
+            for (String id : new java.util.TreeSet<>(cycle)) {
+                PluginWrapper w = plugins.get(id);
+                if (w == null) continue;
+                host.loadFailed(w.getPluginPath(), "plugin '" + id + "' is in a dependency cycle (" + path
+                        + "): not loaded; plugins outside the cycle are not affected");
+                rejectedInCycle.add(id);
+                unloadAlone(id);
+            }
+        }
         List<PluginDescriptor> descriptors = plugins.values().stream().map(PluginWrapper::getDescriptor).toList();
         DependencyResolver.Result result = dependencyResolver.resolve(descriptors);
         for (String missing : result.getNotFoundDependencies()) {
             for (String dependent : dependencyResolver.getDependents(missing)) {
                 PluginWrapper w = plugins.get(dependent);
                 if (w != null) {
-                    host.loadFailed(w.getPluginPath(), "plugin '" + dependent + "' needs plugin '" + missing
-                            + "', which is not loaded");
+                    host.loadFailed(w.getPluginPath(), "plugin '" + dependent + "' needs plugin '" + missing + "', which "
+                            + (rejectedInCycle.contains(missing) ? "is in a dependency cycle" : "is not loaded"));
                 }
             }
         }
@@ -182,6 +258,15 @@ final class ScriptPluginManager extends AbstractPluginManager {
         }
         return super.resolveDependencies();
     }
+
+    @Override
+    public String loadPlugin(Path pluginPath) {
+        rejectedInCycle.clear();
+        return super.loadPlugin(pluginPath);
+    }
+
+    /** Ids rejected for a dependency cycle in the current load (to say so to the plugins that need them). */
+    private final Set<String> rejectedInCycle = new HashSet<>();
 
     /** The started dependents of {@code pluginId}, nearest first (to restart them after a reload). */
     List<String> startedDependents(String pluginId) {

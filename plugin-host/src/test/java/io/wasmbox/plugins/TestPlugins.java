@@ -76,6 +76,14 @@ final class TestPlugins {
         }
     }
 
+    static void deleteRecursively(Path path) {
+        try (var walk = Files.walk(path)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static Spec plugin(String id, String version) {
         return new Spec(id, version);
     }

@@ -11,8 +11,13 @@ import io.wasmbox.WasmboxException;
 import io.wasmbox.spi.Json;
 import io.wasmbox.spi.LanguageInfo;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -87,6 +92,12 @@ public final class WasmboxCli {
         @Option(names = "--max-output", paramLabel = "SIZE", description = "Combined stdout+stderr cap (default 1m).")
         String maxOutput;
 
+        @Option(names = "--max-code", paramLabel = "SIZE", description = "Script size cap (default 100k).")
+        String maxCode;
+
+        @Option(names = "--max-stdin", paramLabel = "SIZE", description = "Stdin cap, also for --stdin-file (default 1m).")
+        String maxStdin;
+
         @Option(names = "--realtime", description = "Give the script the real clock and real randomness (default: time frozen at 2024-01-01T00:00:00Z, seeded random).")
         boolean realtime;
 
@@ -109,14 +120,17 @@ public final class WasmboxCli {
             if (timeout != null) props.put(Limits.TIMEOUT_PROPERTY, timeout);
             if (memory != null) props.put(Limits.MEMORY_PROPERTY, memory);
             if (maxOutput != null) props.put(Limits.MAX_OUTPUT_PROPERTY, maxOutput);
+            if (maxCode != null) props.put(Limits.MAX_CODE_PROPERTY, maxCode);
+            if (maxStdin != null) props.put(Limits.MAX_STDIN_PROPERTY, maxStdin);
             try {
                 Limits limits = Limits.fromProperties(props::get, Limits.fromSystemProperties());
-                byte[] source = code != null ? code.getBytes(StandardCharsets.UTF_8) : Files.readAllBytes(file);
+                byte[] source = code != null ? code.getBytes(StandardCharsets.UTF_8)
+                        : readCapped(file, limits.maxCodeBytes(), "script", "raise it with --max-code SIZE");
                 RunOptions.Builder options = RunOptions.builder()
                         .args(args)
                         .env(env)
                         .fileName(file != null ? file.getFileName().toString() : null)
-                        .stdin(stdinFile != null ? Files.readString(stdinFile) : stdin != null ? stdin : "");
+                        .stdin(stdinFile != null ? stdinText(stdinFile, limits.maxStdinBytes()) : stdin != null ? stdin : "");
                 if (!json) options.outputListener(new PrintingListener(out, err));
                 SandboxOptions.Builder sandboxOptions = SandboxOptions.builder().limits(limits).randomSeed(seed);
                 if (realtime) sandboxOptions.realtime();
@@ -129,9 +143,41 @@ public final class WasmboxCli {
             } catch (NoSuchFileException e) {
                 err.println("wasmbox: no such file: " + e.getFile());
                 return USAGE_ERROR;
+            } catch (InputFileException e) {
+                err.println("wasmbox: " + e.getMessage());
+                return USAGE_ERROR;
             } catch (WasmboxException | IllegalArgumentException e) {
                 err.println("wasmbox: " + e.getMessage());
                 return USAGE_ERROR;
+            }
+        }
+
+        /** The stdin file's text, read only up to the stdin cap (a 3 GB file or a FIFO is never read whole). */
+        private static String stdinText(Path path, long maxBytes) throws IOException {
+            byte[] bytes = readCapped(path, maxBytes, "stdin file", "raise it with --max-stdin SIZE");
+            try {
+                return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            } catch (CharacterCodingException e) {
+                throw new InputFileException("stdin file " + path + " is not valid UTF-8 text");
+            }
+        }
+
+        /**
+         * Reads at most {@code maxBytes + 1} bytes of {@code path}, whatever its size says (it may be a
+         * pipe, a device or growing), and refuses it when there are more.
+         */
+        static byte[] readCapped(Path path, long maxBytes, String what, String hint) throws IOException {
+            if (Files.isDirectory(path)) throw new InputFileException(what + " " + path + " is a directory");
+            try (InputStream in = Files.newInputStream(path)) {
+                byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, maxBytes + 1));
+                if (bytes.length > maxBytes) {
+                    throw new InputFileException(what + " " + path + " is larger than the limit of " + maxBytes
+                            + " bytes (" + hint + ")");
+                }
+                return bytes;
+            } catch (AccessDeniedException e) {
+                throw new InputFileException("cannot read " + what + " " + path + ": permission denied");
             }
         }
 
@@ -176,6 +222,15 @@ public final class WasmboxCli {
                         String.join(", ", l.names()), String.join(", ", l.extensions()));
             }
             return 0;
+        }
+    }
+
+    /** A file named on the command line that cannot be used; its message is the whole story. */
+    static final class InputFileException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        InputFileException(String message) {
+            super(message);
         }
     }
 

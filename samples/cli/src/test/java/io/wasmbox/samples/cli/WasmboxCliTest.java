@@ -112,4 +112,55 @@ class WasmboxCliTest {
         assertThat(lang.err()).contains("unsupported language 'cobol'");
         assertThat(cli("run", "-e", "1", "--memory", "lots").err()).contains("not a size");
     }
+
+    @Test
+    void aHugeStdinFileIsRefusedAfterReadingOnlyUpToTheCap(@TempDir Path dir) throws Exception {
+        // 3 GB, sparse: reading it whole used to end in OutOfMemoryError with a stack trace
+        Path huge = dir.resolve("huge.txt");
+        try (var f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(3L * 1024 * 1024 * 1024);
+        }
+        long start = System.nanoTime();
+        Outcome o = cli("run", "-e", "print(len(input()))", "--stdin-file", huge.toString());
+        assertThat(o.status()).isEqualTo(WasmboxCli.USAGE_ERROR);
+        assertThat(o.err()).isEqualTo("wasmbox: stdin file " + huge + " is larger than the limit of 1048576 bytes"
+                + " (raise it with --max-stdin SIZE)\n");
+        assertThat(o.out()).isEmpty();
+        assertThat((System.nanoTime() - start) / 1_000_000).as("ms").isLessThan(20_000);
+
+        Path small = dir.resolve("small.txt");
+        Files.writeString(small, "x".repeat(5000) + "\n");
+        Outcome capped = cli("run", "-e", "print(len(input()))", "--stdin-file", small.toString(), "--max-stdin", "4k");
+        assertThat(capped.status()).isEqualTo(WasmboxCli.USAGE_ERROR);
+        assertThat(capped.err()).contains("is larger than the limit of 4096 bytes");
+        Outcome fits = cli("run", "-e", "print(len(input()))", "--stdin-file", small.toString(), "--max-stdin", "5001");
+        assertThat(fits.out()).isEqualTo("5000\n");
+        assertThat(fits.status()).isZero();
+    }
+
+    @Test
+    void stdinFilesThatAreNotTextOrNotFilesGetOneLineErrors(@TempDir Path dir) throws Exception {
+        Path binary = dir.resolve("bin");
+        Files.write(binary, new byte[] {'a', (byte) 0xFF, 'b'});
+        Outcome o = cli("run", "-e", "1", "--stdin-file", binary.toString());
+        assertThat(o.status()).isEqualTo(WasmboxCli.USAGE_ERROR);
+        assertThat(o.err()).isEqualTo("wasmbox: stdin file " + binary + " is not valid UTF-8 text\n");
+        Outcome d = cli("run", "-e", "1", "--stdin-file", dir.toString());
+        assertThat(d.status()).isEqualTo(WasmboxCli.USAGE_ERROR);
+        assertThat(d.err()).isEqualTo("wasmbox: stdin file " + dir + " is a directory\n");
+        Outcome missing = cli("run", "-e", "1", "--stdin-file", dir.resolve("nope").toString());
+        assertThat(missing.err()).isEqualTo("wasmbox: no such file: " + dir.resolve("nope") + "\n");
+    }
+
+    @Test
+    void aScriptFileOverTheCodeCapIsRefusedWithoutReadingItWhole(@TempDir Path dir) throws Exception {
+        Path script = dir.resolve("big.py");
+        try (var f = new java.io.RandomAccessFile(script.toFile(), "rw")) {
+            f.setLength(3L * 1024 * 1024 * 1024);
+        }
+        Outcome o = cli("run", script.toString());
+        assertThat(o.status()).isEqualTo(WasmboxCli.USAGE_ERROR);
+        assertThat(o.err()).isEqualTo("wasmbox: script " + script + " is larger than the limit of 102400 bytes"
+                + " (raise it with --max-code SIZE)\n");
+    }
 }
