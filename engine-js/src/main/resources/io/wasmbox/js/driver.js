@@ -458,27 +458,53 @@ function setGlobal(name, value) {
   }
 }
 
+/**
+ * The run's globals of a plain run (no stdin, args or environment), kept while the script leaves them as
+ * they were: most runs are plain, and defining five globals costs more than the run of a small script.
+ */
+let plainRun = null;
+const NO_ARGS = freeze([]);
+const NO_ENV = freeze(createObject(null));
+
+function plainGlobalsIntact(p, fileName) {
+  return p.fileName === fileName && globalThis.stdin === p.stdin && globalThis.readLine === p.stdin.readLine
+      && globalThis.scriptArgs === p.scriptArgs && p.scriptArgs.length === 1 && p.scriptArgs[0] === fileName
+      && globalThis.env === p.env && globalThis.exit === exit;
+}
+
 function prepare(request) {
-  const stdin = makeStdin(request.stdin || "", request.stdinStream === true);
-  setGlobal("stdin", stdin);
-  setGlobal("readLine", stdin.readLine);
-  setGlobal("scriptArgs", [request.fileName || "<script>", ...(request.args || [])]);
-  const env = createObject(null);
-  const hostEnv = request.env || {};
+  const stdinText = request.stdin || "";
+  const stream = request.stdinStream === true;
+  const fileName = request.fileName || "<script>";
+  const args = request.args || NO_ARGS;
+  const hostEnv = request.env || NO_ENV;
   const names = keysOf(hostEnv);
-  for (let i = 0; i < names.length; i++) env[names[i]] = hostEnv[names[i]];
-  setGlobal("env", freeze(env));
-  setGlobal("exit", exit);
-  const globals = request.globals || {};
-  const globalNames = keysOf(globals);
-  for (let i = 0; i < globalNames.length; i++) {
-    try {
-      globalThis[globalNames[i]] = globals[globalNames[i]];
-    } catch (e) {
-      // a frozen globalThis in sloppy code ignores the write; strict accessors may throw
+  const plain = stdinText === "" && !stream && args.length === 0 && names.length === 0;
+  if (!plain || plainRun === null || !plainGlobalsIntact(plainRun, fileName)) {
+    const stdin = makeStdin(stdinText, stream);
+    setGlobal("stdin", stdin);
+    setGlobal("readLine", stdin.readLine);
+    const scriptArgs = [fileName, ...args];
+    setGlobal("scriptArgs", scriptArgs);
+    const env = createObject(null);
+    for (let i = 0; i < names.length; i++) env[names[i]] = hostEnv[names[i]];
+    freeze(env);
+    setGlobal("env", env);
+    setGlobal("exit", exit);
+    plainRun = plain ? { fileName, stdin, scriptArgs, env } : null;
+  }
+  const globals = request.globals;
+  if (globals) {
+    const globalNames = keysOf(globals);
+    for (let i = 0; i < globalNames.length; i++) {
+      try {
+        globalThis[globalNames[i]] = globals[globalNames[i]];
+      } catch (e) {
+        // a frozen globalThis ignores the write in sloppy code; strict accessors may throw
+      }
     }
   }
-  defineHostFunctions(request.hostFunctions || []);
+  if (request.hostFunctions) defineHostFunctions(request.hostFunctions);
 }
 
 // ---- the other modes: invoke, global, callable, check ------------------------------------------------

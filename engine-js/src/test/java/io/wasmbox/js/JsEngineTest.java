@@ -200,6 +200,23 @@ class JsEngineTest {
     }
 
     @Test
+    void everyRunGetsItsOwnScriptApiEvenWhenAScriptChangedIt() {
+        try (Sandbox box = js.newSandbox()) {
+            box.run("scriptArgs.push('leak'); env = 'mine'; stdin = null; exit = () => 'no'");
+            assertThat(box.eval("[scriptArgs, typeof env, stdin.read(), typeof exit, readLine()]"))
+                    .isEqualTo(java.util.Arrays.asList(List.of("<script>"), "object", "", "function", null));
+            box.run("scriptArgs[0] = 'changed'");
+            assertThat(box.eval("scriptArgs")).isEqualTo(List.of("<script>"));
+            RunOptions withInput = RunOptions.builder().stdin("line").args(List.of("a")).env(Map.of("K", "v")).build();
+            assertThat(box.run("[readLine(), scriptArgs, env.K]", withInput).value())
+                    .isEqualTo(List.of("line", List.of("<script>", "a"), "v"));
+            assertThat(box.eval("[readLine(), scriptArgs, env.K]"))
+                    .isEqualTo(java.util.Arrays.asList(null, List.of("<script>"), null));
+            assertThat(box.run("exit(4)").exitCode()).isEqualTo(4);
+        }
+    }
+
+    @Test
     void deepRecursionIsACatchableRangeErrorAndTheHostStaysHealthy() {
         // (the javy-based engine had QuickJS's stack check compiled out: a crash that discarded the sandbox)
         Sandbox box = js.newSandbox();
