@@ -35,7 +35,8 @@ final class TypeScriptSnapshot {
     private static final System.Logger LOG = System.getLogger(TypeScriptSnapshot.class.getName());
     static final String RESOURCE_PREFIX = "typescript-";
     static final String RESOURCE = RESOURCE_PREFIX + TypeScriptTranspiler.VERSION + ".snapshot";
-    private static final String MAGIC = "wasmbox typescript snapshot 2";
+    /** Names the format and the recipe of {@link #build}: change it when either changes. */
+    private static final String MAGIC = "wasmbox typescript snapshot 3 (warmed by one transpile)";
     private static final String COMPILER = "/META-INF/resources/webjars/typescript/" + TypeScriptTranspiler.VERSION
             + "/lib/typescript.js";
 
@@ -72,6 +73,10 @@ final class TypeScriptSnapshot {
         return new JsGuestFactory((template, context) -> {
             template.qts().freeValue(context, template.evaluate(context, compiler, "wasmbox:typescript.js"));
             template.qts().freeValue(context, template.evaluate(context, driver, "wasmbox:typescript-driver.js"));
+            // one transpile before the snapshot: the compiler's lazily built state is then in it, not redone
+            // by the first transpile of every JVM
+            template.qts().freeValue(context, template.evaluate(context, "__wasmbox_tsx('enum E { A } class C<T> {"
+                    + " constructor(private x: T) {} } const c: C<E> = new C(E.A); c')", "wasmbox:setup"));
         });
     }
 
