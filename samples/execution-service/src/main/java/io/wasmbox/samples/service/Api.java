@@ -524,6 +524,11 @@ final class Api {
         service.put("rate_limit_per_minute", config.ratePerMinute());
         service.put("rate_burst", config.rateBurst());
         service.put("api_key_header", config.apiKeyHeader());
+        service.put("api_keys_required", !config.apiKeyHashes().isEmpty());
+        service.put("client_share", config.clientShare());
+        service.put("idle_timeout_ms", config.idleTimeout().toMillis());
+        service.put("request_timeout_ms", config.requestTimeout().toMillis());
+        service.put("stream_buffer_bytes", config.streamBufferBytes());
         service.put("batch_max", config.batchMax());
         service.put("audit_log", audit.enabled());
         service.put("audit_max_bytes", config.auditMaxBytes());

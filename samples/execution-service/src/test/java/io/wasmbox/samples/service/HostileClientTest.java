@@ -181,4 +181,31 @@ class HostileClientTest {
         assertThat(attackerInMain + overflow.size()).as("every request has its line").isLessThanOrEqualTo(60);
         assertThat(attackerInMain).isLessThan(20);
     }
+
+    @Test
+    void requestsJettyRefusesItselfGetJsonNamingNoServerAndAnAuditLine() throws IOException {
+        Path audit = dir.resolve("audit.jsonl");
+        try (TestClient c = new TestClient("--audit-log", audit.toString(), "--warmup", "false", "--rate-limit", "0")) {
+            int port = c.service.port();
+            RawHttp.Response huge = RawHttp.exchange(port, "GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Big: "
+                    + "a".repeat(40_000) + "\r\nConnection: close\r\n\r\n");
+            assertThat(huge.status()).isEqualTo(431);
+            RawHttp.Response garbage = RawHttp.exchange(port, "FOO /\u0001 HTTP/9.9\r\n\r\n");
+            assertThat(garbage.status()).isEqualTo(400);
+            for (RawHttp.Response r : List.of(huge, garbage)) {
+                assertThat(r.body()).contains("\"error\"").doesNotContainIgnoringCase("jetty").doesNotContain("eclipse");
+                assertThat(r.head()).doesNotContainIgnoringCase("jetty").doesNotContainIgnoringCase("Server:");
+            }
+            HttpResponseCheck.ok(c);
+        }
+        List<JsonNode> records = lines(audit);
+        assertThat(records).extracting(r -> r.get("http_status").asInt()).contains(431, 400);
+    }
+
+    /** The service still answers after the refusals. */
+    private static final class HttpResponseCheck {
+        static void ok(TestClient c) {
+            assertThat(c.get("/api/v1/health").statusCode()).isEqualTo(200);
+        }
+    }
 }
