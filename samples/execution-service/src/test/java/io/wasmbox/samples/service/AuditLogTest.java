@@ -99,4 +99,25 @@ class AuditLogTest {
         String newestInTwo = lines(dir.resolve("rot.jsonl.2")).getLast().get("language").asText();
         assertThat(Integer.parseInt(newestInTwo.substring(4))).isLessThan(Integer.parseInt(newestInOne.substring(4)));
     }
+
+    @Test
+    void aBatchIsOneLineListingItsItems() throws IOException {
+        Path file = dir.resolve("batch.jsonl");
+        try (TestClient c = new TestClient("--audit-log", file.toString(), "--warmup", "false", "--rate-limit", "0")) {
+            TestClient.Json r = c.postJson("/api/v1/execute/batch", Map.of("requests", List.of(
+                    Map.of("language", "python", "code", "print(1)"),
+                    Map.of("language", "javascript", "code", "throw new Error('x')"))));
+            assertThat(r.status()).isEqualTo(200);
+        }
+        List<JsonNode> records = lines(file);
+        assertThat(records).hasSize(1);
+        JsonNode batch = records.getFirst();
+        assertThat(batch.get("endpoint").asText()).isEqualTo("/api/v1/execute/batch");
+        assertThat(batch.get("outcome").asText()).isEqualTo("batch");
+        assertThat(batch.get("items")).hasSize(2);
+        assertThat(batch.at("/items/0/outcome").asText()).isEqualTo("success");
+        assertThat(batch.at("/items/0/code_sha256").asText()).isEqualTo(Api.sha256("print(1)"));
+        assertThat(batch.at("/items/1/outcome").asText()).isEqualTo("error");
+        assertThat(batch.at("/items/1/language").asText()).isEqualTo("javascript");
+    }
 }
