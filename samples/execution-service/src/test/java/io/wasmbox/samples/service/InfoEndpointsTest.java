@@ -106,4 +106,20 @@ class InfoEndpointsTest {
         assertThat(climb.body()).contains("bad_http_request");
         assertThat(client.get("/assets/nope.js").statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void headAndOptionsAreAnsweredWithoutABody() {
+        HttpResponse<String> head = client.send(java.net.http.HttpRequest.newBuilder(client.uri("/api/openapi.yaml"))
+                .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        long length = Long.parseLong(head.headers().firstValue("Content-Length").orElseThrow());
+        assertThat(length).isEqualTo(client.get("/api/openapi.yaml").body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        HttpResponse<String> options = client.send(java.net.http.HttpRequest.newBuilder(client.uri("/api/v1/execute"))
+                .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(options.statusCode()).isEqualTo(204);
+        assertThat(options.headers().firstValue("Allow")).hasValue("POST, OPTIONS");
+        // the service answers on after both
+        assertThat(client.get("/api/v1/health").statusCode()).isEqualTo(200);
+    }
 }
