@@ -3,6 +3,7 @@ package io.wasmbox.security.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -33,6 +34,8 @@ import org.junit.jupiter.api.Test;
 class HttpSurfaceTest {
     static final String XMX = "-Xmx160m";
     private static final Pattern URL = Pattern.compile("listening on (http://\\S+)");
+    /** By name: the service classes are not on this JVM's class path, only on the fork's. */
+    private static final String LAUNCHER = "io.wasmbox.security.http.ForkedService";
 
     private Process process;
     private BufferedReader out;
@@ -41,8 +44,12 @@ class HttpSurfaceTest {
 
     private void fork(String... serviceArgs) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new ArrayList<>(List.of(java, XMX, "-Xss8m", "-cp", classPath, ForkedService.class.getName(),
+        // the service's own (shaded) jar, as shipped, plus this suite's classes for the launcher
+        Path jar = Path.of(System.getProperty("wasmbox.service.jar", "../samples/execution-service/target/wasmbox-execution-service.jar"));
+        assertThat(jar).as("the execution service jar (built before this suite)").isRegularFile();
+        Path testClasses = Path.of(HttpSurfaceTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        String classPath = jar.toAbsolutePath() + File.pathSeparator + testClasses;
+        List<String> command = new ArrayList<>(List.of(java, XMX, "-Xss8m", "-cp", classPath, LAUNCHER,
                 "--host", "127.0.0.1", "--port", "0", "--warmup", "false", "--rate-limit", "0", "--audit-log", "off"));
         command.addAll(List.of(serviceArgs));
         process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
