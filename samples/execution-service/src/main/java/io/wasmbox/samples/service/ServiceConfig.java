@@ -31,7 +31,7 @@ import java.util.function.Function;
  * @param queueTimeout how long a queued execution waits for a slot before 503
  * @param ratePerMinute execution requests per client per minute (token refill rate); 0 disables limiting
  * @param rateBurst token bucket size: requests a client may make at once
- * @param apiKeyHeader header identifying a client; without it the client is its IP address
+ * @param apiKeyHeader header carrying the client's API key (checked when keys are configured)
  * @param trustedProxies addresses or CIDR ranges of the operator's reverse proxies: X-Forwarded-For is read
  *     only from them, right to left, and the right-most hop that is not one of them is the client
  * @param batchMax most requests in one batch
@@ -110,7 +110,7 @@ record ServiceConfig(
             new Option("queue-timeout", "WASMBOX_QUEUE_TIMEOUT", "30s", "longest wait for a slot before 503"),
             new Option("rate-limit", "WASMBOX_RATE_LIMIT", "120", "execution requests per client per minute; 0 = unlimited"),
             new Option("rate-burst", "WASMBOX_RATE_BURST", "20", "requests a client may send at once (token bucket size)"),
-            new Option("api-key-header", "WASMBOX_API_KEY_HEADER", "X-API-Key", "header naming the client for rate limits and audit (else its IP)"),
+            new Option("api-key-header", "WASMBOX_API_KEY_HEADER", "X-API-Key", "header carrying the API key (checked against --api-keys-file / WASMBOX_API_KEYS)"),
             new Option("api-keys-file", "WASMBOX_API_KEYS_FILE", "",
                     "file of accepted API keys, one a line (or WASMBOX_API_KEYS=k1,k2); unknown keys get 401; none: clients are their IP"),
             new Option("trust-proxy", "WASMBOX_TRUST_PROXY", "",

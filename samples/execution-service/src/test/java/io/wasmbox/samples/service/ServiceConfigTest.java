@@ -69,4 +69,20 @@ class ServiceConfigTest {
         String help = ServiceConfig.help();
         for (ServiceConfig.Option o : ServiceConfig.OPTIONS) assertThat(help).contains(o.flag()).contains(o.env());
     }
+
+    @Test
+    void apiKeysComeFromAFileAndTheEnvironmentAndOnlyTheirDigestsAreKept(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path file = dir.resolve("keys");
+        java.nio.file.Files.writeString(file, "# team keys\n  alpha  \n\nbeta\n");
+        ServiceConfig c = ServiceConfig.parse(new String[] {"--api-keys-file", file.toString()}, Map.of("WASMBOX_API_KEYS", "gamma, delta"));
+        assertThat(c.apiKeyHashes()).containsExactlyInAnyOrder(Api.sha256("alpha"), Api.sha256("beta"), Api.sha256("gamma"),
+                Api.sha256("delta"));
+        assertThat(ServiceConfig.defaults().apiKeyHashes()).isEmpty();
+        java.nio.file.Files.writeString(file, "# only a comment\n");
+        assertThatThrownBy(() -> ServiceConfig.parse(new String[] {"--api-keys-file", file.toString()}, Map.of()))
+                .hasMessageContaining("holds no key");
+        assertThatThrownBy(() -> ServiceConfig.parse(new String[] {"--api-keys-file", dir.toString()}, Map.of()))
+                .hasMessageContaining("not a regular file");
+    }
 }
