@@ -47,6 +47,9 @@ public final class ExecutionService implements AutoCloseable {
 
     private record Route(String path, boolean prefix, Map<String, Endpoint> methods) {}
 
+    /** Request attribute: the request's failure already has its audit line. */
+    private static final String AUDITED = "io.wasmbox.audited";
+
     private final ServiceConfig config;
     private final Server server;
     private final ServerConnector connector;
@@ -188,10 +191,15 @@ public final class ExecutionService implements AutoCloseable {
             // bounds (queue and execution timeouts, request and write timeouts)
             request.addIdleTimeoutListener(t -> false);
             Exchange exchange = new Exchange(request, response, config.idleTimeout());
-            Thread.ofVirtual().name("http-" + request.getMethod()).start(() -> {
+            Thread.ofVirtual().name("http-request").start(() -> {
                 try {
                     dispatch(exchange);
                     callback.succeeded();
+                } catch (IOException e) {
+                    // the client is gone (or was cut): the endpoint has its audit line, nothing more to answer
+                    request.setAttribute(AUDITED, Boolean.TRUE);
+                    exchange.abort();
+                    callback.failed(e);
                 } catch (Throwable t) {
                     callback.failed(t);
                 }
@@ -255,6 +263,10 @@ public final class ExecutionService implements AutoCloseable {
     private final class JsonErrors extends ErrorHandler {
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
+            if (request.getAttribute(AUDITED) != null) {
+                callback.failed(new IOException("connection closed"));
+                return true;
+            }
             int status = response.getStatus() < 400 ? 500 : response.getStatus();
             String code = switch (status) {
                 case 400 -> "bad_http_request";

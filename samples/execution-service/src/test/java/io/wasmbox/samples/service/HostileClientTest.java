@@ -202,6 +202,26 @@ class HostileClientTest {
         assertThat(records).extracting(r -> r.get("http_status").asInt()).contains(431, 400);
     }
 
+    @Test
+    void aClientLeavingHalfwayThroughItsBodyLeavesExactlyOneAuditLine() throws Exception {
+        Path audit = dir.resolve("audit.jsonl");
+        try (TestClient c = new TestClient("--audit-log", audit.toString(), "--warmup", "false", "--rate-limit", "0")) {
+            try (java.net.Socket s = RawHttp.connect(c.service.port())) {
+                s.getOutputStream().write(("POST /api/v1/execute HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 1000\r\n\r\n{\"language\": ").getBytes(StandardCharsets.UTF_8));
+                s.getOutputStream().flush();
+                Thread.sleep(300);
+            } // gone, 990 bytes short
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (System.nanoTime() < deadline && lines(audit).isEmpty()) Thread.sleep(50);
+            Thread.sleep(500); // a second line, if any, would be written by now
+            assertThat(c.get("/api/v1/health").statusCode()).isEqualTo(200);
+        }
+        List<JsonNode> records = lines(audit);
+        assertThat(records).hasSize(1);
+        assertThat(records.getFirst().get("outcome").asText()).isEqualTo("rejected:client_gone");
+    }
+
     /** The service still answers after the refusals. */
     private static final class HttpResponseCheck {
         static void ok(TestClient c) {
