@@ -194,6 +194,7 @@ public final class ExecutionService implements AutoCloseable {
             Thread.ofVirtual().name("http-request").start(() -> {
                 try {
                     dispatch(exchange);
+                    if (exchange.aborted()) throw new IOException("connection closed by the service");
                     callback.succeeded();
                 } catch (IOException e) {
                     // the client is gone (or was cut): the endpoint has its audit line, nothing more to answer

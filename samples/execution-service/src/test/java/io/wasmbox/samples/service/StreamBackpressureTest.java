@@ -114,7 +114,8 @@ class StreamBackpressureTest {
 
     @Test
     void aClientTooSlowToSendItsBodyIsCut() throws Exception {
-        try (TestClient c = new TestClient("--warmup", "false", "--rate-limit", "0", "--audit-log", "off",
+        Path audit = dir.resolve("audit.jsonl");
+        try (TestClient c = new TestClient("--warmup", "false", "--rate-limit", "0", "--audit-log", audit.toString(),
                 "--request-timeout", "1s", "--idle-timeout", "5s")) {
             try (Socket s = RawHttp.connect(c.service.port())) {
                 s.getOutputStream().write(("POST /api/v1/execute HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n"
@@ -136,7 +137,12 @@ class StreamBackpressureTest {
             } catch (java.net.SocketException reset) {
                 // the connection was closed under us: cut, as it should be
             }
+            Thread.sleep(500); // a second audit line, if any, would be written by now
+            assertThat(c.get("/api/v1/health").statusCode()).isEqualTo(200);
         }
+        List<String> lines = Files.readAllLines(audit);
+        assertThat(lines).hasSize(1);
+        assertThat(Http.JSON.readTree(lines.getFirst()).get("outcome").asText()).isEqualTo("rejected:request_timeout");
     }
 
     @Test
