@@ -1,7 +1,6 @@
 package io.wasmbox.samples.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
 import io.wasmbox.ExecutionResult;
 import io.wasmbox.GuestError;
 import io.wasmbox.Limits;
@@ -9,7 +8,8 @@ import io.wasmbox.OutputListener;
 import io.wasmbox.Wasmbox;
 import io.wasmbox.spi.LanguageInfo;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,9 +19,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,6 +35,7 @@ final class Api {
     final AuditLog audit;
     final Stats stats;
     private final Warmup warmup;
+    private final List<AddressRange> trustedProxies;
 
     Api(ServiceConfig config, Runner runner, RateLimiter limiter, AuditLog audit, Stats stats, Warmup warmup) {
         this.config = config;
@@ -45,19 +44,65 @@ final class Api {
         this.audit = audit;
         this.stats = stats;
         this.warmup = warmup;
+        this.trustedProxies = config.trustedProxies().stream().map(AddressRange::parse).toList();
     }
 
     // ---- shared by the execution endpoints ------------------------------------------------------------
 
-    /** The client for rate limits and audit: a digest of its API key when it sends one, else its IP. */
-    String client(HttpExchange exchange) {
-        String key = exchange.getRequestHeaders().getFirst(config.apiKeyHeader());
-        if (key != null && !key.isBlank()) return "key:" + sha256(key).substring(0, 16); // never log the key itself
-        if (config.trustProxy()) {
-            String forwarded = exchange.getRequestHeaders().getFirst("X-Forwarded-For");
-            if (forwarded != null && !forwarded.isBlank()) return "ip:" + forwarded.split(",")[0].trim();
+    /**
+     * The client for rate limits, fair shares and audit. With API keys configured, the key must be one of
+     * them (401 otherwise) and the client is a digest of it (the key itself is never logged); without, the
+     * client is its IP address, whatever key it sends.
+     */
+    String client(Exchange exchange) {
+        if (!config.apiKeyHashes().isEmpty()) {
+            String key = exchange.header(config.apiKeyHeader());
+            if (key == null || key.isBlank()) {
+                throw new ApiError(401, "missing_api_key", "this service needs an API key in the "
+                        + config.apiKeyHeader() + " header");
+            }
+            String hash = sha256(key.strip());
+            if (!config.apiKeyHashes().contains(hash)) throw new ApiError(401, "invalid_api_key", "unknown API key");
+            return "key:" + hash.substring(0, 16);
         }
-        return "ip:" + exchange.getRemoteAddress().getAddress().getHostAddress();
+        return "ip:" + clientAddress(exchange);
+    }
+
+    /**
+     * The client's IP address: the connection's peer, or, when the peer is one of the trusted proxies, the
+     * right-most {@code X-Forwarded-For} hop that is not a trusted proxy (hops left of it were written by the
+     * client and prove nothing).
+     */
+    String clientAddress(Exchange exchange) {
+        String remote = exchange.remoteAddress();
+        if (trustedProxies.isEmpty()) return remote;
+        InetAddress peer = AddressRange.literal(remote);
+        if (peer == null || !trusted(peer)) return remote;
+        String forwarded = exchange.headerJoined("X-Forwarded-For");
+        if (forwarded == null) return remote;
+        String[] hops = forwarded.split(",", -1);
+        String nearest = peer.getHostAddress();
+        for (int i = hops.length - 1, seen = 0; i >= 0 && seen < 32; i--, seen++) {
+            InetAddress hop = AddressRange.literal(withoutPort(hops[i].trim()));
+            if (hop == null) return nearest; // not an address: stop at the last proxy we trust
+            if (!trusted(hop)) return hop.getHostAddress();
+            nearest = hop.getHostAddress();
+        }
+        return nearest;
+    }
+
+    private boolean trusted(InetAddress address) {
+        for (AddressRange r : trustedProxies) if (r.contains(address)) return true;
+        return false;
+    }
+
+    private static String withoutPort(String hop) {
+        if (hop.startsWith("[")) {
+            int end = hop.indexOf(']');
+            return end < 0 ? hop : hop.substring(0, end + 1);
+        }
+        int colon = hop.indexOf(':');
+        return colon >= 0 && colon == hop.lastIndexOf(':') ? hop.substring(0, colon) : hop;
     }
 
     void rateLimit(String client, int tokens) {
@@ -69,34 +114,99 @@ final class Api {
         }
     }
 
+    /** What an execution request is known to be so far, for its one audit line. */
+    static final class Call {
+        final String endpoint;
+        final long start = System.nanoTime();
+        String client;
+        JsonNode node;
+        boolean recorded;
+
+        Call(String endpoint, String client) {
+            this.endpoint = endpoint;
+            this.client = client;
+        }
+    }
+
+    @FunctionalInterface
+    interface Body {
+        void run(Call call) throws IOException;
+    }
+
+    /**
+     * Runs an execution endpoint so that it leaves exactly one audit line whatever happens: its own record,
+     * or a refusal (a typed error, the client gone, or an internal error, which the client sees as a 500 that
+     * names no class).
+     */
+    void audited(String endpoint, Exchange exchange, Body body) throws IOException {
+        Call call = new Call(endpoint, "ip:" + exchange.remoteAddress());
+        stats.request();
+        try {
+            call.client = "ip:" + clientAddress(exchange);
+            body.run(call);
+        } catch (ApiError e) {
+            if (!call.recorded) recordRejection(call, e);
+            throw e.markAudited();
+        } catch (IOException e) {
+            if (!call.recorded) recordRejection(call, new ApiError(499, "client_gone", "the connection failed: "
+                    + AuditLog.truncate(String.valueOf(e.getMessage()), 100)));
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "internal error on " + endpoint, e);
+            ApiError internal = new ApiError(500, "internal_error", "internal error; see the service log");
+            if (!call.recorded) recordRejection(call, internal);
+            throw internal.markAudited();
+        }
+    }
+
     /** Counts and audits a finished execution. */
-    void recordExecution(String endpoint, String client, Runner.Outcome o, long startNanos) {
+    void recordExecution(Call call, Runner.Outcome o) {
         stats.executed(o.request().language().id(), o.status(), o.executionMillis());
+        Map<String, Object> a = auditBase(call.endpoint, call.client, o.id(), o.request().language().id(), o.request().code());
+        a.putAll(executionAudit(o));
+        a.put("total_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.start));
+        call.recorded = true;
+        audit.write(call.client, a);
+    }
+
+    private static Map<String, Object> executionAudit(Runner.Outcome o) {
         ExecutionResult r = o.result();
-        Map<String, Object> a = auditBase(endpoint, client, o.id(), o.request().language().id(), o.request().code());
+        Map<String, Object> a = new LinkedHashMap<>();
         a.put("outcome", o.status());
         a.put("http_status", 200);
         a.put("exit_code", r.exitCode());
         a.put("error_type", r.error() == null ? null : r.error().type());
         a.put("queue_ms", o.queueMillis());
         a.put("execution_ms", o.executionMillis());
-        a.put("total_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
         a.put("limits", limitsJson(o.request()));
         a.put("limits_hit", limitsHit(r));
-        audit.write(a);
+        return a;
     }
 
-    /** Counts and audits a refused request; {@code node} may hold the language and code, or be null. */
-    void recordRejection(String endpoint, String client, JsonNode node, ApiError error, long startNanos) {
+    /** Counts and audits a refused request; the call's node may hold the language and code. */
+    void recordRejection(Call call, ApiError error) {
         stats.rejected(error.code());
+        JsonNode node = call.node;
         String language = node != null && node.path("language").isTextual() ? node.path("language").textValue() : null;
         String code = node != null && node.path("code").isTextual() ? node.path("code").textValue() : null;
-        Map<String, Object> a = auditBase(endpoint, client, null, language, code);
+        Map<String, Object> a = auditBase(call.endpoint, call.client, null, language, code);
         a.put("outcome", "rejected:" + error.code());
         a.put("http_status", error.status());
         a.put("message", error.getMessage());
-        a.put("total_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
-        audit.write(a);
+        a.put("total_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.start));
+        call.recorded = true;
+        audit.write(call.client, a);
+    }
+
+    /** Audits a request refused before it reached an endpoint (404, 405, 403, 401, bad HTTP). */
+    void recordRouting(String path, String method, String client, ApiError error) {
+        stats.rejected(error.code());
+        Map<String, Object> a = auditBase(path, client, null, null, null);
+        a.put("method", method);
+        a.put("outcome", "rejected:" + error.code());
+        a.put("http_status", error.status());
+        a.put("message", error.getMessage());
+        audit.write(client, a);
     }
 
     private static Map<String, Object> auditBase(String endpoint, String client, String id, String language, String code) {
@@ -138,41 +248,38 @@ final class Api {
     // ---- v1 endpoints ---------------------------------------------------------------------------------
 
     /** POST /api/v1/execute. */
-    void execute(HttpExchange exchange) throws IOException {
-        long start = System.nanoTime();
-        String client = client(exchange);
-        stats.request();
-        JsonNode node = null;
-        try {
-            byte[] body = Http.readBody(exchange, config.maxBodyBytes());
-            rateLimit(client, 1);
-            node = Http.parseJson(body);
-            ExecutionRequest request = ExecutionRequest.fromJson(node, "", config);
+    void execute(Exchange exchange) throws IOException {
+        audited("/api/v1/execute", exchange, call -> {
+            call.client = client(exchange);
+            byte[] body = Http.readBody(exchange, config.maxBodyBytes(), config.requestTimeout());
+            rateLimit(call.client, 1);
+            call.node = Http.parseJson(body);
+            ExecutionRequest request = ExecutionRequest.fromJson(call.node, "", config);
             Runner.Outcome outcome;
-            try (Runner.Admission ignored = runner.admit(1)) {
-                outcome = runner.run(Runner.newId(), request, () -> {}, OutputListener.NONE);
+            try (Runner.Admission admission = runner.admit(call.client, 1)) {
+                outcome = runner.run(admission, Runner.newId(), request, () -> {}, OutputListener.NONE);
             }
-            recordExecution("/api/v1/execute", client, outcome, start);
+            recordExecution(call, outcome);
             Http.sendJson(exchange, 200, resultJson(outcome));
-        } catch (ApiError e) {
-            recordRejection("/api/v1/execute", client, node, e, start);
-            throw e;
-        }
+        });
     }
 
-    /** POST /api/v1/execute/batch: {@code {requests: [...]}}, run in parallel, results in order. */
-    void batch(HttpExchange exchange) throws IOException {
-        long start = System.nanoTime();
-        String client = client(exchange);
-        stats.request();
-        JsonNode node = null;
-        try {
-            byte[] body = Http.readBody(exchange, config.maxBodyBytes());
-            node = Http.parseJson(body);
+    /**
+     * POST /api/v1/execute/batch: {@code {requests: [...]}}, run in parallel, results in order. The items
+     * are the client's executions like any other (they count against its share); the batch leaves one audit
+     * line listing its items.
+     */
+    void batch(Exchange exchange) throws IOException {
+        audited("/api/v1/execute/batch", exchange, call -> {
+            call.client = client(exchange);
+            byte[] body = Http.readBody(exchange, config.maxBodyBytes(), config.requestTimeout());
+            JsonNode node = Http.parseJson(body);
             if (!node.isObject()) throw ApiError.badRequest("request body must be a JSON object {\"requests\": [...]}");
             for (var it = node.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
-                if (!f.equals("requests")) throw ApiError.badRequest("unknown field '" + f + "'; allowed: requests");
+                if (!f.equals("requests")) {
+                    throw ApiError.badRequest("unknown field '" + AuditLog.truncate(f, 100) + "'; allowed: requests");
+                }
             }
             JsonNode items = node.get("requests");
             if (items == null || !items.isArray()) throw ApiError.badRequest("missing required array 'requests'");
@@ -181,42 +288,63 @@ final class Api {
                 throw ApiError.badRequest("'requests' has " + items.size() + " entries; at most " + config.batchMax()
                         + " per batch");
             }
-            rateLimit(client, items.size());
+            rateLimit(call.client, items.size());
             List<ExecutionRequest> requests = new ArrayList<>();
             for (int i = 0; i < items.size(); i++) {
                 requests.add(ExecutionRequest.fromJson(items.get(i), "requests[" + i + "].", config));
             }
-            List<CompletableFuture<Map<String, Object>>> results = new ArrayList<>();
-            try (Runner.Admission ignored = runner.admit(requests.size())) {
+            List<CompletableFuture<Object[]>> results = new ArrayList<>();
+            try (Runner.Admission admission = runner.admit(call.client, requests.size())) {
                 for (ExecutionRequest request : requests) {
-                    CompletableFuture<Map<String, Object>> f = new CompletableFuture<>();
-                    Thread.ofVirtual().name("batch-item").start(() -> f.complete(batchItem(client, request, start)));
+                    CompletableFuture<Object[]> f = new CompletableFuture<>();
+                    Thread.ofVirtual().name("batch-item").start(() -> f.complete(batchItem(admission, request)));
                     results.add(f);
                 }
                 List<Object> out = new ArrayList<>();
-                for (CompletableFuture<Map<String, Object>> f : results) out.add(f.join());
+                List<Object> audited = new ArrayList<>();
+                for (CompletableFuture<Object[]> f : results) {
+                    Object[] r = f.join();
+                    out.add(r[0]);
+                    audited.add(r[1]);
+                }
+                Map<String, Object> a = auditBase(call.endpoint, call.client, null, null, null);
+                a.put("outcome", "batch");
+                a.put("http_status", 200);
+                a.put("items", audited);
+                a.put("total_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.start));
+                call.recorded = true;
+                audit.write(call.client, a);
                 Map<String, Object> response = new LinkedHashMap<>();
                 response.put("results", out);
                 Http.sendJson(exchange, 200, response);
             }
-        } catch (ApiError e) {
-            recordRejection("/api/v1/execute/batch", client, null, e, start);
-            throw e;
-        }
+        });
     }
 
-    private Map<String, Object> batchItem(String client, ExecutionRequest request, long start) {
+    /** Runs one batch item: its result object and its entry in the batch's audit line. */
+    private Object[] batchItem(Runner.Admission admission, ExecutionRequest request) {
         String id = Runner.newId();
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("execution_id", id);
+        a.put("language", request.language().id());
+        a.put("code_sha256", sha256(request.code()));
+        a.put("code_bytes", request.code().getBytes(StandardCharsets.UTF_8).length);
         try {
-            Runner.Outcome o = runner.run(id, request, () -> {}, OutputListener.NONE);
-            recordExecution("/api/v1/execute/batch", client, o, start);
-            return resultJson(o);
+            Runner.Outcome o = runner.run(admission, id, request, () -> {}, OutputListener.NONE);
+            stats.executed(o.request().language().id(), o.status(), o.executionMillis());
+            a.putAll(executionAudit(o));
+            a.remove("limits");
+            return new Object[] {resultJson(o), a};
         } catch (ApiError e) {
-            recordRejection("/api/v1/execute/batch", client, null, e, start);
-            return rejected(id, e.code(), e.getMessage());
+            stats.rejected(e.code());
+            a.put("outcome", "rejected:" + e.code());
+            a.put("message", e.getMessage());
+            return new Object[] {rejected(id, e.code(), e.getMessage()), a};
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "batch item failed", e);
-            return rejected(id, "internal_error", "internal error: " + e.getClass().getSimpleName());
+            stats.rejected("internal_error");
+            a.put("outcome", "rejected:internal_error");
+            return new Object[] {rejected(id, "internal_error", "internal error; see the service log"), a};
         }
     }
 
@@ -232,109 +360,141 @@ final class Api {
      * POST /api/v1/execute/stream: Server-Sent Events. {@code start} when the run leaves the queue, then
      * {@code stdout}/{@code stderr} events ({@code {"text": ...}}) as output is produced, then one {@code
      * result} event (the same object as /execute returns), or {@code error} ({@code {status, error,
-     * message}}) if the run could not happen after the stream began.
+     * message}}) if the run could not happen after the stream began. A comment line every few seconds of
+     * silence keeps the connection alive and finds clients that left.
+     *
+     * <p>Backpressure: output waiting for the client is bounded by the stream buffer; a client that does
+     * not read it in time, or leaves, has its stream cut and its run stopped at once.
      */
-    void stream(HttpExchange exchange) throws IOException {
-        long start = System.nanoTime();
-        String client = client(exchange);
-        stats.request();
-        JsonNode node = null;
-        ExecutionRequest request;
-        Runner.Admission admission;
-        try {
-            byte[] body = Http.readBody(exchange, config.maxBodyBytes());
-            rateLimit(client, 1);
-            node = Http.parseJson(body);
-            request = ExecutionRequest.fromJson(node, "", config);
-            admission = runner.admit(1);
-        } catch (ApiError e) {
-            recordRejection("/api/v1/execute/stream", client, node, e, start);
-            throw e;
-        }
+    void stream(Exchange exchange) throws IOException {
+        audited("/api/v1/execute/stream", exchange, call -> {
+            call.client = client(exchange);
+            byte[] body = Http.readBody(exchange, config.maxBodyBytes(), config.requestTimeout());
+            rateLimit(call.client, 1);
+            call.node = Http.parseJson(body);
+            ExecutionRequest request = ExecutionRequest.fromJson(call.node, "", config);
+            Runner.Admission admission = runner.admit(call.client, 1);
+            streamRun(exchange, call, request, admission);
+        });
+    }
+
+    private void streamRun(Exchange exchange, Call call, ExecutionRequest request, Runner.Admission admission)
+            throws IOException {
         String id = Runner.newId();
-        // The guest thread only enqueues (it must never block on a slow client); this thread writes.
-        BlockingQueue<String[]> events = new LinkedBlockingQueue<>();
+        Thread[] runThread = new Thread[1];
+        StreamBuffer buffer = new StreamBuffer(config.streamBufferBytes(), () -> {
+            // the reader fell too far behind: stop the run, close the connection (unblocks a stalled write)
+            runThread[0].interrupt();
+            exchange.abort();
+        });
         OutputListener listener = new OutputListener() {
             @Override
             public void stdout(String text) {
-                events.add(new String[] {"stdout", text});
+                buffer.add("stdout", text);
             }
 
             @Override
             public void stderr(String text) {
-                events.add(new String[] {"stderr", text});
+                buffer.add("stderr", text);
             }
         };
-        String[] end = {"end", null};
         Runner.Outcome[] outcome = new Runner.Outcome[1];
         ApiError[] failure = new ApiError[1];
-        Thread.ofVirtual().name("stream-" + id).start(() -> {
+        boolean[] cut = new boolean[1];
+        runThread[0] = Thread.ofVirtual().name("stream-" + id).unstarted(() -> {
             try (admission) {
-                outcome[0] = runner.run(id, request, () -> events.add(new String[] {"start", null}), listener);
+                outcome[0] = runner.run(admission, id, request, buffer::started, listener);
             } catch (ApiError e) {
                 failure[0] = e;
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "streamed execution failed", e);
-                failure[0] = new ApiError(500, "internal_error", "internal error: " + e.getClass().getSimpleName());
+                synchronized (cut) {
+                    if (!cut[0] && !buffer.overflowed()) LOG.log(System.Logger.Level.ERROR, "streamed execution failed", e);
+                }
+                failure[0] = new ApiError(500, "internal_error", "internal error; see the service log");
             } finally {
-                events.add(end);
+                buffer.end();
             }
         });
-        exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-        exchange.getResponseHeaders().set("X-Accel-Buffering", "no");
-        exchange.getResponseHeaders().set("X-Execution-Id", id);
-        exchange.sendResponseHeaders(200, 0); // chunked
-        OutputStream out = exchange.getResponseBody();
-        boolean clientGone = false;
+        runThread[0].start();
+        exchange.setHeader("Cache-Control", "no-cache");
+        exchange.setHeader("X-Accel-Buffering", "no");
+        exchange.setHeader("X-Execution-Id", id);
+        exchange.startStream(200, "text/event-stream; charset=utf-8");
+        long keepAlive = Math.max(1, Math.min(15_000, config.idleTimeout().toMillis() / 2));
+        String cutReason = null;
         try {
+            exchange.writeChunk(": stream " + id + "\n\n");
             while (true) {
-                String[] event = events.take();
-                String name;
-                Object data;
-                if (event == end) {
+                StreamBuffer.Take take = buffer.take(TimeUnit.MILLISECONDS.toNanos(keepAlive));
+                if (take == null) {
+                    if (buffer.overflowed()) {
+                        cutReason = "stream_stalled";
+                        break;
+                    }
+                    exchange.writeChunk(": keep-alive\n\n");
+                    continue;
+                }
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                if (take.started()) {
+                    event(out, "start", Map.of("execution_id", id, "language", request.language().id(),
+                            "version", request.language().languageVersion()));
+                }
+                for (String[] segment : take.segments()) event(out, segment[0], Map.of("text", segment[1]));
+                if (take.end()) {
                     if (outcome[0] != null) {
-                        recordExecution("/api/v1/execute/stream", client, outcome[0], start);
-                        name = "result";
-                        data = resultJson(outcome[0]);
+                        recordExecution(call, outcome[0]);
+                        event(out, "result", resultJson(outcome[0]));
                     } else {
-                        recordRejection("/api/v1/execute/stream", client, node, failure[0], start);
-                        name = "error";
-                        data = errorJson(failure[0]);
-                    }
-                } else if (event[0].equals("start")) {
-                    name = "start";
-                    data = Map.of("execution_id", id, "language", request.language().id(),
-                            "version", request.language().languageVersion());
-                } else {
-                    name = event[0];
-                    data = Map.of("text", event[1]);
-                }
-                if (!clientGone) {
-                    try {
-                        out.write(("event: " + name + "\ndata: " + Http.JSON.writeValueAsString(data) + "\n\n")
-                                .getBytes(StandardCharsets.UTF_8));
-                        out.flush();
-                    } catch (IOException e) {
-                        clientGone = true; // keep draining: the run ends at its timeout anyway
+                        recordRejection(call, failure[0]);
+                        event(out, "error", errorJson(failure[0]));
                     }
                 }
-                if (event == end) break;
+                exchange.writeChunk(out.toByteArray());
+                if (take.end()) {
+                    exchange.endStream();
+                    return;
+                }
             }
+        } catch (IOException e) {
+            cutReason = buffer.overflowed() ? "stream_stalled" : "client_gone";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            try {
-                out.close();
-            } catch (IOException ignored) {
-                // client gone
-            }
-            exchange.close();
+            cutReason = "interrupted";
         }
+        // cut: stop the run (it would otherwise go on to its timeout for nobody) and close the connection
+        synchronized (cut) {
+            cut[0] = true;
+        }
+        runThread[0].interrupt();
+        exchange.abort();
+        try {
+            runThread[0].join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!call.recorded) {
+            stats.rejected(cutReason);
+            Map<String, Object> a = auditBase(call.endpoint, call.client, id, request.language().id(), request.code());
+            a.put("outcome", "cut:" + cutReason);
+            a.put("http_status", 200);
+            a.put("message", cutReason.equals("stream_stalled")
+                    ? "the client did not read its stream; more than " + config.streamBufferBytes()
+                            + " characters of output were waiting: run stopped"
+                    : "the client left or stopped reading: run stopped");
+            a.put("pending_chars", buffer.pending());
+            a.put("total_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.start));
+            call.recorded = true;
+            audit.write(call.client, a);
+        }
+        throw new IOException("stream " + id + " cut: " + cutReason);
+    }
+
+    private static void event(ByteArrayOutputStream out, String name, Object data) throws IOException {
+        out.write(("event: " + name + "\ndata: " + Http.JSON.writeValueAsString(data) + "\n\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** GET /api/v1/health. */
-    void health(HttpExchange exchange) throws IOException {
+    void health(Exchange exchange) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", "ok");
         m.put("languages", warmup.states());
@@ -344,12 +504,12 @@ final class Api {
     }
 
     /** GET /api/v1/stats. */
-    void stats(HttpExchange exchange) throws IOException {
+    void stats(Exchange exchange) throws IOException {
         Http.sendJson(exchange, 200, stats.snapshot(runner.running(), runner.queued()));
     }
 
     /** GET /api/v1/config: effective limits and service settings. */
-    void config(HttpExchange exchange) throws IOException {
+    void config(Exchange exchange) throws IOException {
         Map<String, Object> limits = new LinkedHashMap<>();
         limits.put("timeoutMs", Map.of("default", config.defaultTimeout().toMillis(), "max", config.maxTimeout().toMillis()));
         limits.put("maxMemoryMB", Map.of("default", config.defaultMemoryMiB(), "max", config.maxMemoryMiB()));
@@ -364,6 +524,11 @@ final class Api {
         service.put("rate_limit_per_minute", config.ratePerMinute());
         service.put("rate_burst", config.rateBurst());
         service.put("api_key_header", config.apiKeyHeader());
+        service.put("api_keys_required", !config.apiKeyHashes().isEmpty());
+        service.put("client_share", config.clientShare());
+        service.put("idle_timeout_ms", config.idleTimeout().toMillis());
+        service.put("request_timeout_ms", config.requestTimeout().toMillis());
+        service.put("stream_buffer_bytes", config.streamBufferBytes());
         service.put("batch_max", config.batchMax());
         service.put("audit_log", audit.enabled());
         service.put("audit_max_bytes", config.auditMaxBytes());
@@ -376,7 +541,7 @@ final class Api {
     }
 
     /** GET /api/v1/runtimes. */
-    void runtimes(HttpExchange exchange) throws IOException {
+    void runtimes(Exchange exchange) throws IOException {
         List<Object> list = new ArrayList<>();
         for (LanguageInfo l : Wasmbox.languages()) {
             Map<String, Object> m = new LinkedHashMap<>();

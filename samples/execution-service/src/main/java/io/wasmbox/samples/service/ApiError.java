@@ -12,6 +12,7 @@ final class ApiError extends RuntimeException {
     private final int status;
     private final String code;
     private final transient Map<String, String> headers;
+    private transient volatile boolean audited;
 
     ApiError(int status, String code, String message) {
         this(status, code, message, Map.of());
@@ -39,6 +40,16 @@ final class ApiError extends RuntimeException {
     /** Short machine-readable kind, e.g. {@code invalid_request}, {@code rate_limited}. */
     String code() {
         return code;
+    }
+
+    /** Whether the refusal already has its audit line. */
+    boolean audited() {
+        return audited;
+    }
+
+    ApiError markAudited() {
+        audited = true;
+        return this;
     }
 
     Map<String, String> headers() {

@@ -83,10 +83,17 @@ record ExecutionRequest(LanguageInfo language, String code, String fileName, Str
             throw new ApiError(413, "stdin_too_large", "stdin is " + stdinBytes + " bytes, over the limit of "
                     + config.maxStdinBytes() + " bytes");
         }
-        for (String name : env.keySet()) {
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            String name = e.getKey();
             if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
-                throw ApiError.badRequest("invalid environment variable name '" + name + "'");
+                throw ApiError.badRequest("invalid environment variable name '" + AuditLog.truncate(name.replace('\0', '?'), 100) + "'");
             }
+            if (e.getValue().indexOf('\0') >= 0) {
+                throw ApiError.badRequest("environment variable '" + AuditLog.truncate(name, 100) + "' contains a NUL character");
+            }
+        }
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).indexOf('\0') >= 0) throw ApiError.badRequest("'args[" + i + "]' contains a NUL character");
         }
         long minMemoryMiB = minimumMemoryMiB(language);
         long timeoutMs = range(requested.timeoutMs(), config.defaultTimeout().toMillis(), 1,
@@ -107,7 +114,7 @@ record ExecutionRequest(LanguageInfo language, String code, String fileName, Str
 
     /** Resolves a language by name or alias; unknown is a 400 listing what is available. */
     static LanguageInfo language(String name, String field) {
-        return Wasmbox.findLanguage(name).orElseThrow(() -> ApiError.badRequest("unknown language '" + name
+        return Wasmbox.findLanguage(name).orElseThrow(() -> ApiError.badRequest("unknown language '" + AuditLog.truncate(name, 100)
                 + "' in '" + field + "'; available: " + String.join(", ",
                         Wasmbox.languages().stream().map(LanguageInfo::id).toList())));
     }

@@ -1,23 +1,33 @@
 package io.wasmbox.samples.service;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.wasmbox.Wasmbox;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
-import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The Wasmbox execution service: an HTTP server (the JDK's {@code com.sun.net.httpserver}, one virtual
- * thread per request) that runs code in a fresh sandbox per request. Routes: the v1 JSON API, Piston's v2
+ * The Wasmbox execution service: an HTTP server (Jetty 12's core API; each request handled on a virtual
+ * thread of its own, as handlers block on executions) that runs code in a fresh sandbox per request. Routes: the v1 JSON API, Piston's v2
  * API, Server-Sent Events streaming, the OpenAPI description and the browser playground at {@code /}.
  *
  * <pre>{@code
@@ -31,23 +41,29 @@ public final class ExecutionService implements AutoCloseable {
 
     /** A handler of one route. */
     @FunctionalInterface
-    interface Handler {
-        void handle(HttpExchange exchange) throws IOException;
+    interface Endpoint {
+        void handle(Exchange exchange) throws IOException;
     }
 
-    private record Route(String path, boolean prefix, Map<String, Handler> methods) {}
+    private record Route(String path, boolean prefix, Map<String, Endpoint> methods) {}
+
+    /** Request attribute: the request's failure already has its audit line. */
+    private static final String AUDITED = "io.wasmbox.audited";
 
     private final ServiceConfig config;
-    private final HttpServer server;
-    private final ExecutorService threads;
+    private final Server server;
+    private final ServerConnector connector;
     private final AuditLog audit;
+    private final Api api;
     private final List<Route> routes = new ArrayList<>();
+    private volatile Origins origins;
 
     private ExecutionService(ServiceConfig config) throws IOException {
         this.config = config;
-        this.audit = AuditLog.open(config.auditLog(), config.auditMaxBytes(), config.auditKeep());
+        this.audit = AuditLog.open(config.auditLog(), config.auditMaxBytes(), config.auditKeep(),
+                config.auditClientBudget(), System::nanoTime);
         Warmup warmup = new Warmup();
-        Api api = new Api(config, new Runner(config), new RateLimiter(config.ratePerMinute(), config.rateBurst(),
+        this.api = new Api(config, new Runner(config), new RateLimiter(config.ratePerMinute(), config.rateBurst(),
                 System::nanoTime), audit, new Stats(), warmup);
         PistonApi piston = new PistonApi(api);
         StaticFiles files = new StaticFiles();
@@ -67,20 +83,40 @@ public final class ExecutionService implements AutoCloseable {
         routes.add(new Route("/assets/", true, Map.of("GET", files::asset)));
         routes.add(new Route("/vendor/codemirror/", true, Map.of("GET", files::codemirror)));
 
-        this.server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 128);
-        this.threads = Executors.newVirtualThreadPerTaskExecutor();
-        server.setExecutor(threads);
-        server.createContext("/", this::dispatch);
+        QueuedThreadPool pool = new QueuedThreadPool(32, 4);
+        pool.setName("wasmbox-http");
+        this.server = new Server(pool);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setOutputBufferSize(32 * 1024); // what a response may hold in the server before a write blocks
+        http.setRequestHeaderSize(16 * 1024);
+        this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        connector.setIdleTimeout(config.idleTimeout().toMillis());
+        connector.setAcceptQueueSize(128);
+        server.addConnector(connector);
+        server.addBean(new NetworkConnectionLimit(config.maxConnections(), connector));
+        server.setHandler(new Router());
+        server.setErrorHandler(new JsonErrors());
+        server.setStopTimeout(1000);
         warmup.start(config.warmup());
     }
 
     /** Starts a service; {@link #port()} tells the port when the configuration asked for 0. */
     static ExecutionService start(ServiceConfig config) throws IOException {
-        // The JDK server waits forever for a slow client's request by default; 30 s to send one is plenty.
-        // (Read once, when the server classes load; an explicit -D setting wins.)
-        System.getProperties().putIfAbsent("sun.net.httpserver.maxReqTime", "30");
         ExecutionService service = new ExecutionService(config);
-        service.server.start();
+        try {
+            service.server.start();
+        } catch (IOException e) {
+            service.close();
+            throw e;
+        } catch (Exception e) {
+            service.close();
+            throw new IOException(e.getMessage(), e);
+        }
+        service.origins = Origins.of(config, service.port());
         return service;
     }
 
@@ -118,7 +154,7 @@ public final class ExecutionService implements AutoCloseable {
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     /** The base URL, e.g. {@code http://127.0.0.1:8080}. */
@@ -131,83 +167,141 @@ public final class ExecutionService implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(1);
-        threads.shutdown();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.log(Level.DEBUG, "stopping the server", e);
+        }
         audit.close();
     }
 
-    private void route(String path, String method, Handler handler) {
+    private void route(String path, String method, Endpoint handler) {
         routes.add(new Route(path, false, Map.of(method, handler)));
     }
 
-    private void dispatch(HttpExchange exchange) {
-        String path = exchange.getRequestURI().getPath();
+    /** Hands every request to a virtual thread of its own: handlers block (on executions, on slow clients). */
+    private final class Router extends Handler.Abstract {
+        Router() {
+            super(InvocationType.NON_BLOCKING);
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            // the idle timeout is for connections waiting on the network; a request being executed has its own
+            // bounds (queue and execution timeouts, request and write timeouts)
+            request.addIdleTimeoutListener(t -> false);
+            Exchange exchange = new Exchange(request, response, config.idleTimeout());
+            Thread.ofVirtual().name("http-request").start(() -> {
+                try {
+                    dispatch(exchange);
+                    if (exchange.aborted()) throw new IOException("connection closed by the service");
+                    callback.succeeded();
+                } catch (IOException e) {
+                    // the client is gone (or was cut): the endpoint has its audit line, nothing more to answer
+                    request.setAttribute(AUDITED, Boolean.TRUE);
+                    exchange.abort();
+                    callback.failed(e);
+                } catch (Throwable t) {
+                    callback.failed(t);
+                }
+            });
+            return true;
+        }
+    }
+
+    private void dispatch(Exchange exchange) throws IOException {
+        String path = exchange.path();
+        String method = exchange.method();
+        exchange.setHeader("X-Content-Type-Options", "nosniff");
+        exchange.setHeader("Referrer-Policy", "no-referrer");
+        exchange.setHeader("Content-Security-Policy", CSP);
         try {
-            exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-            exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
-            exchange.getResponseHeaders().set("Content-Security-Policy", CSP);
             Route route = routes.stream()
                     .filter(r -> r.prefix() ? path.startsWith(r.path()) : path.equals(r.path()))
                     .findFirst()
-                    .orElseThrow(() -> new ApiError(404, "not_found", "no such endpoint: " + path));
-            String method = exchange.getRequestMethod().toUpperCase(java.util.Locale.ROOT);
-            Handler handler = route.methods().get(method);
+                    .orElseThrow(() -> new ApiError(404, "not_found", "no such endpoint: " + AuditLog.truncate(path, 200)));
+            Endpoint handler = route.methods().get(method);
             if (handler == null && method.equals("HEAD")) handler = route.methods().get("GET");
             if (handler == null) {
                 TreeSet<String> allowed = new TreeSet<>(route.methods().keySet());
                 if (allowed.contains("GET")) allowed.add("HEAD");
                 String allow = String.join(", ", allowed);
                 if (method.equals("OPTIONS")) {
-                    exchange.getResponseHeaders().set("Allow", allow + ", OPTIONS");
+                    exchange.setHeader("Allow", allow + ", OPTIONS");
                     Http.send(exchange, 204, "text/plain", new byte[0]);
                     return;
                 }
-                throw new ApiError(405, "method_not_allowed", method + " is not allowed on " + path + "; use " + allow,
-                        Map.of("Allow", allow));
+                throw new ApiError(405, "method_not_allowed", AuditLog.truncate(method, 20) + " is not allowed on "
+                        + AuditLog.truncate(path, 200) + "; use " + allow, Map.of("Allow", allow));
             }
-            if (!method.equals("GET") && !method.equals("HEAD")) checkOrigin(exchange);
+            if (!method.equals("GET") && !method.equals("HEAD") && !origins.allows(exchange.header("Origin"))) {
+                throw new ApiError(403, "cross_origin", "cross-origin requests are not accepted (Origin "
+                        + AuditLog.truncate(exchange.header("Origin"), 200) + "); allowed: "
+                        + String.join(", ", new TreeSet<>(origins.allowed())));
+            }
             handler.handle(exchange);
         } catch (ApiError e) {
+            // refused by the router or a non-execution route: one audit line too (execution endpoints audit their own)
+            if (!e.audited()) api.recordRouting(path, method, "ip:" + api.clientAddress(exchange), e);
             sendError(exchange, path, e);
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "client connection failed: " + e.getMessage());
-        } catch (RuntimeException | Error e) {
-            LOG.log(Level.ERROR, "internal error on " + path, e);
-            sendError(exchange, path, new ApiError(500, "internal_error", "internal error; see the service log"));
-        } finally {
-            exchange.close();
+            throw e;
         }
+    }
+
+    private static void sendError(Exchange exchange, String path, ApiError e) throws IOException {
+        if (exchange.committed() || exchange.aborted()) return; // a stream already under way: nothing more to say
+        e.headers().forEach(exchange::setHeader);
+        Object body = path.startsWith("/api/v2/") ? Map.of("message", e.getMessage()) : Api.errorJson(e);
+        Http.sendJson(exchange, e.status(), body);
     }
 
     /**
-     * Browsers send {@code Origin} with cross-site POSTs, and a JSON body as {@code text/plain} needs no
-     * preflight: without this check any web page could make its visitors' browsers run code here. Clients
-     * that are not browsers send no Origin and are unaffected; the playground is same-origin.
+     * Errors Jetty answers itself (a malformed request line, headers too large, a bad URI): JSON like every
+     * other refusal, naming no server or class, and audited.
      */
-    private static void checkOrigin(HttpExchange exchange) {
-        String origin = exchange.getRequestHeaders().getFirst("Origin");
-        if (origin == null) return;
-        String host = exchange.getRequestHeaders().getFirst("Host");
-        String originHost;
-        try {
-            java.net.URI uri = java.net.URI.create(origin.trim());
-            originHost = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
-        } catch (IllegalArgumentException e) {
-            originHost = null;
+    private final class JsonErrors extends ErrorHandler {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            if (request.getAttribute(AUDITED) != null) {
+                callback.failed(new IOException("connection closed"));
+                return true;
+            }
+            int status = response.getStatus() < 400 ? 500 : response.getStatus();
+            String code = switch (status) {
+                case 400 -> "bad_http_request";
+                case 408 -> "request_timeout";
+                case 413 -> "payload_too_large";
+                case 414 -> "uri_too_long";
+                case 431 -> "headers_too_large";
+                default -> "http_error";
+            };
+            ApiError e = new ApiError(status, code, "the HTTP request was refused (" + status + ")");
+            try {
+                api.recordRouting(request.getHttpURI() == null ? null : request.getHttpURI().getPath(),
+                        request.getMethod(), "ip:" + Request.getRemoteAddr(request), e);
+            } catch (RuntimeException ignored) {
+                // auditing must not turn an error page into a failure
+            }
+            response.getHeaders().put("Content-Type", "application/json; charset=utf-8");
+            response.getHeaders().put("X-Content-Type-Options", "nosniff");
+            byte[] body;
+            try {
+                body = Http.JSON.writeValueAsBytes(Api.errorJson(e));
+            } catch (IOException io) {
+                body = "{}".getBytes(StandardCharsets.UTF_8);
+            }
+            response.write(true, ByteBuffer.wrap(body), callback);
+            return true;
         }
-        if (host == null || originHost == null || !originHost.equalsIgnoreCase(host.trim())) {
-            throw new ApiError(403, "cross_origin", "cross-origin requests are not accepted (Origin " + origin + ")");
-        }
-    }
 
-    private static void sendError(HttpExchange exchange, String path, ApiError e) {
-        try {
-            e.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-            Object body = path.startsWith("/api/v2/") ? Map.of("message", e.getMessage()) : Api.errorJson(e);
-            Http.sendJson(exchange, e.status(), body);
-        } catch (IOException | IllegalStateException io) {
-            // headers already sent (a stream) or client gone: nothing more to tell it
-            LOG.log(Level.DEBUG, "could not send error " + e.status() + ": " + io.getMessage());
+        @Override
+        public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+            fields.put(new HttpField("Content-Type", "application/json; charset=utf-8"));
+            String body = "{\"status\":" + status + ",\"error\":\"bad_http_request\",\"message\":\"the HTTP request was refused ("
+                    + status + ")\"}";
+            return ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8));
         }
     }
 

@@ -1,7 +1,6 @@
 package io.wasmbox.samples.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
 import io.wasmbox.ExecutionResult;
 import io.wasmbox.GuestError;
 import io.wasmbox.Limits;
@@ -53,7 +52,7 @@ final class PistonApi {
     }
 
     /** GET /api/v2/runtimes. */
-    void runtimes(HttpExchange exchange) throws IOException {
+    void runtimes(Exchange exchange) throws IOException {
         List<Object> list = new ArrayList<>();
         for (Runtime rt : runtimes()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -66,14 +65,12 @@ final class PistonApi {
     }
 
     /** POST /api/v2/execute. */
-    void execute(HttpExchange exchange) throws IOException {
-        long start = System.nanoTime();
-        String client = api.client(exchange);
-        api.stats.request();
-        JsonNode node = null;
-        try {
-            byte[] body = Http.readBody(exchange, api.config.maxBodyBytes());
-            api.rateLimit(client, 1);
+    void execute(Exchange exchange) throws IOException {
+        api.audited("/api/v2/execute", exchange, call -> {
+            call.client = api.client(exchange);
+            byte[] body = Http.readBody(exchange, api.config.maxBodyBytes(), api.config.requestTimeout());
+            api.rateLimit(call.client, 1);
+            JsonNode node;
             try {
                 node = Http.parseJson(body);
             } catch (ApiError e) {
@@ -82,6 +79,7 @@ final class PistonApi {
                 if (Http.isJsonContentType(exchange)) throw e;
                 throw new ApiError(415, "unsupported_media_type", "requests must be of type application/json");
             }
+            call.node = auditView(node);
             Job job = parse(node);
             Runner.Outcome outcome;
             StringBuilder output = new StringBuilder(); // stdout and stderr interleaved, as Piston's "output"
@@ -100,19 +98,16 @@ final class PistonApi {
                     }
                 }
             };
-            try (Runner.Admission ignored = api.runner.admit(1)) {
-                outcome = api.runner.run(Runner.newId(), job.request(), () -> {}, listener);
+            try (Runner.Admission admission = api.runner.admit(call.client, 1)) {
+                outcome = api.runner.run(admission, Runner.newId(), job.request(), () -> {}, listener);
             }
-            api.recordExecution("/api/v2/execute", client, outcome, start);
+            api.recordExecution(call, outcome);
             String combined;
             synchronized (output) {
                 combined = output.toString();
             }
             Http.sendJson(exchange, 200, response(job, outcome, combined));
-        } catch (ApiError e) {
-            api.recordRejection("/api/v2/execute", client, auditView(node), e, start);
-            throw e;
-        }
+        });
     }
 
     private record Job(Runtime runtime, ExecutionRequest request) {}
@@ -136,7 +131,8 @@ final class PistonApi {
             }
         }
         Runtime rt = find(language.textValue(), version.textValue()).orElseThrow(() -> ApiError.badRequest(
-                language.textValue() + "-" + version.textValue() + " runtime is unknown"));
+                AuditLog.truncate(language.textValue(), 100) + "-" + AuditLog.truncate(version.textValue(), 100)
+                        + " runtime is unknown"));
         JsonNode main = null;
         for (JsonNode f : files) {
             String enc = f.path("encoding").asText("utf8");
@@ -206,7 +202,8 @@ final class PistonApi {
                 default -> content;
             };
         } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest("file " + file.path("name").asText("?") + " is not valid " + enc);
+            throw ApiError.badRequest("file " + AuditLog.truncate(file.path("name").asText("?"), 100) + " is not valid "
+                    + AuditLog.truncate(enc, 20));
         }
     }
 
@@ -223,6 +220,7 @@ final class PistonApi {
     /** The subset of semver ranges Piston clients send: *, x, exact, partial (3, 3.13), x-wildcards, ^ and ~. */
     static boolean satisfies(String version, String range) {
         String r = range.trim();
+        if (r.isEmpty()) return false;
         if (r.equals("*") || r.equalsIgnoreCase("x") || r.equalsIgnoreCase("latest")) return true;
         int[] v = parse(version);
         char op = r.charAt(0);

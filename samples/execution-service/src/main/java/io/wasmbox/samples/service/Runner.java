@@ -11,60 +11,69 @@ import io.wasmbox.SandboxOptions;
 import io.wasmbox.Wasmbox;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs executions, each in a fresh sandbox closed afterwards, at most {@code maxConcurrent} at once. Up
- * to {@code queueSize} more wait for a slot (first come, first served); beyond that, admission fails
- * with 429 at once rather than letting requests pile up.
+ * Runs executions, each in a fresh sandbox closed afterwards, at most {@code maxConcurrent} at once, shared
+ * fairly between clients ({@link FairScheduler}). Up to {@code queueSize} more wait for a slot, at most
+ * {@code clientShare} running or waiting per client; beyond that, admission fails with 429 at once rather
+ * than letting requests pile up.
  */
 final class Runner {
     private final ServiceConfig config;
-    /** Running + queued executions. */
-    private final Semaphore admitted;
-    /** Running executions. */
-    private final Semaphore slots;
+    private final FairScheduler scheduler;
 
     Runner(ServiceConfig config) {
         this.config = config;
-        this.admitted = new Semaphore(config.maxConcurrent() + config.queueSize());
-        this.slots = new Semaphore(config.maxConcurrent(), true);
+        this.scheduler = new FairScheduler(config.maxConcurrent(), config.maxConcurrent() + config.queueSize(),
+                config.clientShare());
     }
 
-    /** A place in the queue (or a running slot) for {@code count} executions; release it when done. */
+    /** A place in the queue (or a running slot) for {@code count} executions of a client; release it when done. */
     final class Admission implements AutoCloseable {
+        private final String client;
         private final int count;
         private boolean released;
 
-        private Admission(int count) {
+        private Admission(String client, int count) {
+            this.client = client;
             this.count = count;
+        }
+
+        String client() {
+            return client;
         }
 
         @Override
         public synchronized void close() {
             if (!released) {
                 released = true;
-                admitted.release(count);
+                scheduler.release(client, count);
             }
         }
     }
 
-    /** Admits {@code count} executions at once, or throws 429 when the queue is full. */
-    Admission admit(int count) {
-        if (!admitted.tryAcquire(count)) {
+    /** Admits {@code count} executions of {@code client} at once, or throws 429 when the queue or its share is full. */
+    Admission admit(String client, int count) {
+        FairScheduler.Refusal refusal = scheduler.admit(client, count);
+        if (refusal == FairScheduler.Refusal.QUEUE_FULL) {
             throw new ApiError(429, "queue_full", "the execution queue is full (" + config.maxConcurrent()
                     + " running, " + config.queueSize() + " waiting at most); retry shortly", Map.of("Retry-After", "1"));
         }
-        return new Admission(count);
+        if (refusal == FairScheduler.Refusal.CLIENT_SHARE) {
+            throw new ApiError(429, "client_queue_full", "this client already has its share of executions running or "
+                    + "waiting (" + config.clientShare() + " at most); retry when some have finished",
+                    Map.of("Retry-After", "1"));
+        }
+        return new Admission(client, count);
     }
 
     int running() {
-        return config.maxConcurrent() - slots.availablePermits();
+        return scheduler.running();
     }
 
     int queued() {
-        return Math.max(0, config.maxConcurrent() + config.queueSize() - admitted.availablePermits() - running());
+        return scheduler.queued();
     }
 
     /** What one execution produced, with its timings. */
@@ -80,10 +89,11 @@ final class Runner {
      * @param onStart called when the execution leaves the queue
      * @param listener receives output as it is produced
      */
-    Outcome run(String id, ExecutionRequest request, Runnable onStart, OutputListener listener) {
+    Outcome run(Admission admission, String id, ExecutionRequest request, Runnable onStart, OutputListener listener) {
         long queuedAt = System.nanoTime();
+        String client = admission.client();
         try {
-            if (!slots.tryAcquire(config.queueTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
+            if (!scheduler.acquire(client, config.queueTimeout().toNanos())) {
                 throw new ApiError(503, "queue_timeout", "no execution slot became free within "
                         + config.queueTimeout().toMillis() + " ms; retry later", Map.of("Retry-After", "5"));
             }
@@ -94,13 +104,18 @@ final class Runner {
         long queueMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - queuedAt);
         try {
             onStart.run();
-            RunOptions options = RunOptions.builder()
-                    .stdin(request.stdin())
-                    .args(request.args())
-                    .env(request.env())
-                    .fileName(request.fileName())
-                    .outputListener(listener)
-                    .build();
+            RunOptions options;
+            try {
+                options = RunOptions.builder()
+                        .stdin(request.stdin())
+                        .args(request.args())
+                        .env(request.env())
+                        .fileName(request.fileName())
+                        .outputListener(listener)
+                        .build();
+            } catch (IllegalArgumentException e) {
+                throw ApiError.badRequest(Http.clean(e.getMessage()));
+            }
             ExecutionResult result;
             SandboxOptions.Builder sandboxOptions = SandboxOptions.builder().limits(request.limits());
             if (config.realtime()) sandboxOptions.realtime();
@@ -111,13 +126,13 @@ final class Runner {
             } catch (InputTooLargeException e) {
                 throw new ApiError(413, "stdin_too_large", e.getMessage());
             } catch (InvalidCodeException e) {
-                throw ApiError.badRequest(e.getMessage());
+                throw ApiError.badRequest(Http.clean(e.getMessage()));
             } catch (IllegalArgumentException e) {
-                throw ApiError.badRequest(e.getMessage());
+                throw ApiError.badRequest(Http.clean(e.getMessage()));
             }
             return new Outcome(id, request, result, queueMillis, status(result));
         } finally {
-            slots.release();
+            scheduler.releaseSlot(client);
         }
     }
 

@@ -31,14 +31,26 @@ import java.util.function.Function;
  * @param queueTimeout how long a queued execution waits for a slot before 503
  * @param ratePerMinute execution requests per client per minute (token refill rate); 0 disables limiting
  * @param rateBurst token bucket size: requests a client may make at once
- * @param apiKeyHeader header identifying a client; without it the client is its IP address
- * @param trustProxy take the client address from X-Forwarded-For (only behind a trusted proxy)
+ * @param apiKeyHeader header carrying the client's API key (checked when keys are configured)
+ * @param trustedProxies addresses or CIDR ranges of the operator's reverse proxies: X-Forwarded-For is read
+ *     only from them, right to left, and the right-most hop that is not one of them is the client
  * @param batchMax most requests in one batch
  * @param auditLog JSON-lines audit file, or null for none
  * @param auditMaxBytes rotate the audit file when it would grow past this
  * @param auditKeep rotated audit files kept
  * @param warmup prepare every interpreter at start-up rather than at its first request
  * @param realtime guests see the real clock and real randomness (else a frozen clock and seeded randomness)
+ * @param apiKeyHashes SHA-256 (hex) of every accepted API key; empty: keys are not checked and clients are
+ *     their IP address
+ * @param publicOrigins origins (scheme://host[:port]) whose browser POSTs are accepted; empty: the service's own
+ *     bind address (and localhost when bound to loopback)
+ * @param idleTimeout a connection idle this long, or a response write blocked this long, is closed
+ * @param requestTimeout longest time a client may take to send its request body
+ * @param streamBufferBytes SSE output waiting for a slow reader beyond this cuts the stream and stops its run
+ * @param clientShare executions one client may have running or waiting at once
+ * @param maxConnections open connections at most; further ones wait in the accept queue
+ * @param auditClientBudget audit bytes a client may write to the main audit file per minute; its lines beyond
+ *     that go to the overflow file, so one client cannot rotate the others' records out
  */
 record ServiceConfig(
         String host,
@@ -58,13 +70,21 @@ record ServiceConfig(
         double ratePerMinute,
         int rateBurst,
         String apiKeyHeader,
-        boolean trustProxy,
+        List<String> trustedProxies,
         int batchMax,
         Path auditLog,
         long auditMaxBytes,
         int auditKeep,
         boolean warmup,
-        boolean realtime) {
+        boolean realtime,
+        java.util.Set<String> apiKeyHashes,
+        List<String> publicOrigins,
+        Duration idleTimeout,
+        Duration requestTimeout,
+        long streamBufferBytes,
+        int clientShare,
+        int maxConnections,
+        long auditClientBudget) {
 
     /** One setting: its flag, environment variable, default and description (also the --help text). */
     record Option(String name, String env, String defaultValue, String help) {
@@ -90,15 +110,29 @@ record ServiceConfig(
             new Option("queue-timeout", "WASMBOX_QUEUE_TIMEOUT", "30s", "longest wait for a slot before 503"),
             new Option("rate-limit", "WASMBOX_RATE_LIMIT", "120", "execution requests per client per minute; 0 = unlimited"),
             new Option("rate-burst", "WASMBOX_RATE_BURST", "20", "requests a client may send at once (token bucket size)"),
-            new Option("api-key-header", "WASMBOX_API_KEY_HEADER", "X-API-Key", "header naming the client for rate limits and audit (else its IP)"),
-            new Option("trust-proxy", "WASMBOX_TRUST_PROXY", "false", "use X-Forwarded-For as the client IP (only behind your own proxy)"),
+            new Option("api-key-header", "WASMBOX_API_KEY_HEADER", "X-API-Key", "header carrying the API key (checked against --api-keys-file / WASMBOX_API_KEYS)"),
+            new Option("api-keys-file", "WASMBOX_API_KEYS_FILE", "",
+                    "file of accepted API keys, one a line (or WASMBOX_API_KEYS=k1,k2); unknown keys get 401; none: clients are their IP"),
+            new Option("trust-proxy", "WASMBOX_TRUST_PROXY", "",
+                    "addresses or CIDR ranges of your reverse proxies (comma-separated); X-Forwarded-For is read only from them"),
+            new Option("public-origin", "WASMBOX_PUBLIC_ORIGIN", "",
+                    "origins whose browser POSTs are accepted, e.g. https://run.example.org (default: the bind address)"),
             new Option("batch-max", "WASMBOX_BATCH_MAX", "", "most requests in one batch (default: 16, at most max-concurrent + queue-size)"),
             new Option("audit-log", "WASMBOX_AUDIT_LOG", "logs/audit.jsonl", "JSON-lines audit log file; 'off' for none"),
             new Option("audit-max-size", "WASMBOX_AUDIT_MAX_SIZE", "10m", "rotate the audit log at this size"),
             new Option("audit-keep", "WASMBOX_AUDIT_KEEP", "5", "rotated audit files kept (audit.jsonl.1 ... .N)"),
             new Option("warmup", "WASMBOX_WARMUP", "true", "prepare every interpreter at start-up"),
             new Option("realtime", "WASMBOX_REALTIME", "true",
-                    "guests see the real clock and real randomness; false: frozen clock, seeded randomness (reproducible runs)"));
+                    "guests see the real clock and real randomness; false: frozen clock, seeded randomness (reproducible runs)"),
+            new Option("idle-timeout", "WASMBOX_IDLE_TIMEOUT", "30s", "close a connection idle (or a response write blocked) this long"),
+            new Option("request-timeout", "WASMBOX_REQUEST_TIMEOUT", "30s", "longest time a client may take to send its request body"),
+            new Option("stream-buffer", "WASMBOX_STREAM_BUFFER", "256k",
+                    "SSE output waiting for a slow reader beyond this cuts the stream and stops its run"),
+            new Option("client-share", "WASMBOX_CLIENT_SHARE", "",
+                    "executions one client may have running or queued (default: half of max-concurrent + queue-size, at least batch-max)"),
+            new Option("max-connections", "WASMBOX_MAX_CONNECTIONS", "1000", "open connections at most (more wait to be accepted)"),
+            new Option("audit-client-budget", "WASMBOX_AUDIT_CLIENT_BUDGET", "",
+                    "audit bytes per client per minute in the main file; beyond, its lines go to <audit-log>.overflow (default: audit-max-size/10, at least 16k)"));
 
     ServiceConfig {
         positive("max-concurrent", maxConcurrent);
@@ -119,6 +153,16 @@ record ServiceConfig(
         positive("max-body", maxBodyBytes);
         if (ratePerMinute < 0) throw new IllegalArgumentException("--rate-limit must not be negative");
         positive("rate-burst", rateBurst);
+        positive("stream-buffer", streamBufferBytes);
+        positive("max-connections", maxConnections);
+        positive("audit-client-budget", auditClientBudget);
+        if (idleTimeout.isZero() || idleTimeout.isNegative()) throw new IllegalArgumentException("--idle-timeout must be positive");
+        if (requestTimeout.isZero() || requestTimeout.isNegative()) throw new IllegalArgumentException("--request-timeout must be positive");
+        if (clientShare < batchMax || clientShare > maxConcurrent + queueSize) {
+            throw new IllegalArgumentException("--client-share (" + clientShare + ") must be between --batch-max (" + batchMax
+                    + ") and --max-concurrent + --queue-size (" + (maxConcurrent + queueSize) + ")");
+        }
+        for (String proxy : trustedProxies) AddressRange.parse(proxy); // fails naming the bad entry
         if (batchMax > maxConcurrent + queueSize) {
             throw new IllegalArgumentException("--batch-max (" + batchMax + ") cannot exceed --max-concurrent + --queue-size ("
                     + (maxConcurrent + queueSize) + "): such a batch could never be admitted");
@@ -165,6 +209,12 @@ record ServiceConfig(
         Function<String, String> v = values::get;
         String maxConcurrent = v.apply("max-concurrent");
         String audit = v.apply("audit-log");
+        int batchMax = batchMax(v.apply("batch-max"), maxConcurrent, v.apply("queue-size"));
+        long capacity = (maxConcurrent.isEmpty() ? Math.max(2, Runtime.getRuntime().availableProcessors())
+                : integer("max-concurrent", maxConcurrent)) + integer("queue-size", v.apply("queue-size"));
+        String clientShare = v.apply("client-share");
+        String budget = v.apply("audit-client-budget");
+        long auditMax = size("audit-max-size", v.apply("audit-max-size"));
         return new ServiceConfig(
                 v.apply("host"),
                 (int) integer("port", v.apply("port")),
@@ -184,13 +234,77 @@ record ServiceConfig(
                 decimal("rate-limit", v.apply("rate-limit")),
                 (int) integer("rate-burst", v.apply("rate-burst")),
                 v.apply("api-key-header"),
-                bool("trust-proxy", v.apply("trust-proxy")),
-                batchMax(v.apply("batch-max"), maxConcurrent, v.apply("queue-size")),
+                trustedProxies(v.apply("trust-proxy")),
+                batchMax,
                 audit.isEmpty() || audit.equalsIgnoreCase("off") || audit.equalsIgnoreCase("none") ? null : Path.of(audit),
                 size("audit-max-size", v.apply("audit-max-size")),
                 (int) integer("audit-keep", v.apply("audit-keep")),
                 bool("warmup", v.apply("warmup")),
-                bool("realtime", v.apply("realtime")));
+                bool("realtime", v.apply("realtime")),
+                apiKeys(v.apply("api-keys-file"), env.get("WASMBOX_API_KEYS")),
+                origins(v.apply("public-origin")),
+                duration("idle-timeout", v.apply("idle-timeout")),
+                duration("request-timeout", v.apply("request-timeout")),
+                size("stream-buffer", v.apply("stream-buffer")),
+                clientShare.isEmpty() ? (int) Math.min(capacity, Math.max(batchMax, (capacity + 1) / 2))
+                        : (int) integer("client-share", clientShare),
+                (int) integer("max-connections", v.apply("max-connections")),
+                budget.isEmpty() ? Math.max(16 * 1024, auditMax / 10) : size("audit-client-budget", budget));
+    }
+
+    private static List<String> list(String value) {
+        return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+    }
+
+    private static List<String> trustedProxies(String value) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        if (v.equals("false") || v.equals("off") || v.equals("none")) return List.of();
+        if (v.equals("true")) {
+            throw new IllegalArgumentException("--trust-proxy takes the addresses of your proxies (e.g. 127.0.0.1 or "
+                    + "10.0.0.0/8), not true: a client could otherwise forge its address");
+        }
+        List<String> proxies = list(value);
+        for (String p : proxies) {
+            try {
+                AddressRange.parse(p);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--trust-proxy: " + e.getMessage());
+            }
+        }
+        return proxies;
+    }
+
+    private static List<String> origins(String value) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String o : list(value)) {
+            String normal = Origins.normalise(o);
+            if (normal == null) {
+                throw new IllegalArgumentException("--public-origin: '" + o + "' is not an origin like https://host[:port]");
+            }
+            out.add(normal);
+        }
+        return List.copyOf(out);
+    }
+
+    /** Reads the accepted keys (file lines, then the comma-separated variable); keeps only their SHA-256. */
+    private static java.util.Set<String> apiKeys(String file, String envKeys) {
+        java.util.Set<String> hashes = new java.util.HashSet<>();
+        if (!file.isEmpty()) {
+            Path path = Path.of(file);
+            try {
+                if (!java.nio.file.Files.isRegularFile(path)) throw new java.io.IOException("not a regular file");
+                if (java.nio.file.Files.size(path) > 1 << 20) throw new java.io.IOException("larger than 1 MiB");
+                for (String line : java.nio.file.Files.readAllLines(path)) {
+                    String key = line.strip();
+                    if (!key.isEmpty() && !key.startsWith("#")) hashes.add(Api.sha256(key));
+                }
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                throw new IllegalArgumentException("--api-keys-file: cannot read " + file + ": " + e.getMessage());
+            }
+            if (hashes.isEmpty()) throw new IllegalArgumentException("--api-keys-file: " + file + " holds no key");
+        }
+        if (envKeys != null) for (String k : list(envKeys)) hashes.add(Api.sha256(k));
+        return java.util.Set.copyOf(hashes);
     }
 
     private static int batchMax(String value, String maxConcurrent, String queueSize) {

@@ -1,6 +1,5 @@
 package io.wasmbox.samples.service;
 
-import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
@@ -43,24 +42,24 @@ final class StaticFiles {
     }
 
     /** GET /, /index.html. */
-    void index(HttpExchange exchange) throws IOException {
+    void index(Exchange exchange) throws IOException {
         serve(exchange, PLAYGROUND + "index.html", "no-cache");
     }
 
     /** GET /assets/{file}. */
-    void asset(HttpExchange exchange) throws IOException {
-        String rest = exchange.getRequestURI().getPath().substring("/assets/".length());
+    void asset(Exchange exchange) throws IOException {
+        String rest = exchange.path().substring("/assets/".length());
         serve(exchange, safe(rest) ? PLAYGROUND + rest : null, "no-cache");
     }
 
     /** GET /vendor/codemirror/{path}. */
-    void codemirror(HttpExchange exchange) throws IOException {
-        String rest = exchange.getRequestURI().getPath().substring("/vendor/codemirror/".length());
+    void codemirror(Exchange exchange) throws IOException {
+        String rest = exchange.path().substring("/vendor/codemirror/".length());
         serve(exchange, safe(rest) ? codemirrorRoot + rest : null, "public, max-age=86400");
     }
 
     /** GET /api/openapi.yaml. */
-    void openapi(HttpExchange exchange) throws IOException {
+    void openapi(Exchange exchange) throws IOException {
         serve(exchange, "openapi.yaml", "no-cache");
     }
 
@@ -70,16 +69,16 @@ final class StaticFiles {
                 && !path.contains("//");
     }
 
-    private void serve(HttpExchange exchange, String resource, String cacheControl) throws IOException {
+    private void serve(Exchange exchange, String resource, String cacheControl) throws IOException {
         byte[] body = null;
         if (resource != null && !resource.endsWith("/")) {
             try (InputStream in = loader.getResourceAsStream(resource)) {
                 if (in != null) body = in.readAllBytes();
             }
         }
-        if (body == null) throw new ApiError(404, "not_found", "no such file: " + exchange.getRequestURI().getPath());
+        if (body == null) throw new ApiError(404, "not_found", "no such file: " + exchange.path());
         String ext = resource.substring(resource.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
-        exchange.getResponseHeaders().set("Cache-Control", cacheControl);
+        exchange.setHeader("Cache-Control", cacheControl);
         Http.send(exchange, 200, TYPES.getOrDefault(ext, "application/octet-stream"), body);
     }
 }

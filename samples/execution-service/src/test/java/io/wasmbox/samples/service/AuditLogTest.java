@@ -27,14 +27,18 @@ class AuditLogTest {
     void recordsEveryExecutionRequestWithoutTheCodeOrApiKey() throws IOException {
         Path file = dir.resolve("audit.jsonl");
         String code = "print('audited')\n1/0";
-        try (TestClient c = new TestClient("--audit-log", file.toString(), "--warmup", "false", "--rate-limit", "0")) {
+        Path keys = dir.resolve("keys.txt");
+        Files.writeString(keys, "super-secret-key\nother-key\n");
+        Map<String, String> other = Map.of("X-API-Key", "other-key");
+        try (TestClient c = new TestClient("--audit-log", file.toString(), "--warmup", "false", "--rate-limit", "0",
+                "--api-keys-file", keys.toString())) {
             c.post("/api/v1/execute", TestClient.Json.write(Map.of("language", "python", "code", code)),
                     Map.of("X-API-Key", "super-secret-key"));
-            c.postJson("/api/v1/execute", Map.of("language", "python", "code", "while True: pass",
-                    "limits", Map.of("timeoutMs", 100, "maxOutputSize", 5)));
-            c.postJson("/api/v1/execute", Map.of("language", "fortran", "code", "x"));
-            c.postJson("/api/v2/execute", Map.of("language", "python", "version", "*",
-                    "files", List.of(Map.of("content", "print('x' * 100)")), "run_timeout", 2000));
+            c.post("/api/v1/execute", TestClient.Json.write(Map.of("language", "python", "code", "while True: pass",
+                    "limits", Map.of("timeoutMs", 100, "maxOutputSize", 5))), other);
+            c.post("/api/v1/execute", TestClient.Json.write(Map.of("language", "fortran", "code", "x")), other);
+            c.post("/api/v2/execute", TestClient.Json.write(Map.of("language", "python", "version", "*",
+                    "files", List.of(Map.of("content", "print('x' * 100)")), "run_timeout", 2000)), other);
         }
         String raw = Files.readString(file);
         assertThat(raw).doesNotContain("super-secret-key").doesNotContain("audited");
@@ -58,7 +62,7 @@ class AuditLogTest {
         assertThat(first.get("limits_hit")).isEmpty();
 
         JsonNode second = records.get(1);
-        assertThat(second.get("client").asText()).isEqualTo("ip:127.0.0.1");
+        assertThat(second.get("client").asText()).isEqualTo("key:" + Api.sha256("other-key").substring(0, 16));
         assertThat(second.get("outcome").asText()).isEqualTo("timeout");
         assertThat(second.get("limits_hit").toString()).isEqualTo("[\"timeout\"]");
         assertThat(second.at("/limits/timeoutMs").asLong()).isEqualTo(100);
@@ -94,5 +98,26 @@ class AuditLogTest {
         String newestInOne = lines(dir.resolve("rot.jsonl.1")).getLast().get("language").asText();
         String newestInTwo = lines(dir.resolve("rot.jsonl.2")).getLast().get("language").asText();
         assertThat(Integer.parseInt(newestInTwo.substring(4))).isLessThan(Integer.parseInt(newestInOne.substring(4)));
+    }
+
+    @Test
+    void aBatchIsOneLineListingItsItems() throws IOException {
+        Path file = dir.resolve("batch.jsonl");
+        try (TestClient c = new TestClient("--audit-log", file.toString(), "--warmup", "false", "--rate-limit", "0")) {
+            TestClient.Json r = c.postJson("/api/v1/execute/batch", Map.of("requests", List.of(
+                    Map.of("language", "python", "code", "print(1)"),
+                    Map.of("language", "javascript", "code", "throw new Error('x')"))));
+            assertThat(r.status()).isEqualTo(200);
+        }
+        List<JsonNode> records = lines(file);
+        assertThat(records).hasSize(1);
+        JsonNode batch = records.getFirst();
+        assertThat(batch.get("endpoint").asText()).isEqualTo("/api/v1/execute/batch");
+        assertThat(batch.get("outcome").asText()).isEqualTo("batch");
+        assertThat(batch.get("items")).hasSize(2);
+        assertThat(batch.at("/items/0/outcome").asText()).isEqualTo("success");
+        assertThat(batch.at("/items/0/code_sha256").asText()).isEqualTo(Api.sha256("print(1)"));
+        assertThat(batch.at("/items/1/outcome").asText()).isEqualTo("error");
+        assertThat(batch.at("/items/1/language").asText()).isEqualTo("javascript");
     }
 }

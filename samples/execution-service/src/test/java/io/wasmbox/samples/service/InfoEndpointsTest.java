@@ -96,8 +96,30 @@ class InfoEndpointsTest {
             assertThat(client.get(asset).statusCode()).as(asset).isEqualTo(200);
         }
         assertThat(client.get("/assets/../openapi.yaml").statusCode()).isEqualTo(404);
-        assertThat(client.get("/assets/%2e%2e/openapi.yaml").statusCode()).isEqualTo(404);
-        assertThat(client.get("/vendor/codemirror/../../../../io/wasmbox/samples/service/Api.class").statusCode()).isEqualTo(404);
+        // an encoded dot segment is refused by Jetty's URI check before routing (400), a plain one is not found
+        HttpResponse<String> encoded = client.get("/assets/%2e%2e/openapi.yaml");
+        assertThat(encoded.statusCode()).isEqualTo(400);
+        assertThat(encoded.body()).doesNotContain("openapi:").contains("bad_http_request");
+        // dot segments climbing above the root: refused by Jetty's URI check (400), the class file never served
+        HttpResponse<String> climb = client.get("/vendor/codemirror/../../../../io/wasmbox/samples/service/Api.class");
+        assertThat(climb.statusCode()).isEqualTo(400);
+        assertThat(climb.body()).contains("bad_http_request");
         assertThat(client.get("/assets/nope.js").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void headAndOptionsAreAnsweredWithoutABody() {
+        HttpResponse<String> head = client.send(java.net.http.HttpRequest.newBuilder(client.uri("/api/openapi.yaml"))
+                .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        long length = Long.parseLong(head.headers().firstValue("Content-Length").orElseThrow());
+        assertThat(length).isEqualTo(client.get("/api/openapi.yaml").body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        HttpResponse<String> options = client.send(java.net.http.HttpRequest.newBuilder(client.uri("/api/v1/execute"))
+                .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(options.statusCode()).isEqualTo(204);
+        assertThat(options.headers().firstValue("Allow")).hasValue("POST, OPTIONS");
+        // the service answers on after both
+        assertThat(client.get("/api/v1/health").statusCode()).isEqualTo(200);
     }
 }

@@ -30,7 +30,9 @@ class ServiceConfigTest {
         assertThat(c.auditLog()).isNull();
         assertThat(ServiceConfig.parse(new String[0], Map.of("PORT", "7000")).port()).isEqualTo(7000);
         assertThat(ServiceConfig.parse(new String[0], Map.of("WASMBOX_PORT", "7001")).port()).isEqualTo(7001);
-        assertThat(ServiceConfig.parse(new String[] {"--trust-proxy"}, Map.of()).trustProxy()).isTrue();
+        assertThat(ServiceConfig.parse(new String[] {"--trust-proxy", "10.0.0.1, 192.168.0.0/16"}, Map.of()).trustedProxies())
+                .containsExactly("10.0.0.1", "192.168.0.0/16");
+        assertThat(ServiceConfig.parse(new String[0], Map.of("WASMBOX_TRUST_PROXY", "false")).trustedProxies()).isEmpty();
     }
 
     @Test
@@ -47,11 +49,40 @@ class ServiceConfigTest {
                 .hasMessageContaining("--batch-max");
         assertThatThrownBy(() -> ServiceConfig.parse(new String[] {"--port"}, Map.of()))
                 .hasMessageContaining("--port needs a value");
+        // a bare --trust-proxy (or true) would let any client forge its address: the proxies must be named
+        assertThatThrownBy(() -> ServiceConfig.parse(new String[] {"--trust-proxy", "true"}, Map.of()))
+                .hasMessageContaining("--trust-proxy takes the addresses");
+        assertThatThrownBy(() -> ServiceConfig.parse(new String[] {"--trust-proxy", "proxy.example.org"}, Map.of()))
+                .hasMessageContaining("--trust-proxy").hasMessageContaining("not an IP address");
+        assertThatThrownBy(() -> ServiceConfig.parse(new String[] {"--trust-proxy", "10.0.0.0/33"}, Map.of()))
+                .hasMessageContaining("bad prefix length");
+        assertThatThrownBy(() -> ServiceConfig.parse(new String[] {"--public-origin", "https://x.example/path"}, Map.of()))
+                .hasMessageContaining("--public-origin");
+        assertThatThrownBy(() -> ServiceConfig.parse(new String[] {"--api-keys-file", "/nonexistent/keys"}, Map.of()))
+                .hasMessageContaining("--api-keys-file");
+        assertThatThrownBy(() -> ServiceConfig.parse(new String[] {"--client-share", "1", "--batch-max", "4"}, Map.of()))
+                .hasMessageContaining("--client-share");
     }
 
     @Test
     void helpListsEveryOptionAndItsVariable() {
         String help = ServiceConfig.help();
         for (ServiceConfig.Option o : ServiceConfig.OPTIONS) assertThat(help).contains(o.flag()).contains(o.env());
+    }
+
+    @Test
+    void apiKeysComeFromAFileAndTheEnvironmentAndOnlyTheirDigestsAreKept(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path file = dir.resolve("keys");
+        java.nio.file.Files.writeString(file, "# team keys\n  alpha  \n\nbeta\n");
+        ServiceConfig c = ServiceConfig.parse(new String[] {"--api-keys-file", file.toString()}, Map.of("WASMBOX_API_KEYS", "gamma, delta"));
+        assertThat(c.apiKeyHashes()).containsExactlyInAnyOrder(Api.sha256("alpha"), Api.sha256("beta"), Api.sha256("gamma"),
+                Api.sha256("delta"));
+        assertThat(ServiceConfig.defaults().apiKeyHashes()).isEmpty();
+        java.nio.file.Files.writeString(file, "# only a comment\n");
+        assertThatThrownBy(() -> ServiceConfig.parse(new String[] {"--api-keys-file", file.toString()}, Map.of()))
+                .hasMessageContaining("holds no key");
+        assertThatThrownBy(() -> ServiceConfig.parse(new String[] {"--api-keys-file", dir.toString()}, Map.of()))
+                .hasMessageContaining("not a regular file");
     }
 }
