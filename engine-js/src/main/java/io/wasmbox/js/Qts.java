@@ -180,7 +180,7 @@ final class Qts {
         byte[] chunk;
         scan:
         while (true) {
-            int n = Math.min(256, memory.pages() * QuickJsModule.PAGE - end);
+            int n = Math.min(end == address ? 256 : 16384, memory.pages() * QuickJsModule.PAGE - end);
             if (n <= 0) throw new IllegalStateException("unterminated string in guest memory");
             chunk = memory.readBytes(end, n);
             for (int i = 0; i < chunk.length; i++) {

@@ -329,6 +329,9 @@ let timerSeq = 0;
 
 function now() { return host(OP_NOW); }
 
+/** The event loop's time, read when the run starts and before each timer: what setTimeout counts from, as in node. */
+let loopTime = 0;
+
 function schedule(timer) {
   let i = timers.length;
   while (i > 0 && (timers[i - 1].due > timer.due || (timers[i - 1].due === timer.due && timers[i - 1].seq > timer.seq))) {
@@ -344,7 +347,8 @@ function addTimer(fn, ms, args, repeat) {
   if (!(delay >= 1) || !numberIsFinite(delay)) delay = delay > 0 ? 1 : 0;
   if (delay > 2147483647) delay = 1; // as node
   const id = ++timerSeq;
-  schedule({ id, seq: id, due: now() + delay, fn, args, interval: repeat ? mathMax(1, delay) : -1 });
+  if (loopTime < 0) loopTime = now();
+  schedule({ id, seq: id, due: loopTime + delay, fn, args, interval: repeat ? mathMax(1, delay) : -1 });
   return id;
 }
 
@@ -373,7 +377,8 @@ let uncaught = null;
 function tick() {
   if (timers.length === 0) return -1;
   const first = timers[0];
-  const wait = first.due - now();
+  loopTime = now();
+  const wait = first.due - loopTime;
   if (wait > 0) return wait;
   for (let j = 0; j < timers.length - 1; j++) timers[j] = timers[j + 1];
   timers.length--;
@@ -764,15 +769,17 @@ let currentMode = "run";
 
 function settle(id, v, e, failed) {
   if (id !== currentRun || outcome !== null) return;
-  outcome = failed ? report(e) : { value: valueJson(v), exitCode: 0, error: null, outOfMemory: false };
-}
-
-function valueJson(v) {
-  try {
-    return toJson(v, 0, []);
-  } catch (e) {
-    return null;
+  if (failed) timers.length = 0; // an uncaught error ends the run, as it ends a node process
+  if (!failed) {
+    try {
+      outcome = { value: toJson(v, 0, []), exitCode: 0, error: null, outOfMemory: false };
+      return;
+    } catch (err) {
+      e = err; // a result that cannot be mapped (a throwing toJSON, out of memory) fails the run
+    }
   }
+  timers.length = 0;
+  outcome = report(e);
 }
 
 function report(e) {
@@ -814,6 +821,7 @@ function run(requestJson) {
     return responseJson(report(e));
   }
   currentMode = request.mode || "run";
+  loopTime = -1; // read when the run first sets a timer
   const awaits = currentMode === "run" || currentMode === "invoke";
   try {
     prepare(request);
