@@ -86,6 +86,10 @@ class JsTimersTest {
             ExecutionResult exit = box.run("setTimeout(() => exit(3), 5); setTimeout(() => console.log('never'), 10)");
             assertThat(exit.exitCode()).isEqualTo(3);
             assertThat(exit.stdout()).isEmpty();
+            // a script that fails leaves no timer behind to run after it
+            ExecutionResult failed = box.run("setTimeout(() => console.log('never'), 10);\nthrow new Error('x')");
+            assertThat(failed.error().message()).isEqualTo("x");
+            assertThat(failed.stdout()).isEmpty();
         }
     }
 
