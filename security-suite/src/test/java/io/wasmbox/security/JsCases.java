@@ -332,7 +332,7 @@ final class JsCases {
         c.add(js(RESOURCES, "microtask-loop", "(async () => { for (;;) await null; })()")
                 .timeoutMillis(300).timeout());
         c.add(js(RESOURCES, "timer-flood", "for (let i = 0; ; i++) setTimeout(() => {}, i)")
-                .memoryMiB(64).timeoutMillis(30_000).memoryLimit());
+                .memoryMiB(24).timeoutMillis(60_000).memoryLimit());
         c.add(js(RESOURCES, "endless-interval", "setInterval(() => {}, 0); 'started'")
                 .timeoutMillis(300).timeout());
         c.add(js(RESOURCES, "timer-after-the-timeout", "setTimeout(() => { for (;;) {} }, 1e9); 1")
@@ -362,6 +362,7 @@ final class JsCases {
                         && PythonCases.bytes(r) <= 50_000 && r.stdout().startsWith("0\n1\n")
                         && r.stderr().startsWith("0\n1\n")));
         c.add(js(RESOURCES, "single-huge-write", "console.log('y'.repeat(1e7)); 'written'").maxOutput(1000)
+                .timeoutMillis(30_000)
                 .value("written").and("cut at the cap", r -> r.outputTruncated() && PythonCases.bytes(r) <= 1000));
         c.add(js(RESOURCES, "huge-result-value", "'v'.repeat(5e6)").timeoutMillis(30_000)
                 .valueMatches("the whole string", v -> v instanceof String s && s.length() == 5_000_000));
