@@ -41,11 +41,16 @@ final class RecordJson {
 
     private JsonNode data(String topic, Schema schema, Object value) {
         if (value == null) return Json.nodes().nullNode();
-        if (schema != null || value instanceof Struct) {
+        if (value instanceof Struct || (schema != null && needsConverter(schema))) {
             if (structs == null) structs = new StructJson();
             return structs.toJson(topic, schema != null ? schema : ((Struct) value).schema(), value);
         }
         return Json.toTree(value);
+    }
+
+    /** Plain values (strings, numbers, booleans, bytes) map directly; structs, containers and logical types convert. */
+    private static boolean needsConverter(Schema schema) {
+        return schema.name() != null || !schema.type().isPrimitive();
     }
 
     /**

@@ -121,6 +121,10 @@ class ConnectClusterTest {
         enrichOverTwoPartitions("python", PY_ENRICH);
     }
 
+    private static List<Long> ids(java.util.Collection<SinkRecord> records) {
+        return records.stream().map(r -> (Long) ((Map<?, ?>) r.value()).get("id")).toList();
+    }
+
     private static Map<String, String> deadLetters(String dlq) {
         return Map.of("errors.tolerance", "all",
                 "errors.deadletterqueue.topic.name", dlq,
@@ -160,7 +164,7 @@ class ConnectClusterTest {
                         """)), 2);
         // ids 3, 7, 11, 15, 19 fail; the 15 others go through
         List<SinkRecord> got = awaitRecords(name, 15);
-        assertThat(got).extracting(r -> ((Map<?, ?>) r.value()).get("id"))
+        assertThat(ids(got))
                 .containsExactlyInAnyOrder(0L, 1L, 2L, 4L, 5L, 6L, 8L, 9L, 10L, 12L, 13L, 14L, 16L, 17L, 18L);
         ConsumerRecords<byte[], byte[]> dead = connect.kafka().consume(5, ConnectClusters.WAIT.toMillis(), "dlq-throw");
         assertThat(dead.count()).isEqualTo(5);
@@ -195,14 +199,14 @@ class ConnectClusterTest {
                           return { value: { id: r.value.id, seen: true } };
                         }""")), 2);
         List<SinkRecord> got = awaitRecords(name, 19);
-        assertThat(got).extracting(r -> ((Map<?, ?>) r.value()).get("id")).doesNotContain(7L).hasSize(19);
+        assertThat(ids(got)).doesNotContain(7L).hasSize(19);
         ConsumerRecords<byte[], byte[]> dead = connect.kafka().consume(1, ConnectClusters.WAIT.toMillis(), "dlq-loop");
         ConsumerRecord<byte[], byte[]> only = dead.iterator().next();
         assertThat(new String(only.key(), StandardCharsets.UTF_8)).isEqualTo("order-7");
         assertThat(header(only, "__connect.errors.exception.message"))
                 .contains("topic=" + topic + " partition=1").contains("timed out").contains("TIMEOUT");
         // records after the looping one, on the same partition, went through the recreated sandbox
-        assertThat(got).extracting(r -> ((Map<?, ?>) r.value()).get("id")).contains(9L, 11L, 13L, 15L, 17L, 19L);
+        assertThat(ids(got)).contains(9L, 11L, 13L, 15L, 17L, 19L);
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 2, "the task must survive the loop");
         connect.deleteConnector(name);
     }
@@ -223,7 +227,7 @@ class ConnectClusterTest {
         // amounts: 0 for 0/5/10/15, id x 100 otherwise: ids 11..19 minus 15 are >= 1000
         List<SinkRecord> got = awaitRecords(name, 8);
         Thread.sleep(2_000);
-        assertThat(CollectingSinkConnector.of(name)).extracting(r -> ((Map<?, ?>) r.value()).get("id"))
+        assertThat(ids(CollectingSinkConnector.of(name)))
                 .containsExactlyInAnyOrder(11L, 12L, 13L, 14L, 16L, 17L, 18L, 19L);
         assertThat(got).allSatisfy(r -> assertThat(r.topic()).isEqualTo(topic));
         connect.deleteConnector(name);

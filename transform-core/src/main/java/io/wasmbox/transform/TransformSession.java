@@ -41,6 +41,7 @@ public final class TransformSession implements AutoCloseable {
     private final long memoryBytes;
     private final boolean realtime;
     private final String fileName;
+    private final Duration setupTimeout;
     private Sandbox single;
     private Sandbox batch;
     private int batchSandboxSize;
@@ -57,6 +58,7 @@ public final class TransformSession implements AutoCloseable {
         this.memoryBytes = b.memoryBytes;
         this.realtime = b.realtime;
         this.fileName = b.fileName;
+        this.setupTimeout = b.setupTimeout;
     }
 
     public static Builder builder() {
@@ -170,7 +172,9 @@ public final class TransformSession implements AutoCloseable {
         sandboxesCreated++;
         try {
             functions.forEach(sandbox::bind);
-            RunOptions.Builder run = RunOptions.builder().globals(globals);
+            // the script's one run (definitions, imports, TypeScript's transpile) gets the set-up timeout
+            RunOptions.Builder run = RunOptions.builder().globals(globals)
+                    .timeout(setupTimeout.compareTo(timeout) > 0 ? setupTimeout : timeout);
             if (fileName != null) run.fileName(fileName);
             ExecutionResult setUp = sandbox.run(script + "\n" + batchHelper(interpreter.language(), function), run.build());
             if (!setUp.succeeded()) throw new TransformException("the script failed: " + describe(setUp));
@@ -237,8 +241,15 @@ public final class TransformSession implements AutoCloseable {
         private long memoryBytes = 128 * Limits.MIB;
         private boolean realtime;
         private String fileName;
+        private Duration setupTimeout = Duration.ofSeconds(30);
 
         private Builder() {}
+
+        /** The wall-clock limit of the script's first run, which defines the function (default 30 s). */
+        public Builder setupTimeout(Duration timeout) {
+            this.setupTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
 
         public Builder language(String language) {
             this.language = Objects.requireNonNull(language);
