@@ -37,7 +37,7 @@ class ConnectClusterTest {
               const o = r.value;
               if (o.amount <= 0) return null;
               const usd = Math.round(o.amount * rates[o.currency] * 100) / 100;
-              const value = { ...o, amount_usd: usd, tier: usd > 500 ? 'gold' : 'standard', lang: 'js' };
+              const value = { ...o, amount_usd: usd, tier: usd > 500 ? 'gold' : 'standard', lang: 'javascript' };
               return usd > 500 ? { topic: r.topic + '.gold', value, headers: { partition: r.partition } } : { value };
             }""";
 
@@ -236,13 +236,15 @@ class ConnectClusterTest {
     @Test
     void connectValidationShowsTheConfigErrors() {
         ConfigInfos infos = connect.validateConnectorConfig(CollectingSinkConnector.class.getSimpleName(), sink("unused", 1,
+                "name", "invalid",
                 "transforms", "t",
                 "transforms.t.type", ScriptTransform.class.getName(),
                 "transforms.t.language", "cobol",
                 "transforms.t.script", "function transform(r) { return r }",
                 "transforms.t.limits.memory", "8g"));
-        assertThat(infos.errorCount()).isEqualTo(2);
-        List<String> errors = infos.configs().stream().flatMap(c -> c.configValue().errors().stream()).toList();
+        List<String> errors = infos.configs().stream()
+                .flatMap(c -> c.configValue().errors().stream().map(e -> c.configValue().name() + ": " + e)).toList();
+        assertThat(infos.errorCount()).as(errors.toString()).isEqualTo(2);
         assertThat(errors).anySatisfy(e -> assertThat(e).contains("must be one of javascript, typescript, python"));
         assertThat(errors).anySatisfy(e -> assertThat(e).contains("is above the worker's ceiling of 256m"));
     }
