@@ -84,7 +84,7 @@ class ConnectClusterTest {
                 "transforms.enrich.language", language,
                 "transforms.enrich.script", script,
                 "transforms.enrich.bindings.rates", "{\"EUR\": 1.08, \"USD\": 1.0}"), 2);
-        List<SinkRecord> got = awaitRecords(name, 16);
+        List<SinkRecord> got = awaitRecords(connect, name, 16);
         Thread.sleep(2_000); // nothing more arrives: the dropped records stay dropped
         got = List.copyOf(CollectingSinkConnector.of(name));
         assertThat(got).hasSize(16);
@@ -163,7 +163,7 @@ class ConnectClusterTest {
                             return {"value": {"id": r["value"]["id"], "ok": True}}
                         """)), 2);
         // ids 3, 7, 11, 15, 19 fail; the 15 others go through
-        List<SinkRecord> got = awaitRecords(name, 15);
+        List<SinkRecord> got = awaitRecords(connect, name, 15);
         assertThat(ids(got))
                 .containsExactlyInAnyOrder(0L, 1L, 2L, 4L, 5L, 6L, 8L, 9L, 10L, 12L, 13L, 14L, 16L, 17L, 18L);
         ConsumerRecords<byte[], byte[]> dead = connect.kafka().consume(5, ConnectClusters.WAIT.toMillis(), "dlq-throw");
@@ -198,7 +198,7 @@ class ConnectClusterTest {
                           if (r.value.id === 7) { for (;;) {} }
                           return { value: { id: r.value.id, seen: true } };
                         }""")), 2);
-        List<SinkRecord> got = awaitRecords(name, 19);
+        List<SinkRecord> got = awaitRecords(connect, name, 19);
         assertThat(ids(got)).doesNotContain(7L).hasSize(19);
         ConsumerRecords<byte[], byte[]> dead = connect.kafka().consume(1, ConnectClusters.WAIT.toMillis(), "dlq-loop");
         ConsumerRecord<byte[], byte[]> only = dead.iterator().next();
@@ -225,7 +225,7 @@ class ConnectClusterTest {
                 "predicates.small.language", "python",
                 "predicates.small.script", "def test(r):\n    return r['value']['amount'] < 1000\n"), 2);
         // amounts: 0 for 0/5/10/15, id x 100 otherwise: ids 11..19 minus 15 are >= 1000
-        List<SinkRecord> got = awaitRecords(name, 8);
+        List<SinkRecord> got = awaitRecords(connect, name, 8);
         Thread.sleep(2_000);
         assertThat(ids(CollectingSinkConnector.of(name)))
                 .containsExactlyInAnyOrder(11L, 12L, 13L, 14L, 16L, 17L, 18L, 19L);

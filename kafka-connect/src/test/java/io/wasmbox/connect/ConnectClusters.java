@@ -13,7 +13,7 @@ import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 /** Helpers shared by the cluster tests: connector config, producing, waiting for what the sink got. */
 final class ConnectClusters {
     /** The machine running the tests may be busy: waits are generous (they end as soon as the records are in). */
-    static final Duration WAIT = Duration.ofMinutes(3);
+    static final Duration WAIT = Duration.ofSeconds(Long.getLong("connect.test.wait.seconds", 180));
 
     private ConnectClusters() {}
 
@@ -32,11 +32,15 @@ final class ConnectClusters {
     }
 
     /** Waits until the sink of {@code connector} got {@code n} records (or more), then returns them. */
-    static List<SinkRecord> awaitRecords(String connector, int n) throws InterruptedException {
+    static List<SinkRecord> awaitRecords(EmbeddedConnectCluster connect, String connector, int n) throws InterruptedException {
         Queue<SinkRecord> got = CollectingSinkConnector.of(connector);
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (got.size() < n && System.nanoTime() < deadline) Thread.sleep(100);
-        assertThat(got).as("records the sink of %s received", connector).hasSizeGreaterThanOrEqualTo(n);
+        if (got.size() < n) {
+            // say why: the connector's and tasks' states and traces
+            assertThat(got).as("records the sink of %s received; status: %s", connector,
+                    connect.connectorStatus(connector)).hasSizeGreaterThanOrEqualTo(n);
+        }
         return List.copyOf(got);
     }
 

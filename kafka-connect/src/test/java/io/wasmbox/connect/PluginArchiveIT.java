@@ -48,12 +48,12 @@ class PluginArchiveIT {
 
         EmbeddedConnectCluster connect = new EmbeddedConnectCluster.Builder().name("wasmbox-plugin-path")
                 .numWorkers(1).numBrokers(1)
-                .workerProps(Map.of("plugin.path", plugins.toString(), "plugin.discovery", "hybrid_fail"))
+                .workerProps(new java.util.HashMap<>(Map.of("plugin.path", plugins.toString(), "plugin.discovery", "hybrid_fail")))
                 .build();
         connect.start();
         try {
             String listed = connect.requestGet(connect.endpointForResource("connector-plugins?connectorsOnly=false"))
-                    .readEntity(String.class);
+                    .getEntity().toString();
             assertThat(listed).contains(TRANSFORM).contains(PREDICATE);
 
             String topic = "orders-plugin";
@@ -73,7 +73,7 @@ class PluginArchiveIT {
                     "transforms.js.language", "javascript",
                     "transforms.js.script", "function transform(r) { return { value: { ...r.value, usd: r.value.amount * 2 } } }"),
                     1);
-            List<SinkRecord> got = awaitRecords("from-archive", 3);
+            List<SinkRecord> got = awaitRecords(connect, "from-archive", 3);
             Thread.sleep(1_000);
             assertThat(CollectingSinkConnector.of("from-archive")).extracting(SinkRecord::value).containsExactlyInAnyOrder(
                     Map.of("id", 0L, "amount", 0L, "usd", 0L),
