@@ -83,6 +83,7 @@ class ConnectClusterTest {
                 "transforms.enrich.type", ScriptTransform.class.getName(),
                 "transforms.enrich.language", language,
                 "transforms.enrich.script", script,
+                "transforms.enrich.limits.timeout", "5s",
                 "transforms.enrich.bindings.rates", "{\"EUR\": 1.08, \"USD\": 1.0}"), 2);
         List<SinkRecord> got = awaitRecords(connect, name, 16);
         Thread.sleep(2_000); // nothing more arrives: the dropped records stay dropped
@@ -156,6 +157,7 @@ class ConnectClusterTest {
                 "transforms", "t",
                 "transforms.t.type", ScriptTransform.class.getName(),
                 "transforms.t.language", "python",
+                "transforms.t.limits.timeout", "5s",
                 "transforms.t.script", """
                         def transform(r):
                             if r["value"]["id"] % 4 == 3:
@@ -192,7 +194,7 @@ class ConnectClusterTest {
                 "transforms", "t",
                 "transforms.t.type", ScriptTransform.class.getName(),
                 "transforms.t.language", "javascript",
-                "transforms.t.limits.timeout", "1s",
+                "transforms.t.limits.timeout", "3s",
                 "transforms.t.script", """
                         function transform(r) {
                           if (r.value.id === 7) { for (;;) {} }
@@ -223,6 +225,7 @@ class ConnectClusterTest {
                 "predicates", "small",
                 "predicates.small.type", ScriptPredicate.class.getName(),
                 "predicates.small.language", "python",
+                "predicates.small.limits.timeout", "5s",
                 "predicates.small.script", "def test(r):\n    return r['value']['amount'] < 1000\n"), 2);
         // amounts: 0 for 0/5/10/15, id x 100 otherwise: ids 11..19 minus 15 are >= 1000
         List<SinkRecord> got = awaitRecords(connect, name, 8);

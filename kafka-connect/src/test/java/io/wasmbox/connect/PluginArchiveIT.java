@@ -68,9 +68,11 @@ class PluginArchiveIT {
                     "predicates", "odd",
                     "predicates.odd.type", PREDICATE,
                     "predicates.odd.language", "python",
+                    "predicates.odd.limits.timeout", "5s",
                     "predicates.odd.script", "def test(r):\n    return r['value']['id'] % 2 == 1\n",
                     "transforms.js.type", TRANSFORM,
                     "transforms.js.language", "javascript",
+                    "transforms.js.limits.timeout", "5s",
                     "transforms.js.script", "function transform(r) { return { value: { ...r.value, usd: r.value.amount * 2 } } }"),
                     1);
             List<SinkRecord> got = awaitRecords(connect, "from-archive", 3);

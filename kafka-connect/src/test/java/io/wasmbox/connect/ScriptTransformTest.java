@@ -82,7 +82,7 @@ class ScriptTransformTest {
                   if (r.value.mode === 'loop') for (;;) {}
                   if (r.value.mode === 'number') return 7;
                   return { value: { ok: r.value.id } };
-                }""", "limits.timeout", "300ms")) {
+                }""", "limits.timeout", "1500ms")) {
             assertThatThrownBy(() -> t.apply(record(null, Map.of("mode", "throw", "id", 5))))
                     .isInstanceOf(DataException.class)
                     .hasMessageContaining("topic=orders partition=1 offset=42")
