@@ -9,7 +9,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -232,7 +231,8 @@ public final class ScriptConfig extends AbstractConfig {
 
     private static String readScript(String file) {
         Path path = Path.of(file);
-        if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(path)) {
+        // regular files only (a link to one is fine): a FIFO or a device would block or never end
+        if (!Files.isRegularFile(path)) {
             throw new ConfigException(SCRIPT_FILE, file, "is not a regular file on this worker");
         }
         byte[] bytes;
