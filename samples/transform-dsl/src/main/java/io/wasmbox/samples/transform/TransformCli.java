@@ -6,6 +6,8 @@ import io.wasmbox.Wasmbox;
 import io.wasmbox.WasmboxException;
 import io.wasmbox.spi.Json;
 import io.wasmbox.spi.LanguageInfo;
+import io.wasmbox.transform.RecordTransformer;
+import io.wasmbox.transform.TransformException;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -93,6 +95,13 @@ public final class TransformCli implements Callable<Integer> {
             Map<String, Object> table = Json.MAPPER.readValue(lookup.getValue().toFile(), new TypeReference<>() {});
             builder.lookup(lookup.getKey(), table);
         }
+        RecordTransformer transformer;
+        try {
+            transformer = builder.build();
+        } catch (TransformException | WasmboxException e) {
+            err.println("wasmbox-transform: " + e.getMessage());
+            return 1;
+        }
         long total = Records.count(input);
         Progress progress = new Progress(err, total);
         List<String> failures = new ArrayList<>();
@@ -100,7 +109,7 @@ public final class TransformCli implements Callable<Integer> {
         try (BufferedWriter out = Files.newBufferedWriter(output, StandardCharsets.UTF_8);
                 BufferedWriter errorOut = errors == null ? null : Files.newBufferedWriter(errors, StandardCharsets.UTF_8)) {
             Iterator<JsonNode> records = Records.read(input);
-            stats = builder.build().run(records, outcome -> {
+            stats = transformer.run(records, outcome -> {
                 for (JsonNode record : outcome.output()) {
                     out.write(Json.write(record));
                     out.newLine();
@@ -114,7 +123,7 @@ public final class TransformCli implements Callable<Integer> {
                 }
                 progress.advance();
             });
-        } catch (RecordTransformer.TransformException | WasmboxException e) {
+        } catch (TransformException | WasmboxException e) {
             progress.finish();
             err.println("wasmbox-transform: " + e.getMessage());
             return 1;
