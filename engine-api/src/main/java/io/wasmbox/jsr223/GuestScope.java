@@ -1,0 +1,173 @@
+package io.wasmbox.jsr223;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.wasmbox.HostFunction;
+import io.wasmbox.Sandbox;
+import io.wasmbox.SandboxOptions;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import javax.lang.model.SourceVersion;
+
+/**
+ * The global scope of one ENGINE_SCOPE Bindings: its own sandbox (made on first use, from the pool, with
+ * the limits of the context that first needs it; kept for every sandbox that later replaces a crashed
+ * one), the lock that serialises its guest work, and the Java side of its entries. It never refers to
+ * the Bindings that own it, so a Cleaner can close its sandbox once they are unreachable.
+ */
+final class GuestScope {
+    /** The scope whose host function is running on this thread (a guest calling back into Java). */
+    private static final ThreadLocal<GuestScope> CALLING = new ThreadLocal<>();
+
+    final WasmboxScriptEngineFactory factory;
+    private final ReentrantLock lock = new ReentrantLock();
+    private Sandbox sandbox; // guarded by lock
+    private SandboxOptions options; // guarded by lock; fixed when the first sandbox is made
+
+    // ---- the Java side of the entries (guarded by `this`) ---------------------------------------
+    /** Entries the guest never sees as data: functions (bound), refused objects, non-identifier keys. */
+    final Map<String, Object> javaOnly = new LinkedHashMap<>();
+    /** Data entries put from Java: the original object and its JSON. */
+    final Map<String, Object> javaData = new LinkedHashMap<>();
+    final Map<String, JsonNode> javaJson = new HashMap<>();
+    /** Data entries not yet sent to the current sandbox. */
+    final Set<String> dirty = new LinkedHashSet<>();
+    /** Guest globals to delete before the next guest work. */
+    final Set<String> deleted = new LinkedHashSet<>();
+    /** Functions bound on the current sandbox: name to the Java object they came from. */
+    private final Map<String, Object> bound = new HashMap<>();
+    /** For a client-made Bindings: what each entry was when last sent (unchanged entries are not resent). */
+    final Map<String, JsonNode> sentFromClient = new HashMap<>();
+    /** GLOBAL_SCOPE fallbacks as last sent to the current sandbox. */
+    final Map<String, JsonNode> fallbacksSent = new HashMap<>();
+
+    GuestScope(WasmboxScriptEngineFactory factory) {
+        this.factory = factory;
+    }
+
+    interface Work<T> {
+        T run(Sandbox sandbox);
+    }
+
+    /**
+     * Runs {@code work} on this scope's sandbox, made or remade first if needed, holding the scope's lock:
+     * guest work on one scope is serialised, different scopes run in parallel.
+     *
+     * @param context the context whose limit attributes apply if the sandbox is made now (null: ceiling)
+     */
+    <T> T use(javax.script.ScriptContext context, Work<T> work) {
+        if (CALLING.get() == this) {
+            throw new IllegalStateException("a function bound in these Bindings cannot run guest code in them"
+                    + " while the guest is calling it (use other Bindings)");
+        }
+        try {
+            lock.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the Bindings' sandbox", e);
+        }
+        try {
+            return work.run(sandbox(context));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The current sandbox if there is a usable one (no guest work, no lock). */
+    Sandbox current() {
+        Sandbox box = sandbox;
+        return box == null || box.isClosed() ? null : box;
+    }
+
+    /** True while a function of this scope runs on the current thread (the guest calling back). */
+    boolean calledBackHere() {
+        return CALLING.get() == this;
+    }
+
+    private Sandbox sandbox(javax.script.ScriptContext context) {
+        if (sandbox != null && !sandbox.isClosed()) return sandbox;
+        if (options == null) options = factory.sandboxOptions(context);
+        Sandbox box = SandboxPool.take(factory.languageInfo().id(), options);
+        synchronized (this) {
+            bound.clear();
+            sentFromClient.clear();
+            fallbacksSent.clear();
+            deleted.clear();
+            dirty.addAll(javaData.keySet()); // Java's entries reach every new sandbox
+            javaOnly.forEach((name, value) -> bindIfFunction(box, name, value));
+        }
+        sandbox = box;
+        return box;
+    }
+
+    /** Binds {@code value} on {@code box} when it is a Java callable with an identifier name. */
+    synchronized void bindIfFunction(Sandbox box, String name, Object value) {
+        if (box == null || !isGuestName(name)) return;
+        HostFunction fn = asHostFunction(value);
+        if (fn == null) return;
+        if (bound.get(name) == value) return;
+        box.bind(name, callback(fn));
+        bound.put(name, value);
+    }
+
+    synchronized void unbind(Sandbox box, String name) {
+        if (bound.remove(name) != null && box != null) box.unbind(name);
+    }
+
+    /** Runs the host function with this scope marked as calling back on the guest's thread. */
+    private HostFunction callback(HostFunction fn) {
+        return args -> {
+            GuestScope previous = CALLING.get();
+            CALLING.set(this);
+            try {
+                return fn.call(args);
+            } finally {
+                if (previous == null) CALLING.remove();
+                else CALLING.set(previous);
+            }
+        };
+    }
+
+    /** Closes the sandbox (the Cleaner's action once the owning Bindings are unreachable). */
+    void close() {
+        Sandbox box = sandbox;
+        if (box != null) box.close();
+    }
+
+    /** A name that can be a guest global: an identifier not starting with {@code __} (the drivers' own). */
+    static boolean isGuestName(String name) {
+        return name != null && SourceVersion.isIdentifier(name) && !name.startsWith("__");
+    }
+
+    /** Java callables placed in bindings, as host functions; null for anything else. */
+    @SuppressWarnings("unchecked")
+    static HostFunction asHostFunction(Object value) {
+        if (value instanceof HostFunction fn) return fn;
+        if (value instanceof BiFunction<?, ?, ?> fn) {
+            BiFunction<Object, Object, Object> f = (BiFunction<Object, Object, Object>) fn;
+            return HostFunction.of(args -> f.apply(arg(args, 0), arg(args, 1)));
+        }
+        if (value instanceof Function<?, ?> fn) {
+            Function<Object, Object> f = (Function<Object, Object>) fn;
+            return HostFunction.of(args -> f.apply(args.size() == 1 ? args.getFirst() : arg(args, 0)));
+        }
+        if (value instanceof Supplier<?> fn) return HostFunction.of(args -> fn.get());
+        return null;
+    }
+
+    private static Object arg(List<Object> args, int i) {
+        return i < args.size() ? args.get(i) : null;
+    }
+
+    static boolean same(Object a, Object b) {
+        return a == b || Objects.equals(a, b);
+    }
+}
