@@ -297,21 +297,29 @@ public final class WasmboxBindings extends AbstractMap<String, Object> implement
     }
 
     private Object guestValue(String name) {
-        return scope.use(null, box -> {
-            WasmboxScriptEngine.flushPending(scope, box);
-            return box.getGlobal(name);
-        });
+        try {
+            return scope.use(null, box -> {
+                WasmboxScriptEngine.flushPending(scope, box);
+                return box.getGlobal(name);
+            });
+        } finally {
+            java.lang.ref.Reference.reachabilityFence(this);
+        }
     }
 
     @SuppressWarnings("unchecked")
     private List<String> guestNames() {
-        return scope.use(null, box -> {
-            WasmboxScriptEngine.flushPending(scope, box);
-            Object names = box.eval(scope.factory.globalNamesExpression());
-            List<String> list = new ArrayList<>();
-            if (names instanceof List<?> l) for (Object n : l) list.add(String.valueOf(n));
-            return list;
-        });
+        try {
+            return scope.use(null, box -> {
+                WasmboxScriptEngine.flushPending(scope, box);
+                Object names = box.eval(scope.factory.globalNamesExpression());
+                List<String> list = new ArrayList<>();
+                if (names instanceof List<?> l) for (Object n : l) list.add(String.valueOf(n));
+                return list;
+            });
+        } finally {
+            java.lang.ref.Reference.reachabilityFence(this);
+        }
     }
 
     private static String checkKey(Object key) {

@@ -89,7 +89,17 @@ public class WasmboxScriptEngine extends AbstractScriptEngine implements Invocab
         Bindings bindings = context.getBindings(ScriptContext.ENGINE_SCOPE);
         if (bindings == null) bindings = createBindings();
         Bindings engineScope = bindings;
-        GuestScope scope = scopeOf(engineScope, true);
+        WasmboxBindings holder = holderOf(engineScope, true);
+        GuestScope scope = holder.scope;
+        try {
+            return eval(script, context, fileName, engineScope, scope);
+        } finally {
+            java.lang.ref.Reference.reachabilityFence(holder); // its Cleaner must not close the sandbox mid-eval
+        }
+    }
+
+    private Object eval(String script, ScriptContext context, String fileName, Bindings engineScope,
+            GuestScope scope) throws ScriptException {
         return guarded(fileName, () -> scope.use(context, box -> {
             Pending pending = pending(scope, box, engineScope, context.getBindings(ScriptContext.GLOBAL_SCOPE));
             RunOptions options = runOptions(context, fileName, pending);
@@ -124,24 +134,35 @@ public class WasmboxScriptEngine extends AbstractScriptEngine implements Invocab
     // ---- scopes -------------------------------------------------------------------------------
 
     /**
-     * The global scope of an ENGINE_SCOPE Bindings: its own for {@link WasmboxBindings} of this language,
-     * else the one attached to the map (attached now when {@code attach}).
+     * The live Bindings holding the global scope of an ENGINE_SCOPE Bindings: themselves for {@link
+     * WasmboxBindings} of this language, else the ones attached to the map (attached now when {@code
+     * attach}; a map that refuses the entry, such as an immutable one, gets a scope for this eval only).
+     * Callers keep the result reachable while they use its scope: its Cleaner closes the sandbox.
      */
-    private GuestScope scopeOf(Bindings bindings, boolean attach) {
+    private WasmboxBindings holderOf(Bindings bindings, boolean attach) {
         if (bindings instanceof WasmboxBindings own && own.scope.factory.languageInfo().id().equals(language())) {
-            return own.scope;
+            return own;
         }
         String key = GLOBAL_KEY_PREFIX + language();
         synchronized (bindings) {
             if (bindings.get(key) instanceof WasmboxBindings attached && attached.scope.factory.languageInfo().id()
                     .equals(language())) {
-                return attached.scope;
+                return attached;
             }
             if (!attach) return null;
             WasmboxBindings attached = new WasmboxBindings(factory);
-            bindings.put(key, attached);
-            return attached.scope;
+            try {
+                bindings.put(key, attached);
+            } catch (UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+                LOG.log(Level.DEBUG, "Bindings refuse {0}: a sandbox for this eval only", key);
+            }
+            return attached;
         }
+    }
+
+    private GuestScope scopeOf(Bindings bindings, boolean attach) {
+        WasmboxBindings holder = holderOf(bindings, attach);
+        return holder == null ? null : holder.scope;
     }
 
     private String language() {
@@ -293,16 +314,21 @@ public class WasmboxScriptEngine extends AbstractScriptEngine implements Invocab
     private <T> T withDefaultScope(ScriptContext ctx, GuestScope.Work<T> work) {
         Bindings bindings = ctx.getBindings(ScriptContext.ENGINE_SCOPE);
         if (bindings == null) throw new IllegalStateException("the engine's context has no ENGINE_SCOPE Bindings");
-        GuestScope scope = scopeOf(bindings, true);
-        return scope.use(ctx, box -> {
-            Pending pending = pending(scope, box, bindings, ctx.getBindings(ScriptContext.GLOBAL_SCOPE));
-            if (!pending.isEmpty()) {
-                box.run("0", RunOptions.builder().globals(pending.globals).prelude(pending.prelude.toString())
-                        .build()).valueOrThrow();
-                pending.markSent(scope);
-            }
-            return work.run(box);
-        });
+        WasmboxBindings holder = holderOf(bindings, true);
+        GuestScope scope = holder.scope;
+        try {
+            return scope.use(ctx, box -> {
+                Pending pending = pending(scope, box, bindings, ctx.getBindings(ScriptContext.GLOBAL_SCOPE));
+                if (!pending.isEmpty()) {
+                    box.run("0", RunOptions.builder().globals(pending.globals).prelude(pending.prelude.toString())
+                            .build()).valueOrThrow();
+                    pending.markSent(scope);
+                }
+                return work.run(box);
+            });
+        } finally {
+            java.lang.ref.Reference.reachabilityFence(holder);
+        }
     }
 
     /** The guest's implementation of {@code type}, or null (as JSR-223 asks) when it is incomplete. */
