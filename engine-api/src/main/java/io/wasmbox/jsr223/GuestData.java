@@ -46,7 +46,7 @@ final class GuestData {
         if (value instanceof Character c) return NODES.textNode(c.toString());
         if (value instanceof CharSequence cs) return NODES.textNode(cs.toString());
         if (value instanceof Enum<?> e) return NODES.textNode(e.name());
-        if (depth >= MAX_DEPTH) return null;
+        if (depth >= MAX_DEPTH || value instanceof WasmboxBindings) return null; // a live scope is not data
         boolean record = value instanceof Record;
         boolean container = record || value instanceof Map<?, ?> || value instanceof Collection<?>
                 || value.getClass().isArray();

@@ -26,15 +26,22 @@ import javax.lang.model.SourceVersion;
 final class GuestScope {
     /** The scope whose host function is running on this thread (a guest calling back into Java). */
     private static final ThreadLocal<GuestScope> CALLING = new ThreadLocal<>();
+    /** Sandboxes attached to Bindings and not yet closed by them (see {@link WasmboxBindings#openSandboxes()}). */
+    static final java.util.concurrent.atomic.AtomicLong OPEN = new java.util.concurrent.atomic.AtomicLong();
 
     final WasmboxScriptEngineFactory factory;
     private final ReentrantLock lock = new ReentrantLock();
-    private Sandbox sandbox; // guarded by lock
+    private volatile Sandbox sandbox; // written under lock
+    private Sandbox counted; // the sandbox counted in OPEN; guarded by `this`
     private SandboxOptions options; // guarded by lock; fixed when the first sandbox is made
 
     // ---- the Java side of the entries (guarded by `this`) ---------------------------------------
-    /** Entries the guest never sees as data: functions (bound), refused objects, non-identifier keys. */
-    final Map<String, Object> javaOnly = new LinkedHashMap<>();
+    /**
+     * Where the scope's functions live: the Java-only entries of its own {@link WasmboxBindings}, or the
+     * client's map it is attached to. Weak, and looked up when the guest calls: a function that refers
+     * to its Bindings (a closure over them) must not keep them reachable from the Cleaner's action.
+     */
+    private java.lang.ref.WeakReference<Map<String, Object>> functions = new java.lang.ref.WeakReference<>(null);
     /** Data entries put from Java: the original object and its JSON. */
     final Map<String, Object> javaData = new LinkedHashMap<>();
     final Map<String, JsonNode> javaJson = new HashMap<>();
@@ -42,8 +49,8 @@ final class GuestScope {
     final Set<String> dirty = new LinkedHashSet<>();
     /** Guest globals to delete before the next guest work. */
     final Set<String> deleted = new LinkedHashSet<>();
-    /** Functions bound on the current sandbox: name to the Java object they came from. */
-    private final Map<String, Object> bound = new HashMap<>();
+    /** Names bound as functions on the current sandbox. */
+    private final Set<String> bound = new java.util.HashSet<>();
     /** For a client-made Bindings: what each entry was when last sent (unchanged entries are not resent). */
     final Map<String, JsonNode> sentFromClient = new HashMap<>();
     /** GLOBAL_SCOPE fallbacks as last sent to the current sandbox. */
@@ -51,6 +58,11 @@ final class GuestScope {
 
     GuestScope(WasmboxScriptEngineFactory factory) {
         this.factory = factory;
+    }
+
+    /** Sets where this scope's functions are looked up (once, by the owner). */
+    synchronized void functionSource(Map<String, Object> source) {
+        this.functions = new java.lang.ref.WeakReference<>(source);
     }
 
     interface Work<T> {
@@ -102,29 +114,57 @@ final class GuestScope {
             fallbacksSent.clear();
             deleted.clear();
             dirty.addAll(javaData.keySet()); // Java's entries reach every new sandbox
-            javaOnly.forEach((name, value) -> bindIfFunction(box, name, value));
+            Map<String, Object> source = functions.get();
+            if (source != null) {
+                Map<String, Object> copy;
+                synchronized (source) {
+                    copy = new LinkedHashMap<>(source);
+                }
+                copy.forEach((name, value) -> bindIfFunction(box, name, value));
+            }
+        }
+        synchronized (this) {
+            if (counted != null) {
+                counted.close(); // the one it replaces (discarded after a crash or closed)
+                OPEN.decrementAndGet();
+            }
+            counted = box;
+            OPEN.incrementAndGet();
         }
         sandbox = box;
         return box;
     }
 
-    /** Binds {@code value} on {@code box} when it is a Java callable with an identifier name. */
+    /** Binds {@code name} on {@code box} when {@code value} is a Java callable and the name an identifier. */
     synchronized void bindIfFunction(Sandbox box, String name, Object value) {
-        if (box == null || !isGuestName(name)) return;
-        HostFunction fn = asHostFunction(value);
-        if (fn == null) return;
-        if (bound.get(name) == value) return;
-        box.bind(name, callback(fn));
-        bound.put(name, value);
+        if (box == null || !isGuestName(name) || asHostFunction(value) == null) return;
+        if (bound.add(name)) box.bind(name, callback(name));
     }
 
     synchronized void unbind(Sandbox box, String name) {
-        if (bound.remove(name) != null && box != null) box.unbind(name);
+        if (bound.remove(name) && box != null) box.unbind(name);
     }
 
-    /** Runs the host function with this scope marked as calling back on the guest's thread. */
-    private HostFunction callback(HostFunction fn) {
+    /**
+     * The host function bound for {@code name}: it finds the Java callable under that name when the guest
+     * calls, and runs it with this scope marked as calling back on the guest's thread.
+     */
+    private HostFunction callback(String name) {
         return args -> {
+            Map<String, Object> source;
+            synchronized (this) {
+                source = functions.get();
+            }
+            Object value;
+            if (source == null) {
+                value = null;
+            } else {
+                synchronized (source) {
+                    value = source.get(name);
+                }
+            }
+            HostFunction fn = asHostFunction(value);
+            if (fn == null) throw new IllegalStateException("'" + name + "' is no longer a function of these Bindings");
             GuestScope previous = CALLING.get();
             CALLING.set(this);
             try {
@@ -140,6 +180,13 @@ final class GuestScope {
     void close() {
         Sandbox box = sandbox;
         if (box != null) box.close();
+        synchronized (this) {
+            if (counted != null) {
+                counted.close();
+                counted = null;
+                OPEN.decrementAndGet();
+            }
+        }
     }
 
     /** A name that can be a guest global: an identifier not starting with {@code __} (the drivers' own). */

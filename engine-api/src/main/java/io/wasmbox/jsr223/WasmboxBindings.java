@@ -46,10 +46,26 @@ public final class WasmboxBindings extends AbstractMap<String, Object> implement
     });
 
     final GuestScope scope;
+    /**
+     * Entries the guest never sees as data: functions (bound by name), refused objects, non-identifier
+     * keys. Guarded by itself; kept here, not in the scope, so that closures over these Bindings do not
+     * keep them reachable (see {@link GuestScope#functionSource}).
+     */
+    private final Map<String, Object> javaOnly = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
     WasmboxBindings(WasmboxScriptEngineFactory factory) {
         this.scope = new GuestScope(factory);
+        scope.functionSource(javaOnly);
         GuestScope s = scope; // the action must not reach these Bindings
         CLEANER.register(this, s::close);
+    }
+
+    /**
+     * Sandboxes currently attached to Bindings of this JVM and not yet closed: those of Bindings that are
+     * in use, plus those of unreachable Bindings the Cleaner has not reached yet (a diagnostic; it falls
+     * back once the garbage collector has run).
+     */
+    public static long openSandboxes() {
+        return GuestScope.OPEN.get();
     }
 
     /** The language whose sandbox these Bindings own. */
@@ -78,13 +94,13 @@ public final class WasmboxBindings extends AbstractMap<String, Object> implement
         synchronized (scope) {
             Sandbox box = scope.current();
             if (!GuestScope.isGuestName(name)) {
-                scope.javaOnly.put(name, value);
+                javaOnly.put(name, value);
                 return previous;
             }
             HostFunction fn = GuestScope.asHostFunction(value);
             JsonNode json = fn == null ? GuestData.toGuest(value) : null;
             if (json != null) {
-                scope.javaOnly.remove(name);
+                javaOnly.remove(name);
                 scope.unbind(box, name);
                 scope.javaData.put(name, value);
                 scope.javaJson.put(name, json);
@@ -94,7 +110,7 @@ public final class WasmboxBindings extends AbstractMap<String, Object> implement
                 scope.javaData.remove(name);
                 scope.javaJson.remove(name);
                 scope.dirty.remove(name);
-                scope.javaOnly.put(name, value);
+                javaOnly.put(name, value);
                 if (fn != null) {
                     scope.deleted.remove(name);
                     scope.bindIfFunction(box, name, value);
@@ -116,7 +132,7 @@ public final class WasmboxBindings extends AbstractMap<String, Object> implement
     public Object get(Object key) {
         String name = checkKey(key);
         synchronized (scope) {
-            if (scope.javaOnly.containsKey(name)) return scope.javaOnly.get(name);
+            if (javaOnly.containsKey(name)) return javaOnly.get(name);
             if (scope.dirty.contains(name)) return scope.javaData.get(name);
             if (scope.deleted.contains(name)) return null;
             if (!GuestScope.isGuestName(name) || scope.current() == null || scope.calledBackHere()) {
@@ -130,7 +146,7 @@ public final class WasmboxBindings extends AbstractMap<String, Object> implement
     public boolean containsKey(Object key) {
         String name = checkKey(key);
         synchronized (scope) {
-            if (scope.javaOnly.containsKey(name) || scope.dirty.contains(name)) return true;
+            if (javaOnly.containsKey(name) || scope.dirty.contains(name)) return true;
             if (scope.deleted.contains(name)) return false;
             if (!GuestScope.isGuestName(name) || scope.current() == null || scope.calledBackHere()) {
                 return scope.javaData.containsKey(name);
@@ -148,7 +164,7 @@ public final class WasmboxBindings extends AbstractMap<String, Object> implement
         }
         synchronized (scope) {
             Sandbox box = scope.current();
-            scope.javaOnly.remove(name);
+            javaOnly.remove(name);
             scope.javaData.remove(name);
             scope.javaJson.remove(name);
             scope.dirty.remove(name);
@@ -165,7 +181,9 @@ public final class WasmboxBindings extends AbstractMap<String, Object> implement
         synchronized (scope) {
             keys.removeAll(scope.deleted);
             keys.addAll(scope.javaData.keySet());
-            keys.addAll(scope.javaOnly.keySet());
+            synchronized (javaOnly) {
+                keys.addAll(javaOnly.keySet());
+            }
         }
         return new AbstractSet<>() {
             private final List<String> snapshot = new ArrayList<>(keys);
@@ -291,7 +309,7 @@ public final class WasmboxBindings extends AbstractMap<String, Object> implement
 
     private Object javaSide(String name) {
         synchronized (scope) {
-            Object v = scope.javaOnly.get(name);
+            Object v = javaOnly.get(name);
             return v != null ? v : scope.javaData.get(name);
         }
     }

@@ -151,6 +151,7 @@ public class WasmboxScriptEngine extends AbstractScriptEngine implements Invocab
             }
             if (!attach) return null;
             WasmboxBindings attached = new WasmboxBindings(factory);
+            attached.scope.functionSource(bindings);
             try {
                 bindings.put(key, attached);
             } catch (UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
