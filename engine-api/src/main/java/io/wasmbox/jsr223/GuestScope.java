@@ -32,7 +32,27 @@ final class GuestScope {
     final WasmboxScriptEngineFactory factory;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile Sandbox sandbox; // written under lock
-    private Sandbox counted; // the sandbox counted in OPEN; guarded by `this`
+    /** Whether this scope has a sandbox counted in {@link #OPEN}; shared with the Bindings' Cleaner action. */
+    final Life life = new Life();
+
+    /** The part of a scope its Cleaner action keeps: it must not reach the sandbox (see {@link WasmboxBindings}). */
+    static final class Life {
+        private boolean counted;
+
+        synchronized void opened() {
+            if (!counted) {
+                counted = true;
+                OPEN.incrementAndGet();
+            }
+        }
+
+        synchronized void released() {
+            if (counted) {
+                counted = false;
+                OPEN.decrementAndGet();
+            }
+        }
+    }
     private SandboxOptions options; // guarded by lock; fixed when the first sandbox is made
 
     // ---- the Java side of the entries (guarded by `this`) ---------------------------------------
@@ -123,14 +143,8 @@ final class GuestScope {
                 copy.forEach((name, value) -> bindIfFunction(box, name, value));
             }
         }
-        synchronized (this) {
-            if (counted != null) {
-                counted.close(); // the one it replaces (discarded after a crash or closed)
-                OPEN.decrementAndGet();
-            }
-            counted = box;
-            OPEN.incrementAndGet();
-        }
+        if (sandbox != null) sandbox.close(); // the one it replaces (discarded after a crash, or closed)
+        life.opened();
         sandbox = box;
         return box;
     }
@@ -176,17 +190,11 @@ final class GuestScope {
         };
     }
 
-    /** Closes the sandbox (the Cleaner's action once the owning Bindings are unreachable). */
+    /** Closes the sandbox; a later use makes a new one. */
     void close() {
         Sandbox box = sandbox;
         if (box != null) box.close();
-        synchronized (this) {
-            if (counted != null) {
-                counted.close();
-                counted = null;
-                OPEN.decrementAndGet();
-            }
-        }
+        life.released();
     }
 
     /** A name that can be a guest global: an identifier not starting with {@code __} (the drivers' own). */

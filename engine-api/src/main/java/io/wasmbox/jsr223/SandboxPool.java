@@ -36,6 +36,10 @@ final class SandboxPool {
         return t;
     });
 
+    /** Sandboxes handed out ready from a pool, and made on the caller's thread because none was ready. */
+    static final java.util.concurrent.atomic.AtomicLong POOLED = new java.util.concurrent.atomic.AtomicLong();
+    static final java.util.concurrent.atomic.AtomicLong MADE_ON_DEMAND = new java.util.concurrent.atomic.AtomicLong();
+
     private record Key(String language, Limits limits, Instant frozenAt, boolean realtime, long seed) {}
 
     private final Interpreter interpreter;
@@ -73,7 +77,12 @@ final class SandboxPool {
             // closed by someone (cannot happen today): skip it
         }
         fill();
-        return box != null ? box : interpreter.newSandbox(options);
+        if (box != null) {
+            POOLED.incrementAndGet();
+            return box;
+        }
+        MADE_ON_DEMAND.incrementAndGet();
+        return interpreter.newSandbox(options);
     }
 
     private void fill() {

@@ -63,6 +63,22 @@ public abstract class Jsr223ConformanceKit {
     }
 
     @Test
+    void aFreshBindingsTakesASandboxTheBackgroundPoolMadeReady() throws Exception {
+        ScriptEngine engine = engine();
+        engine.eval(lang.add(1, 1), engine.createBindings()); // the pool for these options exists now
+        long[] before = WasmboxBindings.poolStatistics();
+        // the background thread fills the pool; wait for it (a condition, not a time limit on the result)
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        long[] after = before;
+        while (after[0] == before[0] && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            assertThat(engine.eval(lang.add(2, 3), engine.createBindings())).isEqualTo(5L);
+            after = WasmboxBindings.poolStatistics();
+        }
+        assertThat(after[0]).as("sandboxes handed out ready by the pool").isGreaterThan(before[0]);
+    }
+
+    @Test
     void bindingsAreLiveGuestGlobals() throws Exception {
         ScriptEngine engine = engine();
         Bindings b = engine.createBindings();
