@@ -219,7 +219,7 @@ public abstract class Jsr223ConformanceKit {
             assertThat(oom).isInstanceOf(ScriptException.class).hasCauseInstanceOf(MemoryLimitException.class);
 
             Bindings hasty = engine.createBindings();
-            hasty.put("wasmbox.timeout", "300ms");
+            hasty.put("wasmbox.timeout", "1500ms");
             hasty.put("wasmbox.memory", "40m");
             Throwable slow = catchThrowable(() -> engine.eval(lang.infiniteLoop(), hasty));
             assertThat(slow).hasCauseInstanceOf(ExecutionTimeoutException.class);
