@@ -20,13 +20,14 @@ import javax.lang.model.SourceVersion;
 /**
  * The global scope of one ENGINE_SCOPE Bindings: its own sandbox (made on first use, from the pool, with
  * the limits of the context that first needs it; kept for every sandbox that later replaces a crashed
- * one), the lock that serialises its guest work, and the Java side of its entries. It never refers to
- * the Bindings that own it, so a Cleaner can close its sandbox once they are unreachable.
+ * one), the lock that serialises its guest work, and the Java side of its entries. Only its Bindings
+ * hold it strongly (their Cleaner action keeps a weak reference and the {@link Life}), so the scope and
+ * its sandbox become garbage with them.
  */
 final class GuestScope {
     /** The scope whose host function is running on this thread (a guest calling back into Java). */
     private static final ThreadLocal<GuestScope> CALLING = new ThreadLocal<>();
-    /** Sandboxes attached to Bindings and not yet closed by them (see {@link WasmboxBindings#openSandboxes()}). */
+    /** Sandboxes attached to Bindings not yet closed or collected (see {@link WasmboxBindings#openSandboxes()}). */
     static final java.util.concurrent.atomic.AtomicLong OPEN = new java.util.concurrent.atomic.AtomicLong();
 
     final WasmboxScriptEngineFactory factory;
@@ -58,8 +59,8 @@ final class GuestScope {
     // ---- the Java side of the entries (guarded by `this`) ---------------------------------------
     /**
      * Where the scope's functions live: the Java-only entries of its own {@link WasmboxBindings}, or the
-     * client's map it is attached to. Weak, and looked up when the guest calls: a function that refers
-     * to its Bindings (a closure over them) must not keep them reachable from the Cleaner's action.
+     * client's map it is attached to. Weak, and looked up when the guest calls: nothing the scope holds
+     * may keep its Bindings reachable (a function that closes over them once did, through the Cleaner).
      */
     private java.lang.ref.WeakReference<Map<String, Object>> functions = new java.lang.ref.WeakReference<>(null);
     /** Data entries put from Java: the original object and its JSON. */
