@@ -91,6 +91,16 @@ public final class Sandbox implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Withdraws a host function: from the next run on the guest can no longer call it (a call the guest
+     * still makes through a kept reference fails with its {@code HostFunctionError}). Unknown names are
+     * ignored.
+     */
+    public Sandbox unbind(String name) {
+        if (name != null) hostFunctions.remove(name);
+        return this;
+    }
+
     /** Names of the bound host functions. */
     public java.util.Set<String> boundFunctions() {
         return java.util.Set.copyOf(hostFunctions.keySet());

@@ -1,32 +1,24 @@
 package io.wasmbox.jsr223;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.wasmbox.ExecutionResult;
 import io.wasmbox.GuestError;
-import io.wasmbox.HostFunction;
-import io.wasmbox.Limits;
 import io.wasmbox.OutputListener;
 import io.wasmbox.RunOptions;
 import io.wasmbox.Sandbox;
-import io.wasmbox.SandboxOptions;
-import io.wasmbox.Wasmbox;
 import io.wasmbox.WasmboxException;
-import io.wasmbox.spi.Json;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.lang.System.Logger.Level;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.BiFunction;
-import java.util.function.Function;
-import java.util.function.Supplier;
-import javax.lang.model.SourceVersion;
 import javax.script.AbstractScriptEngine;
 import javax.script.Bindings;
 import javax.script.Compilable;
@@ -36,29 +28,33 @@ import javax.script.ScriptContext;
 import javax.script.ScriptEngine;
 import javax.script.ScriptEngineFactory;
 import javax.script.ScriptException;
-import javax.script.SimpleBindings;
 
 /**
- * A JSR-223 engine backed by one {@link Sandbox}, created on the first eval, so globals persist between
- * evals of the same engine.
+ * A JSR-223 engine where every ENGINE_SCOPE {@link Bindings} is its own global scope, backed by its own
+ * {@link Sandbox}, as Nashorn does.
  *
  * <ul>
- *   <li>The context's writer and error writer receive the guest's stdout and stderr as they are
- *       written; the context's reader is the guest's stdin, read only when and as far as the script
- *       reads it (so an interactive System.in works), up to the stdin limit.
- *   <li>Bindings, both ways: ENGINE_SCOPE entries with identifier names and JSON-mappable values become
- *       guest globals before an eval (each value again only when it changed on the Java side), and
- *       {@link #get(String)} reads a guest global back, JSON-mapped. A {@link HostFunction}, {@link
- *       Function}, {@link BiFunction} or {@link Supplier} in the bindings becomes a bound host function.
- *   <li>{@link Invocable}: guest functions called from Java, and Java interfaces implemented by guest
- *       functions of the same names (arguments and results JSON-mapped to the declared Java types).
- *   <li>{@link Compilable}: {@code compile} checks the syntax once; the compiled script's evals reuse
- *       the guest's compiled form.
- *   <li>Options come from the attributes {@code wasmbox.memory}, {@code wasmbox.timeout}, {@code
- *       wasmbox.maxOutput}, {@code wasmbox.maxCode}, {@code wasmbox.maxStdin}, {@code wasmbox.clock}
- *       ({@code realtime} or an ISO instant to freeze time at), {@code wasmbox.randomSeed} (engine or
- *       global scope), else the system properties of the same names, else the defaults; they are read
- *       when the sandbox is created at the first eval.
+ *   <li>{@link #createBindings()} returns live {@link WasmboxBindings}: their entries are the guest's
+ *       globals, their sandbox is made on first use (from a pool of ready sandboxes filled in the
+ *       background) and closed once they are unreachable. The engine's default context has such
+ *       Bindings, so {@code put}, {@code eval} and {@code get} on the engine share one scope, as before.
+ *   <li>A {@code Bindings} the client made itself (a {@code SimpleBindings}...) gets a sandbox attached on
+ *       first use (kept in the map under {@code wasmbox.global.<language>}, as Nashorn keeps {@code
+ *       nashorn.global}): before each eval its data entries are sent as guest globals when they changed
+ *       and its functions bound; what the guest defines stays in that sandbox.
+ *   <li>GLOBAL_SCOPE data entries are read-only fallbacks: a guest name with no global of its own reads
+ *       them; an assignment makes the guest's own global, which never reaches Java or another scope.
+ *   <li>Evals with different Bindings run in parallel; evals with the same Bindings are serialised. A
+ *       {@link CompiledScript} runs on any thread with any Bindings.
+ *   <li>Limits: the attributes {@code wasmbox.memory}, {@code wasmbox.timeout}, {@code wasmbox.maxOutput},
+ *       {@code wasmbox.maxCode}, {@code wasmbox.maxStdin} of the context that first uses a Bindings set
+ *       its sandbox's limits, but only below the operator's ceiling ({@link
+ *       WasmboxScriptEngineFactory#limitCeiling()}); a larger value is capped. A sandbox that replaces a
+ *       crashed or timed-out one keeps its Bindings' limits. {@code wasmbox.clock} ({@code realtime} or an
+ *       ISO instant) and {@code wasmbox.randomSeed} are read the same way.
+ *   <li>The context's writer and error writer receive the guest's stdout and stderr live; its reader is
+ *       the guest's stdin, read only as far as the script reads.
+ *   <li>{@link Invocable} and {@link Compilable} work on the default context's scope.
  *   <li>Every Wasmbox error becomes a {@link ScriptException} with the guest line number and the typed
  *       Wasmbox exception as its cause.
  * </ul>
@@ -67,14 +63,14 @@ public class WasmboxScriptEngine extends AbstractScriptEngine implements Invocab
     private static final System.Logger LOG = System.getLogger(WasmboxScriptEngine.class.getName());
     public static final String CLOCK_ATTRIBUTE = "wasmbox.clock";
     public static final String RANDOM_SEED_ATTRIBUTE = "wasmbox.randomSeed";
+    /** Key under which a client-made Bindings keeps its attached scope (followed by the language id). */
+    public static final String GLOBAL_KEY_PREFIX = "wasmbox.global.";
 
     private final WasmboxScriptEngineFactory factory;
-    private Sandbox sandbox;
-    /** What each binding was when last sent to the guest: unchanged bindings are not sent again. */
-    private final Map<String, Object> sentBindings = new HashMap<>();
 
     protected WasmboxScriptEngine(WasmboxScriptEngineFactory factory) {
         this.factory = factory;
+        context.setBindings(createBindings(), ScriptContext.ENGINE_SCOPE);
     }
 
     @Override
@@ -88,32 +84,192 @@ public class WasmboxScriptEngine extends AbstractScriptEngine implements Invocab
 
     @Override
     public Object eval(String script, ScriptContext context) throws ScriptException {
+        Objects.requireNonNull(script, "script");
         String fileName = stringAttribute(context, ScriptEngine.FILENAME);
-        return guarded(fileName, () -> {
-            Sandbox box = sandbox(context);
-            RunOptions options = runOptions(box, context, fileName);
+        Bindings bindings = context.getBindings(ScriptContext.ENGINE_SCOPE);
+        if (bindings == null) bindings = createBindings();
+        Bindings engineScope = bindings;
+        WasmboxBindings holder = holderOf(engineScope, true);
+        GuestScope scope = holder.scope;
+        try {
+            return eval(script, context, fileName, engineScope, scope);
+        } finally {
+            java.lang.ref.Reference.reachabilityFence(holder); // its Cleaner must not close the sandbox mid-eval
+        }
+    }
+
+    private Object eval(String script, ScriptContext context, String fileName, Bindings engineScope,
+            GuestScope scope) throws ScriptException {
+        return guarded(fileName, () -> scope.use(context, box -> {
+            Pending pending = pending(scope, box, engineScope, context.getBindings(ScriptContext.GLOBAL_SCOPE));
+            RunOptions options = runOptions(context, fileName, pending);
             try {
-                return box.run(script, options).valueOrThrow();
+                ExecutionResult result = box.run(script, options);
+                pending.markSent(scope);
+                return result.valueOrThrow();
             } finally {
                 flush(context.getWriter());
                 flush(context.getErrorWriter());
             }
-        });
+        }));
     }
 
-    /** The value of guest global {@code key} once the engine has run, else the binding's value. */
+    /** The value of {@code key} in the default context's ENGINE_SCOPE: a guest global once the scope has run. */
     @Override
     public Object get(String key) {
-        Sandbox box = currentSandbox();
-        if (box != null && SourceVersion.isIdentifier(key)) {
+        Bindings bindings = getBindings(ScriptContext.ENGINE_SCOPE);
+        if (bindings == null || bindings instanceof WasmboxBindings) return super.get(key);
+        GuestScope scope = scopeOf(bindings, false);
+        if (scope != null && scope.current() != null && GuestScope.isGuestName(key) && !scope.calledBackHere()) {
             try {
-                Object value = box.getGlobal(key);
+                Object value = scope.use(context, box -> box.getGlobal(key));
                 if (value != null) return value;
-            } catch (WasmboxException e) {
+            } catch (RuntimeException e) {
                 LOG.log(Level.DEBUG, "reading guest global {0} failed: {1}", key, e.getMessage());
             }
         }
         return super.get(key);
+    }
+
+    // ---- scopes -------------------------------------------------------------------------------
+
+    /**
+     * The live Bindings holding the global scope of an ENGINE_SCOPE Bindings: themselves for {@link
+     * WasmboxBindings} of this language, else the ones attached to the map (attached now when {@code
+     * attach}; a map that refuses the entry, such as an immutable one, gets a scope for this eval only).
+     * Callers keep the result reachable while they use its scope: its Cleaner closes the sandbox.
+     */
+    private WasmboxBindings holderOf(Bindings bindings, boolean attach) {
+        if (bindings instanceof WasmboxBindings own && own.scope.factory.languageInfo().id().equals(language())) {
+            return own;
+        }
+        String key = GLOBAL_KEY_PREFIX + language();
+        synchronized (bindings) {
+            if (bindings.get(key) instanceof WasmboxBindings attached && attached.scope.factory.languageInfo().id()
+                    .equals(language())) {
+                return attached;
+            }
+            if (!attach) return null;
+            WasmboxBindings attached = new WasmboxBindings(factory);
+            attached.scope.functionSource(bindings);
+            try {
+                bindings.put(key, attached);
+            } catch (UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+                LOG.log(Level.DEBUG, "Bindings refuse {0}: a sandbox for this eval only", key);
+            }
+            return attached;
+        }
+    }
+
+    private GuestScope scopeOf(Bindings bindings, boolean attach) {
+        WasmboxBindings holder = holderOf(bindings, attach);
+        return holder == null ? null : holder.scope;
+    }
+
+    private String language() {
+        return factory.languageInfo().id();
+    }
+
+    /** What must reach the guest before the next guest work of a scope. */
+    static final class Pending {
+        final Map<String, Object> globals = new LinkedHashMap<>();
+        final Map<String, JsonNode> sentJson = new HashMap<>();
+        final List<String> deletes = new ArrayList<>();
+        final Map<String, JsonNode> clientSent = new HashMap<>();
+        Map<String, JsonNode> fallbacks;
+        final StringBuilder prelude = new StringBuilder();
+
+        boolean isEmpty() {
+            return globals.isEmpty() && prelude.isEmpty();
+        }
+
+        void markSent(GuestScope scope) {
+            synchronized (scope) {
+                sentJson.forEach((name, json) -> {
+                    if (scope.javaJson.get(name) == json) scope.dirty.remove(name);
+                });
+                deletes.forEach(scope.deleted::remove);
+                scope.sentFromClient.putAll(clientSent);
+                if (fallbacks != null) {
+                    scope.fallbacksSent.clear();
+                    scope.fallbacksSent.putAll(fallbacks);
+                }
+            }
+        }
+    }
+
+    /** Sends a scope's pending Java entries to its sandbox now (before reading guest globals). */
+    static void flushPending(GuestScope scope, Sandbox box) {
+        Pending pending = pending(scope, box, null, null);
+        if (pending.isEmpty()) return;
+        box.run("0", RunOptions.builder().globals(pending.globals).prelude(pending.prelude.toString()).build())
+                .valueOrThrow();
+        pending.markSent(scope);
+    }
+
+    private static Pending pending(GuestScope scope, Sandbox box, Bindings engineScope, Bindings globalScope) {
+        Pending p = new Pending();
+        WasmboxScriptEngineFactory factory = scope.factory;
+        synchronized (scope) {
+            for (String name : scope.dirty) {
+                JsonNode json = scope.javaJson.get(name);
+                p.globals.put(name, json);
+                p.sentJson.put(name, json);
+            }
+            p.deletes.addAll(scope.deleted);
+        }
+        if (engineScope != null && !(engineScope instanceof WasmboxBindings own && own.scope == scope)) {
+            // a client-made map: send what changed, bind its functions
+            for (Map.Entry<String, Object> e : new ArrayList<>(snapshot(engineScope).entrySet())) {
+                String name = e.getKey();
+                if (!GuestScope.isGuestName(name)) continue;
+                Object value = e.getValue();
+                if (GuestScope.asHostFunction(value) != null) {
+                    scope.bindIfFunction(box, name, value);
+                    continue;
+                }
+                JsonNode json = GuestData.toGuest(value);
+                if (json == null) continue; // not data: the guest never sees it
+                JsonNode last;
+                synchronized (scope) {
+                    last = scope.sentFromClient.get(name);
+                }
+                if (!json.equals(last)) {
+                    p.globals.put(name, json);
+                    p.clientSent.put(name, json);
+                }
+            }
+        }
+        if (!p.deletes.isEmpty()) p.prelude.append(factory.deleteGlobalsCode(p.deletes));
+        if (engineScope == null) return p; // a flush before reading: fallbacks stay as they are
+        Map<String, JsonNode> fallbacks = new LinkedHashMap<>();
+        if (globalScope != null && globalScope != engineScope) {
+            Map<String, Object> entries = globalScope instanceof WasmboxBindings wb ? wb.javaData() : snapshot(globalScope);
+            entries.forEach((name, value) -> {
+                if (!GuestScope.isGuestName(name) || GuestScope.asHostFunction(value) != null) return;
+                JsonNode json = GuestData.toGuest(value);
+                if (json != null) fallbacks.put(name, json);
+            });
+        }
+        Map<String, JsonNode> changed = new LinkedHashMap<>();
+        List<String> removed = new ArrayList<>();
+        synchronized (scope) {
+            fallbacks.forEach((name, json) -> {
+                if (!json.equals(scope.fallbacksSent.get(name))) changed.put(name, json);
+            });
+            for (String name : scope.fallbacksSent.keySet()) if (!fallbacks.containsKey(name)) removed.add(name);
+        }
+        if (!changed.isEmpty() || !removed.isEmpty()) {
+            p.prelude.append(factory.fallbacksCode(changed, removed));
+            p.fallbacks = fallbacks;
+        }
+        return p;
+    }
+
+    private static Map<String, Object> snapshot(Bindings bindings) {
+        synchronized (bindings) {
+            return new LinkedHashMap<>(bindings);
+        }
     }
 
     // ---- Invocable ----------------------------------------------------------------------------
@@ -144,20 +300,47 @@ public class WasmboxScriptEngine extends AbstractScriptEngine implements Invocab
     }
 
     private Object invoke(String path, Object[] args) throws ScriptException, NoSuchMethodException {
-        Sandbox box = sandbox(context);
         Object[] arguments = args == null ? new Object[0] : args;
-        ExecutionResult result = guardedResult(() -> box.invoke(path, arguments));
-        if (result.error() != null && !box.isClosed() && !box.hasFunction(path)) {
-            throw new NoSuchMethodException("no guest function '" + path + "'");
+        ScriptContext ctx = context;
+        Object[] outcome = guarded(null, () -> withDefaultScope(ctx, box -> {
+            ExecutionResult result = box.invoke(path, arguments);
+            boolean missing = result.error() != null && !box.isClosed() && !box.hasFunction(path);
+            return new Object[] {result, missing};
+        }));
+        if ((Boolean) outcome[1]) throw new NoSuchMethodException("no guest function '" + path + "'");
+        return guarded(null, ((ExecutionResult) outcome[0])::valueOrThrow);
+    }
+
+    /** Guest work on the default context's scope, its pending entries sent first. */
+    private <T> T withDefaultScope(ScriptContext ctx, GuestScope.Work<T> work) {
+        Bindings bindings = ctx.getBindings(ScriptContext.ENGINE_SCOPE);
+        if (bindings == null) throw new IllegalStateException("the engine's context has no ENGINE_SCOPE Bindings");
+        WasmboxBindings holder = holderOf(bindings, true);
+        GuestScope scope = holder.scope;
+        try {
+            return scope.use(ctx, box -> {
+                Pending pending = pending(scope, box, bindings, ctx.getBindings(ScriptContext.GLOBAL_SCOPE));
+                if (!pending.isEmpty()) {
+                    box.run("0", RunOptions.builder().globals(pending.globals).prelude(pending.prelude.toString())
+                            .build()).valueOrThrow();
+                    pending.markSent(scope);
+                }
+                return work.run(box);
+            });
+        } finally {
+            java.lang.ref.Reference.reachabilityFence(holder);
         }
-        return guarded(null, result::valueOrThrow);
     }
 
     /** The guest's implementation of {@code type}, or null (as JSR-223 asks) when it is incomplete. */
     private <T> T proxy(String objectPath, Class<T> type) {
         if (type == null || !type.isInterface()) throw new IllegalArgumentException("not an interface: " + type);
-        Sandbox box = sandbox(context);
-        return box.missingFunctions(objectPath, type).isEmpty() ? box.asInterface(objectPath, type) : null;
+        try {
+            return guarded(null, () -> withDefaultScope(context, box ->
+                    box.missingFunctions(objectPath, type).isEmpty() ? box.asInterface(objectPath, type) : null));
+        } catch (ScriptException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     private static String objectPath(Object thiz) {
@@ -171,13 +354,14 @@ public class WasmboxScriptEngine extends AbstractScriptEngine implements Invocab
     @Override
     public CompiledScript compile(String script) throws ScriptException {
         String fileName = stringAttribute(context, ScriptEngine.FILENAME);
-        GuestError error = guarded(fileName, () -> sandbox(context).check(script));
+        GuestError error = guarded(fileName, () -> withDefaultScope(context, box -> box.check(script)));
         if (error != null) {
             throw new ScriptException(error.summary(), fileName, error.line());
         }
         return new CompiledScript() {
             @Override
             public Object eval(ScriptContext context) throws ScriptException {
+                // any thread, any Bindings: it runs in the sandbox the context's Bindings own
                 return WasmboxScriptEngine.this.eval(script, context);
             }
 
@@ -199,39 +383,11 @@ public class WasmboxScriptEngine extends AbstractScriptEngine implements Invocab
 
     // ---- plumbing -----------------------------------------------------------------------------
 
-    /** The engine's sandbox, created with the context's options on first use. */
-    protected synchronized Sandbox sandbox(ScriptContext context) {
-        if (sandbox == null || sandbox.isClosed()) {
-            sandbox = Wasmbox.interpreter(factory.languageInfo().id()).newSandbox(sandboxOptions(context));
-            sentBindings.clear();
-        }
-        return sandbox;
-    }
-
-    private synchronized Sandbox currentSandbox() {
-        return sandbox == null || sandbox.isClosed() ? null : sandbox;
-    }
-
-    private static SandboxOptions sandboxOptions(ScriptContext context) {
-        Function<String, Object> lookup = name -> {
-            Object v = context.getAttribute(name);
-            return v != null ? v : System.getProperty(name);
-        };
-        SandboxOptions.Builder options = SandboxOptions.builder()
-                .limits(Limits.fromProperties(lookup, Limits.defaults()));
-        Object clock = lookup.apply(CLOCK_ATTRIBUTE);
-        if (clock instanceof Instant instant) options.frozenAt(instant);
-        else if (clock != null && "realtime".equalsIgnoreCase(clock.toString().trim())) options.realtime();
-        else if (clock != null) options.frozenAt(Instant.parse(clock.toString().trim()));
-        Object seed = lookup.apply(RANDOM_SEED_ATTRIBUTE);
-        if (seed != null) options.randomSeed(Long.parseLong(seed.toString().trim()));
-        return options.build();
-    }
-
-    private RunOptions runOptions(Sandbox box, ScriptContext context, String fileName) {
+    private RunOptions runOptions(ScriptContext context, String fileName, Pending pending) {
         RunOptions.Builder options = RunOptions.builder()
                 .fileName(fileName)
-                .globals(changedBindings(box, context.getBindings(ScriptContext.ENGINE_SCOPE)))
+                .globals(pending.globals)
+                .prelude(pending.prelude.toString())
                 .outputListener(new WriterListener(context.getWriter(), context.getErrorWriter()));
         Object argv = context.getAttribute(ScriptEngine.ARGV);
         if (argv instanceof String[] array) options.args(Arrays.asList(array));
@@ -241,58 +397,10 @@ public class WasmboxScriptEngine extends AbstractScriptEngine implements Invocab
         return options.build();
     }
 
-    /**
-     * ENGINE_SCOPE entries that must reach the guest: functions are bound, JSON-mappable values become
-     * globals when they changed since they were last sent (so a guest's own update is not overwritten).
-     */
-    private Map<String, Object> changedBindings(Sandbox box, Bindings bindings) {
-        Map<String, Object> globals = new LinkedHashMap<>();
-        if (bindings == null) return globals;
-        synchronized (this) {
-            bindings.forEach((name, value) -> {
-                if (!SourceVersion.isIdentifier(name) || name.startsWith("javax")) return;
-                HostFunction fn = asHostFunction(value);
-                if (fn != null) {
-                    if (sentBindings.get(name) != value) box.bind(name, fn);
-                    sentBindings.put(name, value);
-                    return;
-                }
-                if (sentBindings.containsKey(name) && Objects.equals(sentBindings.get(name), value)) return;
-                try {
-                    Json.toTree(value);
-                    globals.put(name, value);
-                    sentBindings.put(name, value);
-                } catch (IllegalArgumentException e) {
-                    LOG.log(Level.DEBUG, "binding {0} is not JSON-mappable; not visible to the guest", name);
-                }
-            });
-        }
-        return globals;
-    }
-
-    /** Java callables placed in bindings, as host functions; null for anything else. */
-    @SuppressWarnings("unchecked")
-    private static HostFunction asHostFunction(Object value) {
-        if (value instanceof HostFunction fn) return fn;
-        if (value instanceof BiFunction<?, ?, ?> fn) {
-            BiFunction<Object, Object, Object> f = (BiFunction<Object, Object, Object>) fn;
-            return HostFunction.of(args -> f.apply(arg(args, 0), arg(args, 1)));
-        }
-        if (value instanceof Function<?, ?> fn) {
-            Function<Object, Object> f = (Function<Object, Object>) fn;
-            return HostFunction.of(args -> f.apply(args.size() == 1 ? args.getFirst() : arg(args, 0)));
-        }
-        if (value instanceof Supplier<?> fn) return HostFunction.of(args -> fn.get());
-        return null;
-    }
-
-    private static Object arg(List<Object> args, int i) {
-        return i < args.size() ? args.get(i) : null;
-    }
-
+    /** New live Bindings: a global scope of their own, with a sandbox attached on first use. */
     @Override
     public Bindings createBindings() {
-        return new SimpleBindings();
+        return new WasmboxBindings(factory);
     }
 
     @Override
@@ -300,12 +408,16 @@ public class WasmboxScriptEngine extends AbstractScriptEngine implements Invocab
         return factory;
     }
 
-    /** Frees the engine's sandbox; a later eval creates a new one (with fresh globals). */
+    /**
+     * Frees the sandbox of the default context's Bindings; a later eval makes a new one (with the Java
+     * entries and fresh guest globals). Other Bindings keep theirs (closed when unreachable).
+     */
     @Override
-    public synchronized void close() {
-        if (sandbox != null) sandbox.close();
-        sandbox = null;
-        sentBindings.clear();
+    public void close() {
+        Bindings bindings = getBindings(ScriptContext.ENGINE_SCOPE);
+        if (bindings == null) return;
+        GuestScope scope = scopeOf(bindings, false);
+        if (scope != null) scope.close();
     }
 
     private interface Action<T> {
@@ -325,10 +437,6 @@ public class WasmboxScriptEngine extends AbstractScriptEngine implements Invocab
             se.initCause(e);
             throw se;
         }
-    }
-
-    private static ExecutionResult guardedResult(Action<ExecutionResult> action) throws ScriptException {
-        return guarded(null, action);
     }
 
     private static String stringAttribute(ScriptContext context, String name) {

@@ -1,9 +1,17 @@
 package io.wasmbox.jsr223;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.wasmbox.Limits;
+import io.wasmbox.SandboxOptions;
 import io.wasmbox.UnsupportedLanguageException;
 import io.wasmbox.Wasmbox;
+import io.wasmbox.spi.Json;
 import io.wasmbox.spi.LanguageInfo;
+import java.util.Collection;
 import java.util.List;
+import java.time.Instant;
+import java.util.function.Function;
+import javax.script.ScriptContext;
 import javax.script.ScriptEngine;
 import javax.script.ScriptEngineFactory;
 
@@ -12,10 +20,18 @@ import javax.script.ScriptEngineFactory;
  * {@code META-INF/services/javax.script.ScriptEngineFactory}; names, versions and types come from the
  * language's {@link LanguageInfo}. Creating a factory or an engine is cheap: the guest interpreter is
  * prepared on the first {@code eval}.
+ *
+ * <p>The factory holds the operator's <b>limit ceiling</b>: {@link #limitCeiling(Limits)} if set, else the
+ * {@code wasmbox.*} system properties over the defaults ({@link Limits#fromSystemProperties()}, read each
+ * time a sandbox is made). Limit attributes of a script context can lower it, never raise it.
+ *
+ * <p>A language module overrides the few guest snippets the live {@link WasmboxBindings} need (listing,
+ * deleting and falling back to globals); the defaults are JavaScript's.
  */
 public abstract class WasmboxScriptEngineFactory implements ScriptEngineFactory {
     private final LanguageInfo info;
     private final String printFunction;
+    private volatile Limits ceiling;
 
     /**
      * @param languageId the language's canonical name
@@ -30,6 +46,84 @@ public abstract class WasmboxScriptEngineFactory implements ScriptEngineFactory 
 
     public LanguageInfo languageInfo() {
         return info;
+    }
+
+    /**
+     * Sets the operator's limit ceiling for every engine of this factory (null: back to the system
+     * properties). Sandboxes made afterwards use it; attributes in a script context can only lower it.
+     */
+    public WasmboxScriptEngineFactory limitCeiling(Limits limits) {
+        this.ceiling = limits;
+        return this;
+    }
+
+    /** The operator's ceiling: the configured one, else the {@code wasmbox.*} system properties over the defaults. */
+    public Limits limitCeiling() {
+        Limits configured = ceiling;
+        return configured != null ? configured : Limits.fromSystemProperties();
+    }
+
+    /**
+     * The options of a sandbox made for {@code context}: its limit attributes (ENGINE_SCOPE, then
+     * GLOBAL_SCOPE) under the ceiling, each capped at the ceiling's value; its clock and seed attributes,
+     * else the system properties of the same names.
+     */
+    SandboxOptions sandboxOptions(ScriptContext context) {
+        Limits ceiling = limitCeiling();
+        Function<String, Object> attribute = name -> {
+            if (context == null) return null;
+            Object v = context.getAttribute(name);
+            return v instanceof WasmboxBindings ? null : v;
+        };
+        Limits asked = Limits.fromProperties(attribute, ceiling);
+        Limits limits = Limits.builder()
+                .memoryBytes(Math.min(asked.memoryBytes(), ceiling.memoryBytes()))
+                .timeout(asked.timeout().compareTo(ceiling.timeout()) < 0 ? asked.timeout() : ceiling.timeout())
+                .maxOutputBytes(Math.min(asked.maxOutputBytes(), ceiling.maxOutputBytes()))
+                .maxCodeBytes(Math.min(asked.maxCodeBytes(), ceiling.maxCodeBytes()))
+                .maxStdinBytes(Math.min(asked.maxStdinBytes(), ceiling.maxStdinBytes()))
+                .build();
+        Function<String, Object> lookup = name -> {
+            Object v = attribute.apply(name);
+            return v != null ? v : System.getProperty(name);
+        };
+        SandboxOptions.Builder options = SandboxOptions.builder().limits(limits);
+        Object clock = lookup.apply(WasmboxScriptEngine.CLOCK_ATTRIBUTE);
+        if (clock instanceof Instant instant) options.frozenAt(instant);
+        else if (clock != null && "realtime".equalsIgnoreCase(clock.toString().trim())) options.realtime();
+        else if (clock != null) options.frozenAt(Instant.parse(clock.toString().trim()));
+        Object seed = lookup.apply(WasmboxScriptEngine.RANDOM_SEED_ATTRIBUTE);
+        if (seed != null) options.randomSeed(Long.parseLong(seed.toString().trim()));
+        return options.build();
+    }
+
+    // ---- guest snippets of the language (JavaScript here; other languages override) ------------
+
+    /** An expression whose value is the list of the names of the guest's own globals (not builtins, not {@code __}-names). */
+    protected String globalNamesExpression() {
+        return "Object.keys(globalThis).filter(k => !k.startsWith('__') && globalThis[k] !== undefined)";
+    }
+
+    /** Statements deleting the guest globals {@code names} (each a plain identifier). */
+    protected String deleteGlobalsCode(Collection<String> names) {
+        return "for (const k of " + Json.write(names) + ") { try { if (!delete globalThis[k]) globalThis[k] = undefined; }"
+                + " catch (e) { globalThis[k] = undefined; } }\n";
+    }
+
+    /**
+     * Statements making {@code values} (name to JSON) read-only fallbacks of the guest's globals and
+     * withdrawing the fallbacks {@code removed}: a name the guest has not defined reads the fallback; a
+     * guest assignment defines the guest's own global, which hides the fallback and never reaches Java.
+     */
+    protected String fallbacksCode(java.util.Map<String, JsonNode> values, Collection<String> removed) {
+        return "((set, removed) => { const d = Object.getOwnPropertyDescriptor;"
+                + " const isFallback = k => { const p = d(globalThis, k); return !p || (p.get && p.get.wasmboxFallback); };"
+                + " for (const k of removed) if (isFallback(k)) delete globalThis[k];"
+                + " for (const k of Object.keys(set)) { if (!isFallback(k)) continue; const v = set[k];"
+                + " const get = () => v; get.wasmboxFallback = true;"
+                + " Object.defineProperty(globalThis, k, { get, set(x) { Object.defineProperty(globalThis, k,"
+                + " { value: x, writable: true, enumerable: true, configurable: true }); }, enumerable: false, configurable: true }); }"
+                + " })(" + Json.write(values) + ", " + Json.write(removed) + ");\n";
     }
 
     @Override
@@ -75,7 +169,9 @@ public abstract class WasmboxScriptEngineFactory implements ScriptEngineFactory 
             case ScriptEngine.NAME -> info.names().getFirst();
             case ScriptEngine.LANGUAGE -> getLanguageName();
             case ScriptEngine.LANGUAGE_VERSION -> getLanguageVersion();
-            // Evals on one engine are serialised on its sandbox, so sharing an engine between threads is safe.
+            // Thread-safe: evals with different ENGINE_SCOPE Bindings run in parallel, each Bindings in its own
+            // sandbox; evals with the same Bindings (the engine's default context included) are serialised,
+            // and what they define is visible to every thread using those Bindings: MULTITHREADED.
             case "THREADING" -> "MULTITHREADED";
             default -> null;
         };
