@@ -390,8 +390,8 @@ function tick() {
   try {
     reflectApply(first.fn, undefined, first.args);
   } catch (e) {
-    if (uncaught === null) uncaught = { error: e };
-    if (e instanceof Exit) timers.length = 0; // exit() ends the run, as it ends a process
+    if (uncaught === null) uncaught = exhausted(e) ? { outOfMemory: true } : { error: e };
+    if (e instanceof Exit || uncaught.outOfMemory) timers.length = 0; // both end the run, as they end a process
   }
   return 0;
 }
@@ -767,8 +767,30 @@ let currentRun = 0;
 let outcome = null;
 let currentMode = "run";
 
+/**
+ * True when QuickJS cannot allocate even a little: what a thrown null means when memory ran out so far
+ * that QuickJS could not make its own out-of-memory error. Asked before the run's garbage is dropped.
+ */
+function exhausted(e) {
+  if (e !== null && e !== undefined) return false;
+  try {
+    new ArrayBufferCtor(262144);
+    return false;
+  } catch (probe) {
+    return true;
+  }
+}
+
+const OUT_OF_MEMORY = { value: "null", exitCode: 1, outOfMemory: true, error: { type: "InternalError",
+  message: "out of memory", stack: "InternalError: out of memory\n", line: -1 } };
+
 function settle(id, v, e, failed) {
   if (id !== currentRun || outcome !== null) return;
+  if (failed && exhausted(e)) {
+    timers.length = 0;
+    outcome = OUT_OF_MEMORY;
+    return;
+  }
   if (failed) timers.length = 0; // an uncaught error ends the run, as it ends a node process
   if (!failed) {
     try {
@@ -843,7 +865,9 @@ function run(requestJson) {
 /** The run's response, after its event loop ended (or at once, from run, when nothing was pending). */
 function finish() {
   let o = outcome === null ? NEVER_SETTLED : outcome;
-  if (uncaught !== null && o.error === null && o.exitCode === 0) o = report(uncaught.error);
+  if (uncaught !== null && o.error === null && o.exitCode === 0) {
+    o = uncaught.outOfMemory ? OUT_OF_MEMORY : report(uncaught.error);
+  }
   outcome = null;
   uncaught = null;
   timers.length = 0;

@@ -94,6 +94,21 @@ class JsTimersTest {
     }
 
     @Test
+    void aTimerFloodIsAnOutOfMemory() {
+        // so far past the limit that QuickJS cannot make its own error object (it throws null)
+        try (Sandbox box = js.newSandbox(Limits.builder().memoryMiB(24).timeout(Duration.ofSeconds(60)).build())) {
+            ExecutionResult r = box.run("for (let i = 0; ; i++) setTimeout(() => {}, i)");
+            assertThat(r.memoryLimitHit()).as(r.toString()).isTrue();
+            assertThat(r.error().type()).isEqualTo("InternalError");
+            assertThat(r.error().message()).isEqualTo("out of memory");
+            // throw null on its own, with memory to spare, is the script's own error, not an out-of-memory
+            ExecutionResult thrown = box.run("throw null");
+            assertThat(thrown.memoryLimitHit()).isFalse();
+            assertThat(thrown.error().message()).contains("Uncaught null");
+        }
+    }
+
+    @Test
     void anEndlessIntervalEndsAtTheTimeout() {
         Sandbox box = js.newSandbox(Limits.builder().timeout(Duration.ofMillis(500)).build());
         ExecutionResult r = box.run("let n = 0; setInterval(() => n++, 1); 'started'");
