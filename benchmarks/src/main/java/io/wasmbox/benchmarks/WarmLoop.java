@@ -1,0 +1,35 @@
+package io.wasmbox.benchmarks;
+
+import io.wasmbox.Sandbox;
+import io.wasmbox.Wasmbox;
+
+/**
+ * One sandbox running {@code 1+1} (or invoking {@code add(1, 2)}) back to back, printing the mean time of every
+ * 20,000 calls and the sandbox's linear memory: how long a JVM takes to reach its steady state, and whether it
+ * stays there. Not JMH: a timeline, for the warm-up and for long runs.
+ *
+ * <p>{@code java -Xss16m <JIT flags> -cp benchmarks.jar io.wasmbox.benchmarks.WarmLoop SECONDS run|invoke [language]}
+ */
+public final class WarmLoop {
+    public static void main(String[] args) {
+        long seconds = Long.parseLong(args[0]);
+        boolean invoke = args.length > 1 && args[1].equals("invoke");
+        String language = args.length > 2 ? args[2] : "js";
+        try (Sandbox box = Wasmbox.interpreter(language).newSandbox()) {
+            box.run(language.equals("python") ? "def add(x, y):\n    return x + y" : "function add(x, y) { return x + y }");
+            long end = System.nanoTime() + seconds * 1_000_000_000L;
+            long n = 0;
+            long t = System.nanoTime();
+            while (System.nanoTime() < end) {
+                if (invoke) box.invoke("add", 1, 2);
+                else box.run("1+1");
+                if (++n % 20_000 == 0) {
+                    long now = System.nanoTime();
+                    System.out.printf("%,d: %.1f us per call, linear memory %,d bytes%n", n, (now - t) / 20_000 / 1000.0,
+                            box.run("0").peakMemoryBytes());
+                    t = now;
+                }
+            }
+        }
+    }
+}
