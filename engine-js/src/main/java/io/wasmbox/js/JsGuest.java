@@ -4,6 +4,7 @@ import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
 import io.wasmbox.GuestError;
 import io.wasmbox.spi.Guest;
 import io.wasmbox.spi.GuestContext;
@@ -11,6 +12,7 @@ import io.wasmbox.spi.GuestCrashedException;
 import io.wasmbox.spi.GuestRequest;
 import io.wasmbox.spi.GuestResponse;
 import io.wasmbox.spi.HostCalls;
+import io.wasmbox.spi.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -94,7 +96,7 @@ final class JsGuest implements Guest {
     /** A new instance with nothing set up, for the factory to set up and snapshot. */
     static JsGuest template(QuickJsModule module, GuestContext context) {
         JsGuest[] self = new JsGuest[1];
-        Memory memory = context.memoryFactory().apply(new com.dylibso.chicory.wasm.types.MemoryLimits(
+        Memory memory = context.memoryFactory().apply(new MemoryLimits(
                 QuickJsModule.MINIMUM_PAGES, (int) Math.min(65536, context.memoryLimitBytes() / QuickJsModule.PAGE)));
         Instance instance = Instance.builder(module.module)
                 .withMachineFactory(module.machineFactory())
@@ -246,7 +248,7 @@ final class JsGuest implements Guest {
             boolean oom = text.contains("out of memory");
             String type = text.indexOf(':') > 0 ? text.substring(0, text.indexOf(':')) : "InternalError";
             return "{\"value\":null,\"exitCode\":1,\"outOfMemory\":" + oom + ",\"error\":{\"type\":"
-                    + io.wasmbox.spi.Json.write(type) + ",\"message\":" + io.wasmbox.spi.Json.write(
+                    + Json.write(type) + ",\"message\":" + Json.write(
                             "the driver's " + what + " failed: " + text) + ",\"stack\":\"\",\"line\":-1}}";
         }
         String text = qts.string(context, value);
@@ -269,10 +271,10 @@ final class JsGuest implements Guest {
                     stderr.write(text.getBytes(StandardCharsets.UTF_8));
                     return 0;
                 case OP_STDOUT + OP_AS_JSON:
-                    stdout.write(io.wasmbox.spi.Json.parse(text).asText().getBytes(StandardCharsets.UTF_8));
+                    stdout.write(Json.parse(text).asText().getBytes(StandardCharsets.UTF_8));
                     return 0;
                 case OP_STDERR + OP_AS_JSON:
-                    stderr.write(io.wasmbox.spi.Json.parse(text).asText().getBytes(StandardCharsets.UTF_8));
+                    stderr.write(Json.parse(text).asText().getBytes(StandardCharsets.UTF_8));
                     return 0;
                 case OP_READ:
                     String chunk = readStdin();
@@ -347,18 +349,13 @@ final class JsGuest implements Guest {
 
     /** Names the machine failures QuickJS cannot report itself; anything else is left to the sandbox. */
     private RuntimeException crash(ChicoryException e) {
-        if (atMemoryCap()) return outOfMemory(e);
+        if (QuickJsImports.atMemoryCap(memory)) return outOfMemory(e);
         String message = String.valueOf(e.getMessage());
         if (message.contains("call stack exhausted")) {
             return new GuestCrashedException(new GuestError(GuestError.STACK_OVERFLOW,
                     "Maximum call stack size exceeded (too deep recursion)", "", -1), false, e);
         }
         return e;
-    }
-
-    /** True when the linear memory is within 1 MiB of its cap (an allocation there may fail). */
-    private boolean atMemoryCap() {
-        return memory.maximumPages() - memory.pages() <= (1 << 20) / QuickJsModule.PAGE;
     }
 
     @Override

@@ -165,10 +165,15 @@ final class QuickJsImports {
         return new long[] {0};
     }
 
+    /** True when the linear memory is within 1 MiB of its cap (an allocation there may fail). */
+    static boolean atMemoryCap(Memory memory) {
+        return memory.maximumPages() - memory.pages() <= (1 << 20) / QuickJsModule.PAGE;
+    }
+
     /** The runtime gave up; with the memory at its cap that is the cap's doing. */
     private static GuestCrashedException crash(String what, Instance inst) {
         Memory memory = inst.memory();
-        boolean atCap = memory.maximumPages() - memory.pages() <= (1 << 20) / QuickJsModule.PAGE;
+        boolean atCap = atMemoryCap(memory);
         GuestError error = atCap
                 ? new GuestError(GuestError.OUT_OF_MEMORY, what + ": out of memory within the cap", "", -1)
                 : new GuestError("InternalError", what, "", -1);
