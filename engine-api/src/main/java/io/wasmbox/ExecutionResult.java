@@ -8,7 +8,10 @@ import java.time.Duration;
 /**
  * Everything one run produced. A run that the guest ended badly (uncaught error, timeout, memory cap)
  * still yields a result: {@link Sandbox#run} never throws for what the guest did, {@link Sandbox#eval}
- * and {@link #valueOrThrow()} turn failures into typed exceptions.
+ * and {@link #valueOrThrow()} turn failures into typed exceptions. {@link #kind()} says how the run
+ * ended.
+ *
+ * <p>Immutable and thread-safe.
  */
 public final class ExecutionResult {
     /** Exit code reported for a run stopped at its timeout (as GNU {@code timeout} does). */
@@ -25,25 +28,33 @@ public final class ExecutionResult {
     private final boolean outputTruncated;
     private final GuestError error;
 
-    ExecutionResult(String stdout, String stderr, JsonNode value, int exitCode, Duration duration,
-            long peakMemoryBytes, boolean timeoutHit, boolean memoryLimitHit, boolean outputTruncated,
-            GuestError error) {
-        this.stdout = stdout;
-        this.stderr = stderr;
-        this.value = value == null ? NullNode.getInstance() : value;
-        this.exitCode = exitCode;
-        this.duration = duration;
-        this.peakMemoryBytes = peakMemoryBytes;
-        this.timeoutHit = timeoutHit;
-        this.memoryLimitHit = memoryLimitHit;
-        this.outputTruncated = outputTruncated;
-        this.error = error;
+    private ExecutionResult(Builder b) {
+        this.stdout = b.stdout;
+        this.stderr = b.stderr;
+        this.value = b.value == null ? NullNode.getInstance() : b.value;
+        this.exitCode = b.exitCode;
+        this.duration = b.duration;
+        this.peakMemoryBytes = b.peakMemoryBytes;
+        this.timeoutHit = b.timeoutHit;
+        this.memoryLimitHit = b.memoryLimitHit;
+        this.outputTruncated = b.outputTruncated;
+        this.error = b.error;
     }
 
+    /**
+     * What the guest wrote to standard output, up to the output cap.
+     *
+     * @return the text, empty when nothing was written
+     */
     public String stdout() {
         return stdout;
     }
 
+    /**
+     * What the guest wrote to standard error, up to the output cap (shared with stdout).
+     *
+     * @return the text, empty when nothing was written
+     */
     public String stderr() {
         return stderr;
     }
@@ -52,53 +63,121 @@ public final class ExecutionResult {
      * The value of the script's last expression, JSON-mapped: objects to {@code Map}, arrays to {@code
      * List}, integers to {@code Long} or {@code BigInteger}, other numbers to {@code Double}, strings,
      * booleans, and {@code null}. A guest value with no JSON form arrives as its string representation.
+     *
+     * @return a fresh plain Java value (the caller may change it), or null
      */
     public Object value() {
         return Json.toJava(value);
     }
 
-    /** The value as a JSON tree. */
-    public JsonNode valueJson() {
-        return value;
+    /**
+     * The value as JSON text, e.g. to hand to your own JSON library.
+     *
+     * @return JSON text; {@code null} when there is no value
+     */
+    public String valueAsJson() {
+        return Json.write(value);
     }
 
-    /** The value converted to {@code type} by Jackson. */
+    /**
+     * The value converted to {@code type} as Jackson maps JSON to it (records, beans, collections).
+     *
+     * @param type the target type
+     * @param <T> the target type
+     * @return the converted value, or null
+     * @throws IllegalArgumentException if the value cannot be converted
+     */
     public <T> T valueAs(Class<T> type) {
         return Json.convert(value, type);
     }
 
-    /** 0 on success, the guest's {@code exit(n)} value, 1 after an uncaught error, 124 after a timeout. */
+    /** The value's JSON tree, for this package's proxies. */
+    JsonNode valueTree() {
+        return value;
+    }
+
+    /**
+     * How the guest ended.
+     *
+     * @return 0 on success, the guest's {@code exit(n)} value, 1 after an uncaught error, 124 after a timeout
+     */
     public int exitCode() {
         return exitCode;
     }
 
+    /**
+     * The run's wall-clock time, from the start of the guest call to its end.
+     *
+     * @return the duration
+     */
     public Duration duration() {
         return duration;
     }
 
-    /** Size of the guest's linear memory at its largest (WebAssembly memory never shrinks). */
+    /**
+     * Size of the guest's linear memory at its largest (WebAssembly memory never shrinks).
+     *
+     * @return bytes
+     */
     public long peakMemoryBytes() {
         return peakMemoryBytes;
     }
 
+    /**
+     * Whether the run was stopped at its timeout (then {@link #kind()} is {@link ErrorKind#TIMEOUT}).
+     *
+     * @return true when stopped at its timeout
+     */
     public boolean timeoutHit() {
         return timeoutHit;
     }
 
+    /**
+     * Whether the guest ran out of its memory cap (then {@link #kind()} is {@link ErrorKind#MEMORY}).
+     *
+     * @return true when the memory cap was hit
+     */
     public boolean memoryLimitHit() {
         return memoryLimitHit;
     }
 
+    /**
+     * Whether output beyond the output cap was dropped. Not a failure: the script kept running.
+     *
+     * @return true when output was cut
+     */
     public boolean outputTruncated() {
         return outputTruncated;
     }
 
-    /** The uncaught guest error, or null. */
+    /**
+     * The error that ended the run: the guest's uncaught error, or the host's verdict (timeout, crash).
+     *
+     * @return the error, or null
+     */
     public GuestError error() {
         return error;
     }
 
-    /** True when the run ended normally with exit code 0. */
+    /**
+     * How the run ended, as one typed verdict: {@link ErrorKind#NONE} when it succeeded, {@link
+     * ErrorKind#TIMEOUT} or {@link ErrorKind#MEMORY} when a limit stopped it, the error's {@link
+     * GuestError#kind()} when it raised one, {@link ErrorKind#EXIT} for a non-zero exit code alone.
+     *
+     * @return the kind, never null
+     */
+    public ErrorKind kind() {
+        if (timeoutHit) return ErrorKind.TIMEOUT;
+        if (memoryLimitHit) return ErrorKind.MEMORY;
+        if (error != null) return error.kind();
+        return exitCode != 0 ? ErrorKind.EXIT : ErrorKind.NONE;
+    }
+
+    /**
+     * Whether the run ended normally.
+     *
+     * @return true when the run ended normally with exit code 0
+     */
     public boolean succeeded() {
         return error == null && !timeoutHit && exitCode == 0;
     }
@@ -106,6 +185,9 @@ public final class ExecutionResult {
     /**
      * The value when the run succeeded; otherwise the typed exception: {@link ExecutionTimeoutException},
      * {@link MemoryLimitException} or {@link GuestException} (also for a non-zero exit code).
+     *
+     * @return the value, as {@link #value()}
+     * @throws WasmboxException the failure
      */
     public Object valueOrThrow() {
         if (timeoutHit) throw new ExecutionTimeoutException(this);
@@ -120,5 +202,71 @@ public final class ExecutionResult {
                 + (error == null ? null : error.summary()) + ", duration=" + duration.toMillis() + " ms"
                 + (timeoutHit ? ", timeoutHit" : "") + (memoryLimitHit ? ", memoryLimitHit" : "")
                 + (outputTruncated ? ", outputTruncated" : "") + "]";
+    }
+
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a result field by field (the sandbox's side: no positional run of booleans). */
+    static final class Builder {
+        private String stdout = "";
+        private String stderr = "";
+        private JsonNode value;
+        private int exitCode;
+        private Duration duration = Duration.ZERO;
+        private long peakMemoryBytes;
+        private boolean timeoutHit;
+        private boolean memoryLimitHit;
+        private boolean outputTruncated;
+        private GuestError error;
+
+        private Builder() {}
+
+        Builder output(String stdout, String stderr, boolean truncated) {
+            this.stdout = stdout;
+            this.stderr = stderr;
+            this.outputTruncated = truncated;
+            return this;
+        }
+
+        Builder value(JsonNode value) {
+            this.value = value;
+            return this;
+        }
+
+        Builder exitCode(int exitCode) {
+            this.exitCode = exitCode;
+            return this;
+        }
+
+        Builder duration(Duration duration) {
+            this.duration = duration;
+            return this;
+        }
+
+        Builder peakMemoryBytes(long bytes) {
+            this.peakMemoryBytes = bytes;
+            return this;
+        }
+
+        Builder timeoutHit(boolean hit) {
+            this.timeoutHit = hit;
+            return this;
+        }
+
+        Builder memoryLimitHit(boolean hit) {
+            this.memoryLimitHit = hit;
+            return this;
+        }
+
+        Builder error(GuestError error) {
+            this.error = error;
+            return this;
+        }
+
+        ExecutionResult build() {
+            return new ExecutionResult(this);
+        }
     }
 }

@@ -1,10 +1,12 @@
 package io.wasmbox;
 
-import com.fasterxml.jackson.databind.JavaType;
 import io.wasmbox.spi.Json;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Java interfaces implemented by guest functions (see {@link Sandbox#asInterface}). */
 final class GuestProxy {
@@ -17,10 +19,21 @@ final class GuestProxy {
             ExecutionResult r = sandbox.invoke(prefix + method.getName(), args == null ? new Object[0] : args);
             r.valueOrThrow();
             if (method.getReturnType() == void.class) return null;
-            JavaType returnType = Json.MAPPER.getTypeFactory().constructType(method.getGenericReturnType());
-            return Json.MAPPER.convertValue(r.valueJson(), returnType);
+            return Json.convertToType(r.valueTree(), method.getGenericReturnType());
         };
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
+    }
+
+    /** The abstract methods of {@code type} the guest does not define as functions (interface introspection). */
+    static List<String> missingFunctions(Sandbox sandbox, String objectPath, Class<?> type) {
+        String prefix = objectPath == null ? "" : objectPath + ".";
+        List<String> missing = new ArrayList<>();
+        for (Method m : type.getMethods()) {
+            if (Modifier.isAbstract(m.getModifiers()) && !sandbox.hasFunction(prefix + m.getName())) {
+                missing.add(prefix + m.getName());
+            }
+        }
+        return missing;
     }
 
     private static Object objectMethod(Object proxy, Method method, Object[] args, Class<?> type) {

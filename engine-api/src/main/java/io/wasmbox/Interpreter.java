@@ -1,7 +1,6 @@
 package io.wasmbox;
 
 import io.wasmbox.spi.GuestFactory;
-import io.wasmbox.spi.LanguageInfo;
 import io.wasmbox.spi.LanguageProvider;
 import java.lang.System.Logger.Level;
 
@@ -12,7 +11,7 @@ import java.lang.System.Logger.Level;
 public final class Interpreter {
     private static final System.Logger LOG = System.getLogger(Interpreter.class.getName());
 
-    private final LanguageInfo info;
+    private final Language info;
     private final GuestFactory factory;
 
     Interpreter(LanguageProvider provider) {
@@ -23,55 +22,75 @@ public final class Interpreter {
         JitAdvice.checkOnce();
     }
 
-    public LanguageInfo info() {
+    /**
+     * The language's description.
+     *
+     * @return the description
+     */
+    public Language info() {
         return info;
     }
 
-    /** Canonical language name, e.g. {@code python}, {@code javascript}. */
+    /**
+     * Canonical language name, e.g. {@code python}, {@code javascript}.
+     *
+     * @return the id
+     */
     public String language() {
         return info.id();
     }
 
+    /**
+     * The language version the guest interpreter implements, e.g. {@code 3.13.2}.
+     *
+     * @return the version
+     */
     public String languageVersion() {
         return info.languageVersion();
     }
 
-    /** A sandbox with {@link SandboxOptions#defaults()}: default limits, frozen clock, seeded randomness. */
+    /**
+     * A fresh sandbox with {@link SandboxOptions#defaults()}: default limits, frozen clock, seeded
+     * randomness. The same as {@code sandbox().build()}.
+     *
+     * @return a new sandbox; close it when done
+     */
     public Sandbox newSandbox() {
-        return newSandbox(SandboxOptions.defaults());
+        return sandbox().build();
     }
 
     /**
-     * A fresh sandbox with the given limits.
+     * The one way to make a sandbox with limits, a clock or randomness of its own:
+     * {@code interpreter.sandbox().limits(limits).realtime().build()}.
      *
-     * @throws IllegalArgumentException if the memory cap is below what this language needs to start
+     * @return a builder starting from {@link SandboxOptions#defaults()}
      */
-    public Sandbox newSandbox(Limits limits) {
-        return newSandbox(SandboxOptions.builder().limits(limits).build());
+    public Sandbox.Builder sandbox() {
+        return new Sandbox.Builder(this);
     }
 
-    /**
-     * A fresh sandbox with the given limits, clock and randomness.
-     *
-     * @throws IllegalArgumentException if the memory cap is below what this language needs to start
-     */
-    public Sandbox newSandbox(SandboxOptions options) {
+    /** Makes the sandbox a builder describes. */
+    Sandbox create(SandboxOptions options) {
         Limits limits = options.limits();
         long minimum = factory.minimumMemoryBytes();
         if (limits.memoryBytes() < minimum) {
             throw new IllegalArgumentException(info.id() + " needs a memory limit of at least "
-                    + Limits.formatBytes(roundUpToMiB(minimum)) + ", got " + Limits.formatBytes(limits.memoryBytes()));
+                    + Units.formatBytes(roundUpToMiB(minimum)) + ", got " + Units.formatBytes(limits.memoryBytes()));
         }
         return new Sandbox(this, factory, options);
     }
 
-    /** Smallest memory limit a sandbox of this language accepts. */
+    /**
+     * Smallest memory limit a sandbox of this language accepts.
+     *
+     * @return bytes, a whole number of MiB
+     */
     public long minimumMemoryBytes() {
         return roundUpToMiB(factory.minimumMemoryBytes());
     }
 
     private static long roundUpToMiB(long bytes) {
-        return (bytes + Limits.MIB - 1) / Limits.MIB * Limits.MIB;
+        return (bytes + Units.MIB - 1) / Units.MIB * Units.MIB;
     }
 
     @Override

@@ -1,7 +1,13 @@
 package io.wasmbox;
 
+import static io.wasmbox.Units.GIB;
+import static io.wasmbox.Units.KIB;
+import static io.wasmbox.Units.MIB;
+import static io.wasmbox.Units.formatBytes;
+import static io.wasmbox.Units.parseDuration;
+import static io.wasmbox.Units.parseSize;
+
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -9,20 +15,26 @@ import java.util.function.Function;
  * Resource limits of a {@link Sandbox}. Immutable; build with {@link #builder()}.
  *
  * <p>Every value is range-checked when set, so an out-of-range limit fails where it is written, with a
- * message naming the limit, the value and the allowed range.
+ * message naming the limit, the value and the allowed range. Sizes and durations in text form are parsed
+ * by {@link Units}.
+ *
+ * <p>Immutable and thread-safe. The timeout here is the sandbox's default for every run; {@link
+ * RunOptions.Builder#timeout} replaces it for one run.
  */
 public final class Limits {
-    public static final long KIB = 1024;
-    public static final long MIB = 1024 * KIB;
-    public static final long GIB = 1024 * MIB;
-
-    /** wasm32 can address at most 4 GiB of linear memory. */
+    /** The largest memory cap: wasm32 can address at most 4 GiB of linear memory. */
     public static final long MAX_MEMORY_BYTES = 4 * GIB;
+    /** The smallest memory cap (a language may need more to start, see {@link Interpreter#minimumMemoryBytes()}). */
     public static final long MIN_MEMORY_BYTES = 1 * MIB;
+    /** The shortest timeout. */
     public static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
+    /** The longest timeout. */
     public static final Duration MAX_TIMEOUT = Duration.ofHours(24);
+    /** The largest output cap. */
     public static final long MAX_OUTPUT_BYTES = 1 * GIB;
+    /** The largest code cap. */
     public static final long MAX_CODE_BYTES = 64 * MIB;
+    /** The largest stdin cap. */
     public static final long MAX_STDIN_BYTES = 1 * GIB;
 
     private static final Limits DEFAULTS = new Builder().build();
@@ -41,15 +53,29 @@ public final class Limits {
         this.maxStdinBytes = b.maxStdinBytes;
     }
 
-    /** The defaults: 128 MiB memory, 10 s timeout, 1 MiB output, 100 KiB code, 1 MiB stdin. */
+    /**
+     * The defaults: 128 MiB memory, 10 s timeout, 1 MiB output, 100 KiB code, 1 MiB stdin.
+     *
+     * @return the default limits
+     */
     public static Limits defaults() {
         return DEFAULTS;
     }
 
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * A builder starting from these limits.
+     *
+     * @return a new builder
+     */
     public Builder toBuilder() {
         return new Builder()
                 .memoryBytes(memoryBytes)
@@ -59,27 +85,47 @@ public final class Limits {
                 .maxStdinBytes(maxStdinBytes);
     }
 
-    /** Hard cap on the guest's linear memory. */
+    /**
+     * Hard cap on the guest's linear memory.
+     *
+     * @return bytes
+     */
     public long memoryBytes() {
         return memoryBytes;
     }
 
-    /** Wall-clock time one run may take before it is stopped. */
+    /**
+     * Wall-clock time one run may take before it is stopped.
+     *
+     * @return the timeout
+     */
     public Duration timeout() {
         return timeout;
     }
 
-    /** Combined cap on stdout and stderr of one run; output beyond it is cut and flagged. */
+    /**
+     * Combined cap on stdout and stderr of one run; output beyond it is cut and flagged.
+     *
+     * @return bytes
+     */
     public long maxOutputBytes() {
         return maxOutputBytes;
     }
 
-    /** Cap on the UTF-8 size of the code (and prelude) of one run. */
+    /**
+     * Cap on the UTF-8 size of the code (and prelude) of one run.
+     *
+     * @return bytes
+     */
     public long maxCodeBytes() {
         return maxCodeBytes;
     }
 
-    /** Cap on the UTF-8 size of the stdin of one run. */
+    /**
+     * Cap on the UTF-8 size of the stdin of one run.
+     *
+     * @return bytes
+     */
     public long maxStdinBytes() {
         return maxStdinBytes;
     }
@@ -91,6 +137,9 @@ public final class Limits {
      * ({@code 64m}); durations accept milliseconds or a suffix {@code ms}, {@code s}, {@code m} ({@code 5s}).
      *
      * @param lookup returns the property value (a String, Number or Duration) or null when absent
+     * @param base the limits for absent keys
+     * @return the limits
+     * @throws IllegalArgumentException naming the property when a value is malformed or out of range
      */
     public static Limits fromProperties(Function<String, Object> lookup, Limits base) {
         Builder b = base.toBuilder();
@@ -103,75 +152,39 @@ public final class Limits {
         return b.build();
     }
 
-    /** The defaults, overridden by the {@code wasmbox.*} system properties. */
+    /**
+     * The defaults, overridden by the {@code wasmbox.*} system properties.
+     *
+     * @return the limits
+     * @throws IllegalArgumentException naming the property when a value is malformed or out of range
+     */
     public static Limits fromSystemProperties() {
         return fromProperties(System::getProperty, DEFAULTS);
     }
 
+    /** Property naming the memory cap, e.g. {@code 64m}. */
     public static final String MEMORY_PROPERTY = "wasmbox.memory";
+    /** Property naming the timeout, e.g. {@code 2s}. */
     public static final String TIMEOUT_PROPERTY = "wasmbox.timeout";
+    /** Property naming the output cap, e.g. {@code 100k}. */
     public static final String MAX_OUTPUT_PROPERTY = "wasmbox.maxOutput";
+    /** Property naming the code cap, e.g. {@code 1m}. */
     public static final String MAX_CODE_PROPERTY = "wasmbox.maxCode";
+    /** Property naming the stdin cap, e.g. {@code 4m}. */
     public static final String MAX_STDIN_PROPERTY = "wasmbox.maxStdin";
 
     /**
-     * Parses a size: a byte count, or a number with a {@code k}, {@code m} or {@code g} suffix (optionally
-     * followed by {@code b}/{@code ib}).
+     * Checks a timeout against the allowed range: the one check for sandbox and per-run timeouts.
      *
-     * @param name what is being parsed, for the error message
-     * @throws IllegalArgumentException naming {@code name} when the value is not a non-negative size
+     * @throws IllegalArgumentException when out of range
      */
-    public static long parseSize(String name, Object value) {
-        if (value instanceof Number n) return n.longValue();
-        String s = value.toString().trim().toLowerCase(Locale.ROOT);
-        long unit = 1;
-        if (s.endsWith("ib")) s = s.substring(0, s.length() - 2);
-        else if (s.endsWith("b") && s.length() > 1 && !Character.isDigit(s.charAt(s.length() - 2))) s = s.substring(0, s.length() - 1);
-        switch (s.isEmpty() ? ' ' : s.charAt(s.length() - 1)) {
-            case 'k' -> unit = KIB;
-            case 'm' -> unit = MIB;
-            case 'g' -> unit = GIB;
-            default -> { }
+    static Duration checkTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.compareTo(MIN_TIMEOUT) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("timeout must be between " + MIN_TIMEOUT.toMillis() + " ms and "
+                    + MAX_TIMEOUT.toHours() + " h, got " + timeout);
         }
-        if (unit != 1) s = s.substring(0, s.length() - 1).trim();
-        try {
-            long size = Math.multiplyExact(Long.parseLong(s), unit);
-            if (size < 0) throw new NumberFormatException("negative");
-            return size;
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException(
-                    name + ": '" + value + "' is not a size (use bytes or a k/m/g suffix, e.g. 64m)");
-        }
-    }
-
-    /**
-     * Parses a duration: milliseconds, or a number with a {@code ms}, {@code s} or {@code m} suffix, or ISO-8601.
-     *
-     * @param name what is being parsed, for the error message
-     * @throws IllegalArgumentException naming {@code name} when the value is not a duration
-     */
-    public static Duration parseDuration(String name, Object value) {
-        if (value instanceof Duration d) return d;
-        if (value instanceof Number n) return Duration.ofMillis(n.longValue());
-        String s = value.toString().trim().toLowerCase(Locale.ROOT);
-        try {
-            if (s.endsWith("ms")) return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2).trim()));
-            if (s.endsWith("s")) return Duration.ofMillis(Math.round(Double.parseDouble(s.substring(0, s.length() - 1).trim()) * 1000));
-            if (s.endsWith("m")) return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1).trim()) * 60);
-            if (s.startsWith("pt")) return Duration.parse(s);
-            return Duration.ofMillis(Long.parseLong(s));
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(
-                    name + ": '" + value + "' is not a duration (use milliseconds or a ms/s/m suffix, e.g. 5s)");
-        }
-    }
-
-    /** {@code 64 MiB}, {@code 100 KiB}, {@code 123 bytes}: exact binary units when they divide evenly. */
-    public static String formatBytes(long bytes) {
-        if (bytes >= GIB && bytes % GIB == 0) return bytes / GIB + " GiB";
-        if (bytes >= MIB && bytes % MIB == 0) return bytes / MIB + " MiB";
-        if (bytes >= KIB && bytes % KIB == 0) return bytes / KIB + " KiB";
-        return bytes + " bytes";
+        return timeout;
     }
 
     @Override
@@ -206,11 +219,23 @@ public final class Limits {
 
         private Builder() {}
 
+        /**
+         * The memory cap.
+         *
+         * @param bytes between {@link #MIN_MEMORY_BYTES} and {@link #MAX_MEMORY_BYTES}
+         * @return this builder
+         */
         public Builder memoryBytes(long bytes) {
             this.memoryBytes = checkRange("memory", bytes, MIN_MEMORY_BYTES, MAX_MEMORY_BYTES);
             return this;
         }
 
+        /**
+         * The memory cap in MiB.
+         *
+         * @param mebibytes between 1 and 4096
+         * @return this builder
+         */
         public Builder memoryMiB(long mebibytes) {
             if (mebibytes < 0 || mebibytes > MAX_MEMORY_BYTES / MIB) {
                 throw new IllegalArgumentException("memory must be between " + formatBytes(MIN_MEMORY_BYTES) + " and "
@@ -219,35 +244,65 @@ public final class Limits {
             return memoryBytes(mebibytes * MIB);
         }
 
+        /**
+         * The wall-clock time one run may take.
+         *
+         * @param timeout between {@link #MIN_TIMEOUT} and {@link #MAX_TIMEOUT}
+         * @return this builder
+         */
         public Builder timeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.compareTo(MIN_TIMEOUT) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0) {
-                throw new IllegalArgumentException("timeout must be between " + MIN_TIMEOUT.toMillis() + " ms and "
-                        + MAX_TIMEOUT.toHours() + " h, got " + timeout);
-            }
-            this.timeout = timeout;
+            this.timeout = checkTimeout(timeout);
             return this;
         }
 
+        /**
+         * The timeout in milliseconds.
+         *
+         * @param millis between 1 and 86,400,000
+         * @return this builder
+         */
         public Builder timeoutMillis(long millis) {
             return timeout(Duration.ofMillis(millis));
         }
 
+        /**
+         * The combined stdout and stderr cap.
+         *
+         * @param bytes between 0 and {@link #MAX_OUTPUT_BYTES}
+         * @return this builder
+         */
         public Builder maxOutputBytes(long bytes) {
             this.maxOutputBytes = checkRange("maxOutput", bytes, 0, MAX_OUTPUT_BYTES);
             return this;
         }
 
+        /**
+         * The code (and prelude) size cap.
+         *
+         * @param bytes between 1 and {@link #MAX_CODE_BYTES}
+         * @return this builder
+         */
         public Builder maxCodeBytes(long bytes) {
             this.maxCodeBytes = checkRange("maxCode", bytes, 1, MAX_CODE_BYTES);
             return this;
         }
 
+        /**
+         * The stdin size cap.
+         *
+         * @param bytes between 0 and {@link #MAX_STDIN_BYTES}
+         * @return this builder
+         */
         public Builder maxStdinBytes(long bytes) {
             this.maxStdinBytes = checkRange("maxStdin", bytes, 0, MAX_STDIN_BYTES);
             return this;
         }
 
+        /**
+         * The limits.
+         *
+         * @return immutable limits
+         */
         public Limits build() {
             return new Limits(this);
         }

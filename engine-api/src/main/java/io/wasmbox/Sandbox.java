@@ -1,37 +1,40 @@
 package io.wasmbox;
 
-import com.dylibso.chicory.runtime.ChicoryInterruptedException;
-import com.dylibso.chicory.wasi.WasiExitException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wasmbox.spi.Guest;
 import io.wasmbox.spi.GuestContext;
-import io.wasmbox.spi.GuestCrashedException;
 import io.wasmbox.spi.GuestFactory;
 import io.wasmbox.spi.GuestRequest;
 import io.wasmbox.spi.GuestResponse;
 import io.wasmbox.spi.HostCalls;
 import io.wasmbox.spi.Json;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One isolated guest interpreter: its own linear memory, globals that persist between runs, and hard
- * limits. Obtain one from {@link Interpreter#newSandbox}; free it with {@link #close()}.
+ * limits. Obtain one from {@link Interpreter#newSandbox()} or {@link Interpreter#sandbox()}; free it with
+ * {@link #close()}.
  *
  * <p>Thread-safe: runs on one sandbox are serialised. A run stopped at its timeout, or a guest that
  * crashed (trap, stack overflow, process exit), leaves the sandbox discarded: later runs throw {@link
  * SandboxClosedException}. Errors the guest raises and handles itself (including its own out-of-memory
  * error) leave it usable.
+ *
+ * <p>The roles around a run live in their own classes: input checks ({@code InputChecks}), the guest
+ * thread and its timeout ({@code GuestThreads}), crash classification ({@code CrashClassifier}) and
+ * typed proxies ({@code GuestProxy}).
  */
 public final class Sandbox implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Sandbox.class.getName());
@@ -41,7 +44,7 @@ public final class Sandbox implements AutoCloseable {
     private final Interpreter interpreter;
     private final SandboxOptions options;
     private final Limits limits;
-    private final Map<String, HostFunction> hostFunctions = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, HostFunction> hostFunctions = new ConcurrentHashMap<>();
     /** The thread running this sandbox's guest, so a host function cannot re-enter its own sandbox. */
     private volatile Thread guestThread;
     /** Set while the sandbox interrupts a run it is stopping, so host calls let that interrupt through. */
@@ -62,14 +65,117 @@ public final class Sandbox implements AutoCloseable {
                 options.randomSeed(), new HostCalls(hostFunctions, () -> stopping)));
     }
 
+    /**
+     * Describes a sandbox to make: its limits, clock and randomness. Obtain one from {@link
+     * Interpreter#sandbox()}. Not thread-safe; the sandbox it builds is.
+     */
+    public static final class Builder {
+        private final Interpreter interpreter;
+        private SandboxOptions.Builder options = SandboxOptions.builder();
+
+        Builder(Interpreter interpreter) {
+            this.interpreter = interpreter;
+        }
+
+        /**
+         * Starts over from these options (limits, clock, randomness).
+         *
+         * @param options the options
+         * @return this builder
+         */
+        public Builder options(SandboxOptions options) {
+            this.options = options.toBuilder();
+            return this;
+        }
+
+        /**
+         * The sandbox's limits.
+         *
+         * @param limits the limits
+         * @return this builder
+         */
+        public Builder limits(Limits limits) {
+            options.limits(limits);
+            return this;
+        }
+
+        /**
+         * Freezes the guest's time at {@code instant}.
+         *
+         * @param instant the guest's time
+         * @return this builder
+         */
+        public Builder frozenAt(Instant instant) {
+            options.frozenAt(instant);
+            return this;
+        }
+
+        /**
+         * The guest's clock, e.g. a test clock that ticks.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            options.clock(clock);
+            return this;
+        }
+
+        /**
+         * The real clock and real (unseeded) randomness.
+         *
+         * @return this builder
+         */
+        public Builder realtime() {
+            options.realtime();
+            return this;
+        }
+
+        /**
+         * The seed of the guest's random sources.
+         *
+         * @param seed the seed
+         * @return this builder
+         */
+        public Builder randomSeed(long seed) {
+            options.randomSeed(seed);
+            return this;
+        }
+
+        /**
+         * Makes the sandbox.
+         *
+         * @return a new sandbox; close it when done
+         * @throws IllegalArgumentException if the memory cap is below what the language needs to start
+         */
+        public Sandbox build() {
+            return interpreter.create(options.build());
+        }
+    }
+
+    /**
+     * The interpreter that made this sandbox.
+     *
+     * @return the interpreter
+     */
     public Interpreter interpreter() {
         return interpreter;
     }
 
+    /**
+     * This sandbox's limits (those of its {@link #options()}).
+     *
+     * @return the limits
+     */
     public Limits limits() {
         return limits;
     }
 
+    /**
+     * The options this sandbox was made with.
+     *
+     * @return the options
+     */
     public SandboxOptions options() {
         return options;
     }
@@ -79,6 +185,9 @@ public final class Sandbox implements AutoCloseable {
      * guest that calls {@code function} with its arguments as JSON. Binding is per sandbox; binding a
      * name again replaces the function.
      *
+     * @param name the global's name, an identifier not starting with {@code __}
+     * @param function the Java side
+     * @return this sandbox
      * @throws IllegalArgumentException if {@code name} is not a plain identifier
      */
     public Sandbox bind(String name, HostFunction function) {
@@ -95,25 +204,37 @@ public final class Sandbox implements AutoCloseable {
      * Withdraws a host function: from the next run on the guest can no longer call it (a call the guest
      * still makes through a kept reference fails with its {@code HostFunctionError}). Unknown names are
      * ignored.
+     *
+     * @param name the bound name
+     * @return this sandbox
      */
     public Sandbox unbind(String name) {
         if (name != null) hostFunctions.remove(name);
         return this;
     }
 
-    /** Names of the bound host functions. */
-    public java.util.Set<String> boundFunctions() {
-        return java.util.Set.copyOf(hostFunctions.keySet());
+    /**
+     * Names of the bound host functions.
+     *
+     * @return an immutable snapshot
+     */
+    public Set<String> boundFunctions() {
+        return Set.copyOf(hostFunctions.keySet());
     }
 
     /**
      * Calls the guest's global function {@code function} (or a method, with a dotted path such as {@code
      * calculator.add}) with JSON-mapped arguments. Like {@link #run}, never throws for what the guest
      * does; the result's value is the function's return value.
+     *
+     * @param function the function's global name or dotted path
+     * @param args the arguments, each mapped to JSON by Jackson
+     * @return the result
+     * @throws SandboxClosedException if the sandbox was closed or discarded
      */
     public ExecutionResult invoke(String function, Object... args) {
         Objects.requireNonNull(function, "function");
-        List<JsonNode> json = new java.util.ArrayList<>(args.length);
+        List<JsonNode> json = new ArrayList<>(args.length);
         for (Object arg : args) json.add(Json.toTree(arg));
         return request(GuestRequest.INVOKE, "", function, json, RunOptions.none());
     }
@@ -125,6 +246,9 @@ public final class Sandbox implements AutoCloseable {
      * return type by Jackson. A guest failure surfaces as the typed {@link WasmboxException}.
      *
      * @param objectPath a guest global object whose methods implement {@code type}, or null for global functions
+     * @param type the interface
+     * @param <T> the interface
+     * @return the proxy; thread-safe as the sandbox is (calls are serialised)
      * @throws IllegalArgumentException if {@code type} is not an interface or the guest lacks one of its methods
      */
     public <T> T asInterface(String objectPath, Class<T> type) {
@@ -137,31 +261,46 @@ public final class Sandbox implements AutoCloseable {
         return GuestProxy.create(this, objectPath == null ? "" : objectPath + ".", type);
     }
 
-    /** {@link #asInterface(String, Class)} with the guest's global functions. */
+    /**
+     * {@link #asInterface(String, Class)} with the guest's global functions.
+     *
+     * @param type the interface
+     * @param <T> the interface
+     * @return the proxy
+     */
     public <T> T asInterface(Class<T> type) {
         return asInterface(null, type);
     }
 
-    /** The abstract methods of {@code type} the guest does not define as functions. */
+    /**
+     * The abstract methods of {@code type} the guest does not define as functions.
+     *
+     * @param objectPath a guest global object, or null for global functions
+     * @param type the interface
+     * @return the missing functions' paths, empty when the guest implements them all
+     */
     public List<String> missingFunctions(String objectPath, Class<?> type) {
-        String prefix = objectPath == null ? "" : objectPath + ".";
-        List<String> missing = new java.util.ArrayList<>();
-        for (java.lang.reflect.Method m : type.getMethods()) {
-            if (java.lang.reflect.Modifier.isAbstract(m.getModifiers()) && !hasFunction(prefix + m.getName())) {
-                missing.add(prefix + m.getName());
-            }
-        }
-        return missing;
+        return GuestProxy.missingFunctions(this, objectPath, type);
     }
 
-    /** The guest's global {@code name}, JSON-mapped, or null when it is undefined (or null). */
+    /**
+     * Reads a guest global.
+     *
+     * @param name the global's name or dotted path
+     * @return its value JSON-mapped, or null when it is undefined (or null)
+     */
     public Object getGlobal(String name) {
         ExecutionResult r = request(GuestRequest.GLOBAL, "", Objects.requireNonNull(name, "name"), List.of(),
                 RunOptions.none());
         return r.error() == null ? r.valueOrThrow() : null;
     }
 
-    /** True when {@code name} (or a dotted path) is a callable global in the guest. */
+    /**
+     * Whether the guest defines a function.
+     *
+     * @param name a global name or dotted path
+     * @return true when it is a callable global in the guest
+     */
     public boolean hasFunction(String name) {
         return Boolean.TRUE.equals(request(GuestRequest.CALLABLE, "", Objects.requireNonNull(name, "name"),
                 List.of(), RunOptions.none()).valueOrThrow());
@@ -170,24 +309,45 @@ public final class Sandbox implements AutoCloseable {
     /**
      * Compiles {@code code} without running it. Returns null when it compiles, else the syntax error (with
      * its line). Runs of the same code then reuse the compiled form where the language can.
+     *
+     * @param code the code
+     * @return null, or the syntax error
      */
     public GuestError check(String code) {
-        checkCode(Objects.requireNonNull(code, "code"), "");
+        InputChecks.checkCode(Objects.requireNonNull(code, "code"), "", limits);
         return request(GuestRequest.CHECK, code, null, List.of(), RunOptions.none()).error();
     }
 
-    /** Runs code and returns its value, or throws the typed error (see {@link ExecutionResult#valueOrThrow()}). */
+    /**
+     * Runs code and returns its value, or throws the typed error (see {@link ExecutionResult#valueOrThrow()}).
+     *
+     * @param code the code
+     * @return the value of its last expression, JSON-mapped
+     * @throws WasmboxException the typed failure
+     */
     public Object eval(String code) {
         return run(code, RunOptions.none()).valueOrThrow();
     }
 
+    /**
+     * {@link #run(String, RunOptions)} with no options.
+     *
+     * @param code the code
+     * @return the result
+     */
     public ExecutionResult run(String code) {
         return run(code, RunOptions.none());
     }
 
-    /** Runs UTF-8 encoded code; invalid UTF-8 is an {@link InvalidCodeException}. */
+    /**
+     * Runs UTF-8 encoded code; invalid UTF-8 is an {@link InvalidCodeException}.
+     *
+     * @param utf8Code the code's bytes
+     * @param options the run's options
+     * @return the result
+     */
     public ExecutionResult run(byte[] utf8Code, RunOptions options) {
-        return run(decodeUtf8(utf8Code), options);
+        return run(InputChecks.decodeUtf8(utf8Code), options);
     }
 
     /**
@@ -195,16 +355,16 @@ public final class Sandbox implements AutoCloseable {
      * timeout, memory cap: all are in the result); throws for input that cannot run: {@link
      * InvalidCodeException}, {@link CodeTooLargeException}, {@link InputTooLargeException}, {@link
      * SandboxClosedException}.
+     *
+     * @param code the code
+     * @param options the run's options
+     * @return the result
      */
     public ExecutionResult run(String code, RunOptions options) {
         Objects.requireNonNull(code, "code");
         Objects.requireNonNull(options, "options");
-        checkCode(code, options.prelude());
-        long stdinBytes = utf8Length(options.stdin());
-        if (stdinBytes > limits.maxStdinBytes()) {
-            throw new InputTooLargeException("stdin is " + stdinBytes + " bytes, over the limit of "
-                    + Limits.formatBytes(limits.maxStdinBytes()));
-        }
+        InputChecks.checkCode(code, options.prelude(), limits);
+        InputChecks.checkStdin(options.stdin(), limits);
         return request(GuestRequest.RUN, code, null, List.of(), options);
     }
 
@@ -213,15 +373,23 @@ public final class Sandbox implements AutoCloseable {
         if (Thread.currentThread() == guestThread) {
             throw new IllegalStateException("a host function cannot run code in its own sandbox");
         }
-        GuestRequest request = new GuestRequest(mode, code, options.fileName(), options.stdin(),
-                options.stdinStream() != null, options.args(), options.env(), options.prelude(),
-                toJsonGlobals(options.globals()), List.copyOf(hostFunctions.keySet()), target, invokeArgs);
+        GuestRequest request = GuestRequest.builder(mode)
+                .code(code)
+                .fileName(options.fileName())
+                .stdin(options.stdin(), options.stdinStream() != null)
+                .args(options.args())
+                .env(options.env())
+                .prelude(options.prelude())
+                .globals(toJsonGlobals(options.globals()))
+                .hostFunctions(List.copyOf(hostFunctions.keySet()))
+                .target(target)
+                .invokeArgs(invokeArgs)
+                .build();
         lock.lock();
         try {
             ensureUsable();
             stdin.redirect(options.stdinStream(), limits.maxStdinBytes());
-            return execute(request, options.outputListener(),
-                    options.timeout() != null ? options.timeout() : limits.timeout());
+            return execute(request, options.outputListener(), options.timeoutOr(limits));
         } finally {
             stdin.redirect(null, 0);
             lock.unlock();
@@ -266,63 +434,40 @@ public final class Sandbox implements AutoCloseable {
         Duration duration = Duration.ofNanos(System.nanoTime() - start);
         String[] output = capture.finish();
         long memory = guest.memoryBytes();
+        ExecutionResult.Builder result = ExecutionResult.builder()
+                .output(output[0], output[1], capture.truncated())
+                .duration(duration)
+                .peakMemoryBytes(memory);
         if (timedOut) {
             discard("its run timed out");
-            GuestError error = new GuestError(GuestError.TIMEOUT,
-                    "execution timed out after " + timeout.toMillis() + " ms", "", -1);
-            return new ExecutionResult(output[0], output[1], null, ExecutionResult.TIMEOUT_EXIT_CODE, duration,
-                    memory, true, false, capture.truncated(), error);
+            return result.timeoutHit(true)
+                    .exitCode(ExecutionResult.TIMEOUT_EXIT_CODE)
+                    .error(new GuestError(ErrorKind.TIMEOUT, GuestError.TIMEOUT,
+                            "execution timed out after " + timeout.toMillis() + " ms", "", -1))
+                    .build();
         }
         Throwable failure = call.failure();
-        if (failure != null) {
-            return crashed(failure, output, duration, memory, capture.truncated());
-        }
+        if (failure != null) return crashed(failure, result, memory);
         GuestResponse response = call.value();
         int exitCode = response.error() != null && response.exitCode() == 0 ? 1 : response.exitCode();
-        return new ExecutionResult(output[0], output[1], response.value(), exitCode, duration, memory, false,
-                response.outOfMemory(), capture.truncated(), response.error());
+        return result.value(response.value())
+                .exitCode(exitCode)
+                .memoryLimitHit(response.outOfMemory())
+                .error(response.error())
+                .build();
     }
 
     /** The guest machine failed; the sandbox is discarded and the failure reported as a result. */
-    private ExecutionResult crashed(Throwable failure, String[] output, Duration duration, long memory,
-            boolean truncated) {
-        GuestError error;
-        int exitCode = 1;
-        boolean outOfMemory = false;
-        switch (failure) {
-            case WasiExitException exit -> {
-                exitCode = exit.exitCode();
-                error = null;
-            }
-            case GuestCrashedException crash -> {
-                error = crash.error();
-                outOfMemory = crash.outOfMemory();
-            }
-            case StackOverflowError so -> error = new GuestError(GuestError.STACK_OVERFLOW,
-                    "the guest exhausted its stack (too deep recursion)", "", -1);
-            case ChicoryInterruptedException ie -> error = new GuestError("Interrupted",
-                    "the guest was interrupted", "", -1);
-            case OutOfMemoryError oom -> {
-                outOfMemory = true;
-                error = new GuestError(GuestError.OUT_OF_MEMORY, "the host ran out of heap while running the guest",
-                        "", -1);
-            }
-            case RuntimeException trap -> {
-                // TrapException, WasmRuntimeException, ...: the WebAssembly machine failed.
-                outOfMemory = memory + (1 << 20) >= limits.memoryBytes();
-                error = new GuestError(outOfMemory ? GuestError.OUT_OF_MEMORY : GuestError.TRAP,
-                        outOfMemory ? "the guest ran out of memory (cap " + Limits.formatBytes(limits.memoryBytes())
-                                + ") and crashed" : "the guest crashed: " + trap.getMessage(), "", -1);
-            }
-            default -> {
-                discard("its guest failed: " + failure);
-                throw new WasmboxException("internal error while running the guest: " + failure, failure);
-            }
+    private ExecutionResult crashed(Throwable failure, ExecutionResult.Builder result, long memory) {
+        CrashClassifier.Crash crash = CrashClassifier.classify(failure, memory, limits.memoryBytes());
+        if (crash == null) {
+            discard("its guest failed: " + failure);
+            throw new WasmboxException("internal error while running the guest: " + failure, failure);
         }
+        GuestError error = crash.error();
         discard("its guest " + (error == null ? "exited" : "crashed: " + error.summary()));
         LOG.log(Level.DEBUG, "guest crashed", failure);
-        return new ExecutionResult(output[0], output[1], null, exitCode, duration, memory, false, outOfMemory,
-                truncated, error);
+        return result.exitCode(crash.exitCode()).memoryLimitHit(crash.outOfMemory()).error(error).build();
     }
 
     private void ensureUsable() {
@@ -338,7 +483,11 @@ public final class Sandbox implements AutoCloseable {
         closed = true;
     }
 
-    /** True after {@link #close()}, or after a timeout or guest crash discarded the sandbox. */
+    /**
+     * Whether the sandbox can no longer run.
+     *
+     * @return true after {@link #close()}, or after a timeout or guest crash discarded the sandbox
+     */
     public boolean isClosed() {
         return closed;
     }
@@ -362,54 +511,6 @@ public final class Sandbox implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(Level.DEBUG, "closing guest failed", e);
         }
-    }
-
-    private void checkCode(String code, String prelude) {
-        if (code.isBlank()) throw new InvalidCodeException("code is empty");
-        checkText("code", code);
-        checkText("prelude", prelude);
-        long size = utf8Length(code) + utf8Length(prelude);
-        if (size > limits.maxCodeBytes()) {
-            throw new CodeTooLargeException("code is " + size + " bytes, over the limit of "
-                    + Limits.formatBytes(limits.maxCodeBytes()));
-        }
-    }
-
-    private static void checkText(String what, String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == 0) throw new InvalidCodeException(what + " contains a NUL character at offset " + i);
-            if (Character.isSurrogate(c)) {
-                boolean paired = Character.isHighSurrogate(c) && i + 1 < text.length()
-                        && Character.isLowSurrogate(text.charAt(i + 1));
-                if (!paired) throw new InvalidCodeException(what + " is not valid Unicode: unpaired surrogate at offset " + i);
-                i++;
-            }
-        }
-    }
-
-    static String decodeUtf8(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new InvalidCodeException("code is not valid UTF-8: " + e.getMessage());
-        }
-    }
-
-    private static long utf8Length(String s) {
-        long n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) n += 1;
-            else if (c < 0x800) n += 2;
-            else if (Character.isHighSurrogate(c)) { n += 4; i++; }
-            else n += 3;
-        }
-        return n;
     }
 
     private static Map<String, JsonNode> toJsonGlobals(Map<String, Object> globals) {

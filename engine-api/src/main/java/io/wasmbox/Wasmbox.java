@@ -1,6 +1,5 @@
 package io.wasmbox;
 
-import io.wasmbox.spi.LanguageInfo;
 import io.wasmbox.spi.LanguageProvider;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,12 +14,15 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <pre>{@code
  * Interpreter python = Wasmbox.interpreter("python");      // prepared once per JVM
- * try (Sandbox sandbox = python.newSandbox(Limits.builder().memoryMiB(64).build())) {
+ * try (Sandbox sandbox = python.sandbox().limits(Limits.builder().memoryMiB(64).build()).build()) {
  *     ExecutionResult r = sandbox.run("print(1 + 1)\n21 * 2");
  *     r.stdout();   // "2\n"
  *     r.value();    // 42L
  * }
  * }</pre>
+ *
+ * <p>Thread-safe: every method may be called from any thread. Languages are found once per class loader
+ * with {@link ServiceLoader}.
  */
 public final class Wasmbox {
     private static final List<LanguageProvider> PROVIDERS = loadProviders();
@@ -34,18 +36,32 @@ public final class Wasmbox {
         return List.copyOf(list);
     }
 
-    /** Every language on the class path. */
-    public static List<LanguageInfo> languages() {
+    /**
+     * Every language on the class path (or module path), in the order they were found.
+     *
+     * @return an immutable list, empty when no language module is present
+     */
+    public static List<Language> languages() {
         return PROVIDERS.stream().map(LanguageProvider::info).toList();
     }
 
-    /** The language known by this name, alias or MIME type (case-insensitive). */
-    public static Optional<LanguageInfo> findLanguage(String nameOrAlias) {
+    /**
+     * The language known by this name, alias or MIME type (case-insensitive).
+     *
+     * @param nameOrAlias e.g. {@code python}, {@code py}, {@code text/javascript}; null finds nothing
+     * @return the language, or empty when none answers to the name
+     */
+    public static Optional<Language> findLanguage(String nameOrAlias) {
         return provider(nameOrAlias).map(LanguageProvider::info);
     }
 
-    /** The language that handles files with this name's extension ({@code hello.py} -> python). */
-    public static Optional<LanguageInfo> languageForFile(String fileName) {
+    /**
+     * The language that handles files with this name's extension ({@code hello.py} -> python).
+     *
+     * @param fileName a file name or path
+     * @return the language, or empty when the name has no extension a language claims
+     */
+    public static Optional<Language> languageForFile(String fileName) {
         int dot = fileName.lastIndexOf('.');
         if (dot < 0) return Optional.empty();
         String ext = fileName.substring(dot + 1).toLowerCase(Locale.ROOT);
@@ -56,6 +72,8 @@ public final class Wasmbox {
      * The shared interpreter of a language, prepared on first use (that first call can take a while; later
      * ones are instant).
      *
+     * @param nameOrAlias a name, alias or MIME type of the language (case-insensitive)
+     * @return the language's interpreter, the same instance on every call
      * @throws UnsupportedLanguageException if no language module on the class path answers to the name
      */
     public static Interpreter interpreter(String nameOrAlias) {
@@ -65,13 +83,7 @@ public final class Wasmbox {
     }
 
     private static Optional<LanguageProvider> provider(String nameOrAlias) {
-        if (nameOrAlias == null) return Optional.empty();
-        String key = nameOrAlias.trim().toLowerCase(Locale.ROOT);
-        return PROVIDERS.stream()
-                .filter(p -> p.info().id().equals(key)
-                        || p.info().names().stream().anyMatch(n -> n.toLowerCase(Locale.ROOT).equals(key))
-                        || p.info().mimeTypes().contains(key))
-                .findFirst();
+        return PROVIDERS.stream().filter(p -> p.info().answersTo(nameOrAlias)).findFirst();
     }
 
     private static String availableNames() {

@@ -11,11 +11,11 @@ class LimitsTest {
     @Test
     void defaultsAreTheDocumentedOnes() {
         Limits d = Limits.defaults();
-        assertThat(d.memoryBytes()).isEqualTo(128 * Limits.MIB);
+        assertThat(d.memoryBytes()).isEqualTo(128 * Units.MIB);
         assertThat(d.timeout()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(d.maxOutputBytes()).isEqualTo(Limits.MIB);
-        assertThat(d.maxCodeBytes()).isEqualTo(100 * Limits.KIB);
-        assertThat(d.maxStdinBytes()).isEqualTo(Limits.MIB);
+        assertThat(d.maxOutputBytes()).isEqualTo(Units.MIB);
+        assertThat(d.maxCodeBytes()).isEqualTo(100 * Units.KIB);
+        assertThat(d.maxStdinBytes()).isEqualTo(Units.MIB);
     }
 
     @Test
@@ -27,7 +27,7 @@ class LimitsTest {
         assertThatThrownBy(() -> Limits.builder().maxOutputBytes(-1)).hasMessageContaining("maxOutput");
         assertThatThrownBy(() -> Limits.builder().maxCodeBytes(0)).hasMessageContaining("maxCode");
         assertThatThrownBy(() -> Limits.builder().maxStdinBytes(Long.MAX_VALUE)).hasMessageContaining("maxStdin");
-        assertThatThrownBy(() -> Limits.builder().memoryBytes(5 * Limits.GIB)).hasMessageContaining("4 GiB");
+        assertThatThrownBy(() -> Limits.builder().memoryBytes(5 * Units.GIB)).hasMessageContaining("4 GiB");
         assertThatThrownBy(() -> Limits.builder().memoryMiB(Long.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Limits.builder().memoryMiB(Long.MIN_VALUE + 64)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Limits.builder().timeout(Duration.ofSeconds(Long.MAX_VALUE)))
@@ -39,11 +39,11 @@ class LimitsTest {
         Map<String, Object> props = Map.of("wasmbox.memory", "64m", "wasmbox.timeout", "1.5s",
                 "wasmbox.maxOutput", "10k", "wasmbox.maxCode", 2048, "wasmbox.maxStdin", "1MiB");
         Limits l = Limits.fromProperties(props::get, Limits.defaults());
-        assertThat(l.memoryBytes()).isEqualTo(64 * Limits.MIB);
+        assertThat(l.memoryBytes()).isEqualTo(64 * Units.MIB);
         assertThat(l.timeout()).isEqualTo(Duration.ofMillis(1500));
-        assertThat(l.maxOutputBytes()).isEqualTo(10 * Limits.KIB);
+        assertThat(l.maxOutputBytes()).isEqualTo(10 * Units.KIB);
         assertThat(l.maxCodeBytes()).isEqualTo(2048);
-        assertThat(l.maxStdinBytes()).isEqualTo(Limits.MIB);
+        assertThat(l.maxStdinBytes()).isEqualTo(Units.MIB);
         assertThat(Limits.fromProperties(Map.of("wasmbox.timeout", "250ms")::get, l).timeout())
                 .isEqualTo(Duration.ofMillis(250));
         assertThat(Limits.fromProperties(Map.of("wasmbox.timeout", "2m")::get, l).timeout())

@@ -43,7 +43,7 @@ public final class JsSandboxLifetime {
         ArrayNode curve = root.putArray("runs");
         ArrayNode callCurve = root.putArray("hostCalls");
         Limits limits = Limits.builder().timeout(Duration.ofMinutes(10)).build();
-        try (Sandbox box = Wasmbox.interpreter("js").newSandbox(limits)) {
+        try (Sandbox box = Wasmbox.interpreter("js").sandbox().limits(limits).build()) {
             box.bind("echo", HostFunction.of(a -> a.getFirst()));
             long start = System.nanoTime();
             for (long i = 1; i <= runs; i++) {

@@ -57,15 +57,15 @@ final class SandboxPool {
     static Sandbox take(String language, SandboxOptions options) {
         Interpreter interpreter = Wasmbox.interpreter(language);
         int size = Integer.getInteger(SIZE_PROPERTY, DEFAULT_SIZE);
-        if (size <= 0) return interpreter.newSandbox(options);
+        if (size <= 0) return interpreter.sandbox().options(options).build();
         Instant frozenAt = options.realtime() ? null : options.clock().instant();
         boolean fixedClock = options.realtime() || options.clock().equals(java.time.Clock.fixed(frozenAt,
                 java.time.ZoneOffset.UTC));
-        if (!fixedClock) return interpreter.newSandbox(options); // a ticking test clock: not shareable
+        if (!fixedClock) return interpreter.sandbox().options(options).build(); // a ticking test clock: not shareable
         Key key = new Key(interpreter.language(), options.limits(), frozenAt, options.realtime(), options.randomSeed());
         SandboxPool pool = POOLS.get(key);
         if (pool == null) {
-            if (POOLS.size() >= MAX_POOLS) return interpreter.newSandbox(options);
+            if (POOLS.size() >= MAX_POOLS) return interpreter.sandbox().options(options).build();
             pool = POOLS.computeIfAbsent(key, k -> new SandboxPool(interpreter, options, size));
         }
         return pool.take();
@@ -82,7 +82,7 @@ final class SandboxPool {
             return box;
         }
         MADE_ON_DEMAND.incrementAndGet();
-        return interpreter.newSandbox(options);
+        return interpreter.sandbox().options(options).build();
     }
 
     private void fill() {
@@ -90,7 +90,7 @@ final class SandboxPool {
         FILLER.execute(() -> {
             try {
                 while (ready.remainingCapacity() > 0) {
-                    Sandbox box = interpreter.newSandbox(options);
+                    Sandbox box = interpreter.sandbox().options(options).build();
                     if (!ready.offer(box)) box.close();
                 }
             } catch (RuntimeException e) {

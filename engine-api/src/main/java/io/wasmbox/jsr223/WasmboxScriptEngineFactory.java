@@ -6,7 +6,7 @@ import io.wasmbox.SandboxOptions;
 import io.wasmbox.UnsupportedLanguageException;
 import io.wasmbox.Wasmbox;
 import io.wasmbox.spi.Json;
-import io.wasmbox.spi.LanguageInfo;
+import io.wasmbox.Language;
 import java.util.Collection;
 import java.util.List;
 import java.time.Instant;
@@ -18,7 +18,7 @@ import javax.script.ScriptEngineFactory;
 /**
  * The JSR-223 factory every Wasmbox language shares. A language module registers a two-line subclass in
  * {@code META-INF/services/javax.script.ScriptEngineFactory}; names, versions and types come from the
- * language's {@link LanguageInfo}. Creating a factory or an engine is cheap: the guest interpreter is
+ * language's {@link Language}. Creating a factory or an engine is cheap: the guest interpreter is
  * prepared on the first {@code eval}.
  *
  * <p>The factory holds the operator's <b>limit ceiling</b>: {@link #limitCeiling(Limits)} if set, else the
@@ -29,7 +29,7 @@ import javax.script.ScriptEngineFactory;
  * deleting and falling back to globals); the defaults are JavaScript's.
  */
 public abstract class WasmboxScriptEngineFactory implements ScriptEngineFactory {
-    private final LanguageInfo info;
+    private final Language info;
     private final String printFunction;
     private volatile Limits ceiling;
 
@@ -44,7 +44,7 @@ public abstract class WasmboxScriptEngineFactory implements ScriptEngineFactory 
         this.printFunction = printFunction;
     }
 
-    public LanguageInfo languageInfo() {
+    public Language languageInfo() {
         return info;
     }
 

@@ -1,6 +1,7 @@
 package io.wasmbox.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.wasmbox.ErrorKind;
 import io.wasmbox.GuestError;
 
 /**
@@ -15,15 +16,20 @@ public record GuestResponse(JsonNode value, int exitCode, GuestError error, bool
 
     /**
      * Parses the drivers' shared response format: {@code {"value": ..., "exitCode": n, "outOfMemory": b,
-     * "error": {"type", "message", "stack", "line"}}}.
+     * "error": {"type", "message", "stack", "line", "syntax"}}}; {@code syntax} is true when the driver
+     * found the error to be an instance of its language's syntax-error class ({@link ErrorKind#SYNTAX}).
+     *
+     * @param json the driver's response
+     * @return the response
      */
     public static GuestResponse fromJson(String json) {
         JsonNode node = Json.parse(json);
         JsonNode error = node.get("error");
         GuestError guestError = null;
         if (error != null && !error.isNull()) {
-            guestError = new GuestError(
-                    text(error, "type"), text(error, "message"), text(error, "stack"), error.path("line").asInt(-1));
+            ErrorKind kind = error.path("syntax").asBoolean() ? ErrorKind.SYNTAX : ErrorKind.GUEST_ERROR;
+            guestError = new GuestError(kind, text(error, "type"), text(error, "message"), text(error, "stack"),
+                    error.path("line").asInt(-1));
         }
         return new GuestResponse(
                 node.get("value"), node.path("exitCode").asInt(0), guestError, node.path("outOfMemory").asBoolean());

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wasmbox.HostFunction;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Dispatches a guest's calls to the host functions bound on its sandbox. Every language's channel ends
@@ -14,6 +16,8 @@ import java.util.Map;
  * {"value": ...}} or {@code {"error": {"type": "HostFunctionError", "message": "..."}}}. Only bound
  * names can be reached, so a guest that forges a request on the channel gains nothing it could not
  * already call.
+ *
+ * <p>Thread-safe: a sandbox's guest calls it on its guest thread; the bound-function map is read live.
  */
 public final class HostCalls {
     private static final System.Logger LOG = System.getLogger(HostCalls.class.getName());
@@ -23,20 +27,27 @@ public final class HostCalls {
     public static final HostCalls NONE = new HostCalls(Map.of(), () -> false);
 
     private final Map<String, HostFunction> functions;
-    private final java.util.function.BooleanSupplier stopRequested;
+    private final BooleanSupplier stopRequested;
 
     /**
+     * A dispatcher over a sandbox's bound functions.
+     *
      * @param functions the live map of bound functions (read on every call)
      * @param stopRequested true once the sandbox is stopping the run (its timeout), so an interrupted
      *     callback lets the interrupt through; a callback that throws InterruptedException on its own is
      *     an ordinary failure
      */
-    public HostCalls(Map<String, HostFunction> functions, java.util.function.BooleanSupplier stopRequested) {
+    public HostCalls(Map<String, HostFunction> functions, BooleanSupplier stopRequested) {
         this.functions = functions;
         this.stopRequested = stopRequested;
     }
 
-    /** Handles one call; never throws for what the callback does. */
+    /**
+     * Handles one call; never throws for what the callback does.
+     *
+     * @param requestJson {@code {"name": "f", "args": [...]}}
+     * @return {@code {"value": ...}} or {@code {"error": {...}}}
+     */
     public String dispatch(String requestJson) {
         String name = "?";
         try {
@@ -44,11 +55,11 @@ public final class HostCalls {
             name = request.path("name").asText();
             HostFunction fn = functions.get(name);
             if (fn == null) return error("no host function named '" + name + "' is bound");
-            List<JsonNode> args = new ArrayList<>();
-            request.path("args").forEach(args::add);
-            JsonNode value = fn.call(List.copyOf(args));
+            List<Object> args = new ArrayList<>();
+            request.path("args").forEach(arg -> args.add(Json.toJava(arg)));
+            JsonNode value = Json.toTree(fn.call(Collections.unmodifiableList(args)));
             ObjectNode response = Json.nodes().objectNode();
-            response.set("value", value == null ? Json.nodes().nullNode() : value);
+            response.set("value", value);
             return Json.write(response);
         } catch (InterruptedException e) {
             if (stopRequested.getAsBoolean()) Thread.currentThread().interrupt(); // let the guest stop

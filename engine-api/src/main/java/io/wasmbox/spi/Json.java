@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
+import java.lang.reflect.Type;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -17,11 +18,14 @@ import java.util.Map;
 
 /**
  * The one JSON mapping every language shares: guest values cross the boundary as JSON text, and arrive
- * in Java as plain values (Map, List, Long/BigInteger, Double, String, Boolean, null).
+ * in Java as plain values (Map, List, Long/BigInteger, Double, String, Boolean, null). For language
+ * modules only: Jackson stays inside Wasmbox, and applications bring their own mapper.
+ *
+ * <p>Thread-safe: the mapper is configured once and never changed.
  */
 public final class Json {
-    /** Shared, thread-safe mapper. Accepts NaN/Infinity, which guests may produce. */
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
+    /** Shared, thread-safe, never reconfigured. Accepts NaN/Infinity, which guests may produce. */
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -29,6 +33,13 @@ public final class Json {
 
     private Json() {}
 
+    /**
+     * Parses JSON text from a guest.
+     *
+     * @param json JSON text
+     * @return its tree
+     * @throws IllegalArgumentException if it is not JSON
+     */
     public static JsonNode parse(String json) {
         try {
             return MAPPER.readTree(json);
@@ -37,6 +48,13 @@ public final class Json {
         }
     }
 
+    /**
+     * Writes a value (a tree or anything Jackson can serialise) as JSON text.
+     *
+     * @param value the value
+     * @return JSON text
+     * @throws IllegalArgumentException if the value has no JSON form
+     */
     public static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
@@ -45,7 +63,12 @@ public final class Json {
         }
     }
 
-    /** Maps a Java value (anything Jackson can serialise) to a JSON tree. */
+    /**
+     * Maps a Java value (anything Jackson can serialise) to a JSON tree.
+     *
+     * @param value the value; null is JSON null
+     * @return its tree
+     */
     public static JsonNode toTree(Object value) {
         if (value == null) return NullNode.getInstance();
         if (value instanceof JsonNode node) return node;
@@ -57,11 +80,35 @@ public final class Json {
         }
     }
 
-    public static <T> T convert(JsonNode node, Class<T> type) {
-        return MAPPER.convertValue(node, type);
+    /**
+     * Converts a JSON tree or a plain Java value to {@code type}, as Jackson maps JSON to it.
+     *
+     * @param value a tree or a plain value
+     * @param type the target type
+     * @param <T> the target type
+     * @return the converted value
+     */
+    public static <T> T convert(Object value, Class<T> type) {
+        return MAPPER.convertValue(value, type);
     }
 
-    /** Maps a JSON tree to plain Java values; integers become Long when they fit, else BigInteger. */
+    /**
+     * Converts a JSON tree to a generic Java type (a method's generic return type, say).
+     *
+     * @param node the tree
+     * @param type the target type
+     * @return the converted value
+     */
+    public static Object convertToType(JsonNode node, Type type) {
+        return MAPPER.convertValue(node, MAPPER.getTypeFactory().constructType(type));
+    }
+
+    /**
+     * Maps a JSON tree to plain Java values; integers become Long when they fit, else BigInteger.
+     *
+     * @param node the tree; null and missing nodes are null
+     * @return Map, List, Long/BigInteger, Double, String, Boolean or null
+     */
     public static Object toJava(JsonNode node) {
         if (node == null) return null;
         switch (node.getNodeType()) {
@@ -100,6 +147,11 @@ public final class Json {
         }
     }
 
+    /**
+     * The node factory, for building trees.
+     *
+     * @return the shared factory
+     */
     public static JsonNodeFactory nodes() {
         return MAPPER.getNodeFactory();
     }

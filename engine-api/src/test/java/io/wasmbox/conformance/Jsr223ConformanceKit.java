@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.wasmbox.ExecutionTimeoutException;
 import io.wasmbox.GuestException;
 import io.wasmbox.Limits;
+import io.wasmbox.Units;
 import io.wasmbox.MemoryLimitException;
 import io.wasmbox.jsr223.WasmboxBindings;
 import io.wasmbox.jsr223.WasmboxScriptEngine;
@@ -215,7 +216,7 @@ public abstract class Jsr223ConformanceKit {
         try {
             Bindings greedy = engine.createBindings();
             greedy.put("wasmbox.memory", "1g");
-            Throwable oom = catchThrowable(() -> engine.eval(lang.allocate(400 * Limits.MIB), greedy));
+            Throwable oom = catchThrowable(() -> engine.eval(lang.allocate(400 * Units.MIB), greedy));
             assertThat(oom).isInstanceOf(ScriptException.class).hasCauseInstanceOf(MemoryLimitException.class);
 
             Bindings hasty = engine.createBindings();
@@ -226,10 +227,10 @@ public abstract class Jsr223ConformanceKit {
             // the sandbox that replaces the timed-out one keeps these Bindings' limits, not anyone else's
             Throwable again = catchThrowable(() -> engine.eval(lang.infiniteLoop(), hasty));
             assertThat(again).hasCauseInstanceOf(ExecutionTimeoutException.class);
-            Throwable small = catchThrowable(() -> engine.eval(lang.allocate(48 * Limits.MIB), hasty));
+            Throwable small = catchThrowable(() -> engine.eval(lang.allocate(48 * Units.MIB), hasty));
             assertThat(small).hasCauseInstanceOf(MemoryLimitException.class);
             // a neighbour under the ceiling can use what the ceiling allows
-            assertThat(engine.eval(lang.allocate(48 * Limits.MIB), engine.createBindings())).isEqualTo(1L);
+            assertThat(engine.eval(lang.allocate(48 * Units.MIB), engine.createBindings())).isEqualTo(1L);
         } finally {
             ((WasmboxScriptEngineFactory) engine.getFactory()).limitCeiling(null);
         }

@@ -48,6 +48,19 @@ public interface LanguageSnippets {
     /** Opens a network connection to {@code host:port}. */
     String connect(String host, int port);
 
+    /**
+     * The guest error types {@link #connect} may raise when the network is unreachable (e.g. Python's
+     * {@code OSError}, JavaScript's {@code ReferenceError} for the absent {@code fetch}); empty accepts any.
+     */
+    default java.util.Set<String> networkErrorTypes() {
+        return java.util.Set.of();
+    }
+
+    /** The guest error type raised by calling a function that does not exist. */
+    default java.util.Set<String> undefinedNameErrorTypes() {
+        return java.util.Set.of();
+    }
+
     /** Evaluates to the value of environment variable {@code name}, or null. */
     String readEnv(String name);
 

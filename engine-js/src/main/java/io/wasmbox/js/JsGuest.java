@@ -5,6 +5,7 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
+import io.wasmbox.ErrorKind;
 import io.wasmbox.GuestError;
 import io.wasmbox.spi.Guest;
 import io.wasmbox.spi.GuestContext;
@@ -343,16 +344,17 @@ final class JsGuest implements Guest {
     }
 
     private GuestCrashedException outOfMemory(Throwable cause) {
-        return new GuestCrashedException(new GuestError(GuestError.OUT_OF_MEMORY,
+        return new GuestCrashedException(new GuestError(ErrorKind.MEMORY, GuestError.OUT_OF_MEMORY,
                 "the JavaScript runtime could not allocate memory within the cap", "", -1), true, cause);
     }
 
     /** Names the machine failures QuickJS cannot report itself; anything else is left to the sandbox. */
     private RuntimeException crash(ChicoryException e) {
         if (QuickJsImports.atMemoryCap(memory)) return outOfMemory(e);
+        // Chicory 1.7 reports an exhausted call stack only as a plain ChicoryException with this message.
         String message = String.valueOf(e.getMessage());
         if (message.contains("call stack exhausted")) {
-            return new GuestCrashedException(new GuestError(GuestError.STACK_OVERFLOW,
+            return new GuestCrashedException(new GuestError(ErrorKind.STACK_OVERFLOW, GuestError.STACK_OVERFLOW,
                     "Maximum call stack size exceeded (too deep recursion)", "", -1), false, e);
         }
         return e;

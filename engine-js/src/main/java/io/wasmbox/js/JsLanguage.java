@@ -1,7 +1,7 @@
 package io.wasmbox.js;
 
 import io.wasmbox.spi.GuestFactory;
-import io.wasmbox.spi.LanguageInfo;
+import io.wasmbox.Language;
 import io.wasmbox.spi.LanguageProvider;
 import java.util.List;
 
@@ -33,7 +33,7 @@ import java.util.List;
  * There is no {@code require}, {@code import()}, {@code process}, {@code fetch}, file system or Java access.
  */
 public final class JsLanguage implements LanguageProvider {
-    static final LanguageInfo INFO = new LanguageInfo(
+    static final Language INFO = new Language(
             "javascript",
             "ECMAScript",
             "ECMAScript 2024",
@@ -44,7 +44,7 @@ public final class JsLanguage implements LanguageProvider {
             List.of("application/javascript", "text/javascript"));
 
     @Override
-    public LanguageInfo info() {
+    public Language info() {
         return INFO;
     }
 

@@ -8,6 +8,7 @@ import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.runtime.WasmFunctionHandle;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
+import io.wasmbox.ErrorKind;
 import io.wasmbox.GuestError;
 import io.wasmbox.spi.GuestCrashedException;
 import java.nio.charset.StandardCharsets;
@@ -175,8 +176,9 @@ final class QuickJsImports {
         Memory memory = inst.memory();
         boolean atCap = atMemoryCap(memory);
         GuestError error = atCap
-                ? new GuestError(GuestError.OUT_OF_MEMORY, what + ": out of memory within the cap", "", -1)
-                : new GuestError("InternalError", what, "", -1);
+                ? new GuestError(ErrorKind.MEMORY, GuestError.OUT_OF_MEMORY, what + ": out of memory within the cap", "",
+                        -1)
+                : new GuestError(ErrorKind.INTERNAL, "InternalError", what, "", -1);
         return new GuestCrashedException(error, atCap, null);
     }
 }

@@ -39,16 +39,14 @@ final class TypeScriptGuest implements Guest {
         }
         TypeScriptTranspiler.Result code = transpiler.transpile(request.code());
         if (code.error() != null) return failed(code.error(), "");
-        GuestRequest javascript = new GuestRequest(request.mode(), code.js(), request.fileName(), request.stdin(),
-                request.stdinStream(), request.args(), request.env(), prelude, request.globals(),
-                request.hostFunctions(), request.target(), request.invokeArgs());
+        GuestRequest javascript = request.toBuilder().code(code.js()).prelude(prelude).build();
         if (run) lastMap = code.map();
         return mapped(js.run(javascript), code.map());
     }
 
     private static GuestResponse failed(GuestError error, String where) {
-        GuestError e = where.isEmpty() ? error : new GuestError(error.type(), where + error.message(),
-                error.stackTrace(), -1);
+        GuestError e = where.isEmpty() ? error : new GuestError(error.kind(), error.type(),
+                where + error.message(), error.stackTrace(), -1);
         return new GuestResponse(NullNode.getInstance(), 1, e, false);
     }
 
@@ -83,7 +81,7 @@ final class TypeScriptGuest implements Guest {
             int[] source = map.map(line, 0);
             if (source != null) line = source[0];
         }
-        return new GuestError(error.type(), error.message(), stack.toString(), line);
+        return new GuestError(error.kind(), error.type(), error.message(), stack.toString(), line);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.wasmbox.js;
 
 import io.wasmbox.spi.GuestFactory;
-import io.wasmbox.spi.LanguageInfo;
+import io.wasmbox.Language;
 import io.wasmbox.spi.LanguageProvider;
 import java.util.List;
 
@@ -20,7 +20,7 @@ import java.util.List;
  * costs about 0.1 s for a small script, far more for large ones; results are cached by source text.
  */
 public final class TypeScriptLanguage implements LanguageProvider {
-    static final LanguageInfo INFO = new LanguageInfo(
+    static final Language INFO = new Language(
             "typescript",
             "TypeScript",
             TypeScriptTranspiler.VERSION,
@@ -31,7 +31,7 @@ public final class TypeScriptLanguage implements LanguageProvider {
             List.of("application/typescript", "text/typescript", "application/x-typescript"));
 
     @Override
-    public LanguageInfo info() {
+    public Language info() {
         return INFO;
     }
 

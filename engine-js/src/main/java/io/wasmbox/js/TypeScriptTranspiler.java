@@ -3,6 +3,7 @@ package io.wasmbox.js;
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.wasmbox.ErrorKind;
 import io.wasmbox.GuestError;
 import io.wasmbox.spi.GuestContext;
 import io.wasmbox.spi.GuestCrashedException;
@@ -179,11 +180,11 @@ final class TypeScriptTranspiler {
         } catch (ChicoryInterruptedException e) {
             throw e;
         } catch (GuestCrashedException e) {
-            return failed(e.error().type(), "the TypeScript compiler failed: " + e.error().message());
+            return failed(ErrorKind.INTERNAL, e.error().type(), "the TypeScript compiler failed: " + e.error().message());
         } catch (RuntimeException | StackOverflowError e) {
             if (Thread.currentThread().isInterrupted()) throw new ChicoryInterruptedException(e);
             LOG.log(Level.DEBUG, "the TypeScript compiler failed", e);
-            return failed("InternalError", "the TypeScript compiler failed: " + e);
+            return failed(ErrorKind.INTERNAL, "InternalError", "the TypeScript compiler failed: " + e);
         } finally {
             if (instance != null) {
                 if (reusable && instance.memoryBytes() <= recycleThresholdBytes) {
@@ -199,17 +200,17 @@ final class TypeScriptTranspiler {
         }
     }
 
-    private static Result failed(String type, String message) {
-        return new Result(null, null, new GuestError(type, message, type + ": " + message + "\n", -1));
+    private static Result failed(ErrorKind kind, String type, String message) {
+        return new Result(null, null, new GuestError(kind, type, message, type + ": " + message + "\n", -1));
     }
 
     private static Result result(GuestResponse response) {
         if (response.outOfMemory()) {
-            return failed("InternalError", "the TypeScript compiler ran out of memory (its cap is "
+            return failed(ErrorKind.INTERNAL, "InternalError", "the TypeScript compiler ran out of memory (its cap is "
                     + (MEMORY_CAP_BYTES >> 20) + " MiB)");
         }
         if (response.error() != null) {
-            return failed(response.error().type(), "the TypeScript compiler failed: " + response.error().message());
+            return failed(ErrorKind.INTERNAL, response.error().type(), "the TypeScript compiler failed: " + response.error().message());
         }
         JsonNode out = response.value();
         JsonNode errors = out.path("errors");
@@ -224,7 +225,7 @@ final class TypeScriptTranspiler {
                 }
             }
             JsonNode first = errors.get(0);
-            return new Result(null, null, new GuestError("SyntaxError", first.path("message").asText(),
+            return new Result(null, null, new GuestError(ErrorKind.SYNTAX, "SyntaxError", first.path("message").asText(),
                     stack.toString(), first.path("line").asInt(-1)));
         }
         JsonNode modules = out.path("moduleSyntax");
@@ -232,7 +233,7 @@ final class TypeScriptTranspiler {
             int line = modules.get(0).path("line").asInt(-1);
             int column = modules.get(0).path("column").asInt(-1);
             String at = line > 0 ? "    at <input>:" + line + ":" + column + "\n" : "";
-            return new Result(null, null, new GuestError("SyntaxError", NO_MODULES,
+            return new Result(null, null, new GuestError(ErrorKind.SYNTAX, "SyntaxError", NO_MODULES,
                     "SyntaxError: " + NO_MODULES + "\n" + at, line));
         }
         String mappings = out.path("mappings").asText("");
@@ -246,8 +247,7 @@ final class TypeScriptTranspiler {
     }
 
     private static GuestRequest request(String mode, String target, List<JsonNode> args) {
-        return new GuestRequest(mode, "", "<typescript>", "", false, List.of(), Map.of(), "", Map.of(), List.of(),
-                target, args);
+        return GuestRequest.builder(mode).fileName("<typescript>").target(target).invokeArgs(args).build();
     }
 
 

@@ -709,6 +709,7 @@ function describe(e) {
       message,
       stack: (message ? type + ": " + message : type) + "\n" + frames,
       line: where !== null ? +where[1] : -1,
+      syntax: e instanceof SyntaxErrorCtor,
     };
   }
   const text = "Uncaught " + inspect(e, 1, []);
@@ -722,7 +723,8 @@ function describe(e) {
 function errorJson(error) {
   if (error === null) return "null";
   return '{"type":' + stringify(Str(error.type)) + ',"message":' + stringify(Str(error.message))
-      + ',"stack":' + stringify(Str(error.stack)) + ',"line":' + (+error.line | 0) + "}";
+      + ',"stack":' + stringify(Str(error.stack)) + ',"line":' + (+error.line | 0)
+      + ',"syntax":' + (error.syntax === true) + "}";
 }
 
 function isOutOfMemory(e) {

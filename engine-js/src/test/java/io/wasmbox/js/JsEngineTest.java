@@ -9,6 +9,7 @@ import io.wasmbox.ExecutionTimeoutException;
 import io.wasmbox.GuestError;
 import io.wasmbox.Interpreter;
 import io.wasmbox.Limits;
+import io.wasmbox.Units;
 import io.wasmbox.MemoryLimitException;
 import io.wasmbox.RunOptions;
 import io.wasmbox.Sandbox;
@@ -69,7 +70,7 @@ class JsEngineTest {
 
     @Test
     void infiniteLoopStopsAtTheTimeout() {
-        try (Sandbox box = js.newSandbox(Limits.builder().timeoutMillis(300).build())) {
+        try (Sandbox box = js.sandbox().limits(Limits.builder().timeoutMillis(300).build()).build()) {
             ExecutionResult r = box.run("while(true){}");
             assertThat(r.timeoutHit()).isTrue();
             assertThatThrownBy(() -> box.eval("1")).isInstanceOf(SandboxClosedException.class);
@@ -79,13 +80,13 @@ class JsEngineTest {
 
     @Test
     void gibibyteAllocationFailsWithTheMemoryLimitAndTheSandboxSurvives() {
-        try (Sandbox box = js.newSandbox(Limits.builder().memoryMiB(64).build())) {
+        try (Sandbox box = js.sandbox().limits(Limits.builder().memoryMiB(64).build()).build()) {
             assertThatThrownBy(() -> box.eval("new ArrayBuffer(1024 * 1024 * 1024)"))
                     .isInstanceOf(MemoryLimitException.class);
             ExecutionResult r = box.run("'x'.repeat(200 * 1024 * 1024).length");
             assertThat(r.memoryLimitHit()).isTrue();
             assertThat(r.error().type()).isEqualTo("InternalError");
-            assertThat(r.peakMemoryBytes()).isLessThanOrEqualTo(64 * Limits.MIB);
+            assertThat(r.peakMemoryBytes()).isLessThanOrEqualTo(64 * Units.MIB);
             // QuickJS reports its own out-of-memory as a catchable error: the sandbox stays usable
             assertThat(box.eval("try { new Uint8Array(2 ** 30) } catch (e) { String(e) }"))
                     .isEqualTo("InternalError: out of memory");
@@ -97,12 +98,12 @@ class JsEngineTest {
     @Test
     void printingNearTheCapIsACatchableOutOfMemory() {
         // (the javy-based engine aborted here: its console copied the string outside QuickJS's allocator)
-        try (Sandbox box = js.newSandbox(Limits.builder().memoryMiB(64).maxOutputBytes(1000).build())) {
+        try (Sandbox box = js.sandbox().limits(Limits.builder().memoryMiB(64).maxOutputBytes(1000).build()).build()) {
             ExecutionResult r = box.run("var s = 'x'.repeat(40e6);\nconsole.log(s + s)");
             assertThat(r.error().type()).isEqualTo("InternalError");
             assertThat(r.error().message()).isEqualTo("out of memory");
             assertThat(r.memoryLimitHit()).isTrue();
-            assertThat(r.peakMemoryBytes()).isLessThanOrEqualTo(64 * Limits.MIB);
+            assertThat(r.peakMemoryBytes()).isLessThanOrEqualTo(64 * Units.MIB);
             assertThatThrownBy(r::valueOrThrow).isInstanceOf(MemoryLimitException.class);
             assertThat(box.isClosed()).isFalse();
             assertThat(box.eval("s = null; 6 * 7")).isEqualTo(42L);
@@ -257,7 +258,7 @@ class JsEngineTest {
     @Test
     void sandboxesStartIndependentFromTheSnapshot() {
         SandboxOptions realtime = SandboxOptions.builder().realtime().build();
-        try (Sandbox a = js.newSandbox(realtime); Sandbox b = js.newSandbox(realtime)) {
+        try (Sandbox a = js.sandbox().options(realtime).build(); Sandbox b = js.sandbox().options(realtime).build()) {
             // real randomness is drawn per sandbox, not copied from the snapshot (default sandboxes are
             // deterministic instead: JsHostFunctionsTest)
             Object first = a.eval("Math.random()");

@@ -189,14 +189,14 @@ class JsHostFunctionsTest {
         }
         // the seed decides the numbers
         String seeded;
-        try (Sandbox box = js.newSandbox(SandboxOptions.builder().randomSeed(7).build())) {
+        try (Sandbox box = js.sandbox().options(SandboxOptions.builder().randomSeed(7).build()).build()) {
             seeded = box.run(script).stdout();
         }
-        try (Sandbox box = js.newSandbox(SandboxOptions.builder().randomSeed(7).build())) {
+        try (Sandbox box = js.sandbox().options(SandboxOptions.builder().randomSeed(7).build()).build()) {
             assertThat(box.run(script).stdout()).isEqualTo(seeded);
         }
         assertThat(seeded).startsWith("1704067200000 2024-01-01T00:00:00.000Z ").isNotEqualTo(first);
-        try (Sandbox box = js.newSandbox(SandboxOptions.builder().frozenAt(Instant.parse("2030-05-06T07:08:09Z")).build())) {
+        try (Sandbox box = js.sandbox().options(SandboxOptions.builder().frozenAt(Instant.parse("2030-05-06T07:08:09Z")).build()).build()) {
             assertThat(box.eval("new Date().toISOString()")).isEqualTo("2030-05-06T07:08:09.000Z");
         }
     }
@@ -207,12 +207,12 @@ class JsHostFunctionsTest {
         String a;
         String b;
         long before = System.currentTimeMillis();
-        try (Sandbox box = js.newSandbox(realtime)) {
+        try (Sandbox box = js.sandbox().options(realtime).build()) {
             long now = ((Number) box.eval("Date.now()")).longValue();
             assertThat(now).isBetween(before - 1000, System.currentTimeMillis() + 1000);
             a = box.run("console.log(Math.random(), Math.random())").stdout();
         }
-        try (Sandbox box = js.newSandbox(realtime)) {
+        try (Sandbox box = js.sandbox().options(realtime).build()) {
             b = box.run("console.log(Math.random(), Math.random())").stdout();
         }
         assertThat(a).isNotEqualTo(b);
@@ -232,7 +232,7 @@ class JsHostFunctionsTest {
     @Test
     void slowHostFunctionIsStoppedByTheTimeout() {
         SandboxOptions options = SandboxOptions.builder().limits(Limits.builder().timeoutMillis(500).build()).build();
-        try (Sandbox box = js.newSandbox(options)) {
+        try (Sandbox box = js.sandbox().options(options).build()) {
             box.bind("slow", args -> {
                 Thread.sleep(30_000);
                 return null;

@@ -21,7 +21,7 @@ class JsSandboxLifetimeTest {
 
     @Test
     void aSmallSandboxHoldsTwoHundredThousandRunsWithFlatMemory() {
-        try (Sandbox box = Wasmbox.interpreter("js").newSandbox(Limits.builder().memoryBytes(SMALL_CAP).build())) {
+        try (Sandbox box = Wasmbox.interpreter("js").sandbox().limits(Limits.builder().memoryBytes(SMALL_CAP).build()).build()) {
             for (int i = 0; i < 1000; i++) assertThat(box.eval("1+1")).isEqualTo(2L);
             long before = box.run("1+1").peakMemoryBytes();
             for (int i = 0; i < 200_000; i++) {
@@ -38,7 +38,7 @@ class JsSandboxLifetimeTest {
     void hostCallsLeaveNothingBehind() {
         // generous timeouts: a cold JVM (no JIT yet) is what a test runs in
         Limits slow = Limits.builder().timeout(java.time.Duration.ofSeconds(120)).build();
-        try (Sandbox box = Wasmbox.interpreter("js").newSandbox(slow)) {
+        try (Sandbox box = Wasmbox.interpreter("js").sandbox().limits(slow).build()) {
             box.bind("noop", HostFunction.of(args -> args.getFirst()));
             box.run("function callHost(n) { let s = 0; for (let i = 0; i < n; i++) s += noop(i); return s; }");
             box.eval("callHost(2000)");
@@ -54,7 +54,7 @@ class JsSandboxLifetimeTest {
         // a tree with parent links rebuilt 2,000 times, 364 nodes a round: the javy-based engine never
         // collected it and filled the 128 MiB cap; node prints 6000 at once
         Limits slow = Limits.builder().timeout(java.time.Duration.ofSeconds(120)).build();
-        try (Sandbox box = Wasmbox.interpreter("js").newSandbox(slow)) {
+        try (Sandbox box = Wasmbox.interpreter("js").sandbox().limits(slow).build()) {
             long baseline = box.run("0").peakMemoryBytes();
             ExecutionResult r = box.run("""
                     function build(depth, parent) {

@@ -26,6 +26,8 @@ class JsSnippets implements LanguageSnippets {
     @Override public String connect(String host, int port) {
         return "fetch('http://" + host + ":" + port + "/')";
     }
+    @Override public java.util.Set<String> networkErrorTypes() { return java.util.Set.of("ReferenceError"); }
+    @Override public java.util.Set<String> undefinedNameErrorTypes() { return java.util.Set.of("ReferenceError"); }
     @Override public String readEnv(String name) { return "env[" + Json.write(name) + "] ?? null"; }
     @Override public String environment() { return "env"; }
     @Override public String runProcess(String command) {

@@ -245,7 +245,7 @@ class TypeScriptTest {
         big.append("f0({ id: 1, name: 'n' })\n");
         TypeScriptTranspiler transpiler = TypeScriptTranspiler.shared();
         long recycled = transpiler.recycles.get();
-        try (Sandbox box = ts.newSandbox(Limits.builder().timeoutMillis(200).build())) {
+        try (Sandbox box = ts.sandbox().limits(Limits.builder().timeoutMillis(200).build()).build()) {
             ExecutionResult r = box.run(big.toString());
             assertThat(r.timeoutHit()).as(r.toString()).isTrue();
         }

@@ -11,6 +11,7 @@ import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.dylibso.chicory.wasm.types.ValType;
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
+import io.wasmbox.ErrorKind;
 import io.wasmbox.GuestError;
 import io.wasmbox.spi.Guest;
 import io.wasmbox.spi.GuestContext;
@@ -115,8 +116,8 @@ final class PythonGuest implements Guest {
         }
         if (result == 0) {
             GuestError error = hostReportedError != null ? hostReportedError
-                    : new GuestError("InternalError", "the Python driver returned no result", "", -1);
-            return new GuestResponse(null, 1, error, error.type().equals("MemoryError"));
+                    : new GuestError(ErrorKind.INTERNAL, "InternalError", "the Python driver returned no result", "", -1);
+            return new GuestResponse(null, 1, error, error.kind() == ErrorKind.MEMORY);
         }
         // VARCHAR result: [i32 size][i8 present][i32 length][utf-8 bytes]
         try {
@@ -150,10 +151,22 @@ final class PythonGuest implements Guest {
         return new HostFunction("trino", "return_error", type, (inst, args) -> {
             String message = readString((int) args[1], (int) args[2]);
             String traceback = readString((int) args[3], (int) args[4]);
-            String errorType = message.contains("MemoryError") ? "MemoryError" : "InternalError";
-            hostReportedError = new GuestError(errorType, message, traceback, -1);
+            hostReportedError = driverFailure(message, traceback);
             return null;
         });
+    }
+
+    /**
+     * The driver's own failure as {@code trino.return_error} reports it: CPython's {@code "Type: message"}
+     * line, whose type is the exception class's name. Only the driver's failures arrive here (it catches
+     * everything user code raises), and a MemoryError there is the guest out of memory.
+     */
+    static GuestError driverFailure(String message, String traceback) {
+        int colon = message.indexOf(':');
+        String type = (colon < 0 ? message : message.substring(0, colon)).strip();
+        return type.equals("MemoryError")
+                ? new GuestError(ErrorKind.MEMORY, "MemoryError", message, traceback, -1)
+                : new GuestError(ErrorKind.INTERNAL, "InternalError", message, traceback, -1);
     }
 
     private String readString(int ptr, int len) {

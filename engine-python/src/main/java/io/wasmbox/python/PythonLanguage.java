@@ -1,7 +1,7 @@
 package io.wasmbox.python;
 
 import io.wasmbox.spi.GuestFactory;
-import io.wasmbox.spi.LanguageInfo;
+import io.wasmbox.Language;
 import io.wasmbox.spi.LanguageProvider;
 import java.util.List;
 
@@ -10,7 +10,7 @@ public final class PythonLanguage implements LanguageProvider {
     /** The exact CPython release inside trino-wasm-python 3.13-6 (checked against the guest by a test). */
     static final String PYTHON_VERSION = "3.13.0";
 
-    static final LanguageInfo INFO = new LanguageInfo(
+    static final Language INFO = new Language(
             "python",
             "Python",
             PYTHON_VERSION,
@@ -21,7 +21,7 @@ public final class PythonLanguage implements LanguageProvider {
             List.of("text/x-python", "text/x-python3", "application/x-python"));
 
     @Override
-    public LanguageInfo info() {
+    public Language info() {
         return INFO;
     }
 

@@ -117,7 +117,8 @@ def _describe(error, filename):
         message = str(error)
     except BaseException:
         message = ""
-    return {"type": type(error).__name__, "message": message, "stack": stack, "line": line}
+    return {"type": type(error).__name__, "message": message, "stack": stack, "line": line,
+            "syntax": isinstance(error, SyntaxError)}
 
 
 _compiled = {}  # (code, filename) -> (statements, last expression or None); runs of the same code skip parsing

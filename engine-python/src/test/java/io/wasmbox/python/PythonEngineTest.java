@@ -84,7 +84,7 @@ class PythonEngineTest {
     @Test
     void recursionErrorIsCleanAndTheSandboxSurvives() {
         // its own sandbox with room to spare: a thousand frames deep in a cold JVM on a busy machine took >10 s
-        try (Sandbox box = python.newSandbox(Limits.builder().timeout(java.time.Duration.ofSeconds(120)).build())) {
+        try (Sandbox box = python.sandbox().limits(Limits.builder().timeout(java.time.Duration.ofSeconds(120)).build()).build()) {
             ExecutionResult r = box.run("def f(n):\n    return f(n + 1)\nf(0)");
             assertThat(r.error().type()).isEqualTo("RecursionError");
             assertThat(box.isClosed()).isFalse();
@@ -94,7 +94,7 @@ class PythonEngineTest {
 
     @Test
     void pythonMemoryErrorKeepsTheSandboxUsable() {
-        try (Sandbox box = python.newSandbox(Limits.builder().memoryMiB(48).build())) {
+        try (Sandbox box = python.sandbox().limits(Limits.builder().memoryMiB(48).build()).build()) {
             ExecutionResult r = box.run("x = bytearray(100 * 1024 * 1024)");
             assertThat(r.memoryLimitHit()).isTrue();
             assertThat(r.error().type()).isEqualTo("MemoryError");
@@ -131,7 +131,7 @@ class PythonEngineTest {
 
     @Test
     void forgedHostCallFramesAreRefusedWithoutTouchingTheHostHeap() {
-        try (Sandbox box = python.newSandbox(Limits.builder().memoryMiB(64).build())) {
+        try (Sandbox box = python.sandbox().limits(Limits.builder().memoryMiB(64).build()).build()) {
             long before = usedHeap();
             ExecutionResult huge = box.run("import os\nos.write(3, (2**30).to_bytes(4, 'little'))\n"
                     + "for i in range(64): os.write(3, b'x' * (1 << 20))");
@@ -175,7 +175,7 @@ class PythonEngineTest {
     @Test
     void bundledPackagesImport() {
         // importing a large package runs a lot of bytecode: give it room on a loaded CI machine
-        try (Sandbox box = python.newSandbox(Limits.builder().timeout(java.time.Duration.ofMinutes(2)).build())) {
+        try (Sandbox box = python.sandbox().limits(Limits.builder().timeout(java.time.Duration.ofMinutes(2)).build()).build()) {
             assertThat(box.eval("import jsonschema, dateutil.parser\n"
                     + "str(dateutil.parser.parse('2024-01-02T03:04:05Z').year)")).isEqualTo("2024");
         }

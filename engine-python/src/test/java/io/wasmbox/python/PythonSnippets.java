@@ -23,6 +23,8 @@ final class PythonSnippets implements LanguageSnippets {
     @Override public String connect(String host, int port) {
         return "import socket\ns = socket.socket()\ns.connect((" + Json.write(host) + ", " + port + "))";
     }
+    @Override public java.util.Set<String> networkErrorTypes() { return java.util.Set.of("OSError", "PermissionError"); }
+    @Override public java.util.Set<String> undefinedNameErrorTypes() { return java.util.Set.of("NameError"); }
     @Override public String readEnv(String name) { return "import os\nos.environ.get(" + Json.write(name) + ")"; }
     @Override public String environment() { return "import os\ndict(os.environ)"; }
     @Override public String runProcess(String command) {

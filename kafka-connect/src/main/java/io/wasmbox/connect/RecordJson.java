@@ -2,7 +2,7 @@ package io.wasmbox.connect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.wasmbox.spi.Json;
+import io.wasmbox.transform.TransformJson;
 import java.util.Iterator;
 import java.util.Map;
 import org.apache.kafka.connect.connector.ConnectRecord;
@@ -24,7 +24,7 @@ final class RecordJson {
     private StructJson structs; // made on the first record with a schema
 
     ObjectNode toJson(ConnectRecord<?> record) {
-        ObjectNode o = Json.nodes().objectNode();
+        ObjectNode o = TransformJson.nodes().objectNode();
         o.put("topic", record.topic());
         if (record.kafkaPartition() == null) o.putNull("partition");
         else o.put("partition", record.kafkaPartition());
@@ -40,12 +40,12 @@ final class RecordJson {
     }
 
     private JsonNode data(String topic, Schema schema, Object value) {
-        if (value == null) return Json.nodes().nullNode();
+        if (value == null) return TransformJson.nodes().nullNode();
         if (value instanceof Struct || (schema != null && needsConverter(schema))) {
             if (structs == null) structs = new StructJson();
             return structs.toJson(topic, schema != null ? schema : ((Struct) value).schema(), value);
         }
-        return Json.toTree(value);
+        return TransformJson.toTree(value);
     }
 
     /** Plain values (strings, numbers, booleans, bytes) map directly; structs, containers and logical types convert. */
@@ -74,13 +74,13 @@ final class RecordJson {
         Object key = record.key();
         if (answer.has("key")) {
             keySchema = null;
-            key = Json.toJava(answer.get("key"));
+            key = TransformJson.toJava(answer.get("key"));
         }
         Schema valueSchema = record.valueSchema();
         Object value = record.value();
         if (answer.has("value")) {
             valueSchema = null;
-            value = Json.toJava(answer.get("value"));
+            value = TransformJson.toJava(answer.get("value"));
         }
         Long timestamp = record.timestamp();
         JsonNode ts = answer.get("timestamp");
@@ -96,7 +96,7 @@ final class RecordJson {
             headers = new ConnectHeaders();
             for (Iterator<Map.Entry<String, JsonNode>> it = h.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                headers.add(e.getKey(), Json.toJava(e.getValue()), null);
+                headers.add(e.getKey(), TransformJson.toJava(e.getValue()), null);
             }
         } else if (h != null) {
             headers = new ConnectHeaders();
@@ -105,7 +105,7 @@ final class RecordJson {
     }
 
     static String abbreviate(JsonNode node) {
-        String s = Json.write(node);
+        String s = TransformJson.write(node);
         return s.length() > 200 ? s.substring(0, 200) + "..." : s;
     }
 }

@@ -1,8 +1,9 @@
 package io.wasmbox.connect;
 
 import io.wasmbox.Limits;
+import io.wasmbox.Units;
 import io.wasmbox.Wasmbox;
-import io.wasmbox.spi.Json;
+import io.wasmbox.transform.TransformJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
@@ -41,12 +42,12 @@ public final class ScriptConfig extends AbstractConfig {
     public static final String MAX_MEMORY_PROPERTY = "wasmbox.connect.maxMemory";
     /** Worker-level ceiling of {@code limits.timeout} (per record): a duration such as {@code 5s}. */
     public static final String MAX_TIMEOUT_PROPERTY = "wasmbox.connect.maxTimeout";
-    static final long DEFAULT_MAX_MEMORY = 256 * Limits.MIB;
+    static final long DEFAULT_MAX_MEMORY = 256 * Units.MIB;
     static final Duration DEFAULT_MAX_TIMEOUT = Duration.ofSeconds(5);
-    static final long DEFAULT_MEMORY = 128 * Limits.MIB;
+    static final long DEFAULT_MEMORY = 128 * Units.MIB;
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
     /** The largest script (inline or file): the sandbox's default code limit. */
-    static final long MAX_SCRIPT_BYTES = Limits.defaults().maxCodeBytes() - 2 * Limits.KIB;
+    static final long MAX_SCRIPT_BYTES = Limits.defaults().maxCodeBytes() - 2 * Units.KIB;
 
     static final List<String> LANGUAGES = List.of("javascript", "typescript", "python");
 
@@ -70,9 +71,9 @@ public final class ScriptConfig extends AbstractConfig {
         }
         this.script = hasInline ? inline : readScript(file);
         this.memoryBytes = getString(LIMITS_MEMORY) == null ? Math.min(DEFAULT_MEMORY, maxMemory())
-                : Limits.parseSize(LIMITS_MEMORY, getString(LIMITS_MEMORY));
+                : Units.parseSize(LIMITS_MEMORY, getString(LIMITS_MEMORY));
         this.timeout = getString(LIMITS_TIMEOUT) == null ? min(DEFAULT_TIMEOUT, maxTimeout())
-                : Limits.parseDuration(LIMITS_TIMEOUT, getString(LIMITS_TIMEOUT));
+                : Units.parseDuration(LIMITS_TIMEOUT, getString(LIMITS_TIMEOUT));
         this.bindings = bindings(originalsWithPrefix(BINDINGS_PREFIX));
     }
 
@@ -144,12 +145,12 @@ public final class ScriptConfig extends AbstractConfig {
 
     static long maxMemory() {
         String v = System.getProperty(MAX_MEMORY_PROPERTY);
-        return v == null ? DEFAULT_MAX_MEMORY : Limits.parseSize(MAX_MEMORY_PROPERTY, v);
+        return v == null ? DEFAULT_MAX_MEMORY : Units.parseSize(MAX_MEMORY_PROPERTY, v);
     }
 
     static Duration maxTimeout() {
         String v = System.getProperty(MAX_TIMEOUT_PROPERTY);
-        return v == null ? DEFAULT_MAX_TIMEOUT : Limits.parseDuration(MAX_TIMEOUT_PROPERTY, v);
+        return v == null ? DEFAULT_MAX_TIMEOUT : Units.parseDuration(MAX_TIMEOUT_PROPERTY, v);
     }
 
     private static Duration min(Duration a, Duration b) {
@@ -183,14 +184,14 @@ public final class ScriptConfig extends AbstractConfig {
         if (value == null) return;
         long bytes;
         try {
-            bytes = Limits.parseSize(name, value);
+            bytes = Units.parseSize(name, value);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(name, value, "must be a size such as 64m or 1g");
         }
-        if (bytes < 4 * Limits.MIB) throw new ConfigException(name, value, "must be at least 4m");
+        if (bytes < 4 * Units.MIB) throw new ConfigException(name, value, "must be at least 4m");
         long max = maxMemory();
         if (bytes > max) {
-            throw new ConfigException(name, value, "is above the worker's ceiling of " + max / Limits.MIB
+            throw new ConfigException(name, value, "is above the worker's ceiling of " + max / Units.MIB
                     + "m (system property " + MAX_MEMORY_PROPERTY + "); connector config can lower it, not raise it");
         }
     }
@@ -199,7 +200,7 @@ public final class ScriptConfig extends AbstractConfig {
         if (value == null) return;
         Duration d;
         try {
-            d = Limits.parseDuration(name, value);
+            d = Units.parseDuration(name, value);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(name, value, "must be a duration such as 500ms or 2s");
         }
@@ -220,7 +221,7 @@ public final class ScriptConfig extends AbstractConfig {
             String text = value == null ? null : value.toString();
             Object parsed;
             try {
-                parsed = text == null ? null : Json.toJava(Json.parse(text));
+                parsed = text == null ? null : TransformJson.toJava(TransformJson.parse(text));
             } catch (RuntimeException notJson) {
                 parsed = text;
             }

@@ -1,7 +1,7 @@
 package io.wasmbox.connect;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.wasmbox.spi.Json;
+import io.wasmbox.transform.TransformJson;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.kafka.connect.data.Schema;
@@ -21,6 +21,6 @@ final class StructJson {
 
     JsonNode toJson(String topic, Schema schema, Object value) {
         byte[] bytes = converter.fromConnectData(topic, schema, value);
-        return bytes == null ? Json.nodes().nullNode() : Json.parse(new String(bytes, StandardCharsets.UTF_8));
+        return bytes == null ? TransformJson.nodes().nullNode() : TransformJson.parse(new String(bytes, StandardCharsets.UTF_8));
     }
 }

@@ -4,6 +4,7 @@ import io.wasmbox.ExecutionResult;
 import io.wasmbox.ExecutionTimeoutException;
 import io.wasmbox.GuestError;
 import io.wasmbox.Limits;
+import io.wasmbox.Units;
 import io.wasmbox.MemoryLimitException;
 import io.wasmbox.RunOptions;
 import io.wasmbox.Sandbox;
@@ -124,7 +125,7 @@ final class ScriptPlugin extends Plugin {
 
     private long clamp(String name, long declared, long ceiling) {
         if (declared <= ceiling) return declared;
-        logClamp(name, Limits.formatBytes(declared), Limits.formatBytes(ceiling));
+        logClamp(name, Units.formatBytes(declared), Units.formatBytes(ceiling));
         return ceiling;
     }
 
@@ -202,7 +203,7 @@ final class ScriptPlugin extends Plugin {
                 .timeout(max(settings.ceiling().timeout(), PRECOMPILE_TIMEOUT)).build();
         GuestError error;
         try (Sandbox s = Wasmbox.interpreter(script.language())
-                .newSandbox(SandboxOptions.builder().limits(generous).build())) {
+                .sandbox().options(SandboxOptions.builder().limits(generous).build()).build()) {
             error = s.check(script.code());
             if (error == null) s.run("0"); // and the run path, cold too
         } catch (RuntimeException e) {
@@ -222,7 +223,7 @@ final class ScriptPlugin extends Plugin {
     private Sandbox newSandbox() {
         Sandbox s;
         try {
-            s = Wasmbox.interpreter(script.language()).newSandbox(SandboxOptions.builder().limits(limits).build());
+            s = Wasmbox.interpreter(script.language()).sandbox().options(SandboxOptions.builder().limits(limits).build()).build();
         } catch (RuntimeException e) {
             throw new PluginRuntimeException("plugin '" + label + "' cannot start: " + e.getMessage());
         }
@@ -245,7 +246,7 @@ final class ScriptPlugin extends Plugin {
 
     private String describe(ExecutionResult r) {
         if (r.timeoutHit()) return "timed out after " + limits.timeout().toMillis() + " ms";
-        if (r.memoryLimitHit()) return "hit its memory cap of " + limits.memoryBytes() / Limits.MIB + " MiB";
+        if (r.memoryLimitHit()) return "hit its memory cap of " + limits.memoryBytes() / Units.MIB + " MiB";
         GuestError e = r.error();
         if (e != null) return "raised " + e.summary() + (e.line() > 0 ? " (line " + e.line() + ")" : "");
         return "exited with code " + r.exitCode();
@@ -347,7 +348,7 @@ final class ScriptPlugin extends Plugin {
                 disableReason = switch (e) {
                     case ExecutionTimeoutException t -> "timed out: " + method.getName() + "() ran over its "
                             + limits.timeout().toMillis() + " ms limit";
-                    case MemoryLimitException m -> "hit its memory cap of " + limits.memoryBytes() / Limits.MIB
+                    case MemoryLimitException m -> "hit its memory cap of " + limits.memoryBytes() / Units.MIB
                             + " MiB in " + method.getName() + "()";
                     case PluginRuntimeException p -> "could not be restarted after a crash: " + p.getMessage();
                     default -> inARow >= settings.maxConsecutiveFailures()

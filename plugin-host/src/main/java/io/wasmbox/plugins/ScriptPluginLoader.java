@@ -1,7 +1,7 @@
 package io.wasmbox.plugins;
 
 import io.wasmbox.Wasmbox;
-import io.wasmbox.spi.LanguageInfo;
+import io.wasmbox.Language;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -49,7 +49,7 @@ final class ScriptPluginLoader implements PluginLoader {
             if (!files.exists(entry)) {
                 throw new PluginRuntimeException("plugin '{}' ({}): its entry script {} does not exist", id, pluginPath, entry);
             }
-            LanguageInfo language = Wasmbox.languageForFile(entry).orElseThrow(() -> new PluginRuntimeException(
+            Language language = Wasmbox.languageForFile(entry).orElseThrow(() -> new PluginRuntimeException(
                     "plugin '{}' ({}): no Wasmbox language engine on the class path runs '{}' files (installed: {})",
                     id, pluginPath, extension(entry), installedLanguages()));
             String code = decode(files.read(entry, maxScriptBytes.getAsLong(), "the host's script size limit"), id, entry);
@@ -61,7 +61,7 @@ final class ScriptPluginLoader implements PluginLoader {
 
     private static String findEntry(PluginFiles files, Path pluginPath) throws IOException {
         Set<String> extensions = new LinkedHashSet<>(WELL_KNOWN_EXTENSIONS);
-        for (LanguageInfo l : Wasmbox.languages()) extensions.addAll(l.extensions());
+        for (Language l : Wasmbox.languages()) extensions.addAll(l.extensions());
         List<String> found = new ArrayList<>();
         for (String ext : extensions) if (files.exists("main." + ext)) found.add("main." + ext);
         if (found.size() == 1) return found.getFirst();
@@ -91,7 +91,7 @@ final class ScriptPluginLoader implements PluginLoader {
 
     private static String installedLanguages() {
         List<String> names = new ArrayList<>();
-        for (LanguageInfo l : Wasmbox.languages()) names.add(l.id() + " (." + String.join(", .", l.extensions()) + ")");
+        for (Language l : Wasmbox.languages()) names.add(l.id() + " (." + String.join(", .", l.extensions()) + ")");
         return names.isEmpty() ? "none" : String.join(", ", names);
     }
 }

@@ -11,6 +11,7 @@ import io.wasmbox.ExecutionTimeoutException;
 import io.wasmbox.GuestException;
 import io.wasmbox.HostFunction;
 import io.wasmbox.Limits;
+import io.wasmbox.Units;
 import io.wasmbox.MemoryLimitException;
 import io.wasmbox.Wasmbox;
 import java.nio.file.Files;
@@ -259,7 +260,7 @@ class PluginHostTest {
         PluginStatus s = host.status("hog").orElseThrow();
         assertThat(s.state()).isEqualTo(PluginState.DISABLED);
         assertThat(s.reason()).isEqualTo("hit its memory cap of 48 MiB in transform()");
-        assertThat(s.limits().memoryBytes()).isEqualTo(48 * Limits.MIB);
+        assertThat(s.limits().memoryBytes()).isEqualTo(48 * Units.MIB);
     }
 
     @Test
@@ -395,19 +396,19 @@ class PluginHostTest {
             host.startPlugins();
 
             PluginStatus greedy = host.status("greedy").orElseThrow();
-            assertThat(greedy.limits().memoryBytes()).isEqualTo(64 * Limits.MIB);
+            assertThat(greedy.limits().memoryBytes()).isEqualTo(64 * Units.MIB);
             assertThat(greedy.limits().timeout()).isEqualTo(Duration.ofSeconds(1));
             assertThat(greedy.callsPerSecond()).isEqualTo(50);
             assertThat(logs.messages(Level.WARNING)).anySatisfy(m -> assertThat(m)
                     .contains("'greedy@1.0.0' declares plugin.limits.memory=1 GiB, above the host's ceiling; clamped to 64 MiB"));
 
             PluginStatus modest = host.status("modest").orElseThrow();
-            assertThat(modest.limits().memoryBytes()).isEqualTo(40 * Limits.MIB);
+            assertThat(modest.limits().memoryBytes()).isEqualTo(40 * Units.MIB);
             assertThat(modest.limits().timeout()).isEqualTo(Duration.ofMillis(200));
             assertThat(modest.callsPerSecond()).isEqualTo(5);
 
             PluginStatus silent = host.status("silent").orElseThrow();
-            assertThat(silent.limits().memoryBytes()).isEqualTo(64 * Limits.MIB);
+            assertThat(silent.limits().memoryBytes()).isEqualTo(64 * Units.MIB);
             assertThat(silent.callsPerSecond()).isEqualTo(50);
 
             PluginStatus tiny = host.status("tiny").orElseThrow();

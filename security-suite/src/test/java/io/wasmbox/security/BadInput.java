@@ -6,6 +6,7 @@ import io.wasmbox.CodeTooLargeException;
 import io.wasmbox.InputTooLargeException;
 import io.wasmbox.InvalidCodeException;
 import io.wasmbox.Limits;
+import io.wasmbox.Units;
 import io.wasmbox.RunOptions;
 import io.wasmbox.Sandbox;
 import io.wasmbox.SandboxClosedException;
@@ -102,7 +103,7 @@ final class BadInput {
         Object[][] absurdLimits = {
                 {"memory-zero", (Runnable) () -> Limits.builder().memoryBytes(0)},
                 {"memory-negative", (Runnable) () -> Limits.builder().memoryBytes(-1)},
-                {"memory-over-4g", (Runnable) () -> Limits.builder().memoryBytes(5 * Limits.GIB)},
+                {"memory-over-4g", (Runnable) () -> Limits.builder().memoryBytes(5 * Units.GIB)},
                 {"memory-mib-overflow", (Runnable) () -> Limits.builder().memoryMiB(Long.MAX_VALUE)},
                 {"memory-mib-negative", (Runnable) () -> Limits.builder().memoryMiB(-1)},
                 {"timeout-zero", (Runnable) () -> Limits.builder().timeout(Duration.ZERO)},
@@ -111,10 +112,10 @@ final class BadInput {
                 {"timeout-one-year", (Runnable) () -> Limits.builder().timeout(Duration.ofDays(365))},
                 {"output-negative", (Runnable) () -> Limits.builder().maxOutputBytes(-1)},
                 {"code-zero", (Runnable) () -> Limits.builder().maxCodeBytes(0)},
-                {"stdin-over-1g", (Runnable) () -> Limits.builder().maxStdinBytes(2 * Limits.GIB)},
-                {"size-string-overflow", (Runnable) () -> Limits.parseSize("memory", "99999999999999999999g")},
-                {"size-string-negative", (Runnable) () -> Limits.parseSize("memory", "-5m")},
-                {"duration-string-garbage", (Runnable) () -> Limits.parseDuration("timeout", "soon")},
+                {"stdin-over-1g", (Runnable) () -> Limits.builder().maxStdinBytes(2 * Units.GIB)},
+                {"size-string-overflow", (Runnable) () -> Units.parseSize("memory", "99999999999999999999g")},
+                {"size-string-negative", (Runnable) () -> Units.parseSize("memory", "-5m")},
+                {"duration-string-garbage", (Runnable) () -> Units.parseDuration("timeout", "soon")},
         };
         for (Object[] row : absurdLimits) {
             Runnable build = (Runnable) row[1];
@@ -126,7 +127,7 @@ final class BadInput {
         }
         c.add(new Case(language, BAD_INPUT, "memory-below-language-minimum", null)
                 .action(ctx -> {
-                    ctx.interpreter().newSandbox(Limits.builder().memoryBytes(Limits.MIB).build());
+                    ctx.interpreter().sandbox().limits(Limits.builder().memoryBytes(Units.MIB).build()).build();
                     return null;
                 }).rejectedWithAny(IllegalArgumentException.class));
         c.add(new Case(language, BAD_INPUT, "env-name-with-equals", null)

@@ -1,5 +1,6 @@
 package io.wasmbox.security;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -50,7 +51,7 @@ final class CaseRunner {
     /** What an {@link Case.Action} works with. */
     record Context(Case c, Interpreter interpreter) {
         Sandbox newSandbox() {
-            return interpreter.newSandbox(SandboxOptions.builder().limits(c.limits).build());
+            return interpreter.sandbox().options(SandboxOptions.builder().limits(c.limits).build()).build();
         }
     }
 
@@ -117,7 +118,7 @@ final class CaseRunner {
         Sandbox box = context.newSandbox();
         try (box) {
             c.bindings.forEach(box::bind);
-            if (c.bindReenter) box.bind("reenter", args -> box.run("1 + 1").valueJson());
+            if (c.bindReenter) box.bind("reenter", args -> box.run("1 + 1").valueAs(JsonNode.class));
             if (c.outcome == Case.Outcome.REJECTED) {
                 return attempt(c, () -> box.run(c.code, c.runOptions));
             }
@@ -206,7 +207,7 @@ final class CaseRunner {
 
     static void assertNoSecrets(Case c, ExecutionResult r) {
         StringBuilder all = new StringBuilder().append(r.stdout()).append('\n').append(r.stderr()).append('\n')
-                .append(r.valueJson());
+                .append(r.valueAs(JsonNode.class));
         if (r.error() != null) all.append('\n').append(r.error().message()).append('\n').append(r.error().stackTrace());
         assertNoSecrets(c, all.toString());
     }

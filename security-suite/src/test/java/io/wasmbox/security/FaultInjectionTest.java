@@ -180,7 +180,7 @@ class FaultInjectionTest {
     void callbacksBlockedInterruptiblyAreStoppedAtTheTimeout(String language, String kind, HostFunction block)
             throws Exception {
         Duration timeout = Duration.ofMillis(300);
-        try (Sandbox box = Wasmbox.interpreter(language).newSandbox(Limits.builder().timeout(timeout).build())) {
+        try (Sandbox box = Wasmbox.interpreter(language).sandbox().limits(Limits.builder().timeout(timeout).build()).build()) {
             box.bind("block", block);
             long start = System.nanoTime();
             ExecutionResult r = box.run(language.equals(Languages.PYTHON) ? "block()\nwhile True:\n    pass"
@@ -197,7 +197,7 @@ class FaultInjectionTest {
     void callbacksIgnoringInterruptsAreAbandonedAfterTheGrace(String language) throws Exception {
         Duration timeout = Duration.ofMillis(200);
         CountDownLatch finished = new CountDownLatch(1);
-        try (Sandbox box = Wasmbox.interpreter(language).newSandbox(Limits.builder().timeout(timeout).build())) {
+        try (Sandbox box = Wasmbox.interpreter(language).sandbox().limits(Limits.builder().timeout(timeout).build()).build()) {
             box.bind("stubborn", args -> {
                 long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
                 while (System.nanoTime() < end) Thread.onSpinWait(); // never looks at its interrupt
@@ -221,7 +221,7 @@ class FaultInjectionTest {
     @MethodSource("languages")
     void callbacksIgnoringInterruptsBrieflyEndTheRunWhenTheyReturn(String language) throws Exception {
         Duration timeout = Duration.ofMillis(200);
-        try (Sandbox box = Wasmbox.interpreter(language).newSandbox(Limits.builder().timeout(timeout).build())) {
+        try (Sandbox box = Wasmbox.interpreter(language).sandbox().limits(Limits.builder().timeout(timeout).build()).build()) {
             box.bind("stubborn", args -> {
                 long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(700);
                 while (System.nanoTime() < end) Thread.onSpinWait();
@@ -244,7 +244,7 @@ class FaultInjectionTest {
      * timeout must land in the callback, not in the compiler.
      */
     private static void warmTranspiler(String language, String code) {
-        try (Sandbox warm = Wasmbox.interpreter(language).newSandbox(Limits.builder().timeoutMillis(20_000).build())) {
+        try (Sandbox warm = Wasmbox.interpreter(language).sandbox().limits(Limits.builder().timeoutMillis(20_000).build()).build()) {
             warm.bind("stubborn", args -> {
                 throw new IllegalStateException("warm-up");
             });
@@ -334,7 +334,7 @@ class FaultInjectionTest {
         int completed = 0, stopped = 0;
         for (int i = 0; i < INTERRUPTS; i++) {
             int timeoutMs = 1 + random.nextInt(python ? 400 : 150);
-            try (Sandbox box = Wasmbox.interpreter(language).newSandbox(Limits.builder().timeoutMillis(timeoutMs).build())) {
+            try (Sandbox box = Wasmbox.interpreter(language).sandbox().limits(Limits.builder().timeoutMillis(timeoutMs).build()).build()) {
                 box.bind("echo", args -> args.getFirst());
                 long start = System.nanoTime();
                 ExecutionResult r = box.run(work);
@@ -375,7 +375,7 @@ class FaultInjectionTest {
         String loop = language.equals(Languages.PYTHON) ? "while True:\n    pass" : "for (;;) {}";
         int interrupted = 0;
         for (int i = 0; i < 40; i++) {
-            Sandbox box = Wasmbox.interpreter(language).newSandbox(Limits.builder().timeoutMillis(300).build());
+            Sandbox box = Wasmbox.interpreter(language).sandbox().limits(Limits.builder().timeoutMillis(300).build()).build();
             Thread caller = Thread.currentThread();
             var pending = scheduler.schedule(caller::interrupt, random.nextInt(200), TimeUnit.MILLISECONDS);
             try {
@@ -401,7 +401,7 @@ class FaultInjectionTest {
     @ParameterizedTest(name = "{0}: closing a sandbox under a running guest")
     @MethodSource("languages")
     void closingASandboxUnderARunningGuest(String language) throws Exception {
-        Sandbox box = Wasmbox.interpreter(language).newSandbox(Limits.builder().timeoutMillis(400).build());
+        Sandbox box = Wasmbox.interpreter(language).sandbox().limits(Limits.builder().timeoutMillis(400).build()).build();
         scheduler.schedule(box::close, 100, TimeUnit.MILLISECONDS);
         ExecutionResult r = box.run(language.equals(Languages.PYTHON) ? "while True:\n    pass" : "for (;;) {}");
         assertThat(r.timeoutHit()).isTrue();

@@ -1,10 +1,12 @@
 package io.wasmbox.security;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.wasmbox.ExecutionResult;
 import io.wasmbox.Limits;
+import io.wasmbox.Units;
 import io.wasmbox.RunOptions;
 import io.wasmbox.Sandbox;
 import io.wasmbox.Wasmbox;
@@ -122,7 +124,7 @@ class SoakTest {
         Sandbox get(String language) {
             Sandbox box = boxes.get(language);
             if (box == null || box.isClosed()) {
-                box = Wasmbox.interpreter(language).newSandbox(Limits.builder().timeoutMillis(10_000).build());
+                box = Wasmbox.interpreter(language).sandbox().limits(Limits.builder().timeoutMillis(10_000).build()).build();
                 box.bind("echo", args -> args.getFirst());
                 boxes.put(language, box);
             }
@@ -162,7 +164,7 @@ class SoakTest {
                     check(r.error() != null && r.error().message().equals(token), r, token, failures, kind, language);
                 }
                 case TIMEOUT -> {
-                    try (Sandbox box = Wasmbox.interpreter(language).newSandbox(Limits.builder().timeoutMillis(40).build())) {
+                    try (Sandbox box = Wasmbox.interpreter(language).sandbox().limits(Limits.builder().timeoutMillis(40).build()).build()) {
                         r = box.run(python ? "print(" + q + ")\nwhile True:\n    pass"
                                 : "console.log(" + q + "); for (;;) {}");
                     }
@@ -172,16 +174,16 @@ class SoakTest {
                 }
                 case MEMORY_CAP -> {
                     long cap = python ? 40 : 16;
-                    try (Sandbox box = Wasmbox.interpreter(language).newSandbox(Limits.builder().memoryMiB(cap).build())) {
+                    try (Sandbox box = Wasmbox.interpreter(language).sandbox().limits(Limits.builder().memoryMiB(cap).build()).build()) {
                         r = box.run(python ? "print(" + q + ")\nbytearray(10 ** 9)"
                                 : "console.log(" + q + "); new Array(1e9).fill(0)");
-                        check(r.peakMemoryBytes() <= cap * Limits.MIB, r, token, failures, kind, language);
+                        check(r.peakMemoryBytes() <= cap * Units.MIB, r, token, failures, kind, language);
                     }
                     expectation = "memory cap";
                     check(r.memoryLimitHit() && r.stdout().equals(token + "\n"), r, token, failures, kind, language);
                 }
                 case FLOOD -> {
-                    try (Sandbox box = Wasmbox.interpreter(language).newSandbox(Limits.builder().maxOutputBytes(4096).build())) {
+                    try (Sandbox box = Wasmbox.interpreter(language).sandbox().limits(Limits.builder().maxOutputBytes(4096).build()).build()) {
                         r = box.run(python ? "import sys\nfor i in range(3000):\n    print(" + q + ")\n    print(i, file=sys.stderr)"
                                 : "for (let i = 0; i < 3000; i++) { console.log(" + q + "); console.error(i); }");
                     }
@@ -212,7 +214,7 @@ class SoakTest {
 
     private static void check(boolean ok, ExecutionResult r, String token, List<String> failures, Kind kind,
             String language) {
-        String all = r.stdout() + "\n" + r.stderr() + "\n" + r.valueJson() + "\n"
+        String all = r.stdout() + "\n" + r.stderr() + "\n" + r.valueAs(JsonNode.class) + "\n"
                 + (r.error() == null ? "" : r.error().message());
         Matcher m = TOKEN.matcher(all);
         while (m.find()) {

@@ -2,15 +2,16 @@ package io.wasmbox.transform;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wasmbox.ExecutionResult;
+import io.wasmbox.ErrorKind;
 import io.wasmbox.GuestError;
 import io.wasmbox.HostFunction;
 import io.wasmbox.Interpreter;
 import io.wasmbox.Limits;
+import io.wasmbox.Units;
 import io.wasmbox.RunOptions;
 import io.wasmbox.Sandbox;
 import io.wasmbox.SandboxOptions;
 import io.wasmbox.Wasmbox;
-import io.wasmbox.spi.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -87,7 +88,7 @@ public final class TransformSession implements AutoCloseable {
         }
 
         static Result ok(JsonNode value) {
-            return new Result(value == null ? Json.nodes().nullNode() : value, null, null);
+            return new Result(value == null ? TransformJson.nodes().nullNode() : value, null, null);
         }
     }
 
@@ -117,7 +118,7 @@ public final class TransformSession implements AutoCloseable {
         open();
         ExecutionResult r = single.invoke(function, record);
         if (single.isClosed()) single = null;
-        return r.succeeded() ? Result.ok(r.valueJson()) : failed(r);
+        return r.succeeded() ? Result.ok(r.valueAs(JsonNode.class)) : failed(r);
     }
 
     /**
@@ -132,10 +133,11 @@ public final class TransformSession implements AutoCloseable {
             batch = prepared(batchTimeout(records.size()));
             batchSandboxSize = records.size();
         }
-        ExecutionResult r = batch.invoke(BATCH_FUNCTION, Json.nodes().arrayNode().addAll(records));
-        if (r.succeeded() && r.valueJson().isArray() && r.valueJson().size() == records.size()) {
+        ExecutionResult r = batch.invoke(BATCH_FUNCTION, TransformJson.nodes().arrayNode().addAll(records));
+        JsonNode values = r.succeeded() ? r.valueAs(JsonNode.class) : null;
+        if (values != null && values.isArray() && values.size() == records.size()) {
             List<Result> results = new ArrayList<>(records.size());
-            for (JsonNode one : r.valueJson()) {
+            for (JsonNode one : values) {
                 results.add(one.path("ok").asBoolean()
                         ? Result.ok(one.get("value"))
                         : new Result(null, Failure.GUEST_ERROR, one.path("error").asText()));
@@ -168,7 +170,7 @@ public final class TransformSession implements AutoCloseable {
         SandboxOptions.Builder options = SandboxOptions.builder()
                 .limits(Limits.builder().memoryBytes(memoryBytes).timeout(timeout).build());
         if (realtime) options.realtime();
-        Sandbox sandbox = interpreter.newSandbox(options.build());
+        Sandbox sandbox = interpreter.sandbox().options(options.build()).build();
         sandboxesCreated++;
         try {
             functions.forEach(sandbox::bind);
@@ -191,8 +193,7 @@ public final class TransformSession implements AutoCloseable {
     private static Result failed(ExecutionResult r) {
         Failure failure = r.timeoutHit() ? Failure.TIMEOUT
                 : r.memoryLimitHit() ? Failure.MEMORY_LIMIT
-                : r.error() != null && (GuestError.TRAP.equals(r.error().type())
-                        || GuestError.STACK_OVERFLOW.equals(r.error().type())) ? Failure.CRASH
+                : r.kind() == ErrorKind.TRAP || r.kind() == ErrorKind.STACK_OVERFLOW ? Failure.CRASH
                 : Failure.GUEST_ERROR;
         return new Result(null, failure, describe(r));
     }
@@ -238,7 +239,7 @@ public final class TransformSession implements AutoCloseable {
         private final Map<String, HostFunction> functions = new LinkedHashMap<>();
         private final Map<String, Object> globals = new LinkedHashMap<>();
         private Duration perRecordTimeout = Duration.ofMillis(200);
-        private long memoryBytes = 128 * Limits.MIB;
+        private long memoryBytes = 128 * Units.MIB;
         private boolean realtime;
         private String fileName;
         private Duration setupTimeout = Duration.ofSeconds(30);
@@ -273,7 +274,7 @@ public final class TransformSession implements AutoCloseable {
         /** Binds {@code name(key)} returning {@code table.get(key)} (null when absent). */
         public Builder lookup(String name, Map<String, ?> table) {
             Map<String, ?> copy = Map.copyOf(table);
-            return function(name, args -> Json.toTree(args.isEmpty() ? null : copy.get(args.getFirst().asText())));
+            return function(name, args -> args.isEmpty() ? null : copy.get(String.valueOf(args.getFirst())));
         }
 
         public Builder function(String name, HostFunction function) {

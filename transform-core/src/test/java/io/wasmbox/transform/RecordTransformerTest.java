@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.wasmbox.spi.Json;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class RecordTransformerTest {
     private static List<JsonNode> records(String... json) {
         List<JsonNode> list = new ArrayList<>();
-        for (String j : json) list.add(Json.parse(j));
+        for (String j : json) list.add(TransformJson.parse(j));
         return list;
     }
 

@@ -1,5 +1,7 @@
 package io.wasmbox.samples.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wasmbox.ExecutionResult;
 import io.wasmbox.Limits;
 import io.wasmbox.OutputListener;
@@ -8,8 +10,7 @@ import io.wasmbox.Sandbox;
 import io.wasmbox.SandboxOptions;
 import io.wasmbox.Wasmbox;
 import io.wasmbox.WasmboxException;
-import io.wasmbox.spi.Json;
-import io.wasmbox.spi.LanguageInfo;
+import io.wasmbox.Language;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Parameters;
 public final class WasmboxCli {
     /** Exit status for a problem with the command itself (bad option, unreadable file, invalid code). */
     static final int USAGE_ERROR = 2;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public static void main(String[] args) {
         System.exit(execute(args, System.out, System.err));
@@ -114,7 +116,7 @@ public final class WasmboxCli {
                 return USAGE_ERROR;
             }
             String lang = language != null ? language
-                    : file != null ? Wasmbox.languageForFile(file.toString()).map(LanguageInfo::id).orElse("python")
+                    : file != null ? Wasmbox.languageForFile(file.toString()).map(Language::id).orElse("python")
                     : "python";
             Map<String, Object> props = new LinkedHashMap<>();
             if (timeout != null) props.put(Limits.TIMEOUT_PROPERTY, timeout);
@@ -134,9 +136,9 @@ public final class WasmboxCli {
                 if (!json) options.outputListener(new PrintingListener(out, err));
                 SandboxOptions.Builder sandboxOptions = SandboxOptions.builder().limits(limits).randomSeed(seed);
                 if (realtime) sandboxOptions.realtime();
-                try (Sandbox sandbox = Wasmbox.interpreter(lang).newSandbox(sandboxOptions.build())) {
+                try (Sandbox sandbox = Wasmbox.interpreter(lang).sandbox().options(sandboxOptions.build()).build()) {
                     ExecutionResult result = sandbox.run(source, options.build());
-                    if (json) out.println(Json.write(toJson(lang, result)));
+                    if (json) out.println(JSON.writeValueAsString(toJson(lang, result)));
                     else report(lang, result);
                     return result.exitCode();
                 }
@@ -185,7 +187,7 @@ public final class WasmboxCli {
             out.flush();
             if (r.error() != null && !r.error().stackTrace().isEmpty()) err.print(r.error().stackTrace());
             else if (r.error() != null) err.println(r.error().summary());
-            if (!r.valueJson().isNull()) out.println("=> " + Json.write(r.valueJson()));
+            if (r.value() != null) out.println("=> " + r.valueAsJson());
             StringBuilder status = new StringBuilder()
                     .append("[").append(lang).append("] exit ").append(r.exitCode())
                     .append(" | ").append(r.duration().toMillis()).append(" ms")
@@ -201,7 +203,7 @@ public final class WasmboxCli {
             m.put("language", lang);
             m.put("stdout", r.stdout());
             m.put("stderr", r.stderr());
-            m.put("value", r.valueJson());
+            m.put("value", r.valueAs(JsonNode.class));
             m.put("exitCode", r.exitCode());
             m.put("durationMs", r.duration().toMillis());
             m.put("peakMemoryBytes", r.peakMemoryBytes());
@@ -217,7 +219,7 @@ public final class WasmboxCli {
     static final class Languages implements Callable<Integer> {
         @Override
         public Integer call() {
-            for (LanguageInfo l : Wasmbox.languages()) {
+            for (Language l : Wasmbox.languages()) {
                 Run.out.printf("%-12s %-8s names: %s  extensions: %s%n", l.id(), l.languageVersion(),
                         String.join(", ", l.names()), String.join(", ", l.extensions()));
             }

@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.wasmbox.ExecutionResult;
 import io.wasmbox.GuestError;
 import io.wasmbox.Limits;
+import io.wasmbox.Units;
 import io.wasmbox.OutputListener;
 import io.wasmbox.Wasmbox;
-import io.wasmbox.spi.LanguageInfo;
+import io.wasmbox.Language;
 import java.io.IOException;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
@@ -543,7 +544,7 @@ final class Api {
     /** GET /api/v1/runtimes. */
     void runtimes(Exchange exchange) throws IOException {
         List<Object> list = new ArrayList<>();
-        for (LanguageInfo l : Wasmbox.languages()) {
+        for (Language l : Wasmbox.languages()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("language", l.id());
             m.put("name", l.languageName());
@@ -561,7 +562,7 @@ final class Api {
 
     static Map<String, Object> resultJson(Runner.Outcome o) {
         ExecutionResult r = o.result();
-        LanguageInfo l = o.request().language();
+        Language l = o.request().language();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("execution_id", o.id());
         m.put("language", l.id());
@@ -570,8 +571,8 @@ final class Api {
         m.put("stderr", r.stderr());
         m.put("exit_code", r.exitCode());
         m.put("execution_time_ms", o.executionMillis());
-        m.put("memory_used_mb", Math.round(r.peakMemoryBytes() * 10.0 / Limits.MIB) / 10.0);
-        m.put("value", r.valueJson());
+        m.put("memory_used_mb", Math.round(r.peakMemoryBytes() * 10.0 / Units.MIB) / 10.0);
+        m.put("value", r.valueAs(JsonNode.class));
         GuestError e = r.error();
         if (e == null) {
             m.put("error", null);

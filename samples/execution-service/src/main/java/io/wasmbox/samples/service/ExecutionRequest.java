@@ -3,8 +3,9 @@ package io.wasmbox.samples.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wasmbox.Interpreter;
 import io.wasmbox.Limits;
+import io.wasmbox.Units;
 import io.wasmbox.Wasmbox;
-import io.wasmbox.spi.LanguageInfo;
+import io.wasmbox.Language;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ import java.util.Set;
  * @param env the guest's whole environment
  * @param limits the effective sandbox limits
  */
-record ExecutionRequest(LanguageInfo language, String code, String fileName, String stdin, List<String> args,
+record ExecutionRequest(Language language, String code, String fileName, String stdin, List<String> args,
         Map<String, String> env, Limits limits) {
 
     private static final Set<String> FIELDS = Set.of("code", "language", "stdin", "args", "env", "limits");
@@ -45,7 +46,7 @@ record ExecutionRequest(LanguageInfo language, String code, String fileName, Str
                 throw ApiError.badRequest("unknown field '" + where + f + "'; allowed: code, language, stdin, args, env, limits");
             }
         }
-        LanguageInfo language = language(text(node, "language", where, true), where + "language");
+        Language language = language(text(node, "language", where, true), where + "language");
         String code = text(node, "code", where, true);
         String stdin = text(node, "stdin", where, false);
         List<String> args = stringList(node.get("args"), where + "args");
@@ -70,7 +71,7 @@ record ExecutionRequest(LanguageInfo language, String code, String fileName, Str
     }
 
     /** Checks sizes and limits against the service settings and builds the request. */
-    static ExecutionRequest of(LanguageInfo language, String code, String fileName, String stdin, List<String> args,
+    static ExecutionRequest of(Language language, String code, String fileName, String stdin, List<String> args,
             Map<String, String> env, RequestedLimits requested, ServiceConfig config, String limitPrefix) {
         if (code.isBlank()) throw ApiError.badRequest("code is empty");
         long codeBytes = code.getBytes(StandardCharsets.UTF_8).length;
@@ -113,16 +114,16 @@ record ExecutionRequest(LanguageInfo language, String code, String fileName, Str
     }
 
     /** Resolves a language by name or alias; unknown is a 400 listing what is available. */
-    static LanguageInfo language(String name, String field) {
+    static Language language(String name, String field) {
         return Wasmbox.findLanguage(name).orElseThrow(() -> ApiError.badRequest("unknown language '" + AuditLog.truncate(name, 100)
                 + "' in '" + field + "'; available: " + String.join(", ",
-                        Wasmbox.languages().stream().map(LanguageInfo::id).toList())));
+                        Wasmbox.languages().stream().map(Language::id).toList())));
     }
 
     /** Smallest memory cap the language can start with, in MiB (prepares its interpreter if needed). */
-    static long minimumMemoryMiB(LanguageInfo language) {
+    static long minimumMemoryMiB(Language language) {
         Interpreter interpreter = Wasmbox.interpreter(language.id());
-        return (interpreter.minimumMemoryBytes() + Limits.MIB - 1) / Limits.MIB;
+        return (interpreter.minimumMemoryBytes() + Units.MIB - 1) / Units.MIB;
     }
 
     private static long range(Long requested, long fallback, long min, long max, String field) {
@@ -138,7 +139,7 @@ record ExecutionRequest(LanguageInfo language, String code, String fileName, Str
     }
 
     long memoryMiB() {
-        return limits.memoryBytes() / Limits.MIB;
+        return limits.memoryBytes() / Units.MIB;
     }
 
     long maxOutputBytes() {

@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.wasmbox.ExecutionResult;
 import io.wasmbox.GuestError;
 import io.wasmbox.Limits;
+import io.wasmbox.Units;
 import io.wasmbox.OutputListener;
 import io.wasmbox.Wasmbox;
-import io.wasmbox.spi.LanguageInfo;
+import io.wasmbox.Language;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ final class PistonApi {
     }
 
     /** A runtime as Piston lists it: the language id, a semver version, the other names as aliases. */
-    record Runtime(LanguageInfo info, String version) {}
+    record Runtime(Language info, String version) {}
 
     static List<Runtime> runtimes() {
         return Wasmbox.languages().stream().map(l -> new Runtime(l, semver(l.languageVersion()))).toList();
@@ -147,7 +148,7 @@ final class PistonApi {
         // numbers, as there is no separate compile stage here.
         Long runTimeout = constraint(body, "run_timeout", api.config.maxTimeout().toMillis(), false);
         Long runCpu = constraint(body, "run_cpu_time", api.config.maxTimeout().toMillis(), false);
-        Long runMemory = constraint(body, "run_memory_limit", api.config.maxMemoryMiB() * Limits.MIB, true);
+        Long runMemory = constraint(body, "run_memory_limit", api.config.maxMemoryMiB() * Units.MIB, true);
         for (String compile : List.of("compile_timeout", "compile_cpu_time", "compile_memory_limit")) {
             constraint(body, compile, Long.MAX_VALUE, true);
         }
@@ -164,7 +165,7 @@ final class PistonApi {
         Long memoryMiB = null;
         if (runMemory != null) {
             long min = ExecutionRequest.minimumMemoryMiB(rt.info());
-            memoryMiB = Math.max(min, (runMemory + Limits.MIB - 1) / Limits.MIB);
+            memoryMiB = Math.max(min, (runMemory + Units.MIB - 1) / Units.MIB);
             if (memoryMiB > api.config.maxMemoryMiB()) memoryMiB = api.config.maxMemoryMiB();
         }
         ExecutionRequest request = ExecutionRequest.of(rt.info(), main.path("content").textValue(), name, stdin, args,

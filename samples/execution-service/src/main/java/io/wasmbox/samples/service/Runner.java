@@ -119,7 +119,7 @@ final class Runner {
             ExecutionResult result;
             SandboxOptions.Builder sandboxOptions = SandboxOptions.builder().limits(request.limits());
             if (config.realtime()) sandboxOptions.realtime();
-            try (Sandbox sandbox = Wasmbox.interpreter(request.language().id()).newSandbox(sandboxOptions.build())) {
+            try (Sandbox sandbox = Wasmbox.interpreter(request.language().id()).sandbox().options(sandboxOptions.build()).build()) {
                 result = sandbox.run(request.code(), options);
             } catch (CodeTooLargeException e) {
                 throw new ApiError(413, "code_too_large", e.getMessage());

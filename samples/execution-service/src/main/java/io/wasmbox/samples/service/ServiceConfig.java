@@ -1,6 +1,7 @@
 package io.wasmbox.samples.service;
 
 import io.wasmbox.Limits;
+import io.wasmbox.Units;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -360,10 +361,10 @@ record ServiceConfig(
     }
 
     static long size(String name, String value) {
-        return Limits.parseSize("--" + name, value);
+        return Units.parseSize("--" + name, value);
     }
 
     static Duration duration(String name, String value) {
-        return Limits.parseDuration("--" + name, value);
+        return Units.parseDuration("--" + name, value);
     }
 }

@@ -1,7 +1,7 @@
 package io.wasmbox.samples.service;
 
 import io.wasmbox.Wasmbox;
-import io.wasmbox.spi.LanguageInfo;
+import io.wasmbox.Language;
 import java.lang.System.Logger.Level;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,10 +18,10 @@ final class Warmup {
     private final Map<String, String> states = new ConcurrentHashMap<>();
 
     void start(boolean eager) {
-        for (LanguageInfo l : Wasmbox.languages()) states.put(l.id(), eager ? "loading" : "lazy");
+        for (Language l : Wasmbox.languages()) states.put(l.id(), eager ? "loading" : "lazy");
         if (!eager) return;
         Thread.ofPlatform().daemon().name("wasmbox-warmup").start(() -> {
-            for (LanguageInfo l : Wasmbox.languages()) {
+            for (Language l : Wasmbox.languages()) {
                 long t0 = System.nanoTime();
                 try {
                     Wasmbox.interpreter(l.id()).newSandbox().close();
@@ -38,7 +38,7 @@ final class Warmup {
     /** language -> lazy | loading | ready | failed: ... */
     Map<String, String> states() {
         Map<String, String> m = new LinkedHashMap<>();
-        for (LanguageInfo l : Wasmbox.languages()) m.put(l.id(), states.getOrDefault(l.id(), "lazy"));
+        for (Language l : Wasmbox.languages()) m.put(l.id(), states.getOrDefault(l.id(), "lazy"));
         return m;
     }
 }

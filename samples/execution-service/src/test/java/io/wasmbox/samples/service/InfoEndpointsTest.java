@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wasmbox.Wasmbox;
-import io.wasmbox.spi.LanguageInfo;
+import io.wasmbox.Language;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +29,7 @@ class InfoEndpointsTest {
         JsonNode runtimes = client.getJson("/api/v1/runtimes").body().get("runtimes");
         List<String> ids = new ArrayList<>();
         runtimes.forEach(r -> ids.add(r.get("language").asText()));
-        assertThat(ids).containsExactlyElementsOf(Wasmbox.languages().stream().map(LanguageInfo::id).toList());
+        assertThat(ids).containsExactlyElementsOf(Wasmbox.languages().stream().map(Language::id).toList());
         JsonNode python = runtimes.get(ids.indexOf("python"));
         assertThat(python.get("version").asText()).startsWith("3.13");
         assertThat(python.get("aliases").toString()).contains("py");

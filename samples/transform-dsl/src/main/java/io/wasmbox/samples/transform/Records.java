@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
-import io.wasmbox.spi.Json;
+import io.wasmbox.transform.TransformJson;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -34,7 +34,7 @@ final class Records {
                     .readValues(reader);
             return it;
         }
-        return Json.MAPPER.readerFor(JsonNode.class).readValues(reader);
+        return TransformJson.treeReader().readValues(reader);
     }
 
     /** Number of records, for progress: lines, minus the header for CSV. */
@@ -55,13 +55,13 @@ final class Records {
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (long i = 0; i < n; i++) {
                 int c = random.nextInt(countries.length);
-                ObjectNode o = Json.nodes().objectNode()
+                ObjectNode o = TransformJson.nodes().objectNode()
                         .put("id", i)
                         .put("customer", "customer-" + random.nextInt(10_000))
                         .put("country", countries[c])
                         .put("amount", Math.round(random.nextDouble() * 100_000) / 100.0)
                         .put("currency", currencies[c]);
-                w.write(Json.write(o));
+                w.write(TransformJson.write(o));
                 w.newLine();
             }
         }

@@ -1,11 +1,10 @@
 package io.wasmbox.samples.transform;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wasmbox.Wasmbox;
 import io.wasmbox.WasmboxException;
-import io.wasmbox.spi.Json;
-import io.wasmbox.spi.LanguageInfo;
+import io.wasmbox.transform.TransformJson;
+import io.wasmbox.Language;
 import io.wasmbox.transform.RecordTransformer;
 import io.wasmbox.transform.TransformException;
 import java.io.BufferedWriter;
@@ -83,7 +82,7 @@ public final class TransformCli implements Callable<Integer> {
             Records.generate(input, generate);
             err.printf("generated %,d records in %s%n", generate, input);
         }
-        String language = Wasmbox.languageForFile(script.toString()).map(LanguageInfo::id)
+        String language = Wasmbox.languageForFile(script.toString()).map(Language::id)
                 .orElseThrow(() -> new IllegalArgumentException("cannot tell the script's language from " + script));
         RecordTransformer.Builder builder = RecordTransformer.builder()
                 .language(language)
@@ -92,7 +91,7 @@ public final class TransformCli implements Callable<Integer> {
                 .batchSize(batch)
                 .perRecordTimeout(Duration.ofMillis(recordTimeoutMs));
         for (Map.Entry<String, Path> lookup : lookups.entrySet()) {
-            Map<String, Object> table = Json.MAPPER.readValue(lookup.getValue().toFile(), new TypeReference<>() {});
+            Map<String, Object> table = TransformJson.toMap(Files.readString(lookup.getValue()));
             builder.lookup(lookup.getKey(), table);
         }
         RecordTransformer transformer;
@@ -111,12 +110,12 @@ public final class TransformCli implements Callable<Integer> {
             Iterator<JsonNode> records = Records.read(input);
             stats = transformer.run(records, outcome -> {
                 for (JsonNode record : outcome.output()) {
-                    out.write(Json.write(record));
+                    out.write(TransformJson.write(record));
                     out.newLine();
                 }
                 if (outcome.error() != null) {
                     if (errorOut != null) {
-                        errorOut.write(Json.write(Map.of("record", outcome.index(), "error", outcome.error())));
+                        errorOut.write(TransformJson.write(Map.of("record", outcome.index(), "error", outcome.error())));
                         errorOut.newLine();
                     }
                     if (failures.size() < 5) failures.add("record " + outcome.index() + ": " + outcome.error());

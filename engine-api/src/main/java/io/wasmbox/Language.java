@@ -1,9 +1,12 @@
-package io.wasmbox.spi;
+package io.wasmbox;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
- * How a language presents itself: to {@code Wasmbox.interpreter(name)}, to JSR-223 and to the CLI.
+ * A language Wasmbox can run, as it presents itself to {@link Wasmbox#interpreter(String)}, to JSR-223
+ * and to tools: its names, versions, file extensions and MIME types. Immutable and thread-safe. Listed by
+ * {@link Wasmbox#languages()}.
  *
  * @param id the canonical name, e.g. {@code python}
  * @param languageName the language as JSR-223 reports it, e.g. {@code Python}
@@ -14,7 +17,7 @@ import java.util.List;
  * @param extensions file extensions without the dot
  * @param mimeTypes MIME types
  */
-public record LanguageInfo(
+public record Language(
         String id,
         String languageName,
         String languageVersion,
@@ -23,9 +26,18 @@ public record LanguageInfo(
         List<String> names,
         List<String> extensions,
         List<String> mimeTypes) {
-    public LanguageInfo {
+    /** Copies the lists, so the description is immutable. */
+    public Language {
         names = List.copyOf(names);
         extensions = List.copyOf(extensions);
         mimeTypes = List.copyOf(mimeTypes);
+    }
+
+    /** True when this language answers to {@code name} (its id, one of its names or a MIME type; case-insensitive). */
+    public boolean answersTo(String name) {
+        if (name == null) return false;
+        String key = name.trim().toLowerCase(Locale.ROOT);
+        return id.equals(key) || mimeTypes.contains(key)
+                || names.stream().anyMatch(n -> n.toLowerCase(Locale.ROOT).equals(key));
     }
 }
