@@ -3,6 +3,8 @@ package io.wasmbox;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Captures one run's stdout and stderr under one combined byte budget. Bytes past the budget are dropped
@@ -58,7 +60,7 @@ final class OutputCapture {
 
         @Override
         public void write(byte[] b, int off, int len) {
-            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            Objects.checkFromIndexSize(off, len, b.length);
             synchronized (OutputCapture.this) {
                 long room = limit - used;
                 int accepted = (int) Math.min(len, Math.max(0, room));
@@ -80,7 +82,7 @@ final class OutputCapture {
             System.arraycopy(carry, 0, chunk, 0, carry.length);
             System.arraycopy(b, off, chunk, carry.length, len);
             int end = completeUtf8Prefix(chunk, 0);
-            carry = java.util.Arrays.copyOfRange(chunk, end, chunk.length);
+            carry = Arrays.copyOfRange(chunk, end, chunk.length);
             if (end > 0) emit(new String(chunk, 0, end, StandardCharsets.UTF_8));
         }
 

@@ -1,6 +1,7 @@
 package io.wasmbox;
 
 import java.io.OutputStream;
+import java.io.IOException;
 
 /**
  * The stream a guest is built with. It points at the current run's capture while a run is active and
@@ -15,12 +16,12 @@ final class RedirectableOutputStream extends OutputStream {
     }
 
     @Override
-    public void write(int b) throws java.io.IOException {
+    public void write(int b) throws IOException {
         target.write(b);
     }
 
     @Override
-    public void write(byte[] b, int off, int len) throws java.io.IOException {
+    public void write(byte[] b, int off, int len) throws IOException {
         target.write(b, off, len);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
 
 class OutputCaptureTest {
     @Test
@@ -38,8 +39,8 @@ class OutputCaptureTest {
     void completeUtf8PrefixStopsBeforeAnUnfinishedSequence() {
         byte[] euro = "x€".getBytes(StandardCharsets.UTF_8); // x E2 82 AC
         assertThat(OutputCapture.completeUtf8Prefix(euro, 0)).isEqualTo(4);
-        assertThat(OutputCapture.completeUtf8Prefix(java.util.Arrays.copyOf(euro, 3), 0)).isEqualTo(1);
-        assertThat(OutputCapture.completeUtf8Prefix(java.util.Arrays.copyOf(euro, 2), 0)).isEqualTo(1);
+        assertThat(OutputCapture.completeUtf8Prefix(Arrays.copyOf(euro, 3), 0)).isEqualTo(1);
+        assertThat(OutputCapture.completeUtf8Prefix(Arrays.copyOf(euro, 2), 0)).isEqualTo(1);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.wasmbox.benchmarks;
 
+import io.wasmbox.transform.TransformJson;
 import io.wasmbox.connect.ScriptTransform;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -30,6 +31,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import java.util.function.Predicate;
 
 /**
  * Records per second of ONE Kafka Connect transform instance (one task's) applying the transform-dsl
@@ -170,12 +172,12 @@ public class ConnectTransformBenchmarks {
             if (engine == null) throw new IllegalStateException("no JSR-223 engine " + engineName);
             this.engineScope = graal;
             Map<String, Object> r = new HashMap<>();
-            io.wasmbox.spi.Json.parse(RATES).fields().forEachRemaining(e -> r.put(e.getKey(), e.getValue().asDouble()));
+            TransformJson.parse(RATES).properties().forEach(e -> r.put(e.getKey(), e.getValue().asDouble()));
             rates = r;
             if (graal) {
                 Bindings b = engine.getBindings(ScriptContext.ENGINE_SCOPE);
                 b.put("polyglot.js.allowHostAccess", true);
-                b.put("polyglot.js.allowHostClassLookup", (java.util.function.Predicate<String>) s -> true);
+                b.put("polyglot.js.allowHostClassLookup", (Predicate<String>) s -> true);
                 try {
                     engine.eval("var HashMap = Java.type('java.util.HashMap');");
                 } catch (ScriptException e) {

@@ -12,6 +12,8 @@ import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.lang.reflect.RecordComponent;
+import java.util.Collections;
 
 /**
  * What of a Java value put into Bindings reaches the guest: plain data only. Strings, numbers, booleans,
@@ -51,12 +53,12 @@ final class GuestData {
         boolean container = record || value instanceof Map<?, ?> || value instanceof Collection<?>
                 || value.getClass().isArray();
         if (!container) return null;
-        Set<Object> seen = active != null ? active : java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<Object> seen = active != null ? active : Collections.newSetFromMap(new IdentityHashMap<>());
         if (!seen.add(value)) return null; // a cycle is not data
         try {
             if (record) {
                 ObjectNode object = NODES.objectNode();
-                for (java.lang.reflect.RecordComponent c : value.getClass().getRecordComponents()) {
+                for (RecordComponent c : value.getClass().getRecordComponents()) {
                     Object component;
                     try {
                         component = c.getAccessor().invoke(value);

@@ -16,6 +16,8 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.lang.model.SourceVersion;
+import java.util.HashSet;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The global scope of one ENGINE_SCOPE Bindings: its own sandbox (made on first use, from the pool, with
@@ -28,7 +30,7 @@ final class GuestScope {
     /** The scope whose host function is running on this thread (a guest calling back into Java). */
     private static final ThreadLocal<GuestScope> CALLING = new ThreadLocal<>();
     /** Sandboxes attached to Bindings not yet closed or collected (see {@link WasmboxBindings#openSandboxes()}). */
-    static final java.util.concurrent.atomic.AtomicLong OPEN = new java.util.concurrent.atomic.AtomicLong();
+    static final AtomicLong OPEN = new AtomicLong();
 
     final WasmboxScriptEngineFactory factory;
     private final ReentrantLock lock = new ReentrantLock();
@@ -71,7 +73,7 @@ final class GuestScope {
     /** Guest globals to delete before the next guest work. */
     final Set<String> deleted = new LinkedHashSet<>();
     /** Names bound as functions on the current sandbox. */
-    private final Set<String> bound = new java.util.HashSet<>();
+    private final Set<String> bound = new HashSet<>();
     /** For a client-made Bindings: what each entry was when last sent (unchanged entries are not resent). */
     final Map<String, JsonNode> sentFromClient = new HashMap<>();
     /** GLOBAL_SCOPE fallbacks as last sent to the current sandbox. */

@@ -13,6 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Ready sandboxes for new Bindings, made in the background: a fresh {@code createBindings()} per eval
@@ -37,8 +40,8 @@ final class SandboxPool {
     });
 
     /** Sandboxes handed out ready from a pool, and made on the caller's thread because none was ready. */
-    static final java.util.concurrent.atomic.AtomicLong POOLED = new java.util.concurrent.atomic.AtomicLong();
-    static final java.util.concurrent.atomic.AtomicLong MADE_ON_DEMAND = new java.util.concurrent.atomic.AtomicLong();
+    static final AtomicLong POOLED = new AtomicLong();
+    static final AtomicLong MADE_ON_DEMAND = new AtomicLong();
 
     private record Key(String language, Limits limits, Instant frozenAt, boolean realtime, long seed) {}
 
@@ -59,8 +62,8 @@ final class SandboxPool {
         int size = Integer.getInteger(SIZE_PROPERTY, DEFAULT_SIZE);
         if (size <= 0) return interpreter.sandbox().options(options).build();
         Instant frozenAt = options.realtime() ? null : options.clock().instant();
-        boolean fixedClock = options.realtime() || options.clock().equals(java.time.Clock.fixed(frozenAt,
-                java.time.ZoneOffset.UTC));
+        boolean fixedClock = options.realtime() || options.clock().equals(Clock.fixed(frozenAt,
+                ZoneOffset.UTC));
         if (!fixedClock) return interpreter.sandbox().options(options).build(); // a ticking test clock: not shareable
         Key key = new Key(interpreter.language(), options.limits(), frozenAt, options.realtime(), options.randomSeed());
         SandboxPool pool = POOLS.get(key);

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import javax.script.Bindings;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 
 /**
  * Live ENGINE_SCOPE Bindings backed by their own sandbox, as Nashorn's {@code createBindings()}: each
@@ -51,7 +53,7 @@ public final class WasmboxBindings extends AbstractMap<String, Object> implement
      * keys. Guarded by itself; kept here, not in the scope, so that closures over these Bindings do not
      * keep them reachable (see {@link GuestScope#functionSource}).
      */
-    private final Map<String, Object> javaOnly = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
+    private final Map<String, Object> javaOnly = Collections.synchronizedMap(new LinkedHashMap<>());
     WasmboxBindings(WasmboxScriptEngineFactory factory) {
         this.scope = new GuestScope(factory);
         scope.functionSource(javaOnly);
@@ -326,7 +328,7 @@ public final class WasmboxBindings extends AbstractMap<String, Object> implement
     /** A copy of the data entries put from Java (what GLOBAL_SCOPE Bindings of this kind offer as fallbacks). */
     Map<String, Object> javaData() {
         synchronized (scope) {
-            return new java.util.LinkedHashMap<>(scope.javaData);
+            return new LinkedHashMap<>(scope.javaData);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.wasmbox.jsr223;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.wasmbox.spi.Json;
 import io.wasmbox.ExecutionResult;
 import io.wasmbox.GuestError;
 import io.wasmbox.OutputListener;
@@ -28,6 +29,7 @@ import javax.script.ScriptContext;
 import javax.script.ScriptEngine;
 import javax.script.ScriptEngineFactory;
 import javax.script.ScriptException;
+import java.io.StringWriter;
 
 /**
  * A JSR-223 engine where every ENGINE_SCOPE {@link Bindings} is its own global scope, backed by its own
@@ -70,7 +72,7 @@ public class WasmboxScriptEngine extends AbstractScriptEngine implements Invocab
 
     protected WasmboxScriptEngine(WasmboxScriptEngineFactory factory) {
         this.factory = factory;
-        context.setBindings(createBindings(), ScriptContext.ENGINE_SCOPE);
+        context.setBindings(new WasmboxBindings(factory), ScriptContext.ENGINE_SCOPE);
     }
 
     @Override
@@ -260,7 +262,7 @@ public class WasmboxScriptEngine extends AbstractScriptEngine implements Invocab
             for (String name : scope.fallbacksSent.keySet()) if (!fallbacks.containsKey(name)) removed.add(name);
         }
         if (!changed.isEmpty() || !removed.isEmpty()) {
-            p.prelude.append(factory.fallbacksCode(changed, removed));
+            p.prelude.append(factory.fallbacksCode(Json.write(changed), removed));
             p.fallbacks = fallbacks;
         }
         return p;
@@ -445,7 +447,7 @@ public class WasmboxScriptEngine extends AbstractScriptEngine implements Invocab
     }
 
     private static String readAll(Reader reader) throws IOException {
-        java.io.StringWriter text = new java.io.StringWriter();
+        StringWriter text = new StringWriter();
         reader.transferTo(text);
         return text.toString();
     }

@@ -1,6 +1,5 @@
 package io.wasmbox.jsr223;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.wasmbox.Limits;
 import io.wasmbox.SandboxOptions;
 import io.wasmbox.UnsupportedLanguageException;
@@ -114,8 +113,12 @@ public abstract class WasmboxScriptEngineFactory implements ScriptEngineFactory 
      * Statements making {@code values} (name to JSON) read-only fallbacks of the guest's globals and
      * withdrawing the fallbacks {@code removed}: a name the guest has not defined reads the fallback; a
      * guest assignment defines the guest's own global, which hides the fallback and never reaches Java.
+     *
+     * @param valuesJson a JSON object, global name to value
+     * @param removed names whose fallbacks go
+     * @return the statements, in this language
      */
-    protected String fallbacksCode(java.util.Map<String, JsonNode> values, Collection<String> removed) {
+    protected String fallbacksCode(String valuesJson, Collection<String> removed) {
         return "((set, removed) => { const d = Object.getOwnPropertyDescriptor;"
                 + " const isFallback = k => { const p = d(globalThis, k); return !p || (p.get && p.get.wasmboxFallback); };"
                 + " for (const k of removed) if (isFallback(k)) delete globalThis[k];"
@@ -123,7 +126,7 @@ public abstract class WasmboxScriptEngineFactory implements ScriptEngineFactory 
                 + " const get = () => v; get.wasmboxFallback = true;"
                 + " Object.defineProperty(globalThis, k, { get, set(x) { Object.defineProperty(globalThis, k,"
                 + " { value: x, writable: true, enumerable: true, configurable: true }); }, enumerable: false, configurable: true }); }"
-                + " })(" + Json.write(values) + ", " + Json.write(removed) + ");\n";
+                + " })(" + valuesJson + ", " + Json.write(removed) + ");\n";
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
+import java.time.Instant;
 
 /**
  * What the shared layer gives a language to build one guest: the memory cap, the streams, the clock, the
@@ -88,7 +89,7 @@ public record GuestContext(
                 handle = (instance, args) -> {
                     int clockId = (int) args[0];
                     if (clockId < CLOCK_REALTIME || clockId > 3) return real.apply(instance, args);
-                    java.time.Instant now = clock.instant();
+                    Instant now = clock.instant();
                     instance.memory().writeLong((int) args[2], now.getEpochSecond() * 1_000_000_000L + now.getNano());
                     return new long[] {0};
                 };

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import java.lang.reflect.Type;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -135,10 +134,7 @@ public final class Json {
             }
             case OBJECT -> {
                 Map<String, Object> map = new LinkedHashMap<>();
-                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
-                    map.put(e.getKey(), toJava(e.getValue()));
-                }
+                for (Map.Entry<String, JsonNode> e : node.properties()) map.put(e.getKey(), toJava(e.getValue()));
                 return map;
             }
             default -> {

@@ -27,6 +27,7 @@ import javax.script.ScriptException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import java.util.ArrayList;
 
 /**
  * Host functions, invocation from the host, compilation and the deterministic clock, specified once for
@@ -69,7 +70,7 @@ public abstract class HostFunctionConformanceKit {
         // 300 KB plus multi-byte characters: several reads of the channel's 64 KiB buffer, UTF-8 split anywhere
         String big = "ab\u00e9\u20ac\ud83d\ude00".repeat(50_000);
         try (Sandbox box = interpreter.newSandbox()) {
-            java.util.List<Object> received = new java.util.ArrayList<>();
+            List<Object> received = new ArrayList<>();
             box.bind("big", HostFunction.of(args -> big));
             box.bind("echo", HostFunction.of(args -> {
                 received.add(args.getFirst());

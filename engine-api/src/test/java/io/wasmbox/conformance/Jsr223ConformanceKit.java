@@ -30,8 +30,8 @@ import javax.script.ScriptEngine;
 import javax.script.ScriptEngineManager;
 import javax.script.ScriptException;
 import javax.script.SimpleBindings;
-import javax.script.SimpleScriptContext;
 import org.junit.jupiter.api.Test;
+import java.util.concurrent.TimeUnit;
 
 /**
  * JSR-223 semantics every language must meet: a global scope per ENGINE_SCOPE Bindings, live Bindings,
@@ -69,7 +69,7 @@ public abstract class Jsr223ConformanceKit {
         engine.eval(lang.add(1, 1), engine.createBindings()); // the pool for these options exists now
         long[] before = WasmboxBindings.poolStatistics();
         // the background thread fills the pool; wait for it (a condition, not a time limit on the result)
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         long[] after = before;
         while (after[0] == before[0] && System.nanoTime() < deadline) {
             Thread.sleep(100);

@@ -1,5 +1,8 @@
 package io.wasmbox.conformance;
 
+import java.util.List;
+import java.util.Set;
+
 /**
  * The only language-specific part of the conformance kit: small programs that do one thing each. Every
  * snippet is a complete script; "value" snippets end with an expression whose value is the script's
@@ -10,7 +13,7 @@ public interface LanguageSnippets {
     String language();
 
     /** Other names JSR-223 must answer to. */
-    java.util.List<String> jsr223Names();
+    List<String> jsr223Names();
 
     /** A file extension the language owns. */
     String extension();
@@ -52,13 +55,13 @@ public interface LanguageSnippets {
      * The guest error types {@link #connect} may raise when the network is unreachable (e.g. Python's
      * {@code OSError}, JavaScript's {@code ReferenceError} for the absent {@code fetch}); empty accepts any.
      */
-    default java.util.Set<String> networkErrorTypes() {
-        return java.util.Set.of();
+    default Set<String> networkErrorTypes() {
+        return Set.of();
     }
 
     /** The guest error type raised by calling a function that does not exist. */
-    default java.util.Set<String> undefinedNameErrorTypes() {
-        return java.util.Set.of();
+    default Set<String> undefinedNameErrorTypes() {
+        return Set.of();
     }
 
     /** Evaluates to the value of environment variable {@code name}, or null. */

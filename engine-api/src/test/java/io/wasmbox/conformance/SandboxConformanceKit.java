@@ -44,6 +44,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import java.io.ByteArrayInputStream;
+import java.io.File;
+import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 
 /**
  * The behaviour every Wasmbox language must have, specified once. A language module runs it by
@@ -136,8 +141,8 @@ public abstract class SandboxConformanceKit {
 
     @Test
     void lazyStdinStreamIsReadOnlyAsFarAsTheScriptReads() throws Exception {
-        java.io.PipedOutputStream feed = new java.io.PipedOutputStream();
-        java.io.PipedInputStream stream = new java.io.PipedInputStream(feed);
+        PipedOutputStream feed = new PipedOutputStream();
+        PipedInputStream stream = new PipedInputStream(feed);
         // like an interactive console: one line is available, the stream stays open
         feed.write("typed line\n".getBytes(StandardCharsets.UTF_8));
         ExecutionResult r = shared.run(lang.readStdinLine(), RunOptions.builder().stdin(stream).build());
@@ -148,7 +153,7 @@ public abstract class SandboxConformanceKit {
     @Test
     void lazyStdinStreamIsCutAtTheStdinLimit() {
         try (Sandbox box = interpreter.sandbox().limits(Limits.builder().maxStdinBytes(5).build()).build()) {
-            java.io.InputStream stream = new java.io.ByteArrayInputStream("abcdefghij\n".getBytes(StandardCharsets.UTF_8));
+            InputStream stream = new ByteArrayInputStream("abcdefghij\n".getBytes(StandardCharsets.UTF_8));
             ExecutionResult r = box.run(lang.readStdinLine(), RunOptions.builder().stdin(stream).build());
             assertThat(r.value()).isEqualTo("abcde");
         }
@@ -382,7 +387,7 @@ public abstract class SandboxConformanceKit {
         ExecutionResult r = shared.run(lang.runProcess("touch /tmp/wasmbox-escaped"));
         assertThat(r.error() != null || !r.succeeded() || !"0".equals(String.valueOf(r.value())))
                 .as(r.toString()).isTrue();
-        assertThat(new java.io.File("/tmp/wasmbox-escaped")).doesNotExist();
+        assertThat(new File("/tmp/wasmbox-escaped")).doesNotExist();
     }
 
     // ---- isolation and concurrency ------------------------------------------------------------

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import java.nio.charset.StandardCharsets;
 
 /**
  * {@link CopyOnWriteMemory} against Chicory's {@link ByteArrayMemory} as the reference: every operation
@@ -36,7 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CopyOnWriteMemoryTest {
     private static final int SHARED_PAGES = 3;
     private static final int MAX_PAGES = 8;
-    private static final byte[] SEGMENT = "passive segment data".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] SEGMENT = "passive segment data".getBytes(StandardCharsets.US_ASCII);
 
     private byte[][] shared;
     private byte[][] original;

@@ -6,6 +6,7 @@ import io.wasmbox.spi.GuestFactory;
 import io.wasmbox.spi.InstanceSnapshot;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 
 /**
  * Sets up one QuickJS-ng runtime and context with the driver installed, snapshots it, and makes every guest
@@ -42,7 +43,7 @@ final class JsGuestFactory implements GuestFactory {
         this.module = QuickJsModule.get();
         ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
         GuestContext setUp = new GuestContext(TEMPLATE_CAP_BYTES, diagnostics, diagnostics,
-                java.io.InputStream.nullInputStream(), null, 0, io.wasmbox.spi.HostCalls.NONE);
+                InputStream.nullInputStream(), null, 0, io.wasmbox.spi.HostCalls.NONE);
         JsGuest template = JsGuest.template(module, setUp);
         Qts qts = template.qts();
         try {

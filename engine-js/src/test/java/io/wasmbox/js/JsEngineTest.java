@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import java.util.Arrays;
 
 /** JavaScript semantics beyond the shared conformance kit. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -187,7 +188,7 @@ class JsEngineTest {
         RunOptions options = RunOptions.builder().stdin("one\r\ntwo\nrest\nof it").args(List.of("x", "y"))
                 .env(Map.of("MODE", "test")).fileName("tool.js").build();
         assertThat(sandbox.run("[readLine(), stdin.readLine(), stdin.read(), stdin.readLine()]", options).value())
-                .isEqualTo(java.util.Arrays.asList("one", "two", "rest\nof it", null));
+                .isEqualTo(Arrays.asList("one", "two", "rest\nof it", null));
         assertThat(sandbox.run("[scriptArgs, env.MODE, Object.isFrozen(env)]", options).value())
                 .isEqualTo(List.of(List.of("tool.js", "x", "y"), "test", true));
         ExecutionResult exit = sandbox.run("console.log('before');\nexit(7);\nconsole.log('after')");
@@ -205,14 +206,14 @@ class JsEngineTest {
         try (Sandbox box = js.newSandbox()) {
             box.run("scriptArgs.push('leak'); env = 'mine'; stdin = null; exit = () => 'no'");
             assertThat(box.eval("[scriptArgs, typeof env, stdin.read(), typeof exit, readLine()]"))
-                    .isEqualTo(java.util.Arrays.asList(List.of("<script>"), "object", "", "function", null));
+                    .isEqualTo(Arrays.asList(List.of("<script>"), "object", "", "function", null));
             box.run("scriptArgs[0] = 'changed'");
             assertThat(box.eval("scriptArgs")).isEqualTo(List.of("<script>"));
             RunOptions withInput = RunOptions.builder().stdin("line").args(List.of("a")).env(Map.of("K", "v")).build();
             assertThat(box.run("[readLine(), scriptArgs, env.K]", withInput).value())
                     .isEqualTo(List.of("line", List.of("<script>", "a"), "v"));
             assertThat(box.eval("[readLine(), scriptArgs, env.K]"))
-                    .isEqualTo(java.util.Arrays.asList(null, List.of("<script>"), null));
+                    .isEqualTo(Arrays.asList(null, List.of("<script>"), null));
             assertThat(box.run("exit(4)").exitCode()).isEqualTo(4);
         }
     }
@@ -281,7 +282,7 @@ class JsEngineTest {
     void scriptsBreakingBuiltinsOrFreezingGlobalsDoNotBreakLaterRuns() {
         try (io.wasmbox.Sandbox box = io.wasmbox.Wasmbox.interpreter("js").newSandbox()) {
             box.run("Object.create = null; Object.keys = null; JSON.stringify = null; 1").valueOrThrow();
-            org.assertj.core.api.Assertions.assertThat(box.eval("({a: [1, 2]})")).isEqualTo(java.util.Map.of("a", java.util.List.of(1L, 2L)));
+            org.assertj.core.api.Assertions.assertThat(box.eval("({a: [1, 2]})")).isEqualTo(Map.of("a", List.of(1L, 2L)));
             box.run("Object.prototype.toJSON = () => 'x'; 1").valueOrThrow();
             io.wasmbox.GuestError e = box.run("throw new RangeError('boom')").error();
             org.assertj.core.api.Assertions.assertThat(e.type()).isEqualTo("RangeError");

@@ -8,6 +8,7 @@ import io.wasmbox.Limits;
 import io.wasmbox.Sandbox;
 import io.wasmbox.Wasmbox;
 import org.junit.jupiter.api.Test;
+import java.time.Duration;
 
 /**
  * A JavaScript sandbox lives as long as its owner wants: a run leaves nothing behind (scripts run as global
@@ -37,7 +38,7 @@ class JsSandboxLifetimeTest {
     @Test
     void hostCallsLeaveNothingBehind() {
         // generous timeouts: a cold JVM (no JIT yet) is what a test runs in
-        Limits slow = Limits.builder().timeout(java.time.Duration.ofSeconds(120)).build();
+        Limits slow = Limits.builder().timeout(Duration.ofSeconds(120)).build();
         try (Sandbox box = Wasmbox.interpreter("js").sandbox().limits(slow).build()) {
             box.bind("noop", HostFunction.of(args -> args.getFirst()));
             box.run("function callHost(n) { let s = 0; for (let i = 0; i < n; i++) s += noop(i); return s; }");
@@ -53,7 +54,7 @@ class JsSandboxLifetimeTest {
     void cyclicGarbageIsCollected() {
         // a tree with parent links rebuilt 2,000 times, 364 nodes a round: the javy-based engine never
         // collected it and filled the 128 MiB cap; node prints 6000 at once
-        Limits slow = Limits.builder().timeout(java.time.Duration.ofSeconds(120)).build();
+        Limits slow = Limits.builder().timeout(Duration.ofSeconds(120)).build();
         try (Sandbox box = Wasmbox.interpreter("js").sandbox().limits(slow).build()) {
             long baseline = box.run("0").peakMemoryBytes();
             ExecutionResult r = box.run("""

@@ -3,6 +3,7 @@ package io.wasmbox.js;
 import io.wasmbox.conformance.LanguageSnippets;
 import io.wasmbox.spi.Json;
 import java.util.List;
+import java.util.Set;
 
 class JsSnippets implements LanguageSnippets {
     @Override public String language() { return "javascript"; }
@@ -26,8 +27,8 @@ class JsSnippets implements LanguageSnippets {
     @Override public String connect(String host, int port) {
         return "fetch('http://" + host + ":" + port + "/')";
     }
-    @Override public java.util.Set<String> networkErrorTypes() { return java.util.Set.of("ReferenceError"); }
-    @Override public java.util.Set<String> undefinedNameErrorTypes() { return java.util.Set.of("ReferenceError"); }
+    @Override public Set<String> networkErrorTypes() { return Set.of("ReferenceError"); }
+    @Override public Set<String> undefinedNameErrorTypes() { return Set.of("ReferenceError"); }
     @Override public String readEnv(String name) { return "env[" + Json.write(name) + "] ?? null"; }
     @Override public String environment() { return "env"; }
     @Override public String runProcess(String command) {

@@ -7,6 +7,7 @@ import com.dylibso.chicory.runtime.WasmRuntimeException;
 import io.wasmbox.spi.HostCalls;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.function.IntSupplier;
 
 /**
  * Python's way out to bound host functions. CPython can reach the host only through WASI, and the
@@ -62,7 +63,7 @@ final class HostCallChannel {
     }
 
     /** A bad pointer from the guest is its errno, not an exception unwinding through it. */
-    private int guarded(java.util.function.IntSupplier call) {
+    private int guarded(IntSupplier call) {
         try {
             return call.getAsInt();
         } catch (WasmRuntimeException e) {

@@ -1,10 +1,8 @@
 package io.wasmbox.python;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.wasmbox.jsr223.WasmboxScriptEngineFactory;
 import io.wasmbox.spi.Json;
 import java.util.Collection;
-import java.util.Map;
 
 /** JSR-223 registration of the sandboxed Python engine: {@code getEngineByName("python")}. */
 public final class PythonScriptEngineFactory extends WasmboxScriptEngineFactory {
@@ -27,12 +25,12 @@ public final class PythonScriptEngineFactory extends WasmboxScriptEngineFactory 
      * a real builtin is left alone.
      */
     @Override
-    protected String fallbacksCode(Map<String, JsonNode> values, Collection<String> removed) {
+    protected String fallbacksCode(String valuesJson, Collection<String> removed) {
         // A JSON string literal is a valid Python string literal (Jackson escapes only quotes, backslashes
         // and control characters, all with escapes Python shares).
         return "__b = __import__('builtins').__dict__\n"
                 + "__f = __b.setdefault('__wasmbox_fallbacks__', set())\n"
-                + "for __k, __v in __import__('json').loads(" + Json.write(Json.write(values)) + ").items():\n"
+                + "for __k, __v in __import__('json').loads(" + Json.write(valuesJson) + ").items():\n"
                 + "    if __k in __f or __k not in __b:\n"
                 + "        __b[__k] = __v\n"
                 + "        __f.add(__k)\n"

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import java.time.Duration;
+import java.util.Arrays;
 
 /** Python semantics beyond the shared conformance kit. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -59,7 +61,7 @@ class PythonEngineTest {
     void valuesMapToJavaTypes() {
         assertThat(sandbox.eval("2**100")).isEqualTo(BigInteger.TWO.pow(100));
         assertThat(sandbox.eval("7")).isEqualTo(7L);
-        assertThat(sandbox.eval("(1, 'a', None)")).isEqualTo(java.util.Arrays.asList(1L, "a", null));
+        assertThat(sandbox.eval("(1, 'a', None)")).isEqualTo(Arrays.asList(1L, "a", null));
         assertThat(sandbox.eval("{1: 'int key'}")).isEqualTo(Map.of("1", "int key"));
         assertThat(sandbox.eval("{1, 2} == {2, 1}")).isEqualTo(true);
         assertThat(sandbox.eval("object()").toString()).startsWith("<object object at");
@@ -84,7 +86,7 @@ class PythonEngineTest {
     @Test
     void recursionErrorIsCleanAndTheSandboxSurvives() {
         // its own sandbox with room to spare: a thousand frames deep in a cold JVM on a busy machine took >10 s
-        try (Sandbox box = python.sandbox().limits(Limits.builder().timeout(java.time.Duration.ofSeconds(120)).build()).build()) {
+        try (Sandbox box = python.sandbox().limits(Limits.builder().timeout(Duration.ofSeconds(120)).build()).build()) {
             ExecutionResult r = box.run("def f(n):\n    return f(n + 1)\nf(0)");
             assertThat(r.error().type()).isEqualTo("RecursionError");
             assertThat(box.isClosed()).isFalse();
@@ -175,7 +177,7 @@ class PythonEngineTest {
     @Test
     void bundledPackagesImport() {
         // importing a large package runs a lot of bytecode: give it room on a loaded CI machine
-        try (Sandbox box = python.sandbox().limits(Limits.builder().timeout(java.time.Duration.ofMinutes(2)).build()).build()) {
+        try (Sandbox box = python.sandbox().limits(Limits.builder().timeout(Duration.ofMinutes(2)).build()).build()) {
             assertThat(box.eval("import jsonschema, dateutil.parser\n"
                     + "str(dateutil.parser.parse('2024-01-02T03:04:05Z').year)")).isEqualTo("2024");
         }

@@ -3,6 +3,7 @@ package io.wasmbox.python;
 import io.wasmbox.conformance.LanguageSnippets;
 import io.wasmbox.spi.Json;
 import java.util.List;
+import java.util.Set;
 
 final class PythonSnippets implements LanguageSnippets {
     @Override public String language() { return "python"; }
@@ -23,8 +24,8 @@ final class PythonSnippets implements LanguageSnippets {
     @Override public String connect(String host, int port) {
         return "import socket\ns = socket.socket()\ns.connect((" + Json.write(host) + ", " + port + "))";
     }
-    @Override public java.util.Set<String> networkErrorTypes() { return java.util.Set.of("OSError", "PermissionError"); }
-    @Override public java.util.Set<String> undefinedNameErrorTypes() { return java.util.Set.of("NameError"); }
+    @Override public Set<String> networkErrorTypes() { return Set.of("OSError", "PermissionError"); }
+    @Override public Set<String> undefinedNameErrorTypes() { return Set.of("NameError"); }
     @Override public String readEnv(String name) { return "import os\nos.environ.get(" + Json.write(name) + ")"; }
     @Override public String environment() { return "import os\ndict(os.environ)"; }
     @Override public String runProcess(String command) {

@@ -3,7 +3,6 @@ package io.wasmbox.connect;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wasmbox.transform.TransformJson;
-import java.util.Iterator;
 import java.util.Map;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.data.Schema;
@@ -94,8 +93,7 @@ final class RecordJson {
         if (h != null && !h.isNull()) {
             if (!h.isObject()) throw new DataException("transform returned headers that are not an object: " + abbreviate(h));
             headers = new ConnectHeaders();
-            for (Iterator<Map.Entry<String, JsonNode>> it = h.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : h.properties()) {
                 headers.add(e.getKey(), TransformJson.toJava(e.getValue()), null);
             }
         } else if (h != null) {

@@ -21,6 +21,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import java.nio.ByteBuffer;
 
 /**
  * The validated configuration of a {@link ScriptTransform} or {@link ScriptPredicate}. Limits may be lowered
@@ -247,7 +248,7 @@ public final class ScriptConfig extends AbstractConfig {
         }
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+                    .decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             throw new ConfigException(SCRIPT_FILE, file, "is not UTF-8");
         }

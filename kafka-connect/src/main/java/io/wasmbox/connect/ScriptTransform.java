@@ -10,6 +10,8 @@ import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.transforms.Transformation;
+import java.io.IOException;
+import java.util.Properties;
 
 /**
  * A single message transform written in JavaScript, TypeScript or Python. The script defines {@code
@@ -120,10 +122,10 @@ public class ScriptTransform<R extends ConnectRecord<R>> implements Transformati
 
         private static String version() {
             try (var in = ScriptTransform.class.getResourceAsStream("/io/wasmbox/connect/version.properties")) {
-                var p = new java.util.Properties();
+                var p = new Properties();
                 if (in != null) p.load(in);
                 return p.getProperty("version", "unknown");
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 return "unknown";
             }
         }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import java.util.Collection;
 
 /**
  * The transform inside a real Connect cluster: Kafka's EmbeddedConnectCluster, a KRaft broker and two
@@ -122,7 +123,7 @@ class ConnectClusterTest {
         enrichOverTwoPartitions("python", PY_ENRICH);
     }
 
-    private static List<Long> ids(java.util.Collection<SinkRecord> records) {
+    private static List<Long> ids(Collection<SinkRecord> records) {
         return records.stream().map(r -> (Long) ((Map<?, ?>) r.value()).get("id")).toList();
     }
 

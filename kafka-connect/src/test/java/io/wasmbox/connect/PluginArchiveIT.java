@@ -19,6 +19,8 @@ import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.ArrayList;
+import java.util.HashMap;
 
 /**
  * The plugin archive (target/wasmbox-kafka-connect-VERSION.zip) unzipped into a worker's plugin.path and
@@ -48,7 +50,7 @@ class PluginArchiveIT {
 
         EmbeddedConnectCluster connect = new EmbeddedConnectCluster.Builder().name("wasmbox-plugin-path")
                 .numWorkers(1).numBrokers(1)
-                .workerProps(new java.util.HashMap<>(Map.of("plugin.path", plugins.toString(), "plugin.discovery", "hybrid_fail")))
+                .workerProps(new HashMap<>(Map.of("plugin.path", plugins.toString(), "plugin.discovery", "hybrid_fail")))
                 .build();
         connect.start();
         try {
@@ -88,7 +90,7 @@ class PluginArchiveIT {
     }
 
     private static List<String> unzip(Path archive, Path into) throws IOException {
-        List<String> names = new java.util.ArrayList<>();
+        List<String> names = new ArrayList<>();
         try (InputStream in = Files.newInputStream(archive); ZipInputStream zip = new ZipInputStream(in)) {
             for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
                 names.add(e.getName());

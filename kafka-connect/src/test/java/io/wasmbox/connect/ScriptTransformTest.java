@@ -13,12 +13,13 @@ import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.Test;
+import java.util.HashMap;
 
 /** The transform and predicate on their own (the cluster tests run them inside Connect). */
 class ScriptTransformTest {
     private static ScriptTransform<SinkRecord> transform(String language, String script, String... more) {
         ScriptTransform<SinkRecord> t = new ScriptTransform<>();
-        Map<String, String> props = new java.util.HashMap<>(Map.of("language", language, "script", script));
+        Map<String, String> props = new HashMap<>(Map.of("language", language, "script", script));
         for (int i = 0; i < more.length; i += 2) props.put(more[i], more[i + 1]);
         t.configure(props);
         return t;

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.pf4j.PluginDependency;
 import org.pf4j.PluginDescriptor;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * The dependency cycles among plugins (PF4J only says that there is one, and then resolves nothing): each
@@ -68,7 +70,7 @@ final class DependencyCycles {
         private final Map<String, Integer> index = new HashMap<>();
         private final Map<String, Integer> low = new HashMap<>();
         private final Deque<String> stack = new ArrayDeque<>();
-        private final java.util.Set<String> onStack = new java.util.HashSet<>();
+        private final Set<String> onStack = new HashSet<>();
         private final List<List<String>> components = new ArrayList<>();
         private int counter;
 

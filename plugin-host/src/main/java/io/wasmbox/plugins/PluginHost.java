@@ -18,7 +18,11 @@ import org.pf4j.PluginManager;
 import org.pf4j.PluginNotFoundException;
 import org.pf4j.PluginRuntimeException;
 import org.pf4j.PluginState;
+import org.pf4j.PluginStateListener;
 import org.pf4j.PluginWrapper;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.time.Duration;
 
 /**
  * Hosts plugins written in JavaScript, TypeScript or Python, each in its own Wasmbox sandbox, on PF4J.
@@ -266,11 +270,27 @@ public final class PluginHost implements AutoCloseable {
     }
 
     /**
-     * The PF4J plugin manager underneath, for reading (states, descriptors, dependency graph, PF4J's
-     * {@code getExtensions}) and for {@code PluginStateListener}s. Change plugins through the host, which
-     * serialises those changes.
+     * Tells {@code listener} of every plugin state change (PF4J's events: loaded, started, stopped,
+     * disabled, unloaded). The PF4J manager underneath is not handed out: plugins change only through
+     * the host, which serialises those changes.
+     *
+     * @param listener called on the thread that changed the state
      */
-    public PluginManager pluginManager() {
+    public void addPluginStateListener(PluginStateListener listener) {
+        manager.addPluginStateListener(listener);
+    }
+
+    /**
+     * Stops telling {@code listener} of state changes.
+     *
+     * @param listener a listener added before
+     */
+    public void removePluginStateListener(PluginStateListener listener) {
+        manager.removePluginStateListener(listener);
+    }
+
+    /** The PF4J manager underneath, for this package's tests only. */
+    PluginManager manager() {
         return manager;
     }
 
@@ -284,7 +304,7 @@ public final class PluginHost implements AutoCloseable {
             if (reason == null) reason = state.isDisabled() ? "disabled" : "not started";
         }
         String language = w.getPluginClassLoader() instanceof ScriptClassLoader l ? l.script().language() : null;
-        PluginStats stats = p != null ? p.stats() : new PluginStats(0, 0, 0, 0, java.time.Duration.ZERO, null);
+        PluginStats stats = p != null ? p.stats() : new PluginStats(0, 0, 0, 0, Duration.ZERO, null);
         return new PluginStatus(w.getPluginId(), w.getDescriptor().getVersion(), language, w.getPluginPath(), state,
                 reason, p != null ? p.granted() : List.of(), p != null ? p.denied() : List.of(),
                 p != null ? p.limits() : null, p != null ? p.callsPerSecond() : 0, stats,
@@ -311,7 +331,7 @@ public final class PluginHost implements AutoCloseable {
 
     /** A failed path that is no longer there is not a failure any more (a removed duplicate, say). */
     private void forgetVanishedFailures() {
-        loadFailures.keySet().removeIf(p -> !java.nio.file.Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        loadFailures.keySet().removeIf(p -> !Files.exists(p, LinkOption.NOFOLLOW_LINKS));
     }
 
     void loadFailed(Path path, String reason) {

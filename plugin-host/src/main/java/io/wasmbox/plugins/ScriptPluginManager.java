@@ -24,6 +24,8 @@ import org.pf4j.PluginState;
 import org.pf4j.PluginStatusProvider;
 import org.pf4j.PluginWrapper;
 import org.pf4j.VersionManager;
+import java.util.Collections;
+import java.util.TreeSet;
 
 /**
  * PF4J's plugin manager with script-plugin components: descriptors from {@code plugin.properties}
@@ -166,8 +168,8 @@ final class ScriptPluginManager extends AbstractPluginManager {
     @Override
     public void stopPlugins() {
         // PF4J 3.15's own version removes from the list it iterates (ConcurrentModificationException)
-        List<PluginWrapper> started = new java.util.ArrayList<>(startedPlugins);
-        java.util.Collections.reverse(started);
+        List<PluginWrapper> started = new ArrayList<>(startedPlugins);
+        Collections.reverse(started);
         for (PluginWrapper w : started) {
             if (w.getPluginState().isStarted()) stopPlugin(w.getPluginId(), false);
         }
@@ -228,7 +230,7 @@ final class ScriptPluginManager extends AbstractPluginManager {
     protected DependencyResolver.Result resolveDependencies() {
         for (List<String> cycle : DependencyCycles.find(plugins.values().stream().map(PluginWrapper::getDescriptor).toList())) {
             String path = String.join(" -> ", cycle) + " -> " + cycle.getFirst();
-            for (String id : new java.util.TreeSet<>(cycle)) {
+            for (String id : new TreeSet<>(cycle)) {
                 PluginWrapper w = plugins.get(id);
                 if (w == null) continue;
                 host.loadFailed(w.getPluginPath(), "plugin '" + id + "' is in a dependency cycle (" + path
@@ -270,8 +272,8 @@ final class ScriptPluginManager extends AbstractPluginManager {
 
     /** The started dependents of {@code pluginId}, nearest first (to restart them after a reload). */
     List<String> startedDependents(String pluginId) {
-        List<String> result = new java.util.ArrayList<>();
-        List<String> queue = new java.util.ArrayList<>(dependencyResolver.getDependents(pluginId));
+        List<String> result = new ArrayList<>();
+        List<String> queue = new ArrayList<>(dependencyResolver.getDependents(pluginId));
         while (!queue.isEmpty()) {
             String id = queue.removeFirst();
             PluginWrapper w = plugins.get(id);

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import org.pf4j.BasePluginRepository;
+import java.util.Locale;
 
 /**
  * Every non-hidden directory and everything named {@code *.zip} directly in the plugin roots, by name.
@@ -15,7 +16,7 @@ import org.pf4j.BasePluginRepository;
 final class ScriptPluginRepository extends BasePluginRepository {
     ScriptPluginRepository(List<Path> roots) {
         super(roots, file -> !file.isHidden() && !file.getName().startsWith(".")
-                && (file.getName().toLowerCase(java.util.Locale.ROOT).endsWith(".zip") || file.isDirectory()));
+                && (file.getName().toLowerCase(Locale.ROOT).endsWith(".zip") || file.isDirectory()));
         setComparator(Comparator.comparing(File::getName));
     }
 }

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pf4j.PluginRuntimeException;
 import org.pf4j.PluginState;
+import java.util.NoSuchElementException;
 
 class PluginHostTest {
     /** The extension point of most tests. */
@@ -96,7 +97,7 @@ class PluginHostTest {
         assertThat(s.stats().failures()).isZero();
         assertThat(s.stats().totalTime()).isPositive();
         assertThat(s.stats().averageTime()).isEqualTo(s.stats().totalTime().dividedBy(2));
-        assertThat(host.pluginManager().getExtensions(TextTransformer.class)).as("PF4J's own lookup").hasSize(1);
+        assertThat(host.manager().getExtensions(TextTransformer.class)).as("PF4J's own lookup").hasSize(1);
     }
 
     @Test
@@ -145,7 +146,7 @@ class PluginHostTest {
 
         host.stopPlugin("lib");
         assertThat(host.status("app").orElseThrow().state()).isEqualTo(PluginState.STOPPED);
-        assertThatThrownBy(() -> transformer("app")).isInstanceOf(java.util.NoSuchElementException.class);
+        assertThatThrownBy(() -> transformer("app")).isInstanceOf(NoSuchElementException.class);
     }
 
     @Test
@@ -495,7 +496,7 @@ class PluginHostTest {
                 .property("plugin.class", "com.example.EvilPlugin").writeDirectory(root, "classy");
         start(b -> {});
 
-        ClassLoader loader = host.pluginManager().getPluginClassLoader("jar");
+        ClassLoader loader = host.manager().getPluginClassLoader("jar");
         assertThatThrownBy(() -> loader.loadClass("Evil")).isInstanceOf(ClassNotFoundException.class);
         assertThat(loader.getResource("Evil.class")).isNull();
         assertThat(loader.getResource("main.py")).isNull();

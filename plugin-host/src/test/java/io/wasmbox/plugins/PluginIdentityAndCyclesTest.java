@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pf4j.PluginRuntimeException;
 import org.pf4j.PluginState;
+import java.time.Duration;
 
 /** A dependency cycle costs only its own plugins; a plugin cannot take another's id or its grants. */
 class PluginIdentityAndCyclesTest {
@@ -35,7 +36,7 @@ class PluginIdentityAndCyclesTest {
         if (host == null) return;
         // on a thread of its own: with a cycle left loaded, PF4J's unloadPlugin loops for ever
         Thread closer = Thread.ofPlatform().daemon().start(host::close);
-        assertThat(closer.join(java.time.Duration.ofSeconds(30))).as("host.close() returned").isTrue();
+        assertThat(closer.join(Duration.ofSeconds(30))).as("host.close() returned").isTrue();
     }
 
     private PluginHost start(CapabilityPolicy policy) {

@@ -15,6 +15,9 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import java.util.Comparator;
+import java.util.logging.Level;
+import java.util.logging.SimpleFormatter;
 
 /** Writes plugin directories and zips for the tests, and captures the host's log. */
 final class TestPlugins {
@@ -78,7 +81,7 @@ final class TestPlugins {
 
     static void deleteRecursively(Path path) {
         try (var walk = Files.walk(path)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -110,11 +113,11 @@ final class TestPlugins {
             records.add(record);
         }
 
-        synchronized List<String> messages(java.util.logging.Level atLeast) {
+        synchronized List<String> messages(Level atLeast) {
             List<String> out = new ArrayList<>();
             for (LogRecord r : records) {
                 if (r.getLevel().intValue() >= atLeast.intValue()) {
-                    out.add(new java.util.logging.SimpleFormatter().formatMessage(r));
+                    out.add(new SimpleFormatter().formatMessage(r));
                 }
             }
             return out;

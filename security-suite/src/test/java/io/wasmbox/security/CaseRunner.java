@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.Collections;
+import java.util.Set;
 
 /**
  * Runs one {@link Case} and checks everything the suite promises for it: the typed outcome, the limits
@@ -42,7 +44,7 @@ final class CaseRunner {
 
     private static volatile List<String> baselineThreads;
     /** Threads of the suite's own making (schedulers), which may appear after the baseline. */
-    private static final java.util.Set<String> ALLOWED_THREADS = ConcurrentHashMap.newKeySet();
+    private static final Set<String> ALLOWED_THREADS = ConcurrentHashMap.newKeySet();
 
     static void allowThreadName(String name) {
         ALLOWED_THREADS.add(name);
@@ -172,7 +174,7 @@ final class CaseRunner {
                 assertThat(elapsed).as("%s: stopped at, not before, its timeout", c).isGreaterThanOrEqualTo(timeout);
                 assertThat(elapsed).as("%s: stopped soon after its timeout", c)
                         .isLessThanOrEqualTo(timeout.plus(c.timeoutSlack));
-                TIMEOUT_OVERSHOOT.computeIfAbsent(c.id(), id -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                TIMEOUT_OVERSHOOT.computeIfAbsent(c.id(), id -> Collections.synchronizedList(new ArrayList<>()))
                         .add(elapsed.minus(timeout).toNanos());
                 if (box != null) {
                     assertThat(box.isClosed()).as("a timed-out sandbox is discarded").isTrue();

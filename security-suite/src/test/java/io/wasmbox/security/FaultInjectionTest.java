@@ -34,6 +34,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * Fault injection: host callbacks that throw any throwable, block (interruptibly or not) or return random
@@ -48,7 +52,7 @@ class FaultInjectionTest {
 
     @BeforeAll
     void warmUp() throws Exception {
-        var executor = new java.util.concurrent.ScheduledThreadPoolExecutor(2, r -> new Thread(r, "fault-scheduler"));
+        var executor = new ScheduledThreadPoolExecutor(2, r -> new Thread(r, "fault-scheduler"));
         executor.prestartAllCoreThreads();
         scheduler = executor;
         CaseRunner.allowThreadName("fault-scheduler");
@@ -78,7 +82,7 @@ class FaultInjectionTest {
         List<Object[]> rows = new ArrayList<>();
         List<Object[]> kinds = List.of(
                 new Object[] {"RuntimeException", (Supplier<Throwable>) () -> new IllegalArgumentException("bad arg")},
-                new Object[] {"checked Exception", (Supplier<Throwable>) () -> new java.io.IOException("io failed")},
+                new Object[] {"checked Exception", (Supplier<Throwable>) () -> new IOException("io failed")},
                 new Object[] {"StackOverflowError", (Supplier<Throwable>) StackOverflowError::new});
         for (String language : Languages.all()) {
             for (Object[] k : kinds) rows.add(new Object[] {language, k[0], k[1]});
@@ -137,7 +141,7 @@ class FaultInjectionTest {
                     return null;
                 }},
                 new Object[] {"BlockingQueue.take", (HostFunction) args -> {
-                    BlockingQueue<String> q = new java.util.concurrent.LinkedBlockingQueue<>();
+                    BlockingQueue<String> q = new LinkedBlockingQueue<>();
                     return TextNode.valueOf(q.take());
                 }},
                 new Object[] {"Future.get", (HostFunction) args -> {
@@ -159,7 +163,7 @@ class FaultInjectionTest {
         return rows;
     }
 
-    private static final java.util.concurrent.ExecutorService HOLDER = Executors.newSingleThreadExecutor(
+    private static final ExecutorService HOLDER = Executors.newSingleThreadExecutor(
             r -> new Thread(r, "fault-lock-holder"));
 
     private static ReentrantLock heldLock() throws InterruptedException {

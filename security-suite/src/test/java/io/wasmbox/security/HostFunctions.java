@@ -13,6 +13,7 @@ import io.wasmbox.spi.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.io.IOException;
 
 /** The host functions hostile cases get to abuse: well-behaved ones, failing ones, slow ones, garbage. */
 final class HostFunctions {
@@ -32,7 +33,7 @@ final class HostFunctions {
             throw new RuntimeException((String) null);
         });
         f.put("failChecked", args -> {
-            throw new java.io.IOException("disk on fire at /srv/host/secret-path");
+            throw new IOException("disk on fire at /srv/host/secret-path");
         });
         f.put("failStackOverflow", args -> {
             throw new StackOverflowError();

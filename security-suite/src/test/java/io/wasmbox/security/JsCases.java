@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Arrays;
 
 /**
  * Hostile JavaScript (QuickJS), one row per case. The TypeScript table reuses the rows marked portable
@@ -126,7 +127,7 @@ final class JsCases {
         c.add(js(ENVIRONMENT, "env-is-empty", "Object.keys(env)").value(List.of()));
         c.add(js(ENVIRONMENT, "env-host-secret", "env[" + q(SuiteSecrets.ENV_NAME) + "] ?? null").value(null));
         c.add(js(ENVIRONMENT, "env-path-home", "[env.PATH ?? null, env.HOME ?? null]")
-                .value(java.util.Arrays.asList(null, null)));
+                .value(Arrays.asList(null, null)));
         c.add(js(ENVIRONMENT, "env-is-frozen", "'use strict'; env.X = 1")
                 .error("TypeError"));
         c.add(js(ENVIRONMENT, "script-args-only-name", "scriptArgs").value(List.of("<script>")));

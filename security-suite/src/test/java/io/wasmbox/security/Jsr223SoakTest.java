@@ -15,6 +15,8 @@ import javax.script.CompiledScript;
 import javax.script.ScriptEngine;
 import javax.script.ScriptEngineManager;
 import org.junit.jupiter.api.Test;
+import java.util.ArrayList;
+import java.util.function.Supplier;
 
 /**
  * Throwaway Bindings leak nothing: very many {@code createBindings()} per language, each used for one
@@ -63,7 +65,7 @@ class Jsr223SoakTest {
         AtomicLong wrong = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         try {
-            List<Future<?>> futures = new java.util.ArrayList<>();
+            List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
                 String label = "t" + t;
                 futures.add(pool.submit(() -> {
@@ -72,7 +74,7 @@ class Jsr223SoakTest {
                         Bindings b = engine.createBindings();
                         b.put("label", label);
                         b.put("n", n);
-                        if (n % 2 == 0) b.put("self", (java.util.function.Supplier<Object>) () -> b.get("label"));
+                        if (n % 2 == 0) b.put("self", (Supplier<Object>) () -> b.get("label"));
                         if (!(label + ":" + n * 2).equals(script.eval(b))) wrong.incrementAndGet();
                     }
                     return null;

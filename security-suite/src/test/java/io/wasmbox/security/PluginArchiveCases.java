@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import java.nio.file.LinkOption;
+import java.util.Comparator;
 
 /**
  * The plugin-archive family ({@code plugin/archive/*}): plugin directories and zips written by an
@@ -212,9 +214,9 @@ final class PluginArchiveCases {
     }
 
     static void deleteRecursively(Path path) {
-        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) return;
         try (var walk = Files.walk(path)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

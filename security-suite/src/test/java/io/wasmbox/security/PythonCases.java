@@ -1,6 +1,5 @@
 package io.wasmbox.security;
 
-import static io.wasmbox.security.Case.Family.BAD_INPUT;
 import static io.wasmbox.security.Case.Family.CLOCKS;
 import static io.wasmbox.security.Case.Family.ENVIRONMENT;
 import static io.wasmbox.security.Case.Family.FILESYSTEM;
@@ -16,6 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.Arrays;
 
 /** Hostile Python (CPython 3.13 on WASI), one row per case. */
 final class PythonCases {
@@ -98,10 +101,10 @@ final class PythonCases {
                 .error(OS_ERRORS));
         c.add(py(FILESYSTEM, "write-host-tmp", "open('/tmp/wasmbox-suite-escape', 'w').write('x')")
                 .error(OS_ERRORS)
-                .and("no host file was created", r -> !new java.io.File("/tmp/wasmbox-suite-escape").exists()));
+                .and("no host file was created", r -> !new File("/tmp/wasmbox-suite-escape").exists()));
         c.add(py(FILESYSTEM, "write-guest-dotdot-tmp", "open('/guest/../tmp/wasmbox-suite-escape2', 'w').write('x')")
                 .error(OS_ERRORS)
-                .and("no host file was created", r -> !new java.io.File("/tmp/wasmbox-suite-escape2").exists()));
+                .and("no host file was created", r -> !new File("/tmp/wasmbox-suite-escape2").exists()));
         c.add(py(FILESYSTEM, "mkdir-outside-guest", "import os\nos.mkdir('/guest/../escape')").error(OS_ERRORS));
         c.add(py(FILESYSTEM, "rename-driver-out", "import os\nos.rename('/guest/guest.py', '/tmp/guest.py')")
                 .error(OS_ERRORS));
@@ -185,7 +188,7 @@ final class PythonCases {
         c.add(py(ENVIRONMENT, "host-secret-variable", "import os\nos.environ.get(" + q(SuiteSecrets.ENV_NAME) + ")")
                 .value(null));
         c.add(py(ENVIRONMENT, "getenv-path-home", "import os\n[os.getenv('PATH'), os.getenv('HOME'), os.getenv('USER')]")
-                .value(java.util.Arrays.asList(null, null, null)));
+                .value(Arrays.asList(null, null, null)));
         c.add(py(ENVIRONMENT, "environb-is-empty", "import os\nlen(os.environb)").value(0L));
         c.add(py(ENVIRONMENT, "argv-is-only-the-script", "import sys\nsys.argv").value(List.of("<script>")));
         c.add(py(ENVIRONMENT, "per-run-env-does-not-persist",
@@ -205,9 +208,9 @@ final class PythonCases {
 
     static String hostName() {
         try {
-            String name = java.net.InetAddress.getLocalHost().getHostName();
+            String name = InetAddress.getLocalHost().getHostName();
             return name.length() > 3 ? name : "\u0000no-host-name";
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "\u0000no-host-name";
         }
     }
@@ -218,7 +221,7 @@ final class PythonCases {
         String[] none = {"AttributeError", "OSError", "PermissionError", "NotImplementedError",
                 "ModuleNotFoundError", "ImportError", "RuntimeError"};
         c.add(py(PROCESSES, "os-system", "import os\nos.system('touch /tmp/wasmbox-suite-proc')").error(none)
-                .and("no host process ran", r -> !new java.io.File("/tmp/wasmbox-suite-proc").exists()));
+                .and("no host process ran", r -> !new File("/tmp/wasmbox-suite-proc").exists()));
         c.add(py(PROCESSES, "os-popen", "import os\nos.popen('id').read()").error(none));
         c.add(py(PROCESSES, "os-fork", "import os\nos.fork()").error(none));
         c.add(py(PROCESSES, "os-forkpty", "import os\nos.forkpty()").error(none));
@@ -274,7 +277,7 @@ final class PythonCases {
                         + "    if k.__name__ == '_wrap_close':\n"
                         + "        r = k.__init__.__globals__['system']('touch /tmp/wasmbox-suite-walk')\n"
                         + "r").error("OSError", "AttributeError", "KeyError")
-                .and("no host process ran", r -> !new java.io.File("/tmp/wasmbox-suite-walk").exists()));
+                .and("no host process ran", r -> !new File("/tmp/wasmbox-suite-walk").exists()));
         c.add(py(INTROSPECTION, "subclasses-walk-to-builtin-importer",
                 "[k for k in object.__subclasses__() if k.__name__ == 'BuiltinImporter'][0]"
                         + ".load_module('_posixsubprocess')").error("ModuleNotFoundError", "ImportError"));

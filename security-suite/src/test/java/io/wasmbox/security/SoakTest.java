@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
+import java.util.Collections;
 
 /**
  * Soak and concurrency: many mixed executions (JavaScript and Python; good ones and hostile ones:
@@ -64,7 +66,7 @@ class SoakTest {
         int fdsBefore = HostHealth.openFileDescriptors();
 
         long start = System.nanoTime();
-        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
         AtomicLong done = new AtomicLong();
         int perPhase = Math.max(1, EXECUTIONS / THREADS.length);
         for (int threads : THREADS) {
@@ -102,7 +104,7 @@ class SoakTest {
         System.out.printf("soak: %d executions in %d s (%.0f/s) over %s threads; heap after GC %d -> %d MiB "
                         + "(%+.1f%%); threads %d -> %d (+%d guest threads left); fds %d -> %d; failures %d%n",
                 done.get(), took.toSeconds(), done.get() / Math.max(0.001, took.toMillis() / 1000.0),
-                java.util.Arrays.toString(THREADS), heapBefore >> 20, heapAfter >> 20,
+                Arrays.toString(THREADS), heapBefore >> 20, heapAfter >> 20,
                 (heapAfter - heapBefore) * 100.0 / heapBefore, threadsBefore.size(), threadsAfter.size(),
                 guestThreadsLeft, fdsBefore, fdsAfter, failures.size());
 

@@ -2,6 +2,7 @@ package io.wasmbox.security;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Hostile TypeScript, one row per case: the JavaScript table run through the TypeScript engine (tsc, then
@@ -27,5 +28,5 @@ final class TypeScriptCases {
     }
 
     /** JavaScript rows that do not carry over to TypeScript as they are. */
-    static final java.util.Set<String> NOT_PORTABLE = java.util.Set.of();
+    static final Set<String> NOT_PORTABLE = Set.of();
 }

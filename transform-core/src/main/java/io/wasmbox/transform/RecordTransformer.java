@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
+import java.util.Map;
 
 /**
  * Applies a user script to every record of a stream on several threads. The script defines {@code
@@ -155,7 +156,7 @@ public final class RecordTransformer {
         }
 
         /** Binds {@code name(key)} returning {@code table.get(key)} (null when absent). */
-        public Builder lookup(String name, java.util.Map<String, ?> table) {
+        public Builder lookup(String name, Map<String, ?> table) {
             session.lookup(name, table);
             return this;
         }

@@ -1,6 +1,9 @@
 package io.wasmbox.benchmarks.contenders;
 
 import io.wasmbox.benchmarks.Language;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
 
 /**
  * One engine under test for one language: created once per JVM (the shared, expensive part: a Wasmbox
@@ -70,11 +73,11 @@ public interface Contender extends AutoCloseable {
 
     /** A pinned dependency version (versions.properties, filled in from the root pom): graalvm, rhino, ... */
     static String version(String key) {
-        try (java.io.InputStream in = Contender.class.getResourceAsStream("/io/wasmbox/benchmarks/versions.properties")) {
-            java.util.Properties p = new java.util.Properties();
+        try (InputStream in = Contender.class.getResourceAsStream("/io/wasmbox/benchmarks/versions.properties")) {
+            Properties p = new Properties();
             p.load(in);
             return p.getProperty(key, "?");
-        } catch (java.io.IOException | NullPointerException e) {
+        } catch (IOException | NullPointerException e) {
             return "?";
         }
     }

@@ -31,6 +31,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import java.io.PrintWriter;
 
 /** {@code wasmbox run hello.py}, {@code wasmbox run -e 'print(1+1)' --lang python}, {@code wasmbox languages}. */
 @Command(name = "wasmbox", mixinStandardHelpOptions = true, version = "Wasmbox 0.1.0",
@@ -47,8 +48,8 @@ public final class WasmboxCli {
 
     static int execute(String[] args, PrintStream out, PrintStream err) {
         CommandLine cli = new CommandLine(new WasmboxCli());
-        cli.setOut(new java.io.PrintWriter(out, true));
-        cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             err.println("wasmbox: " + e.getMessage());
             return USAGE_ERROR;

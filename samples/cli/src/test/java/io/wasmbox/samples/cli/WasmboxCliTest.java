@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.RandomAccessFile;
 
 class WasmboxCliTest {
     record Outcome(int status, String out, String err) {}
@@ -117,7 +118,7 @@ class WasmboxCliTest {
     void aHugeStdinFileIsRefusedAfterReadingOnlyUpToTheCap(@TempDir Path dir) throws Exception {
         // 3 GB, sparse: reading it whole used to end in OutOfMemoryError with a stack trace
         Path huge = dir.resolve("huge.txt");
-        try (var f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+        try (var f = new RandomAccessFile(huge.toFile(), "rw")) {
             f.setLength(3L * 1024 * 1024 * 1024);
         }
         long start = System.nanoTime();
@@ -155,7 +156,7 @@ class WasmboxCliTest {
     @Test
     void aScriptFileOverTheCodeCapIsRefusedWithoutReadingItWhole(@TempDir Path dir) throws Exception {
         Path script = dir.resolve("big.py");
-        try (var f = new java.io.RandomAccessFile(script.toFile(), "rw")) {
+        try (var f = new RandomAccessFile(script.toFile(), "rw")) {
             f.setLength(3L * 1024 * 1024 * 1024);
         }
         Outcome o = cli("run", script.toString());

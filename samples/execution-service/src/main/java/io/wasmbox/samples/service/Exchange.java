@@ -13,6 +13,7 @@ import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Blocker;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One request and its response, for handlers that block (they run on a virtual thread of their own):
@@ -84,7 +85,7 @@ final class Exchange {
     }
 
     void writeChunk(String text) throws IOException {
-        writeChunk(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        writeChunk(text.getBytes(StandardCharsets.UTF_8));
     }
 
     void writeChunk(byte[] data) throws IOException {

@@ -184,8 +184,7 @@ record ExecutionRequest(Language language, String code, String fileName, String 
         if (v == null || v.isNull()) return Map.of();
         if (!v.isObject()) throw ApiError.badRequest("'" + field + "' must be an object of strings");
         Map<String, String> map = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : v.properties()) {
             if (!e.getValue().isTextual()) throw ApiError.badRequest("'" + field + "." + e.getKey() + "' must be a string");
             map.put(e.getKey(), e.getValue().textValue());
         }

@@ -297,6 +297,7 @@ public final class ExecutionService implements AutoCloseable {
         }
 
         @Override
+        @SuppressWarnings("removal") // Jetty 12.1 deprecates it for removal; still how bad requests are answered
         public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
             fields.put(new HttpField("Content-Type", "application/json; charset=utf-8"));
             String body = "{\"status\":" + status + ",\"error\":\"bad_http_request\",\"message\":\"the HTTP request was refused ("

@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Small helpers over {@link Exchange}: capped body reading, JSON in and out. */
 final class Http {
@@ -35,6 +36,7 @@ final class Http {
      * drained (up to a bound) so the client, which may still be sending, can read the 413. A client that takes
      * longer than {@code timeout} to send its body has its connection closed.
      */
+    @SuppressWarnings("try") // the scheduled abort is closed, never read
     static byte[] readBody(Exchange exchange, long max, Duration timeout) throws IOException {
         String declared = exchange.header("Content-Length");
         long drainLimit = Math.max(max * 4, 4L << 20);
@@ -49,7 +51,7 @@ final class Http {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buf = new byte[16384];
         long total = 0;
-        java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean timedOut = new AtomicBoolean();
         try (AutoCloseable ignored = exchange.schedule(() -> {
                     timedOut.set(true);
                     exchange.abort();

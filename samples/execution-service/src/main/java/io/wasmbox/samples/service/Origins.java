@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.net.URISyntaxException;
 
 /**
  * Which browser origins may POST here. Browsers send {@code Origin} with cross-site POSTs, and a JSON body
@@ -71,7 +72,7 @@ final class Origins {
             int port = uri.getPort();
             if ((scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443)) port = -1;
             return scheme + "://" + host.toLowerCase(Locale.ROOT) + (port < 0 ? "" : ":" + port);
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             return null;
         }
     }

@@ -3,7 +3,6 @@ package io.wasmbox.samples.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wasmbox.ExecutionResult;
 import io.wasmbox.GuestError;
-import io.wasmbox.Limits;
 import io.wasmbox.Units;
 import io.wasmbox.OutputListener;
 import io.wasmbox.Wasmbox;

@@ -1,6 +1,5 @@
 package io.wasmbox.samples.service;
 
-import io.wasmbox.Limits;
 import io.wasmbox.Units;
 
 import java.nio.file.Path;
@@ -10,6 +9,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Settings of the execution service. Every setting has a default, a command-line flag ({@code --port 9000}
@@ -78,7 +84,7 @@ record ServiceConfig(
         int auditKeep,
         boolean warmup,
         boolean realtime,
-        java.util.Set<String> apiKeyHashes,
+        Set<String> apiKeyHashes,
         List<String> publicOrigins,
         Duration idleTimeout,
         Duration requestTimeout,
@@ -254,7 +260,7 @@ record ServiceConfig(
     }
 
     private static List<String> list(String value) {
-        return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+        return Arrays.stream(value.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
     }
 
     private static List<String> trustedProxies(String value) {
@@ -276,7 +282,7 @@ record ServiceConfig(
     }
 
     private static List<String> origins(String value) {
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         for (String o : list(value)) {
             String normal = Origins.normalise(o);
             if (normal == null) {
@@ -288,24 +294,24 @@ record ServiceConfig(
     }
 
     /** Reads the accepted keys (file lines, then the comma-separated variable); keeps only their SHA-256. */
-    private static java.util.Set<String> apiKeys(String file, String envKeys) {
-        java.util.Set<String> hashes = new java.util.HashSet<>();
+    private static Set<String> apiKeys(String file, String envKeys) {
+        Set<String> hashes = new HashSet<>();
         if (!file.isEmpty()) {
             Path path = Path.of(file);
             try {
-                if (!java.nio.file.Files.isRegularFile(path)) throw new java.io.IOException("not a regular file");
-                if (java.nio.file.Files.size(path) > 1 << 20) throw new java.io.IOException("larger than 1 MiB");
-                for (String line : java.nio.file.Files.readAllLines(path)) {
+                if (!Files.isRegularFile(path)) throw new IOException("not a regular file");
+                if (Files.size(path) > 1 << 20) throw new IOException("larger than 1 MiB");
+                for (String line : Files.readAllLines(path)) {
                     String key = line.strip();
                     if (!key.isEmpty() && !key.startsWith("#")) hashes.add(Api.sha256(key));
                 }
-            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            } catch (IOException | UncheckedIOException e) {
                 throw new IllegalArgumentException("--api-keys-file: cannot read " + file + ": " + e.getMessage());
             }
             if (hashes.isEmpty()) throw new IllegalArgumentException("--api-keys-file: " + file + " holds no key");
         }
         if (envKeys != null) for (String k : list(envKeys)) hashes.add(Api.sha256(k));
-        return java.util.Set.copyOf(hashes);
+        return Set.copyOf(hashes);
     }
 
     private static int batchMax(String value, String maxConcurrent, String queueSize) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import java.util.ArrayList;
 
 /** Rate limiting (429 + Retry-After), the execution queue (429 when full), per-client identity. */
 class AdmissionTest {
@@ -65,7 +66,7 @@ class AdmissionTest {
         // a fresh X-API-Key per request used to be a fresh bucket: now, with no keys configured, the client is its IP
         try (TestClient c = new TestClient("--rate-limit", "6", "--rate-burst", "2", "--audit-log", "off", "--warmup", "false")) {
             String hello = TestClient.Json.write(HELLO);
-            List<Integer> statuses = new java.util.ArrayList<>();
+            List<Integer> statuses = new ArrayList<>();
             for (int i = 0; i < 4; i++) statuses.add(c.post("/api/v1/execute", hello, Map.of("X-API-Key", "fresh-" + i)).statusCode());
             assertThat(statuses).containsExactly(200, 200, 429, 429);
         }

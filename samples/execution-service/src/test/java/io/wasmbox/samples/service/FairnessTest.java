@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Fair scheduling between clients, measured: a light client's {@code 1+1} while a heavy client keeps every
@@ -94,7 +95,7 @@ class FairnessTest {
         FairScheduler s = new FairScheduler(1, 10, 10);
         assertThat(s.admit("heavy", 4)).isNull();
         assertThat(s.acquire("heavy", TimeUnit.SECONDS.toNanos(1))).isTrue(); // heavy runs
-        List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> order = new CopyOnWriteArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (String client : List.of("heavy", "heavy", "heavy", "light")) {
             if (client.equals("light")) assertThat(s.admit("light", 1)).isNull();

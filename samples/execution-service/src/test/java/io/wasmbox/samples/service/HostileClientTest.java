@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.net.Socket;
+import java.net.http.HttpRequest;
 
 /** Identity, origin, audit and error-message defences against clients that lie or attack (issue 14). */
 class HostileClientTest {
@@ -127,7 +129,7 @@ class HostileClientTest {
             }
             // refused by the router: also one line each
             c.get("/api/v1/nope");
-            c.send(java.net.http.HttpRequest.newBuilder(c.uri("/api/v1/execute")).DELETE().build());
+            c.send(HttpRequest.newBuilder(c.uri("/api/v1/execute")).DELETE().build());
             requests += 2;
         }
         String raw = Files.readString(audit);
@@ -206,7 +208,7 @@ class HostileClientTest {
     void aClientLeavingHalfwayThroughItsBodyLeavesExactlyOneAuditLine() throws Exception {
         Path audit = dir.resolve("audit.jsonl");
         try (TestClient c = new TestClient("--audit-log", audit.toString(), "--warmup", "false", "--rate-limit", "0")) {
-            try (java.net.Socket s = RawHttp.connect(c.service.port())) {
+            try (Socket s = RawHttp.connect(c.service.port())) {
                 s.getOutputStream().write(("POST /api/v1/execute HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                         + "Content-Length: 1000\r\n\r\n{\"language\": ").getBytes(StandardCharsets.UTF_8));
                 s.getOutputStream().flush();

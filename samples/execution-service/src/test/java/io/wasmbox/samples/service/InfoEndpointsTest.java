@@ -10,6 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.regex.Pattern;
 
 /** Health, stats, config, runtimes, the OpenAPI document and the playground's static files. */
 class InfoEndpointsTest {
@@ -77,8 +81,8 @@ class InfoEndpointsTest {
             assertThat(r.body()).as("OpenAPI lists %s", path).contains("\n  " + path + ":\n");
             for (String m : methods) {
                 assertThat(r.body()).as("OpenAPI lists %s %s", m, path)
-                        .containsPattern("\\n  " + java.util.regex.Pattern.quote(path) + ":\\n(    .*\\n|\\s*\\n)*?    "
-                                + m.toLowerCase(java.util.Locale.ROOT) + ":");
+                        .containsPattern("\\n  " + Pattern.quote(path) + ":\\n(    .*\\n|\\s*\\n)*?    "
+                                + m.toLowerCase(Locale.ROOT) + ":");
             }
         });
     }
@@ -109,14 +113,14 @@ class InfoEndpointsTest {
 
     @Test
     void headAndOptionsAreAnsweredWithoutABody() {
-        HttpResponse<String> head = client.send(java.net.http.HttpRequest.newBuilder(client.uri("/api/openapi.yaml"))
-                .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+        HttpResponse<String> head = client.send(HttpRequest.newBuilder(client.uri("/api/openapi.yaml"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
         assertThat(head.statusCode()).isEqualTo(200);
         assertThat(head.body()).isEmpty();
         long length = Long.parseLong(head.headers().firstValue("Content-Length").orElseThrow());
-        assertThat(length).isEqualTo(client.get("/api/openapi.yaml").body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
-        HttpResponse<String> options = client.send(java.net.http.HttpRequest.newBuilder(client.uri("/api/v1/execute"))
-                .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(length).isEqualTo(client.get("/api/openapi.yaml").body().getBytes(StandardCharsets.UTF_8).length);
+        HttpResponse<String> options = client.send(HttpRequest.newBuilder(client.uri("/api/v1/execute"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build());
         assertThat(options.statusCode()).isEqualTo(204);
         assertThat(options.headers().firstValue("Allow")).hasValue("POST, OPTIONS");
         // the service answers on after both

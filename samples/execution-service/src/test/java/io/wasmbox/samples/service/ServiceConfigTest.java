@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 class ServiceConfigTest {
     @Test
@@ -71,15 +74,15 @@ class ServiceConfigTest {
     }
 
     @Test
-    void apiKeysComeFromAFileAndTheEnvironmentAndOnlyTheirDigestsAreKept(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-            throws java.io.IOException {
-        java.nio.file.Path file = dir.resolve("keys");
-        java.nio.file.Files.writeString(file, "# team keys\n  alpha  \n\nbeta\n");
+    void apiKeysComeFromAFileAndTheEnvironmentAndOnlyTheirDigestsAreKept(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws IOException {
+        Path file = dir.resolve("keys");
+        Files.writeString(file, "# team keys\n  alpha  \n\nbeta\n");
         ServiceConfig c = ServiceConfig.parse(new String[] {"--api-keys-file", file.toString()}, Map.of("WASMBOX_API_KEYS", "gamma, delta"));
         assertThat(c.apiKeyHashes()).containsExactlyInAnyOrder(Api.sha256("alpha"), Api.sha256("beta"), Api.sha256("gamma"),
                 Api.sha256("delta"));
         assertThat(ServiceConfig.defaults().apiKeyHashes()).isEmpty();
-        java.nio.file.Files.writeString(file, "# only a comment\n");
+        Files.writeString(file, "# only a comment\n");
         assertThatThrownBy(() -> ServiceConfig.parse(new String[] {"--api-keys-file", file.toString()}, Map.of()))
                 .hasMessageContaining("holds no key");
         assertThatThrownBy(() -> ServiceConfig.parse(new String[] {"--api-keys-file", dir.toString()}, Map.of()))

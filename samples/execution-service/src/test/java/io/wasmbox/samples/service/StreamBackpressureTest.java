@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.net.SocketException;
 
 /** Slow, stalled and vanishing clients: bounded buffers, cut streams, stopped runs, timeouts. */
 class StreamBackpressureTest {
@@ -134,7 +135,7 @@ class StreamBackpressureTest {
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
                 assertThat(ms).isLessThan(5000);
                 assertThat(new String(rest, StandardCharsets.UTF_8)).doesNotContain("\"status\":\"success\"");
-            } catch (java.net.SocketException reset) {
+            } catch (SocketException reset) {
                 // the connection was closed under us: cut, as it should be
             }
             Thread.sleep(500); // a second audit line, if any, would be written by now

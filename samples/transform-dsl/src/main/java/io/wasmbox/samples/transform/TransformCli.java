@@ -8,7 +8,6 @@ import io.wasmbox.Language;
 import io.wasmbox.transform.RecordTransformer;
 import io.wasmbox.transform.TransformException;
 import java.io.BufferedWriter;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +21,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import java.io.PrintWriter;
 
 /**
  * {@code wasmbox-transform --script enrich.py --input orders.jsonl --output out.jsonl --lookup rates=rates.json}
@@ -68,7 +68,7 @@ public final class TransformCli implements Callable<Integer> {
 
     static int execute(String[] args, PrintStream err) {
         CommandLine cli = new CommandLine(new TransformCli(err));
-        cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setErr(new PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             err.println("wasmbox-transform: " + e.getMessage());
             return 2;
