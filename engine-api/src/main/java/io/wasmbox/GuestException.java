@@ -4,6 +4,11 @@ package io.wasmbox;
 public final class GuestException extends WasmboxException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception for a run that ended with an error or a non-zero exit code.
+     *
+     * @param result the run's result
+     */
     public GuestException(ExecutionResult result) {
         super(message(result), result, null);
     }
@@ -14,12 +19,20 @@ public final class GuestException extends WasmboxException {
         return e.summary() + (e.line() > 0 ? " (line " + e.line() + ")" : "");
     }
 
-    /** The guest error (type, message, guest traceback, line), or null for a plain non-zero exit. */
+    /**
+     * The guest's error.
+     *
+     * @return the error (kind, type, message, guest traceback, line), or null for a plain non-zero exit
+     */
     public GuestError guestError() {
         return result().error();
     }
 
-    /** The guest's traceback text; empty for a plain non-zero exit. */
+    /**
+     * The guest's traceback.
+     *
+     * @return the traceback text; empty for a plain non-zero exit
+     */
     public String guestStackTrace() {
         return guestError() == null ? "" : guestError().stackTrace();
     }

@@ -33,7 +33,12 @@ public record Language(
         mimeTypes = List.copyOf(mimeTypes);
     }
 
-    /** True when this language answers to {@code name} (its id, one of its names or a MIME type; case-insensitive). */
+    /**
+     * Whether this language answers to a name.
+     *
+     * @param name an id, one of its names or a MIME type (case-insensitive); null answers nothing
+     * @return true when it does
+     */
     public boolean answersTo(String name) {
         if (name == null) return false;
         String key = name.trim().toLowerCase(Locale.ROOT);

@@ -4,6 +4,11 @@ package io.wasmbox;
 public final class MemoryLimitException extends WasmboxException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception for a run that hit its memory cap.
+     *
+     * @param result the run's result
+     */
     public MemoryLimitException(ExecutionResult result) {
         super("memory limit reached" + (result.error() == null ? "" : ": " + result.error().summary()), result, null);
     }

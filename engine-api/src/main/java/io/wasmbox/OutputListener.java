@@ -5,9 +5,20 @@ package io.wasmbox;
  * running the guest: keep it quick and do not call back into the sandbox.
  */
 public interface OutputListener {
+    /** A listener that ignores everything. */
     OutputListener NONE = new OutputListener() {};
 
+    /**
+     * Text the guest wrote to standard output.
+     *
+     * @param text whole UTF-8 characters, in order
+     */
     default void stdout(String text) {}
 
+    /**
+     * Text the guest wrote to standard error.
+     *
+     * @param text whole UTF-8 characters, in order
+     */
     default void stderr(String text) {}
 }

@@ -61,7 +61,8 @@ public final class Sandbox implements AutoCloseable {
         this.interpreter = interpreter;
         this.options = options;
         this.limits = options.limits();
-        this.guest = factory.create(new GuestContext(limits.memoryBytes(), stdout, stderr, stdin, options.clock(),
+        this.guest = factory.create(new GuestContext(limits.memoryBytes(), stdout, stderr, stdin,
+                options.realtime() ? null : options.clock(),
                 options.randomSeed(), new HostCalls(hostFunctions, () -> stopping)));
     }
 

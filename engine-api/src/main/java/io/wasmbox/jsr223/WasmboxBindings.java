@@ -82,6 +82,8 @@ public final class WasmboxBindings extends AbstractMap<String, Object> implement
      * Sandboxes currently attached to Bindings of this JVM and not yet closed: those of Bindings that are
      * in use, plus those of unreachable Bindings the Cleaner has not reached yet (a diagnostic; it falls
      * back once the garbage collector has run).
+     *
+     * @return the count
      */
     public static long openSandboxes() {
         return GuestScope.OPEN.get();
@@ -90,17 +92,27 @@ public final class WasmboxBindings extends AbstractMap<String, Object> implement
     /**
      * How many Bindings got a ready sandbox from the background pool ({@code [0]}) and how many had
      * theirs made on the caller's thread because none was ready ({@code [1]}), since the JVM started.
+     *
+     * @return {@code [pooled, madeOnDemand]}
      */
     public static long[] poolStatistics() {
         return new long[] {SandboxPool.POOLED.get(), SandboxPool.MADE_ON_DEMAND.get()};
     }
 
-    /** The language whose sandbox these Bindings own. */
+    /**
+     * The language whose sandbox these Bindings own.
+     *
+     * @return the language id
+     */
     public String language() {
         return scope.factory.languageInfo().id();
     }
 
-    /** True once a sandbox is attached (after the first guest work). */
+    /**
+     * True once a sandbox is attached (after the first guest work).
+     *
+     * @return true once a sandbox is attached
+     */
     public boolean hasSandbox() {
         return scope.current() != null;
     }

@@ -63,13 +63,20 @@ import java.io.StringWriter;
  */
 public class WasmboxScriptEngine extends AbstractScriptEngine implements Invocable, Compilable, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(WasmboxScriptEngine.class.getName());
+    /** Script-context attribute: {@code realtime} or an ISO instant the guest's clock is frozen at. */
     public static final String CLOCK_ATTRIBUTE = "wasmbox.clock";
+    /** Script-context attribute: the seed of the guest's random sources. */
     public static final String RANDOM_SEED_ATTRIBUTE = "wasmbox.randomSeed";
     /** Key under which a client-made Bindings keeps its attached scope (followed by the language id). */
     public static final String GLOBAL_KEY_PREFIX = "wasmbox.global.";
 
     private final WasmboxScriptEngineFactory factory;
 
+    /**
+     * An engine of the factory's language, with a default context whose ENGINE_SCOPE is live Bindings.
+     *
+     * @param factory the language's factory
+     */
     protected WasmboxScriptEngine(WasmboxScriptEngineFactory factory) {
         this.factory = factory;
         context.setBindings(new WasmboxBindings(factory), ScriptContext.ENGINE_SCOPE);

@@ -33,6 +33,8 @@ public abstract class WasmboxScriptEngineFactory implements ScriptEngineFactory 
     private volatile Limits ceiling;
 
     /**
+     * A factory for a language on the class path.
+     *
      * @param languageId the language's canonical name
      * @param printFunction the guest function that prints a line ({@code print}, {@code console.log}),
      *     used by {@link #getOutputStatement}
@@ -43,6 +45,11 @@ public abstract class WasmboxScriptEngineFactory implements ScriptEngineFactory 
         this.printFunction = printFunction;
     }
 
+    /**
+     * The factory's language.
+     *
+     * @return the description
+     */
     public Language languageInfo() {
         return info;
     }
@@ -50,13 +57,20 @@ public abstract class WasmboxScriptEngineFactory implements ScriptEngineFactory 
     /**
      * Sets the operator's limit ceiling for every engine of this factory (null: back to the system
      * properties). Sandboxes made afterwards use it; attributes in a script context can only lower it.
+     *
+     * @param limits the ceiling, or null
+     * @return this factory
      */
     public WasmboxScriptEngineFactory limitCeiling(Limits limits) {
         this.ceiling = limits;
         return this;
     }
 
-    /** The operator's ceiling: the configured one, else the {@code wasmbox.*} system properties over the defaults. */
+    /**
+     * The operator's ceiling: the configured one, else the {@code wasmbox.*} system properties over the defaults.
+     *
+     * @return the ceiling
+     */
     public Limits limitCeiling() {
         Limits configured = ceiling;
         return configured != null ? configured : Limits.fromSystemProperties();
@@ -98,12 +112,21 @@ public abstract class WasmboxScriptEngineFactory implements ScriptEngineFactory 
 
     // ---- guest snippets of the language (JavaScript here; other languages override) ------------
 
-    /** An expression whose value is the list of the names of the guest's own globals (not builtins, not {@code __}-names). */
+    /**
+     * An expression whose value is the list of the names of the guest's own globals (not builtins, not {@code __}-names).
+     *
+     * @return a guest expression
+     */
     protected String globalNamesExpression() {
         return "Object.keys(globalThis).filter(k => !k.startsWith('__') && globalThis[k] !== undefined)";
     }
 
-    /** Statements deleting the guest globals {@code names} (each a plain identifier). */
+    /**
+     * Statements deleting the guest globals {@code names} (each a plain identifier).
+     *
+     * @param names the names
+     * @return guest statements
+     */
     protected String deleteGlobalsCode(Collection<String> names) {
         return "for (const k of " + Json.write(names) + ") { try { if (!delete globalThis[k]) globalThis[k] = undefined; }"
                 + " catch (e) { globalThis[k] = undefined; } }\n";

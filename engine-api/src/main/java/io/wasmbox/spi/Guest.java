@@ -10,10 +10,17 @@ public interface Guest extends AutoCloseable {
      * Runs one request to completion. Guest-level failures (uncaught exceptions, exit codes, guest
      * out-of-memory errors) come back in the response; throwing means the guest machine itself failed
      * (trap, interruption, stack overflow, process exit) and will not be used again.
+     *
+     * @param request what to run
+     * @return the driver's response
      */
     GuestResponse run(GuestRequest request);
 
-    /** Current size of the guest's linear memory. */
+    /**
+     * Current size of the guest's linear memory.
+     *
+     * @return bytes
+     */
     long memoryBytes();
 
     @Override

@@ -42,11 +42,13 @@ public record GuestContext(
     private static final int PAGE_SIZE = 64 * 1024;
     private static final int MAX_PAGES = 65536;
     private static final int CLOCK_REALTIME = 0;
-    private static final int ERRNO_FAULT = 21;
-    private static final int ERRNO_INVAL = 28;
-    private static final int ERRNO_NOTSUP = 58;
 
-    /** A context for a guest that will only be set up and snapshotted (no output, no stdin, no host calls). */
+    /**
+     * A context for a guest that will only be set up and snapshotted (no output, no stdin, no host calls).
+     *
+     * @param memoryLimitBytes the template's memory cap
+     * @return the context
+     */
     public static GuestContext forTemplate(long memoryLimitBytes) {
         OutputStream discard = OutputStream.nullOutputStream();
         return new GuestContext(memoryLimitBytes, discard, discard, InputStream.nullInputStream(), null, 0,
@@ -56,6 +58,8 @@ public record GuestContext(
     /**
      * WASI options with this sandbox's streams, clock and randomness and nothing of the host: no
      * environment, no arguments, no preopened directories. Languages add only what their driver needs.
+     *
+     * @return a builder languages add to
      */
     public WasiOptions.Builder wasiOptions() {
         return WasiOptions.builder()
@@ -78,26 +82,26 @@ public record GuestContext(
      *       CPU clocks too, which Chicory otherwise takes from {@link System#nanoTime()}) from {@link
      *       #clock()}, so nothing the guest measures depends on the host.
      * </ul>
+     *
+     * @param wasi the guest's WASI
+     * @return the functions to import
      */
     public HostFunction[] wasiFunctions(WasiPreview1 wasi) {
         HostFunction[] functions = wasi.toHostFunctions();
-        for (int i = 0; i < functions.length; i++) {
-            HostFunction f = functions[i];
-            WasmFunctionHandle handle = f.handle();
-            if (clock != null && f.name().equals("clock_time_get")) {
-                WasmFunctionHandle real = handle;
-                handle = (instance, args) -> {
-                    int clockId = (int) args[0];
-                    if (clockId < CLOCK_REALTIME || clockId > 3) return real.apply(instance, args);
-                    Instant now = clock.instant();
-                    instance.memory().writeLong((int) args[2], now.getEpochSecond() * 1_000_000_000L + now.getNano());
-                    return new long[] {0};
-                };
-            }
-            if (f.returnTypes().equals(List.of(ValType.I32))) handle = errnoOnFailure(handle);
-            if (handle != f.handle()) functions[i] = new HostFunction(f.module(), f.name(), f.functionType(), handle);
-        }
-        return functions;
+        if (clock != null) functions = WasiFunctions.wrap(functions, "clock_time_get", this::frozenClock);
+        return WasiFunctions.wrap(functions, f -> f.returnTypes().equals(List.of(ValType.I32)),
+                GuestContext::errnoOnFailure);
+    }
+
+    /** {@code clock_time_get} answering every clock id from {@link #clock()}. */
+    private WasmFunctionHandle frozenClock(WasmFunctionHandle real) {
+        return (instance, args) -> {
+            int clockId = (int) args[0];
+            if (clockId < CLOCK_REALTIME || clockId > 3) return real.apply(instance, args);
+            Instant now = clock.instant();
+            instance.memory().writeLong((int) args[2], now.getEpochSecond() * 1_000_000_000L + now.getNano());
+            return new long[] {WasiErrno.SUCCESS};
+        };
     }
 
     private static WasmFunctionHandle errnoOnFailure(WasmFunctionHandle handle) {
@@ -105,15 +109,21 @@ public record GuestContext(
             try {
                 return handle.apply(instance, args);
             } catch (WasmRuntimeException e) {
+                // Chicory 1.7 reports a bad guest pointer only as a WasmRuntimeException with this message
                 String message = String.valueOf(e.getMessage());
-                return new long[] {message.contains("out of bounds") ? ERRNO_FAULT : ERRNO_NOTSUP};
+                return new long[] {message.contains("out of bounds") ? WasiErrno.FAULT : WasiErrno.NOTSUP};
             } catch (IllegalArgumentException e) {
-                return new long[] {ERRNO_INVAL};
+                return new long[] {WasiErrno.INVAL};
             }
         };
     }
 
-    /** The module's declared memory limits with the maximum set to this sandbox's cap. */
+    /**
+     * The module's declared memory limits with the maximum set to this sandbox's cap.
+     *
+     * @param declared the module's declared limits
+     * @return the limits with the cap as the maximum
+     */
     public MemoryLimits memoryLimits(MemoryLimits declared) {
         int capPages = (int) Math.min(MAX_PAGES, memoryLimitBytes / PAGE_SIZE);
         if (declared.initialPages() > capPages) {
@@ -131,6 +141,8 @@ public record GuestContext(
      * pages), so that the compiled guest code only ever sees one {@link Memory} class: with two, every
      * memory access in the huge AOT-compiled interpreter methods inlines both, and C2 gives up inlining
      * sooner (a CPU-bound Python loop measured ~20% slower).
+     *
+     * @return the factory
      */
     public Function<MemoryLimits, Memory> memoryFactory() {
         return CopyOnWriteMemory::new;

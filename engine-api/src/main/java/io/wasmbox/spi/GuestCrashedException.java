@@ -12,16 +12,33 @@ public final class GuestCrashedException extends RuntimeException {
     private final transient GuestError error;
     private final boolean outOfMemory;
 
+    /**
+     * A crash the language recognised.
+     *
+     * @param error what to report
+     * @param outOfMemory whether the memory cap caused it
+     * @param cause the machine's failure, or null
+     */
     public GuestCrashedException(GuestError error, boolean outOfMemory, Throwable cause) {
         super(error.summary(), cause);
         this.error = error;
         this.outOfMemory = outOfMemory;
     }
 
+    /**
+     * What the sandbox reports.
+     *
+     * @return the error
+     */
     public GuestError error() {
         return error;
     }
 
+    /**
+     * Whether the memory cap caused the crash.
+     *
+     * @return true when out of memory
+     */
     public boolean outOfMemory() {
         return outOfMemory;
     }

@@ -80,6 +80,10 @@ public final class InstanceSnapshot {
     /**
      * Captures {@code instance} (any {@link Memory}; its pages are copied out, so it may go on running
      * or be closed afterwards), which must not be running now.
+     *
+     * @param module the instance's module
+     * @param instance a set-up instance, not running
+     * @return the snapshot
      */
     public static InstanceSnapshot capture(WasmModule module, Instance instance) {
         return new InstanceSnapshot(module, instance);
@@ -89,6 +93,9 @@ public final class InstanceSnapshot {
      * Writes the snapshot (pages, globals, tables; not the module) so that {@link #read} can restore it in
      * another JVM, e.g. a snapshot taken at build time and shipped as a resource. Pages of zeros take one
      * byte; wrap the stream in a compressing one for the rest.
+     *
+     * @param out where to write
+     * @throws IOException if writing fails
      */
     public void write(DataOutputStream out) throws IOException {
         out.writeInt(pages.length);
@@ -118,7 +125,14 @@ public final class InstanceSnapshot {
         }
     }
 
-    /** Reads what {@link #write} wrote, for instances of {@code module} (the module it was taken from). */
+    /**
+     * Reads what {@link #write} wrote, for instances of {@code module} (the module it was taken from).
+     *
+     * @param in what {@link #write} wrote
+     * @param module the module the snapshot was taken of
+     * @return the snapshot
+     * @throws IOException if reading fails or the data is not a snapshot
+     */
     public static InstanceSnapshot read(DataInputStream in, WasmModule module) throws IOException {
         byte[][] pages = new byte[in.readInt()][];
         byte[] zero = null;
@@ -153,7 +167,11 @@ public final class InstanceSnapshot {
         return new InstanceSnapshot(module, pages, low, high, refs, self);
     }
 
-    /** Size of the captured linear memory. */
+    /**
+     * Size of the captured linear memory.
+     *
+     * @return bytes
+     */
     public long memoryBytes() {
         return (long) pages.length * Memory.PAGE_SIZE;
     }
@@ -163,6 +181,9 @@ public final class InstanceSnapshot {
      * the pages it has written or grown (the rest it shares with the snapshot, which holds them once for
      * all); for any other memory, its whole size. The guest's memory size is still {@code pages() * 64
      * KiB}.
+     *
+     * @param memory a guest's memory
+     * @return bytes
      */
     public static long ownedMemoryBytes(Memory memory) {
         return memory instanceof CopyOnWriteMemory cow ? cow.ownedBytes() : (long) memory.pages() * Memory.PAGE_SIZE;
@@ -174,6 +195,8 @@ public final class InstanceSnapshot {
      * pages and copies a page on its first write.
      *
      * @param maxPages the memory cap in pages; must hold the captured memory
+     *
+     * @return the memory
      */
     public Memory memory(int maxPages) {
         if (maxPages < pages.length) {
@@ -190,6 +213,9 @@ public final class InstanceSnapshot {
      *
      * @param imports the new instance's own imports (its own WASI, host functions)
      * @param maxPages the memory cap in pages; must hold the captured memory
+     *
+     * @param machineFactory the machine (interpreter or compiled classes) for the instance
+     * @return the restored instance
      */
     public Instance restore(ImportValues imports, Function<Instance, Machine> machineFactory, int maxPages) {
         if (maxPages < pages.length) {

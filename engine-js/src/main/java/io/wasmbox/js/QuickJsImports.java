@@ -11,6 +11,7 @@ import com.dylibso.chicory.wasm.types.ValType;
 import io.wasmbox.ErrorKind;
 import io.wasmbox.GuestError;
 import io.wasmbox.spi.GuestCrashedException;
+import io.wasmbox.spi.WasiErrno;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -29,9 +30,6 @@ final class QuickJsImports {
     private static final ValType I32 = ValType.I32;
     private static final ValType I64 = ValType.I64;
     private static final ValType F64 = ValType.F64;
-    private static final int ERRNO_INVAL = 28;
-    private static final int ERRNO_NOSYS = 52;
-    private static final int ERRNO_SPIPE = 70;
 
     /** What a guest provides to its instance's imports. */
     interface Host {
@@ -58,7 +56,7 @@ final class QuickJsImports {
                             throw crash("assertion failed in the JavaScript runtime", inst);
                         }),
                         fn("c", List.of(I32, I32, I32, I32), List.of(I32), (inst, a) -> fdWrite(inst, host, a)),
-                        fn("d", List.of(I32), List.of(I32), (inst, a) -> new long[] {ERRNO_NOSYS}),
+                        fn("d", List.of(I32), List.of(I32), (inst, a) -> new long[] {WasiErrno.NOSYS}),
                         fn("e", List.of(I32, I32), List.of(I32), (inst, a) -> new long[] {0}),
                         fn("f", List.of(I32, I32), List.of(I32), (inst, a) -> {
                             inst.memory().writeI32((int) a[0], 0);
@@ -79,7 +77,7 @@ final class QuickJsImports {
                             timeZone(inst.memory(), a);
                             return null;
                         }),
-                        fn("o", List.of(I32, I64, I32, I32), List.of(I32), (inst, a) -> new long[] {ERRNO_SPIPE}),
+                        fn("o", List.of(I32, I64, I32, I32), List.of(I32), (inst, a) -> new long[] {WasiErrno.SPIPE}),
                         fn("p", List.of(), List.of(F64), (inst, a) ->
                                 new long[] {Double.doubleToRawLongBits(host.epochMillis())}),
                         fn("q", List.of(I32, I64, I32), List.of(I32), (inst, a) -> clockTime(inst.memory(), host, a)),
@@ -121,7 +119,7 @@ final class QuickJsImports {
         } else if (id >= 1 && id <= 3) {
             nanos = host.monotonicNanos();
         } else {
-            return new long[] {ERRNO_INVAL};
+            return new long[] {WasiErrno.INVAL};
         }
         memory.writeLong((int) a[2], nanos);
         return new long[] {0};

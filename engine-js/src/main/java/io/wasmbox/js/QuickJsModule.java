@@ -7,15 +7,12 @@ import com.dylibso.chicory.wasm.types.Import;
 import com.dylibso.chicory.wasm.types.ImportSection;
 import com.dylibso.chicory.wasm.types.MemoryImport;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.wasmbox.spi.Resources;
 
 /**
  * QuickJS-ng compiled to WebAssembly (quickjs-emscripten's build, see src/main/quickjs-ng/README.md) and
@@ -106,16 +103,11 @@ final class QuickJsModule {
 
     /** A resource of this package, as text. */
     static String resource(String name) {
-        return new String(resourceBytes(name), StandardCharsets.UTF_8);
+        return Resources.text(QuickJsModule.class, name);
     }
 
     /** A resource of this package ({@code /}-prefixed names: of the class path). */
     static byte[] resourceBytes(String name) {
-        try (InputStream in = QuickJsModule.class.getResourceAsStream(name)) {
-            if (in == null) throw new IllegalStateException("missing resource " + name);
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Resources.bytes(QuickJsModule.class, name);
     }
 }

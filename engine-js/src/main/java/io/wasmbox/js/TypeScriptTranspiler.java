@@ -14,10 +14,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,9 +48,6 @@ final class TypeScriptTranspiler {
     private static final int CACHE_ENTRIES = 1024;
     private static final long CACHE_BYTES = 32L << 20;
     private static final String TRANSPILE = "__wasmbox_tsx";
-    private static final String NO_MODULES = "import and export statements are not supported: a TypeScript script"
-            + " runs as one global script, not as a module (declare what you need in the script, or bind host"
-            + " functions)";
 
     private static volatile TypeScriptTranspiler shared;
 
@@ -114,7 +108,7 @@ final class TypeScriptTranspiler {
     private final long loadMillis;
     private final Semaphore permits = new Semaphore(POOL_SIZE);
     private final ConcurrentLinkedDeque<JsGuest> idle = new ConcurrentLinkedDeque<>();
-    private final Cache cache = new Cache();
+    private final TranspileCache cache = new TranspileCache(CACHE_ENTRIES, CACHE_BYTES);
     /** An instance whose memory grew past this is replaced by a fresh one from the snapshot. */
     volatile long recycleThresholdBytes = 128L << 20;
     final AtomicLong transpiles = new AtomicLong();
@@ -174,17 +168,17 @@ final class TypeScriptTranspiler {
             GuestResponse response = instance.run(request(GuestRequest.INVOKE, TRANSPILE,
                     List.of(TextNode.valueOf(source))));
             reusable = !response.outOfMemory();
-            Result result = result(response);
+            Result result = TranspileResults.of(response);
             if (response.error() == null) cache.put(source, result);
             return result;
         } catch (ChicoryInterruptedException e) {
             throw e;
         } catch (GuestCrashedException e) {
-            return failed(ErrorKind.INTERNAL, e.error().type(), "the TypeScript compiler failed: " + e.error().message());
+            return TranspileResults.failed(ErrorKind.INTERNAL, e.error().type(), "the TypeScript compiler failed: " + e.error().message());
         } catch (RuntimeException | StackOverflowError e) {
             if (Thread.currentThread().isInterrupted()) throw new ChicoryInterruptedException(e);
             LOG.log(Level.DEBUG, "the TypeScript compiler failed", e);
-            return failed(ErrorKind.INTERNAL, "InternalError", "the TypeScript compiler failed: " + e);
+            return TranspileResults.failed(ErrorKind.INTERNAL, "InternalError", "the TypeScript compiler failed: " + e);
         } finally {
             if (instance != null) {
                 if (reusable && instance.memoryBytes() <= recycleThresholdBytes) {
@@ -200,46 +194,6 @@ final class TypeScriptTranspiler {
         }
     }
 
-    private static Result failed(ErrorKind kind, String type, String message) {
-        return new Result(null, null, new GuestError(kind, type, message, type + ": " + message + "\n", -1));
-    }
-
-    private static Result result(GuestResponse response) {
-        if (response.outOfMemory()) {
-            return failed(ErrorKind.INTERNAL, "InternalError", "the TypeScript compiler ran out of memory (its cap is "
-                    + (MEMORY_CAP_BYTES >> 20) + " MiB)");
-        }
-        if (response.error() != null) {
-            return failed(ErrorKind.INTERNAL, response.error().type(), "the TypeScript compiler failed: " + response.error().message());
-        }
-        JsonNode out = response.value();
-        JsonNode errors = out.path("errors");
-        if (!errors.isEmpty()) {
-            StringBuilder stack = new StringBuilder();
-            for (JsonNode e : errors) {
-                stack.append("SyntaxError: ").append(e.path("message").asText()).append(" (TS")
-                        .append(e.path("code").asInt()).append(")\n");
-                if (e.path("line").asInt(-1) > 0) {
-                    stack.append("    at <input>:").append(e.path("line").asInt()).append(':')
-                            .append(e.path("column").asInt()).append('\n');
-                }
-            }
-            JsonNode first = errors.get(0);
-            return new Result(null, null, new GuestError(ErrorKind.SYNTAX, "SyntaxError", first.path("message").asText(),
-                    stack.toString(), first.path("line").asInt(-1)));
-        }
-        JsonNode modules = out.path("moduleSyntax");
-        if (!modules.isEmpty()) {
-            int line = modules.get(0).path("line").asInt(-1);
-            int column = modules.get(0).path("column").asInt(-1);
-            String at = line > 0 ? "    at <input>:" + line + ":" + column + "\n" : "";
-            return new Result(null, null, new GuestError(ErrorKind.SYNTAX, "SyntaxError", NO_MODULES,
-                    "SyntaxError: " + NO_MODULES + "\n" + at, line));
-        }
-        String mappings = out.path("mappings").asText("");
-        return new Result(out.path("js").asText(), mappings.isEmpty() ? null : new SourceMapLines(mappings), null);
-    }
-
     private JsGuest newInstance() {
         OutputStream discard = OutputStream.nullOutputStream();
         return JsGuest.restored(factory, new GuestContext(MEMORY_CAP_BYTES, discard, discard,
@@ -250,35 +204,6 @@ final class TypeScriptTranspiler {
         return GuestRequest.builder(mode).fileName("<typescript>").target(target).invokeArgs(args).build();
     }
 
-
-    /** Transpile results by source text, least recently used first out, bounded in entries and size. */
-    private static final class Cache {
-        private final LinkedHashMap<String, Result> entries = new LinkedHashMap<>(64, 0.75f, true);
-        private long bytes;
-
-        synchronized Result get(String source) {
-            return entries.get(source);
-        }
-
-        synchronized void put(String source, Result result) {
-            long weight = 2L * source.length() + result.weight();
-            if (weight > CACHE_BYTES / 4) return;
-            Result old = entries.put(source, result);
-            if (old != null) bytes -= 2L * source.length() + old.weight();
-            bytes += weight;
-            Iterator<Map.Entry<String, Result>> it = entries.entrySet().iterator();
-            while ((bytes > CACHE_BYTES || entries.size() > CACHE_ENTRIES) && it.hasNext()) {
-                Map.Entry<String, Result> eldest = it.next();
-                bytes -= 2L * eldest.getKey().length() + eldest.getValue().weight();
-                it.remove();
-            }
-        }
-
-        synchronized void clear() {
-            entries.clear();
-            bytes = 0;
-        }
-    }
 
     /** For tests: forget cached results. */
     void clearCache() {

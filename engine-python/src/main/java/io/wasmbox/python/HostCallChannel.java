@@ -5,6 +5,8 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.runtime.WasmRuntimeException;
 import io.wasmbox.spi.HostCalls;
+import io.wasmbox.spi.WasiErrno;
+import io.wasmbox.spi.WasiFunctions;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.function.IntSupplier;
@@ -25,9 +27,6 @@ import java.util.function.IntSupplier;
 final class HostCallChannel {
     /** The /guest preopen (WASI numbers preopens from 3). Must match _HOST_FD in guest.py. */
     static final int FD = 3;
-    private static final int ERRNO_SUCCESS = 0;
-    private static final int ERRNO_INVAL = 28;
-    private static final int ERRNO_FAULT = 21;
 
     /** Largest request frame a guest may send; a larger header resets the channel with EINVAL. */
     static final int MAX_FRAME_BYTES = 64 * 1024 * 1024;
@@ -46,20 +45,12 @@ final class HostCallChannel {
 
     /** WASI's {@code fd_write}/{@code fd_read} with the channel descriptor intercepted. */
     HostFunction[] wrap(HostFunction[] wasi) {
-        HostFunction[] out = wasi.clone();
-        for (int i = 0; i < out.length; i++) {
-            HostFunction f = out[i];
-            if (f.name().equals("fd_write")) {
-                out[i] = new HostFunction(f.module(), f.name(), f.functionType(), (inst, args) ->
-                        (int) args[0] == FD ? new long[] {guarded(() -> write(inst, (int) args[1], (int) args[2], (int) args[3]))}
-                                : f.handle().apply(inst, args));
-            } else if (f.name().equals("fd_read")) {
-                out[i] = new HostFunction(f.module(), f.name(), f.functionType(), (inst, args) ->
-                        (int) args[0] == FD ? new long[] {guarded(() -> read(inst, (int) args[1], (int) args[2], (int) args[3]))}
-                                : f.handle().apply(inst, args));
-            }
-        }
-        return out;
+        HostFunction[] out = WasiFunctions.wrap(wasi, "fd_write", real -> (inst, args) -> (int) args[0] == FD
+                ? new long[] {guarded(() -> write(inst, (int) args[1], (int) args[2], (int) args[3]))}
+                : real.apply(inst, args));
+        return WasiFunctions.wrap(out, "fd_read", real -> (inst, args) -> (int) args[0] == FD
+                ? new long[] {guarded(() -> read(inst, (int) args[1], (int) args[2], (int) args[3]))}
+                : real.apply(inst, args));
     }
 
     /** A bad pointer from the guest is its errno, not an exception unwinding through it. */
@@ -68,7 +59,7 @@ final class HostCallChannel {
             return call.getAsInt();
         } catch (WasmRuntimeException e) {
             reset();
-            return ERRNO_FAULT;
+            return WasiErrno.FAULT;
         }
     }
 
@@ -80,12 +71,12 @@ final class HostCallChannel {
             int len = memory.readInt(iovs + 8 * i + 4);
             if (len < 0 || !accept(memory.readBytes(buf, len))) {
                 reset();
-                return ERRNO_INVAL;
+                return WasiErrno.INVAL;
             }
             total += len;
         }
         memory.writeI32(nwrittenPtr, total);
-        return ERRNO_SUCCESS;
+        return WasiErrno.SUCCESS;
     }
 
     /** Takes bytes of the current frame; false for a frame over the cap or bytes past its end. */
@@ -141,6 +132,6 @@ final class HostCallChannel {
             total += len;
         }
         memory.writeI32(nreadPtr, total);
-        return ERRNO_SUCCESS;
+        return WasiErrno.SUCCESS;
     }
 }

@@ -9,10 +9,8 @@ import io.wasmbox.spi.Guest;
 import io.wasmbox.spi.GuestContext;
 import io.wasmbox.spi.GuestFactory;
 import io.wasmbox.spi.InstanceSnapshot;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.function.Function;
+import io.wasmbox.spi.Resources;
 
 /** Loads the CPython module once and creates isolated guests from it. */
 final class PythonGuestFactory implements GuestFactory {
@@ -49,11 +47,6 @@ final class PythonGuestFactory implements GuestFactory {
     }
 
     private static byte[] resource(String name) {
-        try (InputStream in = PythonGuestFactory.class.getResourceAsStream(name)) {
-            if (in == null) throw new IllegalStateException("missing resource " + name);
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Resources.bytes(PythonGuestFactory.class, name);
     }
 }

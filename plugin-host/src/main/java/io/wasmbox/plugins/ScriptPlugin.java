@@ -1,11 +1,9 @@
 package io.wasmbox.plugins;
 
 import io.wasmbox.ExecutionResult;
-import io.wasmbox.ExecutionTimeoutException;
 import io.wasmbox.GuestError;
 import io.wasmbox.Limits;
 import io.wasmbox.Units;
-import io.wasmbox.MemoryLimitException;
 import io.wasmbox.RunOptions;
 import io.wasmbox.Sandbox;
 import io.wasmbox.SandboxClosedException;
@@ -17,7 +15,6 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,13 +59,7 @@ final class ScriptPlugin extends Plugin {
     /** Why calls are refused (stopped, disabled and why); null while running. */
     private volatile String unavailableReason = "not started";
 
-    private final Object statsLock = new Object();
-    private long calls;
-    private long failures;
-    private int consecutiveFailures;
-    private long rejectedCalls;
-    private long totalNanos;
-    private String lastError;
+    private final CallStats stats = new CallStats();
 
     ScriptPlugin(PluginWrapper wrapper, PluginScript script, HostSettings settings,
             BiConsumer<ScriptPlugin, String> onMisbehaviour) {
@@ -78,70 +69,13 @@ final class ScriptPlugin extends Plugin {
         this.script = script;
         this.settings = settings;
         this.onMisbehaviour = onMisbehaviour;
-        this.limits = effectiveLimits(d.limits(), settings.ceiling());
-        this.callsPerSecond = effectiveRate(d.limits().callsPerSecond(), settings.maxCallsPerSecond());
+        this.limits = PluginLimits.effective(d.limits(), settings.ceiling(), label);
+        this.callsPerSecond = PluginLimits.effectiveRate(d.limits().callsPerSecond(), settings.maxCallsPerSecond(), label);
         this.rateLimiter = callsPerSecond > 0 ? new CallRateLimiter(callsPerSecond) : null;
         PluginSource source = new PluginSource(wrapper.getPluginPath(), d.sha256());
-        List<String> grantedNames = new ArrayList<>();
-        List<String> deniedNames = new ArrayList<>();
-        for (String name : d.capabilities()) {
-            if (!settings.capabilities().containsKey(name)) {
-                deniedNames.add(name);
-                LOG.log(Level.WARNING, "plugin ''{0}'' asks for capability ''{1}'', which the host does not offer: denied",
-                        label, name);
-            } else if (!settings.policy().allows(d, source, name)) {
-                deniedNames.add(name);
-                LOG.log(Level.WARNING, "plugin ''{0}'' asks for capability ''{1}'': denied by the capability policy",
-                        label, name);
-            } else {
-                grantedNames.add(name);
-            }
-        }
-        this.granted = List.copyOf(grantedNames);
-        this.denied = List.copyOf(deniedNames);
-    }
-
-    // ---- limits ---------------------------------------------------------------------------------
-
-    /** What the plugin declared, never above the ceiling: a declared value above it is clamped and logged. */
-    private Limits effectiveLimits(ScriptPluginDescriptor.DeclaredLimits declared, Limits ceiling) {
-        Limits.Builder b = ceiling.toBuilder();
-        if (declared.memoryBytes() != null) {
-            b.memoryBytes(clamp("memory", declared.memoryBytes(), ceiling.memoryBytes()));
-        }
-        if (declared.maxOutputBytes() != null) {
-            b.maxOutputBytes(clamp("maxOutput", declared.maxOutputBytes(), ceiling.maxOutputBytes()));
-        }
-        if (declared.timeout() != null) {
-            if (declared.timeout().compareTo(ceiling.timeout()) > 0) {
-                logClamp("timeout", declared.timeout().toMillis() + " ms", ceiling.timeout().toMillis() + " ms");
-                b.timeout(ceiling.timeout());
-            } else {
-                b.timeout(declared.timeout());
-            }
-        }
-        return b.build();
-    }
-
-    private long clamp(String name, long declared, long ceiling) {
-        if (declared <= ceiling) return declared;
-        logClamp(name, Units.formatBytes(declared), Units.formatBytes(ceiling));
-        return ceiling;
-    }
-
-    private double effectiveRate(Double declared, double ceiling) {
-        if (ceiling <= 0) return declared == null ? 0 : declared;
-        if (declared == null) return ceiling;
-        if (declared > ceiling) {
-            logClamp("callsPerSecond", String.valueOf(declared), String.valueOf(ceiling));
-            return ceiling;
-        }
-        return declared;
-    }
-
-    private void logClamp(String name, String declared, String ceiling) {
-        LOG.log(Level.WARNING, "plugin ''{0}'' declares {1}={2}, above the host''s ceiling; clamped to {3}",
-                label, ScriptPluginDescriptorFinder.LIMITS_PREFIX + name, declared, ceiling);
+        PluginGrants grants = PluginGrants.decide(d, source, settings, label);
+        this.granted = grants.granted();
+        this.denied = grants.denied();
     }
 
     // ---- lifecycle ------------------------------------------------------------------------------
@@ -152,9 +86,7 @@ final class ScriptPlugin extends Plugin {
         try {
             closeSandbox();
             bindings.clear();
-            synchronized (statsLock) {
-                consecutiveFailures = 0;
-            }
+            stats.restarted();
             try {
                 precompile();
                 sandbox = newSandbox();
@@ -314,9 +246,7 @@ final class ScriptPlugin extends Plugin {
     Object call(Class<?> type, Method method, Object[] args) {
         if (!running) throw unavailable();
         if (rateLimiter != null && !rateLimiter.tryAcquire()) {
-            synchronized (statsLock) {
-                rejectedCalls++;
-            }
+            stats.rejected();
             throw new PluginUnavailableException(id, "plugin '" + label + "' is over its limit of " + callsPerSecond
                     + " calls per second", true);
         }
@@ -333,7 +263,7 @@ final class ScriptPlugin extends Plugin {
                 }
                 start = System.nanoTime();
                 Object value = Proxy.getInvocationHandler(b.target()).invoke(b.target(), method, args);
-                recordSuccess(System.nanoTime() - start);
+                stats.success(System.nanoTime() - start);
                 return value;
             } catch (PluginException | Error e) {
                 throw e;
@@ -344,16 +274,8 @@ final class ScriptPlugin extends Plugin {
                 }
                 if (e instanceof SandboxClosedException && !running) throw unavailable(); // stopped meanwhile
                 // a guest error, crash, timeout or memory cap; a value the return type cannot hold; a failed restart
-                int inARow = recordFailure(System.nanoTime() - start, errorText(method, e));
-                disableReason = switch (e) {
-                    case ExecutionTimeoutException t -> "timed out: " + method.getName() + "() ran over its "
-                            + limits.timeout().toMillis() + " ms limit";
-                    case MemoryLimitException m -> "hit its memory cap of " + limits.memoryBytes() / Units.MIB
-                            + " MiB in " + method.getName() + "()";
-                    case PluginRuntimeException p -> "could not be restarted after a crash: " + p.getMessage();
-                    default -> inARow >= settings.maxConsecutiveFailures()
-                            ? "failed " + inARow + " calls in a row; last: " + errorText(method, e) : null;
-                };
+                int inARow = stats.failure(System.nanoTime() - start, FailurePolicy.errorText(method, e));
+                disableReason = FailurePolicy.disableReason(e, method, limits, inARow, settings.maxConsecutiveFailures());
                 if (disableReason != null) markUnavailable(disableReason);
                 throw new PluginCallException(id, callFailure(method, e, disableReason), e, disableReason != null);
             }
@@ -368,43 +290,14 @@ final class ScriptPlugin extends Plugin {
                 + (disableReason == null ? "" : "; plugin disabled: " + disableReason);
     }
 
-    private static String errorText(Method method, Throwable e) {
-        String message = e instanceof IllegalArgumentException
-                ? "returned a value the host cannot use (" + e.getMessage() + ")" : e.getMessage();
-        return method.getName() + ": " + message;
-    }
-
     private PluginUnavailableException unavailable() {
         String reason = unavailableReason;
         return new PluginUnavailableException(id, "plugin '" + label + "' is not available"
                 + (reason == null ? "" : ": " + reason), false);
     }
 
-    // ---- counters -------------------------------------------------------------------------------
-
-    private void recordSuccess(long nanos) {
-        synchronized (statsLock) {
-            calls++;
-            totalNanos += nanos;
-            consecutiveFailures = 0;
-        }
-    }
-
-    private int recordFailure(long nanos, String error) {
-        synchronized (statsLock) {
-            calls++;
-            failures++;
-            totalNanos += nanos;
-            lastError = error;
-            return ++consecutiveFailures;
-        }
-    }
-
     PluginStats stats() {
-        synchronized (statsLock) {
-            return new PluginStats(calls, failures, consecutiveFailures, rejectedCalls, Duration.ofNanos(totalNanos),
-                    lastError);
-        }
+        return stats.snapshot();
     }
 
     // ---- facts ----------------------------------------------------------------------------------

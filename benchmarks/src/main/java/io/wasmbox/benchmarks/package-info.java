@@ -1,0 +1,2 @@
+/** The JMH suite and its report tools (docs/BENCHMARKS.md). */
+package io.wasmbox.benchmarks;

@@ -1,0 +1,52 @@
+package io.wasmbox.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wasmbox.HostFunction;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class HostCallsTest {
+    @Test
+    void argumentsArrivePlainAndResultsGoBackAsJson() {
+        List<Object> seen = new ArrayList<>();
+        HostFunction echo = args -> {
+            seen.addAll(args);
+            return Map.of("n", args.size());
+        };
+        HostCalls calls = new HostCalls(Map.of("echo", echo), () -> false);
+        String reply = calls.dispatch("{\"name\":\"echo\",\"args\":[1,2.5,\"s\",true,null,[1],{\"k\":18446744073709551616}]}");
+        assertThat(reply).isEqualTo("{\"value\":{\"n\":7}}");
+        assertThat(seen).containsExactly(1L, 2.5, "s", true, null, List.of(1L),
+                Map.of("k", new BigInteger("18446744073709551616")));
+    }
+
+    @Test
+    void failuresReachTheGuestAsTheirMessageOnly() {
+        HostCalls calls = new HostCalls(Map.of("boom", args -> {
+            throw new IllegalStateException("no such user");
+        }, "quiet", args -> {
+            throw new RuntimeException();
+        }, "nothing", args -> null), () -> false);
+        assertThat(calls.dispatch("{\"name\":\"boom\",\"args\":[]}"))
+                .isEqualTo("{\"error\":{\"type\":\"HostFunctionError\",\"message\":\"no such user\"}}");
+        assertThat(calls.dispatch("{\"name\":\"quiet\"}")).contains("host function 'quiet' failed")
+                .doesNotContain("RuntimeException");
+        assertThat(calls.dispatch("{\"name\":\"missing\"}")).contains("no host function named 'missing' is bound");
+        assertThat(calls.dispatch("{\"name\":\"nothing\"}")).isEqualTo("{\"value\":null}");
+        assertThat(calls.dispatch("not json")).contains("HostFunctionError");
+    }
+
+    @Test
+    void requestsLeaveOutEmptyFields() {
+        GuestRequest r = GuestRequest.builder(GuestRequest.RUN).code("1+1").build();
+        assertThat(r.toJson()).isEqualTo("{\"mode\":\"run\",\"code\":\"1+1\"}");
+        GuestRequest changed = r.toBuilder().prelude("x = 1").build();
+        assertThat(changed.prelude()).isEqualTo("x = 1");
+        assertThat(changed.code()).isEqualTo("1+1");
+        assertThat(GuestRequest.builder(GuestRequest.CHECK).build().toJson()).isEqualTo("{\"mode\":\"check\",\"code\":\"\"}");
+    }
+}

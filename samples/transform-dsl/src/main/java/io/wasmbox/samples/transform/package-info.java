@@ -1,0 +1,2 @@
+/** The data-transform DSL sample: a CLI over {@code io.wasmbox.transform}. */
+package io.wasmbox.samples.transform;
