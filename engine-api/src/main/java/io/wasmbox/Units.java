@@ -63,10 +63,10 @@ public final class Units {
         if (value instanceof Number n) return Duration.ofMillis(n.longValue());
         String s = value.toString().trim().toLowerCase(Locale.ROOT);
         try {
+            if (s.startsWith("pt")) return Duration.parse(s); // before the suffixes: "PT3S" ends in "s"
             if (s.endsWith("ms")) return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2).trim()));
             if (s.endsWith("s")) return Duration.ofMillis(Math.round(Double.parseDouble(s.substring(0, s.length() - 1).trim()) * 1000));
             if (s.endsWith("m")) return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1).trim()) * 60);
-            if (s.startsWith("pt")) return Duration.parse(s);
             return Duration.ofMillis(Long.parseLong(s));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(

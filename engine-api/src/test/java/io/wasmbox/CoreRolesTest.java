@@ -30,7 +30,8 @@ class CoreRolesTest {
         assertThatThrownBy(() -> InputChecks.checkCode("12345", "678901", SMALL))
                 .isInstanceOf(CodeTooLargeException.class).hasMessage("code is 11 bytes, over the limit of 10 bytes");
         InputChecks.checkStdin("1234", SMALL);
-        assertThatThrownBy(() -> InputChecks.checkStdin("é12", SMALL)).isInstanceOf(InputTooLargeException.class)
+        InputChecks.checkStdin("é12", SMALL); // 4 bytes
+        assertThatThrownBy(() -> InputChecks.checkStdin("é123", SMALL)).isInstanceOf(InputTooLargeException.class)
                 .hasMessage("stdin is 5 bytes, over the limit of 4 bytes");
     }
 

@@ -43,10 +43,11 @@ class HostCallsTest {
     @Test
     void requestsLeaveOutEmptyFields() {
         GuestRequest r = GuestRequest.builder(GuestRequest.RUN).code("1+1").build();
-        assertThat(r.toJson()).isEqualTo("{\"mode\":\"run\",\"code\":\"1+1\"}");
+        assertThat(r.toJson()).isEqualTo("{\"mode\":\"run\",\"code\":\"1+1\",\"stdinStream\":false}");
         GuestRequest changed = r.toBuilder().prelude("x = 1").build();
         assertThat(changed.prelude()).isEqualTo("x = 1");
         assertThat(changed.code()).isEqualTo("1+1");
-        assertThat(GuestRequest.builder(GuestRequest.CHECK).build().toJson()).isEqualTo("{\"mode\":\"check\",\"code\":\"\"}");
+        assertThat(GuestRequest.builder(GuestRequest.CHECK).build().toJson())
+                .isEqualTo("{\"mode\":\"check\",\"code\":\"\",\"stdinStream\":false}");
     }
 }
