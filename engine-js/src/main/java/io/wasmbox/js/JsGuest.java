@@ -78,6 +78,12 @@ final class JsGuest implements Guest {
             .onUnmappableCharacter(CodingErrorAction.REPLACE);
     private final ByteBuffer stdinBytes = ByteBuffer.allocate(READ_CHUNK);
     private boolean stdinEnded;
+    /**
+     * QuickJS's own out-of-memory error as it prints (JS_ThrowOutOfMemory: an InternalError with exactly
+     * this message), the same test as the driver's {@code isOutOfMemory}; a script's error that merely
+     * mentions memory is not it.
+     */
+    static final String QUICKJS_OUT_OF_MEMORY = "InternalError: out of memory";
     private String jobFailure;
 
     /** A guest in its factory's set-up state, with the memory cap of {@code context}. */
@@ -178,7 +184,7 @@ final class JsGuest implements Guest {
             }
             GuestResponse parsed = GuestResponse.fromJson(response);
             if (jobFailure != null && parsed.error() == null) {
-                boolean oom = jobFailure.contains("out of memory");
+                boolean oom = jobFailure.equals(QUICKJS_OUT_OF_MEMORY);
                 return new GuestResponse(parsed.value(), 1, new GuestError(oom ? "InternalError" : "Error",
                         jobFailure, jobFailure + "\n", -1), oom);
             }
@@ -246,7 +252,7 @@ final class JsGuest implements Guest {
             String text = String.valueOf(qts.string(context, exception));
             qts.freeValue(context, exception);
             qts.freeValue(context, value);
-            boolean oom = text.contains("out of memory");
+            boolean oom = text.equals(QUICKJS_OUT_OF_MEMORY);
             String type = text.indexOf(':') > 0 ? text.substring(0, text.indexOf(':')) : "InternalError";
             return "{\"value\":null,\"exitCode\":1,\"outOfMemory\":" + oom + ",\"error\":{\"type\":"
                     + Json.write(type) + ",\"message\":" + Json.write(
