@@ -164,4 +164,35 @@ class CoreRolesTest {
         assertThat(l.answersTo("js")).isFalse();
         assertThat(l.answersTo(null)).isFalse();
     }
+
+    /** Boundaries the mutation run found untested (docs/QUALITY.md). */
+    @Test
+    void boundariesAreInclusive() {
+        assertThat(Limits.builder().timeout(Limits.MIN_TIMEOUT).build().timeout()).isEqualTo(Duration.ofMillis(1));
+        assertThat(Limits.builder().timeout(Limits.MAX_TIMEOUT).build().timeout()).isEqualTo(Duration.ofHours(24));
+        assertThatThrownBy(() -> Limits.builder().timeout(Limits.MAX_TIMEOUT.plusNanos(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(Limits.builder().memoryBytes(Limits.MIN_MEMORY_BYTES).build().memoryBytes()).isEqualTo(Units.MIB);
+        assertThat(Limits.builder().memoryBytes(Limits.MAX_MEMORY_BYTES).build().memoryBytes()).isEqualTo(4 * Units.GIB);
+        assertThatThrownBy(() -> Limits.builder().memoryBytes(Units.MIB - 1)).hasMessageContaining("memory");
+        assertThat(Limits.builder().memoryMiB(4096).build().memoryBytes()).isEqualTo(4 * Units.GIB);
+        assertThat(Limits.builder().memoryMiB(1).build().memoryBytes()).isEqualTo(Units.MIB);
+        assertThatThrownBy(() -> Limits.builder().memoryMiB(4097)).hasMessageContaining("4097 MiB");
+        assertThatThrownBy(() -> Limits.builder().memoryMiB(-1)).hasMessageContaining("-1 MiB");
+        assertThat(Limits.builder().maxOutputBytes(0).build().maxOutputBytes()).isZero();
+        assertThat(Limits.builder().maxStdinBytes(Limits.MAX_STDIN_BYTES).build().maxStdinBytes()).isEqualTo(Units.GIB);
+
+        assertThat(Units.formatBytes(Units.GIB)).isEqualTo("1 GiB");
+        assertThat(Units.formatBytes(Units.MIB)).isEqualTo("1 MiB");
+        assertThat(Units.formatBytes(Units.KIB)).isEqualTo("1 KiB");
+        assertThat(Units.formatBytes(5 * Units.MIB)).isEqualTo("5 MiB");
+        assertThat(Units.parseSize("m", "0")).isZero();
+        assertThat(Units.parseSize("m", "3gb")).isEqualTo(3 * Units.GIB);
+        assertThat(Units.parseSize("m", "2kib")).isEqualTo(2 * Units.KIB);
+
+        assertThat(InputChecks.utf8Length("\u007F")).isEqualTo(1);
+        assertThat(InputChecks.utf8Length("\u0080")).isEqualTo(2);
+        assertThat(InputChecks.utf8Length("\u07FF")).isEqualTo(2);
+        assertThat(InputChecks.utf8Length("\u0800")).isEqualTo(3);
+    }
 }

@@ -50,4 +50,27 @@ class HostCallsTest {
         assertThat(GuestRequest.builder(GuestRequest.CHECK).build().toJson())
                 .isEqualTo("{\"mode\":\"check\",\"code\":\"\",\"stdinStream\":false}");
     }
+
+    @Test
+    void absentRequestFieldsAreEmptyNotNull() {
+        GuestRequest r = new GuestRequest(GuestRequest.RUN, null, null, null, false, null, null, null, null, null,
+                null, null);
+        assertThat(r.code()).isEmpty();
+        assertThat(r.stdin()).isEmpty();
+        assertThat(r.prelude()).isEmpty();
+        assertThat(r.args()).isEmpty();
+        assertThat(r.env()).isEmpty();
+        assertThat(r.globals()).isEmpty();
+        assertThat(r.hostFunctions()).isEmpty();
+        assertThat(r.invokeArgs()).isEmpty();
+    }
+
+    @Test
+    void integersBecomeLongUpTo63BitsThenBigInteger() {
+        assertThat(Json.toJava(Json.parse("9223372036854775807"))).isEqualTo(Long.MAX_VALUE);
+        assertThat(Json.toJava(Json.parse("9223372036854775808"))).isEqualTo(new BigInteger("9223372036854775808"));
+        assertThat(Json.toJava(Json.parse("-9223372036854775808"))).isEqualTo(Long.MIN_VALUE);
+        assertThat(Json.toJava(null)).isNull();
+        assertThat(Json.toTree(null).isNull()).isTrue();
+    }
 }
