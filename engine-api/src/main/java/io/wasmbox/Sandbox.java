@@ -41,6 +41,7 @@ public final class Sandbox implements AutoCloseable {
     private static final long MIN_CPU_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final Interpreter interpreter;
+    private final GuestFactory factory;
     private final SandboxOptions options;
     private final Limits limits;
     private final Map<String, HostFunction> hostFunctions = new java.util.concurrent.ConcurrentHashMap<>();
@@ -58,6 +59,7 @@ public final class Sandbox implements AutoCloseable {
 
     Sandbox(Interpreter interpreter, GuestFactory factory, SandboxOptions options) {
         this.interpreter = interpreter;
+        this.factory = factory;
         this.options = options;
         this.limits = options.limits();
         this.guest = factory.create(new GuestContext(limits.memoryBytes(), stdout, stderr, stdin, options.clock(),
@@ -413,6 +415,7 @@ public final class Sandbox implements AutoCloseable {
             throw new CodeTooLargeException("code is " + size + " bytes, over the limit of "
                     + Limits.formatBytes(limits.maxCodeBytes()));
         }
+        factory.validate(code);
     }
 
     private static void checkText(String what, String text) {

@@ -68,6 +68,8 @@ final class CopyOnWriteMemory implements Memory {
     /** Current size in pages. */
     private int size;
     private int ownedPages;
+    /** Set when a {@code memory.grow} was refused for lack of room under the maximum. */
+    private boolean growRefused;
     /** This memory's own view of the module's data segments ({@code data.drop} empties an entry). */
     private DataSegment[] dataSegments;
 
@@ -107,6 +109,11 @@ final class CopyOnWriteMemory implements Memory {
         }
     }
 
+    /** True once a {@code memory.grow} was refused because it would pass the maximum. */
+    boolean growRefused() {
+        return growRefused;
+    }
+
     /** Bytes of the pages this memory owns (copied or grown); the pages it still shares are not counted. */
     long ownedBytes() {
         return (long) ownedPages * PAGE_SIZE;
@@ -124,7 +131,10 @@ final class CopyOnWriteMemory implements Memory {
     public int grow(int delta) {
         int previous = size;
         // delta is unsigned in Wasm: a "negative" delta is a huge request and fails like any other
-        if (delta < 0 || delta > maxPages - previous) return -1;
+        if (delta < 0 || delta > maxPages - previous) {
+            growRefused = true;
+            return -1;
+        }
         for (int i = previous; i < previous + delta; i++) {
             byte[] page = new byte[PAGE_SIZE];
             pages[i] = page;
