@@ -82,7 +82,7 @@ public final class SandboxedCompiler {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("wasmbox-probe-");
-            List<String> command = new ArrayList<>(bwrap(dir));
+            List<String> command = new ArrayList<>(bwrap(dir, true));
             command.add("/usr/bin/true");
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readNBytes(4096), StandardCharsets.UTF_8).trim();
@@ -116,7 +116,7 @@ public final class SandboxedCompiler {
         try {
             dir = Files.createTempDirectory("wasmbox-compile-");
             Files.writeString(dir.resolve(toolchain.sourceFile()), source, StandardCharsets.UTF_8);
-            List<String> command = new ArrayList<>(bwrap(dir));
+            List<String> command = new ArrayList<>(bwrap(dir, toolchain.needsProc()));
             command.addAll(List.of(PRLIMIT, "--as=" + memoryBytes, "--fsize=" + maxModuleBytes,
                     "--cpu=" + Math.max(1, timeout.toSeconds() + 1), "--nofile=256", "--core=0", "--"));
             command.addAll(toolchain.command(toolchain.sourceFile(), "main.wasm"));
@@ -154,14 +154,18 @@ public final class SandboxedCompiler {
         }
     }
 
-    /** bubblewrap's arguments: /usr read-only, {@code dir} as the private work directory, nothing else. */
-    private static List<String> bwrap(Path dir) {
-        return List.of(BWRAP,
+    /**
+     * bubblewrap's arguments: /usr read-only, {@code dir} as the private work directory, a minimal {@code
+     * /dev}, and (when asked) a {@code /proc} of the sandbox's own PID namespace; nothing else of the host.
+     */
+    private static List<String> bwrap(Path dir, boolean proc) {
+        List<String> args = new ArrayList<>(List.of(BWRAP,
                 "--ro-bind", "/usr", "/usr",
                 "--symlink", "usr/lib", "/lib",
                 "--symlink", "usr/lib64", "/lib64",
-                "--symlink", "usr/bin", "/bin",
-                "--proc", "/proc",
+                "--symlink", "usr/bin", "/bin"));
+        if (proc) args.addAll(List.of("--proc", "/proc"));
+        args.addAll(List.of(
                 "--dev", "/dev",
                 "--tmpfs", "/tmp",
                 "--bind", dir.toString(), WORK,
@@ -173,7 +177,8 @@ public final class SandboxedCompiler {
                 "--clearenv",
                 "--setenv", "PATH", "/usr/bin",
                 "--setenv", "HOME", WORK,
-                "--setenv", "TMPDIR", "/tmp");
+                "--setenv", "TMPDIR", "/tmp"));
+        return args;
     }
 
     private static String clean(String diagnostics) {

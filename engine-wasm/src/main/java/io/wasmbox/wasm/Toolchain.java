@@ -76,6 +76,14 @@ public enum Toolchain {
         return install;
     }
 
+    /**
+     * True when the compiler needs a {@code /proc} (rustc finds its sysroot and codegen backend through
+     * {@code /proc/self/exe}); it is the sandbox's own, showing only the sandbox's processes.
+     */
+    boolean needsProc() {
+        return this == RUST;
+    }
+
     /** The command line compiling {@code source} to {@code output} (paths inside the work directory). */
     abstract List<String> command(String source, String output);
 
