@@ -8,9 +8,9 @@ import io.wasmbox.spi.GuestRequest;
 import io.wasmbox.spi.GuestResponse;
 
 /**
- * A guest whose code is source: a run compiles it inside the run's timeout (the compiler's own limits
- * apply too) and runs the module; compiler diagnostics are the run's {@code CompileError}. Everything
- * else is the {@link WasmGuest}'s.
+ * A guest whose code is source: a run takes the compilation its factory made before the run (compiling
+ * now only if it was evicted since) and runs the module; compiler diagnostics are the run's {@code
+ * CompileError}. Everything else is the {@link WasmGuest}'s.
  */
 final class SourceGuest implements Guest {
     /** Error type of a run whose source did not compile; the message holds the compiler's diagnostics. */

@@ -4,8 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Successful compilations of one toolchain by the SHA-256 of their source (LRU), so the same program
- * submitted again skips the compiler. Failed compilations are not kept.
+ * Compilations of one toolchain by the SHA-256 of their source (LRU), so the same program submitted again
+ * skips the compiler, and a run finds what its check before the run compiled. Compilations stopped at
+ * their timeout are not kept.
  */
 final class SourceModules {
     private static final int CAPACITY = 64;
@@ -29,7 +30,7 @@ final class SourceModules {
             if (hit != null) return hit;
         }
         CompileResult result = compiler.compile(source);
-        if (result.succeeded()) {
+        if (!result.timedOut()) {
             synchronized (compiled) {
                 compiled.put(key, result);
             }
