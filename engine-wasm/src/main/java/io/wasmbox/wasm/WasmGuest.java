@@ -63,7 +63,12 @@ final class WasmGuest implements Guest {
     GuestResponse runModule(CompiledModule module, GuestRequest request) {
         reactor = null;
         instance = null;
-        MemoryLimits limits = memoryLimits(module);
+        MemoryLimits limits;
+        try {
+            limits = memoryLimits(module);
+        } catch (IllegalArgumentException e) { // its initial memory is above the cap
+            return new GuestResponse(null, 1, new GuestError(GuestError.OUT_OF_MEMORY, e.getMessage(), "", -1), true);
+        }
         try (WasiPreview1 wasi = WasiPreview1.builder().withOptions(wasiOptions(request)).build()) {
             Instance.Builder builder = Instance.builder(module.module())
                     .withImportValues(ImportValues.builder().addFunction(context.wasiFunctions(wasi)).build())
