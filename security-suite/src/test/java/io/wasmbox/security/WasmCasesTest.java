@@ -131,6 +131,12 @@ class WasmCasesTest {
         return Base64.getEncoder().encodeToString(bytes);
     }
 
+    @org.junit.jupiter.api.BeforeAll
+    static void allowTheCompilersReaper() {
+        // rust and c start the compiler as a process: the JDK's reaper thread is the suite's, not a guest's
+        CaseRunner.allowThreadName("process reaper");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void wasm(WasmCase c) throws Exception {
