@@ -151,6 +151,8 @@ public final class ExecutionService implements AutoCloseable {
                 + "; limits: timeout <= " + config.maxTimeout().toMillis() + " ms, memory <= " + config.maxMemoryMiB()
                 + " MiB; " + config.maxConcurrent() + " concurrent, queue " + config.queueSize()
                 + (config.auditLog() == null ? "; audit off" : "; audit log " + config.auditLog().toAbsolutePath()));
+        Wasmbox.unavailableLanguages().forEach((id, reason) -> System.out.println("language " + id
+                + " is not offered: " + reason));
     }
 
     public int port() {
