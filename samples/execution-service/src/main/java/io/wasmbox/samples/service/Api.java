@@ -36,6 +36,8 @@ final class Api {
     final Stats stats;
     private final Warmup warmup;
     private final List<AddressRange> trustedProxies;
+    /** The Jupyter kernels' part of the statistics, once they exist. */
+    volatile java.util.function.Supplier<Map<String, Object>> kernelStats;
 
     Api(ServiceConfig config, Runner runner, RateLimiter limiter, AuditLog audit, Stats stats, Warmup warmup) {
         this.config = config;
@@ -505,7 +507,10 @@ final class Api {
 
     /** GET /api/v1/stats. */
     void stats(Exchange exchange) throws IOException {
-        Http.sendJson(exchange, 200, stats.snapshot(runner.running(), runner.queued()));
+        Map<String, Object> m = stats.snapshot(runner.running(), runner.queued());
+        java.util.function.Supplier<Map<String, Object>> kernels = kernelStats;
+        if (kernels != null) m.put("kernels", kernels.get());
+        Http.sendJson(exchange, 200, m);
     }
 
     /** GET /api/v1/config: effective limits and service settings. */
