@@ -63,11 +63,20 @@ final class JupyterMessages {
         }
         if (node == null || !node.isObject()) throw new BadMessage("malformed message: expected a JSON object");
         return message(node.path("channel"), node.get("header"), node.get("parent_header"), node.get("metadata"),
-                node.get("content"));
+                node.get("content"), false);
     }
 
     /** A binary frame of the v1 subprotocol. */
     static Message parseV1(ByteBuffer frame) throws BadMessage {
+        return parseV1(frame, false);
+    }
+
+    /** A v1 frame from either side (tests read the kernel's frames with it). */
+    static Message parseV1ForTest(ByteBuffer frame) throws BadMessage {
+        return parseV1(frame, true);
+    }
+
+    private static Message parseV1(ByteBuffer frame, boolean anyChannel) throws BadMessage {
         ByteBuffer b = frame.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         int size = b.remaining();
         if (size < 8) throw new BadMessage("malformed v1 frame: shorter than its offset count");
@@ -91,7 +100,7 @@ final class JupyterMessages {
                 throw new BadMessage("malformed v1 frame: part " + (i + 1) + " is not JSON");
             }
         }
-        return message(NODES.textNode(parts[0]), json[0], json[1], json[2], json[3]);
+        return message(NODES.textNode(parts[0]), json[0], json[1], json[2], json[3], anyChannel);
     }
 
     private static String utf8(ByteBuffer b, int from, int to) {
@@ -100,9 +109,9 @@ final class JupyterMessages {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    private static Message message(JsonNode channel, JsonNode header, JsonNode parent, JsonNode metadata, JsonNode content)
-            throws BadMessage {
-        if (!channel.isTextual() || !CLIENT_CHANNELS.contains(channel.asText())) {
+    private static Message message(JsonNode channel, JsonNode header, JsonNode parent, JsonNode metadata, JsonNode content,
+            boolean anyChannel) throws BadMessage {
+        if (!channel.isTextual() || !(anyChannel || CLIENT_CHANNELS.contains(channel.asText()))) {
             throw new BadMessage("malformed message: 'channel' must be one of shell, control, stdin");
         }
         if (header == null || !header.isObject()) throw new BadMessage("malformed message: 'header' must be an object");

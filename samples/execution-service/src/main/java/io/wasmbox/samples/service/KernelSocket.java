@@ -15,8 +15,10 @@ import org.eclipse.jetty.websocket.api.StatusCode;
  * kernel; messages out, as JSON text or, when the client chose the {@code v1.kernel.websocket.jupyter.org}
  * subprotocol, as its binary frames. A frame that is not a message gets an error message back (the connection
  * stays); a client that reads too slowly for what it is sent is disconnected rather than buffered for.
+ *
+ * <p>Public only because Jetty calls its listener methods through a public lookup; it has no public constructor.
  */
-final class KernelSocket implements Session.Listener.AutoDemanding, Kernel.Connection {
+public final class KernelSocket implements Session.Listener.AutoDemanding, Kernel.Connection {
     private static final System.Logger LOG = System.getLogger(KernelSocket.class.getName());
     /** Bad frames tolerated on one connection before it is closed. */
     static final int MAX_BAD_FRAMES = 100;

@@ -168,7 +168,7 @@ record ServiceConfig(
                     "token the Jupyter kernel API needs (?token= or 'Authorization: token ...'); none: one is generated and printed"),
             new Option("kernel-cell-timeout", "WASMBOX_KERNEL_CELL_TIMEOUT", "", "wall-clock limit of one kernel cell (default: max-timeout)"),
             new Option("kernel-memory", "WASMBOX_KERNEL_MEMORY", "", "memory cap of each kernel (default: default-memory)"),
-            new Option("kernel-idle-timeout", "WASMBOX_KERNEL_IDLE_TIMEOUT", "1h", "shut down kernels idle this long; 0 = never"),
+            new Option("kernel-idle-timeout", "WASMBOX_KERNEL_IDLE_TIMEOUT", "60m", "shut down kernels idle this long; 0 = never"),
             new Option("max-kernels", "WASMBOX_MAX_KERNELS", "32", "kernels alive at once"),
             new Option("max-kernels-per-client", "WASMBOX_MAX_KERNELS_PER_CLIENT", "8", "kernels alive at once per client"));
 
