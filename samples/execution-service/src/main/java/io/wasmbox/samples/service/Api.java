@@ -211,6 +211,26 @@ final class Api {
         audit.write(client, a);
     }
 
+    /**
+     * Audits one cell of a Jupyter kernel (kernels have no HTTP request per cell) and counts it in the statistics.
+     *
+     * @param result the run's result, or null when the cell did not run (interrupted before, refused, invalid)
+     */
+    void recordCell(String kernelId, String client, String language, String code, String outcome, long millis,
+            ExecutionResult result) {
+        stats.request();
+        if (result != null) stats.executed(language, outcome, millis);
+        Map<String, Object> a = auditBase("kernel:" + kernelId, client, null, language, code);
+        a.put("outcome", outcome);
+        a.put("execution_ms", millis);
+        if (result != null) {
+            a.put("exit_code", result.exitCode());
+            a.put("error_type", result.error() == null ? null : result.error().type());
+            a.put("limits_hit", limitsHit(result));
+        }
+        audit.write(client, a);
+    }
+
     private static Map<String, Object> auditBase(String endpoint, String client, String id, String language, String code) {
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("time", Instant.now().toString());

@@ -70,7 +70,7 @@ public final class ExecutionService implements AutoCloseable {
                 System::nanoTime), audit, new Stats(), warmup);
         PistonApi piston = new PistonApi(api);
         StaticFiles files = new StaticFiles();
-        this.kernels = new KernelManager(config, api.runner, new KernelSpecs());
+        this.kernels = new KernelManager(config, api.runner, new KernelSpecs(), api::recordCell);
         api.kernelStats = kernels::stats;
         JupyterApi jupyter = new JupyterApi(api, kernels, () -> origins);
 

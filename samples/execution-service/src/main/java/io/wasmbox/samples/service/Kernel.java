@@ -63,12 +63,19 @@ final class Kernel {
 
     private record Work(Connection from, Message message) {}
 
+    /** Where each cell is recorded (the audit log and statistics). */
+    interface CellLog {
+        void cell(String kernelId, String client, String language, String code, String outcome, long millis,
+                ExecutionResult result);
+    }
+
     final String id = UUID.randomUUID().toString();
     final KernelSpecs.Spec spec;
     final String client;
     private final ServiceConfig config;
     private final Runner runner;
     private final Consumer<Kernel> onShutdown;
+    private final CellLog log;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final LinkedBlockingQueue<Work> queue = new LinkedBlockingQueue<>(QUEUE_MAX);
     private final BlockingQueue<String> inputReplies = new LinkedBlockingQueue<>();
@@ -86,8 +93,11 @@ final class Kernel {
     private Thread cellThread; // guarded by this
     private boolean interruptRequested; // guarded by this
     private int executionCount; // worker (or restart, holding busy)
+    private ExecutionResult lastRun; // worker
 
-    Kernel(KernelSpecs.Spec spec, String client, ServiceConfig config, Runner runner, Consumer<Kernel> onShutdown) {
+    Kernel(KernelSpecs.Spec spec, String client, ServiceConfig config, Runner runner, CellLog log,
+            Consumer<Kernel> onShutdown) {
+        this.log = log;
         this.spec = spec;
         this.client = client;
         this.config = config;
@@ -372,6 +382,23 @@ final class Kernel {
 
     private CellResult runCell(String code, CellOutput out, InputStream stdin) {
         if (code.isBlank()) return CellResult.ok(null);
+        long start = System.nanoTime();
+        lastRun = null;
+        CellResult result = runCellLogged(code, out, stdin);
+        ExecutionResult r = lastRun;
+        String outcome = r != null ? Runner.status(r)
+                : result.ename() == null ? "success"
+                : result.ename().equals("KeyboardInterrupt") || result.ename().equals("InterruptedError") ? "interrupted"
+                : "refused:" + result.ename();
+        try {
+            log.cell(id, client, spec.name(), code, outcome, (System.nanoTime() - start) / 1_000_000, r);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "auditing a cell failed", e);
+        }
+        return result;
+    }
+
+    private CellResult runCellLogged(String code, CellOutput out, InputStream stdin) {
         Sandbox sb = sandbox;
         if (sb == null || sb.isClosed()) sb = sandbox = newSandbox();
         RunOptions.Builder options = RunOptions.builder().outputListener(out).fileName(spec.python() ? "<cell>" : "cell");
@@ -384,6 +411,7 @@ final class Kernel {
                 cellThread = Thread.currentThread();
             }
             ExecutionResult r = runner.inSlot(admission, () -> running.run(code, opts));
+            lastRun = r;
             memoryBytes = r.peakMemoryBytes();
             return result(r, running);
         } catch (InterruptedException e) {

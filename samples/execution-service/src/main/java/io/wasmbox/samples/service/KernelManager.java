@@ -24,12 +24,14 @@ final class KernelManager implements AutoCloseable {
     private final ServiceConfig config;
     private final Runner runner;
     private final KernelSpecs specs;
+    private final Kernel.CellLog log;
     private final Map<String, Kernel> kernels = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
     private final AtomicLong started = new AtomicLong();
     private final AtomicLong culled = new AtomicLong();
 
-    KernelManager(ServiceConfig config, Runner runner, KernelSpecs specs) {
+    KernelManager(ServiceConfig config, Runner runner, KernelSpecs specs, Kernel.CellLog log) {
+        this.log = log;
         this.config = config;
         this.runner = runner;
         this.specs = specs;
@@ -77,7 +79,7 @@ final class KernelManager implements AutoCloseable {
             }
             Kernel kernel;
             try {
-                kernel = new Kernel(spec, client, config, runner, this::shutdownFromKernel);
+                kernel = new Kernel(spec, client, config, runner, log, this::shutdownFromKernel);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "cannot start a " + spec.name() + " kernel", e);
                 throw new ApiError(503, "kernel_start_failed", "the " + spec.name() + " kernel could not start: "

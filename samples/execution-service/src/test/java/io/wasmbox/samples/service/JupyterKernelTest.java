@@ -85,6 +85,18 @@ class JupyterKernelTest {
         assertThat(k.execute("x").result()).containsExactly("42");
         assertThat(k.delete()).isEqualTo(204);
         assertThat(http("GET", "/api/kernels/" + k.kernelId + "?token=" + TOKEN, null).statusCode()).isEqualTo(404);
+
+        // one audit line per cell: the kernel, the code's digest (never the code), the outcome
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("target/test-audit/jupyter.jsonl"))) {
+            JsonNode a = Http.JSON.readTree(line);
+            if (a.path("endpoint").asText().equals("kernel:" + k.kernelId)) lines.add(a);
+        }
+        assertThat(lines).hasSize(5);
+        assertThat(lines.stream().map(a -> a.path("outcome").asText()).toList())
+                .containsExactly("success", "success", "success", "error", "success");
+        assertThat(lines.getFirst().path("code_sha256").asText()).isEqualTo(Api.sha256("print('hello')\nx = 6 * 7\nx"));
+        assertThat(lines.getFirst().path("language").asText()).isEqualTo("python");
     }
 
     @Test
