@@ -324,6 +324,7 @@ final class Kernel {
         boolean silent = content.path("silent").asBoolean(false);
         boolean storeHistory = content.has("store_history") ? content.path("store_history").asBoolean(!silent) : !silent;
         boolean allowStdin = content.path("allow_stdin").asBoolean(false);
+        boolean abort = false;
         state = "busy";
         status("busy", m);
         try {
@@ -356,6 +357,7 @@ final class Kernel {
                 reply.put("status", "error");
                 reply.put("execution_count", count);
                 reply.setAll(err);
+                abort = content.path("stop_on_error").asBoolean(true);
             } else {
                 if (!silent && result.value() != null && !result.value().isNull()) {
                     ObjectNode data = JupyterMessages.object();
@@ -377,6 +379,20 @@ final class Kernel {
             touch();
             state = "idle";
             status("idle", m);
+        }
+        if (abort) abortQueuedCells();
+    }
+
+    /** After a failed cell, the cells already waiting are not run (as ipykernel does): each gets an aborted reply. */
+    private void abortQueuedCells() {
+        for (Work w : List.copyOf(queue)) {
+            if (!w.message().msgType().equals("execute_request") || !queue.remove(w)) continue;
+            status("busy", w.message());
+            ObjectNode c = JupyterMessages.object();
+            c.put("status", "aborted");
+            c.putNull("execution_count");
+            reply(w.from(), w.message(), "execute_reply", c);
+            status("idle", w.message());
         }
     }
 

@@ -256,6 +256,18 @@ class JupyterKernelTest {
     }
 
     @Test
+    void cellsQueuedBehindAFailingCellAreAborted() throws Exception {
+        try (KernelClient k = KernelClient.start(base, TOKEN, "python")) {
+            String failing = k.sendExecute("import time\ntime.sleep(0.5)\nraise ValueError('stop')");
+            String queued = k.sendExecute("print('must not run')");
+            assertThat(k.collect(failing, Duration.ofSeconds(30)).stderr()).contains("ValueError: stop");
+            JsonNode reply = awaitMessage(k, queued, "execute_reply");
+            assertThat(reply.path("content").path("status").asText()).isEqualTo("aborted");
+            assertThat(k.execute("1").result()).containsExactly("1");
+        }
+    }
+
+    @Test
     void restartClearsStateAndResetsTheCount() throws Exception {
         try (KernelClient k = KernelClient.start(base, TOKEN, "python")) {
             k.execute("a = 5");
