@@ -63,8 +63,11 @@ final class GuestThreads {
 
         @Override
         public void run() {
-            for (Runnable call = slot.get(); call != null; call = next()) {
+            Runnable call = slot.get();
+            while (call != null) {
                 call.run();
+                call = null; // an idle worker must not pin its last call's sandbox (and its memory) from its stack
+                call = next();
             }
         }
 
@@ -92,7 +95,8 @@ final class GuestThreads {
 
     /** One guest call on a pool thread; the caller waits for it and may interrupt it. */
     static final class Call<T> implements Runnable {
-        private final Supplier<T> work;
+        /** Dropped once run: the caller may keep the call (for its value) long after the sandbox is gone. */
+        private Supplier<T> work;
         private final CountDownLatch done = new CountDownLatch(1);
         private Thread runner;
         private boolean finished;
@@ -117,6 +121,7 @@ final class GuestThreads {
             } catch (Throwable t) {
                 failure = t;
             } finally {
+                work = null;
                 synchronized (this) {
                     finished = true;
                     runner = null;
