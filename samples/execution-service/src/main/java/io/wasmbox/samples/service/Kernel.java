@@ -61,7 +61,7 @@ final class Kernel {
         void close(int code, String reason);
     }
 
-    private record Work(Connection from, Message message) {}
+    private record Work(Connection from, Message message, long seq) {}
 
     /** Where each cell is recorded (the audit log and statistics). */
     interface CellLog {
@@ -81,6 +81,7 @@ final class Kernel {
     private final BlockingQueue<String> inputReplies = new LinkedBlockingQueue<>();
     private final ReentrantLock busy = new ReentrantLock();
     private final AtomicLong cells = new AtomicLong();
+    private final AtomicLong received = new AtomicLong();
     private final Thread worker;
     private volatile Sandbox sandbox;
     private volatile String session = UUID.randomUUID().toString();
@@ -209,7 +210,7 @@ final class Kernel {
             }
             default -> {
                 if (QUEUED.contains(type)) {
-                    if (!queue.offer(new Work(from, m))) {
+                    if (!queue.offer(new Work(from, m, received.incrementAndGet()))) {
                         error(from, m, "KernelBusy", "more than " + QUEUE_MAX + " requests are waiting for this kernel");
                     }
                 } else {
@@ -324,7 +325,7 @@ final class Kernel {
         boolean silent = content.path("silent").asBoolean(false);
         boolean storeHistory = content.has("store_history") ? content.path("store_history").asBoolean(!silent) : !silent;
         boolean allowStdin = content.path("allow_stdin").asBoolean(false);
-        boolean abort = false;
+        long abortUpTo = -1;
         state = "busy";
         status("busy", m);
         try {
@@ -345,6 +346,7 @@ final class Kernel {
                 out.flush(true);
                 output = null;
             }
+            long endedAt = received.get(); // before the client can learn that the cell ended
             cells.incrementAndGet();
             ObjectNode reply = JupyterMessages.object();
             if (result.ename() != null) {
@@ -357,7 +359,8 @@ final class Kernel {
                 reply.put("status", "error");
                 reply.put("execution_count", count);
                 reply.setAll(err);
-                abort = content.path("stop_on_error").asBoolean(true);
+                // requests that came while the cell ran; not those sent after the client saw this cell end
+                if (content.path("stop_on_error").asBoolean(true)) abortUpTo = endedAt;
             } else {
                 if (!silent && result.value() != null && !result.value().isNull()) {
                     ObjectNode data = JupyterMessages.object();
@@ -380,13 +383,16 @@ final class Kernel {
             state = "idle";
             status("idle", m);
         }
-        if (abort) abortQueuedCells();
+        if (abortUpTo >= 0) abortQueuedCells(abortUpTo);
     }
 
-    /** After a failed cell, the cells already waiting are not run (as ipykernel does): each gets an aborted reply. */
-    private void abortQueuedCells() {
+    /**
+     * After a failed cell, the cells that were already waiting when it failed are not run (as ipykernel does):
+     * each gets an aborted reply. Cells sent after the failure was reported run.
+     */
+    private void abortQueuedCells(long upTo) {
         for (Work w : List.copyOf(queue)) {
-            if (!w.message().msgType().equals("execute_request") || !queue.remove(w)) continue;
+            if (w.seq() > upTo || !w.message().msgType().equals("execute_request") || !queue.remove(w)) continue;
             status("busy", w.message());
             ObjectNode c = JupyterMessages.object();
             c.put("status", "aborted");
