@@ -93,6 +93,10 @@ final class Kernel {
     private volatile CellOutput output;
     private Thread cellThread; // guarded by this
     private boolean interruptRequested; // guarded by this
+    private boolean inputInterrupted; // guarded by this: the cell was interrupted while it waited for input
+    /** Handed to a waiting reader by an interrupt: its stdin ends, and the cell with it, keeping the sandbox. */
+    @SuppressWarnings("StringOperationCanBeSimplified")
+    private static final String END_OF_INPUT = new String("end of input");
     private int executionCount; // worker (or restart, holding busy)
     private ExecutionResult lastRun; // worker
 
@@ -430,11 +434,21 @@ final class Kernel {
         try (Runner.Admission admission = runner.admit(client, 1)) {
             synchronized (this) {
                 interruptRequested = false;
+                inputInterrupted = false;
                 cellThread = Thread.currentThread();
             }
             ExecutionResult r = runner.inSlot(admission, () -> running.run(code, opts));
             lastRun = r;
             memoryBytes = r.peakMemoryBytes();
+            boolean atInput;
+            synchronized (this) {
+                atInput = inputInterrupted;
+            }
+            if (atInput && !running.isClosed()) {
+                String ename = spec.python() ? "KeyboardInterrupt" : "InterruptedError";
+                String evalue = "the cell was interrupted while it waited for input; the kernel's state is intact";
+                return CellResult.error(ename, evalue, List.of(ename + ": " + evalue));
+            }
             return result(r, running);
         } catch (InterruptedException e) {
             return interrupted(false);
@@ -597,12 +611,19 @@ final class Kernel {
 
     // ---- control ----------------------------------------------------------------------------------------------
 
-    /** Stops the running cell, if any. */
+    /**
+     * Stops the running cell, if any. A cell waiting for input gets end of input instead, so it ends (Python:
+     * {@code EOFError}) and the kernel keeps its state; a computing cell is stopped, and its sandbox with it.
+     */
     synchronized void interrupt() {
-        if (cellThread != null) {
-            interruptRequested = true;
-            cellThread.interrupt();
+        if (cellThread == null) return;
+        if (waitingForInput) {
+            inputInterrupted = true;
+            inputReplies.offer(END_OF_INPUT);
+            return;
         }
+        interruptRequested = true;
+        cellThread.interrupt();
     }
 
     /** A fresh sandbox and execution count; a running cell is interrupted first. */
@@ -742,6 +763,7 @@ final class Kernel {
         private final CellOutput out;
         private byte[] pending = new byte[0];
         private int pos;
+        private boolean ended;
 
         CellStdin(Connection from, Message parent, CellOutput out) {
             this.from = from;
@@ -751,26 +773,30 @@ final class Kernel {
 
         @Override
         public int read() throws InterruptedIOException {
-            if (pos >= pending.length) fill();
+            if (pos >= pending.length && !fill()) return -1;
             return pending[pos++] & 0xff;
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws InterruptedIOException {
             if (len == 0) return 0;
-            if (pos >= pending.length) fill();
+            if (pos >= pending.length && !fill()) return -1;
             int n = Math.min(len, pending.length - pos);
             System.arraycopy(pending, pos, b, off, n);
             pos += n;
             return n;
         }
 
-        private void fill() throws InterruptedIOException {
+        /** Asks the client for a line; false at end of input (the cell was interrupted while waiting). */
+        private boolean fill() throws InterruptedIOException {
+            if (ended) return false;
             ObjectNode c = JupyterMessages.object();
             c.put("prompt", out.takePrompt());
             c.put("password", false);
-            inputReplies.clear();
-            waitingForInput = true;
+            synchronized (Kernel.this) {
+                inputReplies.clear();
+                waitingForInput = true;
+            }
             from.send(JupyterMessages.create("stdin", "input_request", parent, session, c));
             String value;
             try {
@@ -781,8 +807,13 @@ final class Kernel {
             } finally {
                 waitingForInput = false;
             }
+            if (value == END_OF_INPUT) {
+                ended = true;
+                return false;
+            }
             pending = (value + "\n").getBytes(StandardCharsets.UTF_8);
             pos = 0;
+            return true;
         }
     }
 }

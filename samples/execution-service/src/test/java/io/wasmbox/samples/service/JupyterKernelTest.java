@@ -231,6 +231,19 @@ class JupyterKernelTest {
     void interruptStopsARunawayCellAndTheKernelGoesOn() throws Exception {
         try (KernelClient k = KernelClient.start(base, TOKEN, "python")) {
             k.execute("kept = 1");
+            // a cell waiting for input is interrupted without losing the kernel's state
+            ObjectNode ask = Http.JSON.createObjectNode();
+            ask.put("code", "answer = input('waiting: ')");
+            ask.put("allow_stdin", true);
+            k.sendText(request("execute_request", "shell", ask, "wait-1"));
+            awaitMessage(k, "wait-1", "input_request");
+            k.sendText(request("interrupt_request", "control", Http.JSON.createObjectNode(), "int-0"));
+            JsonNode stopped = awaitMessage(k, "wait-1", "error");
+            assertThat(stopped.path("content").path("ename").asText()).isEqualTo("KeyboardInterrupt");
+            assertThat(stopped.path("content").path("evalue").asText()).contains("state is intact");
+            awaitMessage(k, "wait-1", "execute_reply");
+            assertThat(k.execute("kept").result()).containsExactly("1");
+
             String id = k.sendExecute("while True: pass");
             awaitMessage(k, id, "execute_input");
             Thread.sleep(500);
