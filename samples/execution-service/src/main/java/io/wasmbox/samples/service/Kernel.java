@@ -426,7 +426,15 @@ final class Kernel {
 
     private CellResult runCellLogged(String code, CellOutput out, InputStream stdin) {
         Sandbox sb = sandbox;
-        if (sb == null || sb.isClosed()) sb = sandbox = newSandbox();
+        if (sb == null || sb.isClosed()) {
+            try {
+                sb = sandbox = newSandbox();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "kernel " + id + ": cannot make a sandbox", e);
+                String evalue = "the kernel has no sandbox and could not make one (" + Http.clean(e.getMessage()) + ")";
+                return CellResult.error("KernelError", evalue, List.of("KernelError: " + evalue));
+            }
+        }
         RunOptions.Builder options = RunOptions.builder().outputListener(out).fileName(spec.python() ? "<cell>" : "cell");
         if (stdin != null) options.stdin(stdin);
         RunOptions opts = options.build();
