@@ -647,7 +647,7 @@ final class Kernel {
             session = UUID.randomUUID().toString();
             state = "starting";
             status("starting", null);
-            sandbox = newSandbox();
+            replaceSandbox(); // on failure the next cell tries again, and says so if it cannot
             state = "idle";
             status("idle", null);
         } finally {
