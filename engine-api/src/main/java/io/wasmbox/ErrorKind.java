@@ -15,17 +15,15 @@ public enum ErrorKind {
     GUEST_ERROR,
     /**
      * The guest raised its language's syntax error (an instance of Python's or JavaScript's {@code
-     * SyntaxError}, or a TypeScript compile error): usually the script did not compile.
+     * SyntaxError}, a TypeScript compile error, a Rust or C compile error): usually the script did not
+     * compile.
      */
     SYNTAX,
     /** The guest exited with a non-zero exit code ({@code sys.exit(n)}, {@code exit(n)}) without an error. */
     EXIT,
     /** The run was stopped at its wall-clock timeout; the sandbox is discarded. */
     TIMEOUT,
-    /**
-     * The run was stopped at its CPU-time limit. Reserved: no limit of this release produces it; the
-     * CPU-time limit being added maps to it.
-     */
+    /** The run was stopped at its CPU-time limit ({@link Limits#cpuTime()}); the sandbox is discarded. */
     CPU_TIME,
     /** The guest ran out of its memory cap (a handled out-of-memory error or a crash at the cap). */
     MEMORY,

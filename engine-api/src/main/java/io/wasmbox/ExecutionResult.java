@@ -16,6 +16,8 @@ import java.time.Duration;
 public final class ExecutionResult {
     /** Exit code reported for a run stopped at its timeout (as GNU {@code timeout} does). */
     public static final int TIMEOUT_EXIT_CODE = 124;
+    /** Exit code reported for a run stopped at its CPU-time limit (128 + SIGXCPU, as {@code ulimit -t} gives). */
+    public static final int CPU_TIME_LIMIT_EXIT_CODE = 152;
 
     private final String stdout;
     private final String stderr;
@@ -27,6 +29,8 @@ public final class ExecutionResult {
     private final boolean memoryLimitHit;
     private final boolean outputTruncated;
     private final GuestError error;
+    private final boolean cpuTimeLimitHit;
+    private final Duration cpuTime;
 
     private ExecutionResult(Builder b) {
         this.stdout = b.stdout;
@@ -39,6 +43,8 @@ public final class ExecutionResult {
         this.memoryLimitHit = b.memoryLimitHit;
         this.outputTruncated = b.outputTruncated;
         this.error = b.error;
+        this.cpuTimeLimitHit = b.cpuTimeLimitHit;
+        this.cpuTime = b.cpuTime;
     }
 
     /**
@@ -133,6 +139,25 @@ public final class ExecutionResult {
     }
 
     /**
+     * Whether the run was stopped at its CPU-time limit ({@link Limits#cpuTime()}); then {@link #kind()} is
+     * {@link ErrorKind#CPU_TIME}.
+     *
+     * @return true when stopped at its CPU-time limit
+     */
+    public boolean cpuTimeLimitHit() {
+        return cpuTimeLimitHit;
+    }
+
+    /**
+     * CPU time the guest thread used in this run.
+     *
+     * @return the CPU time, or null when the JVM cannot measure thread CPU time
+     */
+    public Duration cpuTime() {
+        return cpuTime;
+    }
+
+    /**
      * Whether the guest ran out of its memory cap (then {@link #kind()} is {@link ErrorKind#MEMORY}).
      *
      * @return true when the memory cap was hit
@@ -161,13 +186,14 @@ public final class ExecutionResult {
 
     /**
      * How the run ended, as one typed verdict: {@link ErrorKind#NONE} when it succeeded, {@link
-     * ErrorKind#TIMEOUT} or {@link ErrorKind#MEMORY} when a limit stopped it, the error's {@link
+     * ErrorKind#TIMEOUT}, {@link ErrorKind#CPU_TIME} or {@link ErrorKind#MEMORY} when a limit stopped it, the error's {@link
      * GuestError#kind()} when it raised one, {@link ErrorKind#EXIT} for a non-zero exit code alone.
      *
      * @return the kind, never null
      */
     public ErrorKind kind() {
         if (timeoutHit) return ErrorKind.TIMEOUT;
+        if (cpuTimeLimitHit) return ErrorKind.CPU_TIME;
         if (memoryLimitHit) return ErrorKind.MEMORY;
         if (error != null) return error.kind();
         return exitCode != 0 ? ErrorKind.EXIT : ErrorKind.NONE;
@@ -179,18 +205,20 @@ public final class ExecutionResult {
      * @return true when the run ended normally with exit code 0
      */
     public boolean succeeded() {
-        return error == null && !timeoutHit && exitCode == 0;
+        return error == null && !timeoutHit && !cpuTimeLimitHit && exitCode == 0;
     }
 
     /**
      * The value when the run succeeded; otherwise the typed exception: {@link ExecutionTimeoutException},
-     * {@link MemoryLimitException} or {@link GuestException} (also for a non-zero exit code).
+     * {@link CpuTimeLimitException}, {@link MemoryLimitException} or {@link GuestException} (also for a
+     * non-zero exit code).
      *
      * @return the value, as {@link #value()}
      * @throws WasmboxException the failure
      */
     public Object valueOrThrow() {
         if (timeoutHit) throw new ExecutionTimeoutException(this);
+        if (cpuTimeLimitHit) throw new CpuTimeLimitException(this);
         if (memoryLimitHit) throw new MemoryLimitException(this);
         if (error != null || exitCode != 0) throw new GuestException(this);
         return value();
@@ -200,7 +228,8 @@ public final class ExecutionResult {
     public String toString() {
         return "ExecutionResult[exitCode=" + exitCode + ", value=" + value + ", error="
                 + (error == null ? null : error.summary()) + ", duration=" + duration.toMillis() + " ms"
-                + (timeoutHit ? ", timeoutHit" : "") + (memoryLimitHit ? ", memoryLimitHit" : "")
+                + (timeoutHit ? ", timeoutHit" : "") + (cpuTimeLimitHit ? ", cpuTimeLimitHit" : "")
+                + (memoryLimitHit ? ", memoryLimitHit" : "")
                 + (outputTruncated ? ", outputTruncated" : "") + "]";
     }
 
@@ -220,6 +249,8 @@ public final class ExecutionResult {
         private boolean memoryLimitHit;
         private boolean outputTruncated;
         private GuestError error;
+        private boolean cpuTimeLimitHit;
+        private Duration cpuTime;
 
         private Builder() {}
 
@@ -262,6 +293,16 @@ public final class ExecutionResult {
 
         Builder error(GuestError error) {
             this.error = error;
+            return this;
+        }
+
+        Builder cpuTimeLimitHit(boolean hit) {
+            this.cpuTimeLimitHit = hit;
+            return this;
+        }
+
+        Builder cpuTime(Duration cpuTime) {
+            this.cpuTime = cpuTime;
             return this;
         }
 

@@ -17,6 +17,8 @@ import java.util.Objects;
 public record GuestError(ErrorKind kind, String type, String message, String stackTrace, int line) {
     /** Type name shown for a run stopped at its timeout ({@link ErrorKind#TIMEOUT}). */
     public static final String TIMEOUT = "Timeout";
+    /** Type name shown for a run stopped at its CPU-time limit ({@link ErrorKind#CPU_TIME}). */
+    public static final String CPU_TIME_LIMIT = "CpuTimeLimit";
     /** Type name shown when the guest ran out of its memory cap and could not raise its own error. */
     public static final String OUT_OF_MEMORY = "OutOfMemory";
     /** Type name shown when the guest overflowed its stack and could not raise its own error. */

@@ -44,6 +44,7 @@ public final class Limits {
     private final long maxOutputBytes;
     private final long maxCodeBytes;
     private final long maxStdinBytes;
+    private final Duration cpuTime;
 
     private Limits(Builder b) {
         this.memoryBytes = b.memoryBytes;
@@ -51,6 +52,7 @@ public final class Limits {
         this.maxOutputBytes = b.maxOutputBytes;
         this.maxCodeBytes = b.maxCodeBytes;
         this.maxStdinBytes = b.maxStdinBytes;
+        this.cpuTime = b.cpuTime;
     }
 
     /**
@@ -82,7 +84,8 @@ public final class Limits {
                 .timeout(timeout)
                 .maxOutputBytes(maxOutputBytes)
                 .maxCodeBytes(maxCodeBytes)
-                .maxStdinBytes(maxStdinBytes);
+                .maxStdinBytes(maxStdinBytes)
+                .cpuTime(cpuTime);
     }
 
     /**
@@ -131,9 +134,21 @@ public final class Limits {
     }
 
     /**
+     * CPU time the guest thread may use in one run before it is stopped, or null for no CPU-time limit
+     * (the default: the wall-clock {@link #timeout()} still applies). Measured from the guest thread's CPU
+     * time, so time spent waiting (for a host function's I/O, for a CPU the machine gives to others) does
+     * not count.
+     *
+     * @return the limit, or null for none
+     */
+    public Duration cpuTime() {
+        return cpuTime;
+    }
+
+    /**
      * Reads limits from string properties, falling back to {@code base} for absent keys. Keys: {@code
      * wasmbox.memory}, {@code wasmbox.timeout}, {@code wasmbox.maxOutput}, {@code wasmbox.maxCode},
-     * {@code wasmbox.maxStdin}. Sizes accept a plain byte count or a suffix {@code k}, {@code m}, {@code g}
+     * {@code wasmbox.maxStdin}, {@code wasmbox.cpuTime}. Sizes accept a plain byte count or a suffix {@code k}, {@code m}, {@code g}
      * ({@code 64m}); durations accept milliseconds or a suffix {@code ms}, {@code s}, {@code m} ({@code 5s}).
      *
      * @param lookup returns the property value (a String, Number or Duration) or null when absent
@@ -149,6 +164,7 @@ public final class Limits {
         if ((v = lookup.apply(MAX_OUTPUT_PROPERTY)) != null) b.maxOutputBytes(parseSize(MAX_OUTPUT_PROPERTY, v));
         if ((v = lookup.apply(MAX_CODE_PROPERTY)) != null) b.maxCodeBytes(parseSize(MAX_CODE_PROPERTY, v));
         if ((v = lookup.apply(MAX_STDIN_PROPERTY)) != null) b.maxStdinBytes(parseSize(MAX_STDIN_PROPERTY, v));
+        if ((v = lookup.apply(CPU_TIME_PROPERTY)) != null) b.cpuTime(parseDuration(CPU_TIME_PROPERTY, v));
         return b.build();
     }
 
@@ -172,6 +188,8 @@ public final class Limits {
     public static final String MAX_CODE_PROPERTY = "wasmbox.maxCode";
     /** Property naming the stdin cap, e.g. {@code 4m}. */
     public static final String MAX_STDIN_PROPERTY = "wasmbox.maxStdin";
+    /** Property naming the CPU-time limit, e.g. {@code 1s}. */
+    public static final String CPU_TIME_PROPERTY = "wasmbox.cpuTime";
 
     /**
      * Checks a timeout against the allowed range: the one check for sandbox and per-run timeouts.
@@ -179,12 +197,16 @@ public final class Limits {
      * @throws IllegalArgumentException when out of range
      */
     static Duration checkTimeout(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.compareTo(MIN_TIMEOUT) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0) {
-            throw new IllegalArgumentException("timeout must be between " + MIN_TIMEOUT.toMillis() + " ms and "
-                    + MAX_TIMEOUT.toHours() + " h, got " + timeout);
+        return checkDuration("timeout", timeout);
+    }
+
+    private static Duration checkDuration(String name, Duration value) {
+        Objects.requireNonNull(value, name);
+        if (value.compareTo(MIN_TIMEOUT) < 0 || value.compareTo(MAX_TIMEOUT) > 0) {
+            throw new IllegalArgumentException(name + " must be between " + MIN_TIMEOUT.toMillis() + " ms and "
+                    + MAX_TIMEOUT.toHours() + " h, got " + value);
         }
-        return timeout;
+        return value;
     }
 
     @Override
@@ -194,19 +216,20 @@ public final class Limits {
                 && timeout.equals(l.timeout)
                 && maxOutputBytes == l.maxOutputBytes
                 && maxCodeBytes == l.maxCodeBytes
-                && maxStdinBytes == l.maxStdinBytes;
+                && maxStdinBytes == l.maxStdinBytes
+                && Objects.equals(cpuTime, l.cpuTime);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(memoryBytes, timeout, maxOutputBytes, maxCodeBytes, maxStdinBytes);
+        return Objects.hash(memoryBytes, timeout, maxOutputBytes, maxCodeBytes, maxStdinBytes, cpuTime);
     }
 
     @Override
     public String toString() {
         return "Limits[memory=" + formatBytes(memoryBytes) + ", timeout=" + timeout.toMillis() + " ms, maxOutput="
                 + formatBytes(maxOutputBytes) + ", maxCode=" + formatBytes(maxCodeBytes) + ", maxStdin="
-                + formatBytes(maxStdinBytes) + "]";
+                + formatBytes(maxStdinBytes) + (cpuTime == null ? "" : ", cpuTime=" + cpuTime.toMillis() + " ms") + "]";
     }
 
     /** Builds {@link Limits}; each setter throws {@link IllegalArgumentException} for a value out of range. */
@@ -216,6 +239,7 @@ public final class Limits {
         private long maxOutputBytes = 1 * MIB;
         private long maxCodeBytes = 100 * KIB;
         private long maxStdinBytes = 1 * MIB;
+        private Duration cpuTime;
 
         private Builder() {}
 
@@ -296,6 +320,27 @@ public final class Limits {
         public Builder maxStdinBytes(long bytes) {
             this.maxStdinBytes = checkRange("maxStdin", bytes, 0, MAX_STDIN_BYTES);
             return this;
+        }
+
+        /**
+         * CPU time one run may use, or none: same range as the timeout.
+         *
+         * @param cpuTime the limit, or null for no CPU-time limit
+         * @return this builder
+         */
+        public Builder cpuTime(Duration cpuTime) {
+            this.cpuTime = cpuTime == null ? null : checkDuration("cpuTime", cpuTime);
+            return this;
+        }
+
+        /**
+         * CPU time one run may use, in milliseconds.
+         *
+         * @param millis between 1 and 86,400,000
+         * @return this builder
+         */
+        public Builder cpuTimeMillis(long millis) {
+            return cpuTime(Duration.ofMillis(millis));
         }
 
         /**

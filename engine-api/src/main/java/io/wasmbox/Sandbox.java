@@ -40,8 +40,11 @@ public final class Sandbox implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Sandbox.class.getName());
     /** How long a stopped guest gets to unwind after its interrupt before the run reports anyway. */
     private static final long STOP_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** Shortest wait between two reads of the guest's CPU clock near its CPU-time limit. */
+    private static final long MIN_CPU_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final Interpreter interpreter;
+    private final GuestFactory factory;
     private final SandboxOptions options;
     private final Limits limits;
     private final Map<String, HostFunction> hostFunctions = new ConcurrentHashMap<>();
@@ -59,6 +62,7 @@ public final class Sandbox implements AutoCloseable {
 
     Sandbox(Interpreter interpreter, GuestFactory factory, SandboxOptions options) {
         this.interpreter = interpreter;
+        this.factory = factory;
         this.options = options;
         this.limits = options.limits();
         this.guest = factory.create(new GuestContext(limits.memoryBytes(), stdout, stderr, stdin,
@@ -316,6 +320,7 @@ public final class Sandbox implements AutoCloseable {
      */
     public GuestError check(String code) {
         InputChecks.checkCode(Objects.requireNonNull(code, "code"), "", limits);
+        factory.validate(code);
         return request(GuestRequest.CHECK, code, null, List.of(), RunOptions.none()).error();
     }
 
@@ -365,6 +370,7 @@ public final class Sandbox implements AutoCloseable {
         Objects.requireNonNull(code, "code");
         Objects.requireNonNull(options, "options");
         InputChecks.checkCode(code, options.prelude(), limits);
+        factory.validate(code);
         InputChecks.checkStdin(options.stdin(), limits);
         return request(GuestRequest.RUN, code, null, List.of(), options);
     }
@@ -403,18 +409,24 @@ public final class Sandbox implements AutoCloseable {
         stdout.redirect(capture.stdout());
         stderr.redirect(capture.stderr());
         long start = System.nanoTime();
+        GuestCpuTime cpu = new GuestCpuTime();
         GuestThreads.Call<GuestResponse> call = GuestThreads.start(() -> {
             guestThread = Thread.currentThread();
+            cpu.started();
             try {
                 return guest.run(request);
             } finally {
+                cpu.ended();
                 guestThread = null;
             }
         });
         boolean timedOut = false;
+        boolean cpuLimitHit = false;
         try {
-            if (!call.await(timeout.toNanos())) {
-                timedOut = true;
+            Stop stop = awaitWithinLimits(call, cpu, start, timeout);
+            if (stop != null) {
+                timedOut = stop == Stop.TIMEOUT;
+                cpuLimitHit = stop == Stop.CPU_TIME;
                 stopping = true;
                 call.interrupt();
                 if (!call.await(STOP_GRACE_NANOS)) {
@@ -433,18 +445,29 @@ public final class Sandbox implements AutoCloseable {
             stderr.redirect(null);
         }
         Duration duration = Duration.ofNanos(System.nanoTime() - start);
+        long cpuNanos = cpu.usedNanos();
+        Duration cpuTime = cpuNanos < 0 ? null : Duration.ofNanos(cpuNanos);
         String[] output = capture.finish();
         long memory = guest.memoryBytes();
         ExecutionResult.Builder result = ExecutionResult.builder()
                 .output(output[0], output[1], capture.truncated())
                 .duration(duration)
-                .peakMemoryBytes(memory);
+                .peakMemoryBytes(memory)
+                .cpuTime(cpuTime);
         if (timedOut) {
             discard("its run timed out");
             return result.timeoutHit(true)
                     .exitCode(ExecutionResult.TIMEOUT_EXIT_CODE)
                     .error(new GuestError(ErrorKind.TIMEOUT, GuestError.TIMEOUT,
                             "execution timed out after " + timeout.toMillis() + " ms", "", -1))
+                    .build();
+        }
+        if (cpuLimitHit) {
+            discard("its run used up its CPU-time limit");
+            return result.cpuTimeLimitHit(true)
+                    .exitCode(ExecutionResult.CPU_TIME_LIMIT_EXIT_CODE)
+                    .error(new GuestError(ErrorKind.CPU_TIME, GuestError.CPU_TIME_LIMIT, "execution stopped after "
+                            + limits.cpuTime().toMillis() + " ms of CPU time (its CPU-time limit)", "", -1))
                     .build();
         }
         Throwable failure = call.failure();
@@ -456,6 +479,29 @@ public final class Sandbox implements AutoCloseable {
                 .memoryLimitHit(response.outOfMemory())
                 .error(response.error())
                 .build();
+    }
+
+    private enum Stop { TIMEOUT, CPU_TIME }
+
+    /**
+     * Waits for the call within the wall-clock timeout and the CPU-time limit; null when it finished, else
+     * the limit it reached. A thread cannot use more CPU time than wall time passes, so the caller sleeps
+     * for the CPU time left, then reads the guest thread's CPU clock: no polling while the guest waits.
+     */
+    private Stop awaitWithinLimits(GuestThreads.Call<GuestResponse> call, GuestCpuTime cpu, long start,
+            Duration timeout) throws InterruptedException {
+        Duration cpuLimit = limits.cpuTime();
+        if (cpuLimit == null || !GuestCpuTime.supported()) {
+            return call.await(timeout.toNanos()) ? null : Stop.TIMEOUT;
+        }
+        long deadline = start + timeout.toNanos();
+        for (;;) {
+            long cpuLeft = cpuLimit.toNanos() - Math.max(0, cpu.usedNanos());
+            if (cpuLeft <= 0) return Stop.CPU_TIME;
+            long wallLeft = deadline - System.nanoTime();
+            if (wallLeft <= 0) return Stop.TIMEOUT;
+            if (call.await(Math.min(wallLeft, Math.max(cpuLeft, MIN_CPU_CHECK_NANOS)))) return null;
+        }
     }
 
     /** The guest machine failed; the sandbox is discarded and the failure reported as a result. */

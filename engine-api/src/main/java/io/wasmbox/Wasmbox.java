@@ -2,6 +2,7 @@ package io.wasmbox;
 
 import io.wasmbox.spi.LanguageProvider;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,22 +38,37 @@ public final class Wasmbox {
     }
 
     /**
-     * Every language on the class path (or module path), in the order they were found.
+     * Every language on the class path (or module path) that can run on this host, in the order they were
+     * found.
      *
      * @return an immutable list, empty when no language module is present
      */
     public static List<Language> languages() {
-        return PROVIDERS.stream().map(LanguageProvider::info).toList();
+        return PROVIDERS.stream().filter(p -> p.unavailableReason() == null).map(LanguageProvider::info).toList();
     }
 
     /**
-     * The language known by this name, alias or MIME type (case-insensitive).
+     * Languages on the class path that cannot run on this host (a tool they need is missing).
+     *
+     * @return language id to the reason, in the order they were found
+     */
+    public static Map<String, String> unavailableLanguages() {
+        Map<String, String> unavailable = new LinkedHashMap<>();
+        for (LanguageProvider p : PROVIDERS) {
+            String reason = p.unavailableReason();
+            if (reason != null) unavailable.put(p.info().id(), reason);
+        }
+        return unavailable;
+    }
+
+    /**
+     * The language known by this name, alias or MIME type (case-insensitive), if it can run here.
      *
      * @param nameOrAlias e.g. {@code python}, {@code py}, {@code text/javascript}; null finds nothing
      * @return the language, or empty when none answers to the name
      */
     public static Optional<Language> findLanguage(String nameOrAlias) {
-        return provider(nameOrAlias).map(LanguageProvider::info);
+        return provider(nameOrAlias).filter(p -> p.unavailableReason() == null).map(LanguageProvider::info);
     }
 
     /**
@@ -79,6 +95,11 @@ public final class Wasmbox {
     public static Interpreter interpreter(String nameOrAlias) {
         LanguageProvider provider = provider(nameOrAlias).orElseThrow(() -> new UnsupportedLanguageException(
                 "unsupported language '" + nameOrAlias + "'; available: " + availableNames()));
+        String unavailable = provider.unavailableReason();
+        if (unavailable != null) {
+            throw new UnsupportedLanguageException(provider.info().id() + " is not available on this host: "
+                    + unavailable);
+        }
         return INTERPRETERS.computeIfAbsent(provider.info().id(), id -> new Interpreter(provider));
     }
 
@@ -88,7 +109,9 @@ public final class Wasmbox {
 
     private static String availableNames() {
         List<String> names = new ArrayList<>();
-        for (LanguageProvider p : PROVIDERS) names.addAll(p.info().names());
+        for (LanguageProvider p : PROVIDERS) {
+            if (p.unavailableReason() == null) names.addAll(p.info().names());
+        }
         return names.isEmpty() ? "none (add a Wasmbox engine module to the class path)" : String.join(", ", names);
     }
 }

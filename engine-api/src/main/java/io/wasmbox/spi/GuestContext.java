@@ -147,4 +147,14 @@ public record GuestContext(
     public Function<MemoryLimits, Memory> memoryFactory() {
         return CopyOnWriteMemory::new;
     }
+
+    /**
+     * Whether a guest's memory refused a {@code memory.grow} at its maximum.
+     *
+     * @param memory a memory made by {@link #memoryFactory()}
+     * @return true once a grow was refused
+     */
+    public static boolean growRefused(Memory memory) {
+        return memory instanceof CopyOnWriteMemory m && m.growRefused();
+    }
 }

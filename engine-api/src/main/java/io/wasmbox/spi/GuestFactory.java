@@ -16,4 +16,14 @@ public interface GuestFactory {
      * @return the guest; its sandbox closes it
      */
     Guest create(GuestContext context);
+
+    /**
+     * Checks code on the caller's thread before anything runs; a language whose code must have a form
+     * (a WebAssembly module) throws {@link io.wasmbox.InvalidCodeException} here. The default accepts
+     * everything (interpreters report syntax errors as guest errors instead).
+     *
+     * @param code the code about to run
+     * @throws io.wasmbox.InvalidCodeException if the code cannot run at all
+     */
+    default void validate(String code) {}
 }

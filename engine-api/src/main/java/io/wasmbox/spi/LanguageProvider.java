@@ -22,4 +22,15 @@ public interface LanguageProvider {
      * @return the factory every sandbox of this language is made by
      */
     GuestFactory load();
+
+    /**
+     * Why this language cannot run on this host (a tool it needs is missing), or null when it can (the
+     * default). Cheap after its first call. An unavailable language is not listed by {@code
+     * Wasmbox.languages()}, and asking for its interpreter throws with this reason.
+     *
+     * @return the reason, or null when the language can run here
+     */
+    default String unavailableReason() {
+        return null;
+    }
 }

@@ -36,6 +36,8 @@ final class Api {
     final Stats stats;
     private final Warmup warmup;
     private final List<AddressRange> trustedProxies;
+    /** The Jupyter kernels' part of the statistics, once they exist. */
+    volatile java.util.function.Supplier<Map<String, Object>> kernelStats;
 
     Api(ServiceConfig config, Runner runner, RateLimiter limiter, AuditLog audit, Stats stats, Warmup warmup) {
         this.config = config;
@@ -209,6 +211,26 @@ final class Api {
         audit.write(client, a);
     }
 
+    /**
+     * Audits one cell of a Jupyter kernel (kernels have no HTTP request per cell) and counts it in the statistics.
+     *
+     * @param result the run's result, or null when the cell did not run (interrupted before, refused, invalid)
+     */
+    void recordCell(String kernelId, String client, String language, String code, String outcome, long millis,
+            ExecutionResult result) {
+        stats.request();
+        if (result != null) stats.executed(language, outcome, millis);
+        Map<String, Object> a = auditBase("kernel:" + kernelId, client, null, language, code);
+        a.put("outcome", outcome);
+        a.put("execution_ms", millis);
+        if (result != null) {
+            a.put("exit_code", result.exitCode());
+            a.put("error_type", result.error() == null ? null : result.error().type());
+            a.put("limits_hit", limitsHit(result));
+        }
+        audit.write(client, a);
+    }
+
     private static Map<String, Object> auditBase(String endpoint, String client, String id, String language, String code) {
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("time", Instant.now().toString());
@@ -224,6 +246,7 @@ final class Api {
     static List<String> limitsHit(ExecutionResult r) {
         List<String> hit = new ArrayList<>();
         if (r.timeoutHit()) hit.add("timeout");
+        if (r.cpuTimeLimitHit()) hit.add("cpu_time");
         if (r.memoryLimitHit()) hit.add("memory");
         if (r.outputTruncated()) hit.add("output");
         return hit;
@@ -234,6 +257,7 @@ final class Api {
         m.put("timeoutMs", req.timeoutMs());
         m.put("maxMemoryMB", req.memoryMiB());
         m.put("maxOutputSize", req.maxOutputBytes());
+        if (req.limits().cpuTime() != null) m.put("cpuTimeMs", req.limits().cpuTime().toMillis());
         return m;
     }
 
@@ -505,7 +529,10 @@ final class Api {
 
     /** GET /api/v1/stats. */
     void stats(Exchange exchange) throws IOException {
-        Http.sendJson(exchange, 200, stats.snapshot(runner.running(), runner.queued()));
+        Map<String, Object> m = stats.snapshot(runner.running(), runner.queued());
+        java.util.function.Supplier<Map<String, Object>> kernels = kernelStats;
+        if (kernels != null) m.put("kernels", kernels.get());
+        Http.sendJson(exchange, 200, m);
     }
 
     /** GET /api/v1/config: effective limits and service settings. */
@@ -585,6 +612,8 @@ final class Api {
         }
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("timeout_hit", r.timeoutHit());
+        meta.put("cpu_time_limit_hit", r.cpuTimeLimitHit());
+        meta.put("cpu_time_ms", r.cpuTime() == null ? null : r.cpuTime().toMillis());
         meta.put("memory_limit_hit", r.memoryLimitHit());
         meta.put("output_truncated", r.outputTruncated());
         meta.put("runtime", l.engineName());

@@ -12,6 +12,7 @@ import io.wasmbox.Wasmbox;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Runs executions, each in a fresh sandbox closed afterwards, at most {@code maxConcurrent} at once, shared
@@ -136,13 +137,32 @@ final class Runner {
         }
     }
 
+    /**
+     * Waits for a slot (the caller holds an admission), runs {@code work} in it and gives the slot back: a
+     * kernel's cell shares the execution slots, fairly, with every other execution.
+     *
+     * @throws InterruptedException when the caller is interrupted while waiting for the slot
+     */
+    <T> T inSlot(Admission admission, Supplier<T> work) throws InterruptedException {
+        String client = admission.client();
+        if (!scheduler.acquire(client, config.queueTimeout().toNanos())) {
+            throw new ApiError(503, "queue_timeout", "no execution slot became free within "
+                    + config.queueTimeout().toMillis() + " ms; retry later");
+        }
+        try {
+            return work.get();
+        } finally {
+            scheduler.releaseSlot(client);
+        }
+    }
+
     static String newId() {
         return UUID.randomUUID().toString();
     }
 
-    /** success | error | timeout | memory_limit. */
+    /** success | error | timeout | memory_limit (a run stopped at its CPU-time limit is a timeout, flagged apart). */
     static String status(ExecutionResult r) {
-        if (r.timeoutHit()) return "timeout";
+        if (r.timeoutHit() || r.cpuTimeLimitHit()) return "timeout";
         if (r.memoryLimitHit()) return "memory_limit";
         if (r.error() != null || r.exitCode() != 0) return "error";
         return "success";
