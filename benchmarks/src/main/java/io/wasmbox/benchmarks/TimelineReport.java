@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * Tables and SVG charts of a {@link WarmupTimeline} run: {@code java -cp benchmarks.jar
@@ -133,7 +134,7 @@ public final class TimelineReport {
         double plotW = w - left - right, plotH = h - top - bottom;
         double xScale = plotW / Math.max(1, xMax);
         final double loF = lo, hiF = hi;
-        java.util.function.DoubleUnaryOperator y = v -> top + plotH * (1 - (Math.log10(v) - loF) / (hiF - loF));
+        DoubleUnaryOperator y = v -> top + plotH * (1 - (Math.log10(v) - loF) / (hiF - loF));
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n", w, h));

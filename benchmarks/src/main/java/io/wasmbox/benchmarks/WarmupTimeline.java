@@ -82,26 +82,26 @@ public abstract class WarmupTimeline {
     /** {@code 1+1} in a sandbox that has run before. */
     @Benchmark
     public Object warmOnePlusOne() {
-        return check(sandbox.run("1+1")).valueJson();
+        return check(sandbox.run("1+1"));
     }
 
     /** One host-function round trip (per call, 100 per run). */
     @Benchmark
     @OperationsPerInvocation(HOST_CALLS)
     public Object hostCall() {
-        return check(sandbox.run("call_host(" + HOST_CALLS + ")")).valueJson();
+        return check(sandbox.run("call_host(" + HOST_CALLS + ")"));
     }
 
     /** {@code invoke("add", 1, 2)}. */
     @Benchmark
     public Object invoke() {
-        return check(sandbox.invoke("add", 1, 2)).valueJson();
+        return check(sandbox.invoke("add", 1, 2));
     }
 
     /** A CPU-bound guest loop of 100,000 additions. */
     @Benchmark
     public Object cpuLoop() {
-        return check(sandbox.run("loop(100000)")).valueJson();
+        return check(sandbox.run("loop(100000)"));
     }
 
     static ExecutionResult check(ExecutionResult r) {
