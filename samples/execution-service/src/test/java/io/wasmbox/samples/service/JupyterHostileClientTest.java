@@ -257,6 +257,25 @@ class JupyterHostileClientTest {
     }
 
     @Test
+    void withTokenEverywhereTheExecutionApisNeedTheTokenToo() throws Exception {
+        try (TestClient guarded = new TestClient("--token", TOKEN, "--audit-log", "off", "--token-everywhere")) {
+            String body = "{\"language\": \"python\", \"code\": \"6 * 7\"}";
+            assertThat(guarded.post("/api/v1/execute", body).statusCode()).isEqualTo(401);
+            assertThat(guarded.post("/api/v1/execute", body, java.util.Map.of("Authorization", "token wrong")).statusCode())
+                    .isEqualTo(403);
+            HttpResponse<String> ok = guarded.post("/api/v1/execute", body, java.util.Map.of("Authorization", "token " + TOKEN));
+            assertThat(ok.statusCode()).isEqualTo(200);
+            assertThat(ok.body()).contains("\"value\":42");
+            HttpResponse<String> piston = guarded.post("/api/v2/execute",
+                    "{\"language\": \"python\", \"version\": \"*\", \"files\": [{\"content\": \"print(1)\"}]}");
+            assertThat(piston.statusCode()).isEqualTo(401);
+            assertThat(Http.JSON.readTree(piston.body()).path("message").asText()).contains("token");
+            assertThat(guarded.get("/api/v1/health").statusCode()).isEqualTo(200);
+            assertThat(guarded.get("/api/v1/stats").statusCode()).isEqualTo(401);
+        }
+    }
+
+    @Test
     void aStrangerGetsNoKernelEvenWithAnApiKeyAndWithoutTheToken() throws Exception {
         assertThatThrownBy(() -> KernelClient.start(base, "guess", "python")).hasMessageContaining("403");
     }
