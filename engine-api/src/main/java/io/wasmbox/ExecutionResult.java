@@ -13,6 +13,8 @@ import java.time.Duration;
 public final class ExecutionResult {
     /** Exit code reported for a run stopped at its timeout (as GNU {@code timeout} does). */
     public static final int TIMEOUT_EXIT_CODE = 124;
+    /** Exit code reported for a run stopped at its CPU-time limit (128 + SIGXCPU, as {@code ulimit -t} gives). */
+    public static final int CPU_TIME_LIMIT_EXIT_CODE = 152;
 
     private final String stdout;
     private final String stderr;
@@ -24,10 +26,21 @@ public final class ExecutionResult {
     private final boolean memoryLimitHit;
     private final boolean outputTruncated;
     private final GuestError error;
+    private final boolean cpuTimeLimitHit;
+    private final Duration cpuTime;
 
     ExecutionResult(String stdout, String stderr, JsonNode value, int exitCode, Duration duration,
             long peakMemoryBytes, boolean timeoutHit, boolean memoryLimitHit, boolean outputTruncated,
             GuestError error) {
+        this(stdout, stderr, value, exitCode, duration, peakMemoryBytes, timeoutHit, memoryLimitHit,
+                outputTruncated, error, false, null);
+    }
+
+    ExecutionResult(String stdout, String stderr, JsonNode value, int exitCode, Duration duration,
+            long peakMemoryBytes, boolean timeoutHit, boolean memoryLimitHit, boolean outputTruncated,
+            GuestError error, boolean cpuTimeLimitHit, Duration cpuTime) {
+        this.cpuTimeLimitHit = cpuTimeLimitHit;
+        this.cpuTime = cpuTime;
         this.stdout = stdout;
         this.stderr = stderr;
         this.value = value == null ? NullNode.getInstance() : value;
@@ -85,6 +98,16 @@ public final class ExecutionResult {
         return timeoutHit;
     }
 
+    /** True when the run was stopped at its CPU-time limit ({@link Limits#cpuTime()}). */
+    public boolean cpuTimeLimitHit() {
+        return cpuTimeLimitHit;
+    }
+
+    /** CPU time the guest thread used in this run, or null when the JVM cannot measure thread CPU time. */
+    public Duration cpuTime() {
+        return cpuTime;
+    }
+
     public boolean memoryLimitHit() {
         return memoryLimitHit;
     }
@@ -100,15 +123,16 @@ public final class ExecutionResult {
 
     /** True when the run ended normally with exit code 0. */
     public boolean succeeded() {
-        return error == null && !timeoutHit && exitCode == 0;
+        return error == null && !timeoutHit && !cpuTimeLimitHit && exitCode == 0;
     }
 
     /**
      * The value when the run succeeded; otherwise the typed exception: {@link ExecutionTimeoutException},
-     * {@link MemoryLimitException} or {@link GuestException} (also for a non-zero exit code).
+     * {@link CpuTimeLimitException}, {@link MemoryLimitException} or {@link GuestException} (also for a non-zero exit code).
      */
     public Object valueOrThrow() {
         if (timeoutHit) throw new ExecutionTimeoutException(this);
+        if (cpuTimeLimitHit) throw new CpuTimeLimitException(this);
         if (memoryLimitHit) throw new MemoryLimitException(this);
         if (error != null || exitCode != 0) throw new GuestException(this);
         return value();
@@ -118,7 +142,7 @@ public final class ExecutionResult {
     public String toString() {
         return "ExecutionResult[exitCode=" + exitCode + ", value=" + value + ", error="
                 + (error == null ? null : error.summary()) + ", duration=" + duration.toMillis() + " ms"
-                + (timeoutHit ? ", timeoutHit" : "") + (memoryLimitHit ? ", memoryLimitHit" : "")
+                + (timeoutHit ? ", timeoutHit" : "") + (cpuTimeLimitHit ? ", cpuTimeLimitHit" : "") + (memoryLimitHit ? ", memoryLimitHit" : "")
                 + (outputTruncated ? ", outputTruncated" : "") + "]";
     }
 }

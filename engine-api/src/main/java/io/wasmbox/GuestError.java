@@ -11,6 +11,8 @@ package io.wasmbox;
 public record GuestError(String type, String message, String stackTrace, int line) {
     /** Error type used when a run is stopped at its timeout. */
     public static final String TIMEOUT = "Timeout";
+    /** Error type used when a run is stopped at its CPU-time limit. */
+    public static final String CPU_TIME_LIMIT = "CpuTimeLimit";
     /** Error type used when the guest ran out of its memory cap and could not raise its own error. */
     public static final String OUT_OF_MEMORY = "OutOfMemory";
     /** Error type used when the guest overflowed its stack and could not raise its own error. */

@@ -32,6 +32,7 @@ public final class Limits {
     private final long maxOutputBytes;
     private final long maxCodeBytes;
     private final long maxStdinBytes;
+    private final Duration cpuTime;
 
     private Limits(Builder b) {
         this.memoryBytes = b.memoryBytes;
@@ -39,6 +40,7 @@ public final class Limits {
         this.maxOutputBytes = b.maxOutputBytes;
         this.maxCodeBytes = b.maxCodeBytes;
         this.maxStdinBytes = b.maxStdinBytes;
+        this.cpuTime = b.cpuTime;
     }
 
     /** The defaults: 128 MiB memory, 10 s timeout, 1 MiB output, 100 KiB code, 1 MiB stdin. */
@@ -56,7 +58,8 @@ public final class Limits {
                 .timeout(timeout)
                 .maxOutputBytes(maxOutputBytes)
                 .maxCodeBytes(maxCodeBytes)
-                .maxStdinBytes(maxStdinBytes);
+                .maxStdinBytes(maxStdinBytes)
+                .cpuTime(cpuTime);
     }
 
     /** Hard cap on the guest's linear memory. */
@@ -85,9 +88,19 @@ public final class Limits {
     }
 
     /**
+     * CPU time the guest thread may use in one run before it is stopped, or null for no CPU-time limit
+     * (the default: the wall-clock {@link #timeout()} still applies). Measured from the guest thread's CPU
+     * time, so time spent waiting (for a host function's I/O, for a CPU the machine gives to others) does
+     * not count.
+     */
+    public Duration cpuTime() {
+        return cpuTime;
+    }
+
+    /**
      * Reads limits from string properties, falling back to {@code base} for absent keys. Keys: {@code
      * wasmbox.memory}, {@code wasmbox.timeout}, {@code wasmbox.maxOutput}, {@code wasmbox.maxCode},
-     * {@code wasmbox.maxStdin}. Sizes accept a plain byte count or a suffix {@code k}, {@code m}, {@code g}
+     * {@code wasmbox.maxStdin}, {@code wasmbox.cpuTime}. Sizes accept a plain byte count or a suffix {@code k}, {@code m}, {@code g}
      * ({@code 64m}); durations accept milliseconds or a suffix {@code ms}, {@code s}, {@code m} ({@code 5s}).
      *
      * @param lookup returns the property value (a String, Number or Duration) or null when absent
@@ -100,6 +113,7 @@ public final class Limits {
         if ((v = lookup.apply(MAX_OUTPUT_PROPERTY)) != null) b.maxOutputBytes(parseSize(MAX_OUTPUT_PROPERTY, v));
         if ((v = lookup.apply(MAX_CODE_PROPERTY)) != null) b.maxCodeBytes(parseSize(MAX_CODE_PROPERTY, v));
         if ((v = lookup.apply(MAX_STDIN_PROPERTY)) != null) b.maxStdinBytes(parseSize(MAX_STDIN_PROPERTY, v));
+        if ((v = lookup.apply(CPU_TIME_PROPERTY)) != null) b.cpuTime(parseDuration(CPU_TIME_PROPERTY, v));
         return b.build();
     }
 
@@ -113,6 +127,7 @@ public final class Limits {
     public static final String MAX_OUTPUT_PROPERTY = "wasmbox.maxOutput";
     public static final String MAX_CODE_PROPERTY = "wasmbox.maxCode";
     public static final String MAX_STDIN_PROPERTY = "wasmbox.maxStdin";
+    public static final String CPU_TIME_PROPERTY = "wasmbox.cpuTime";
 
     /**
      * Parses a size: a byte count, or a number with a {@code k}, {@code m} or {@code g} suffix (optionally
@@ -181,19 +196,20 @@ public final class Limits {
                 && timeout.equals(l.timeout)
                 && maxOutputBytes == l.maxOutputBytes
                 && maxCodeBytes == l.maxCodeBytes
-                && maxStdinBytes == l.maxStdinBytes;
+                && maxStdinBytes == l.maxStdinBytes
+                && Objects.equals(cpuTime, l.cpuTime);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(memoryBytes, timeout, maxOutputBytes, maxCodeBytes, maxStdinBytes);
+        return Objects.hash(memoryBytes, timeout, maxOutputBytes, maxCodeBytes, maxStdinBytes, cpuTime);
     }
 
     @Override
     public String toString() {
         return "Limits[memory=" + formatBytes(memoryBytes) + ", timeout=" + timeout.toMillis() + " ms, maxOutput="
                 + formatBytes(maxOutputBytes) + ", maxCode=" + formatBytes(maxCodeBytes) + ", maxStdin="
-                + formatBytes(maxStdinBytes) + "]";
+                + formatBytes(maxStdinBytes) + (cpuTime == null ? "" : ", cpuTime=" + cpuTime.toMillis() + " ms") + "]";
     }
 
     /** Builds {@link Limits}; each setter throws {@link IllegalArgumentException} for a value out of range. */
@@ -203,6 +219,7 @@ public final class Limits {
         private long maxOutputBytes = 1 * MIB;
         private long maxCodeBytes = 100 * KIB;
         private long maxStdinBytes = 1 * MIB;
+        private Duration cpuTime;
 
         private Builder() {}
 
@@ -246,6 +263,20 @@ public final class Limits {
         public Builder maxStdinBytes(long bytes) {
             this.maxStdinBytes = checkRange("maxStdin", bytes, 0, MAX_STDIN_BYTES);
             return this;
+        }
+
+        /** CPU time one run may use (same range as the timeout), or null for none. */
+        public Builder cpuTime(Duration cpuTime) {
+            if (cpuTime != null && (cpuTime.compareTo(MIN_TIMEOUT) < 0 || cpuTime.compareTo(MAX_TIMEOUT) > 0)) {
+                throw new IllegalArgumentException("cpuTime must be between " + MIN_TIMEOUT.toMillis() + " ms and "
+                        + MAX_TIMEOUT.toHours() + " h, got " + cpuTime);
+            }
+            this.cpuTime = cpuTime;
+            return this;
+        }
+
+        public Builder cpuTimeMillis(long millis) {
+            return cpuTime(Duration.ofMillis(millis));
         }
 
         public Limits build() {

@@ -37,8 +37,11 @@ public final class Sandbox implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Sandbox.class.getName());
     /** How long a stopped guest gets to unwind after its interrupt before the run reports anyway. */
     private static final long STOP_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** Shortest wait between two reads of the guest's CPU clock near its CPU-time limit. */
+    private static final long MIN_CPU_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final Interpreter interpreter;
+    private final GuestFactory factory;
     private final SandboxOptions options;
     private final Limits limits;
     private final Map<String, HostFunction> hostFunctions = new java.util.concurrent.ConcurrentHashMap<>();
@@ -56,6 +59,7 @@ public final class Sandbox implements AutoCloseable {
 
     Sandbox(Interpreter interpreter, GuestFactory factory, SandboxOptions options) {
         this.interpreter = interpreter;
+        this.factory = factory;
         this.options = options;
         this.limits = options.limits();
         this.guest = factory.create(new GuestContext(limits.memoryBytes(), stdout, stderr, stdin, options.clock(),
@@ -234,18 +238,24 @@ public final class Sandbox implements AutoCloseable {
         stdout.redirect(capture.stdout());
         stderr.redirect(capture.stderr());
         long start = System.nanoTime();
+        GuestCpuTime cpu = new GuestCpuTime();
         GuestThreads.Call<GuestResponse> call = GuestThreads.start(() -> {
             guestThread = Thread.currentThread();
+            cpu.started();
             try {
                 return guest.run(request);
             } finally {
+                cpu.ended();
                 guestThread = null;
             }
         });
         boolean timedOut = false;
+        boolean cpuLimitHit = false;
         try {
-            if (!call.await(timeout.toNanos())) {
-                timedOut = true;
+            Stop stop = awaitWithinLimits(call, cpu, start, timeout);
+            if (stop != null) {
+                timedOut = stop == Stop.TIMEOUT;
+                cpuLimitHit = stop == Stop.CPU_TIME;
                 stopping = true;
                 call.interrupt();
                 if (!call.await(STOP_GRACE_NANOS)) {
@@ -264,6 +274,8 @@ public final class Sandbox implements AutoCloseable {
             stderr.redirect(null);
         }
         Duration duration = Duration.ofNanos(System.nanoTime() - start);
+        long cpuNanos = cpu.usedNanos();
+        Duration cpuTime = cpuNanos < 0 ? null : Duration.ofNanos(cpuNanos);
         String[] output = capture.finish();
         long memory = guest.memoryBytes();
         if (timedOut) {
@@ -271,7 +283,14 @@ public final class Sandbox implements AutoCloseable {
             GuestError error = new GuestError(GuestError.TIMEOUT,
                     "execution timed out after " + timeout.toMillis() + " ms", "", -1);
             return new ExecutionResult(output[0], output[1], null, ExecutionResult.TIMEOUT_EXIT_CODE, duration,
-                    memory, true, false, capture.truncated(), error);
+                    memory, true, false, capture.truncated(), error, false, cpuTime);
+        }
+        if (cpuLimitHit) {
+            discard("its run used up its CPU-time limit");
+            GuestError error = new GuestError(GuestError.CPU_TIME_LIMIT, "execution stopped after "
+                    + limits.cpuTime().toMillis() + " ms of CPU time (its CPU-time limit)", "", -1);
+            return new ExecutionResult(output[0], output[1], null, ExecutionResult.CPU_TIME_LIMIT_EXIT_CODE,
+                    duration, memory, false, false, capture.truncated(), error, true, cpuTime);
         }
         Throwable failure = call.failure();
         if (failure != null) {
@@ -280,7 +299,30 @@ public final class Sandbox implements AutoCloseable {
         GuestResponse response = call.value();
         int exitCode = response.error() != null && response.exitCode() == 0 ? 1 : response.exitCode();
         return new ExecutionResult(output[0], output[1], response.value(), exitCode, duration, memory, false,
-                response.outOfMemory(), capture.truncated(), response.error());
+                response.outOfMemory(), capture.truncated(), response.error(), false, cpuTime);
+    }
+
+    private enum Stop { TIMEOUT, CPU_TIME }
+
+    /**
+     * Waits for the call within the wall-clock timeout and the CPU-time limit; null when it finished, else
+     * the limit it reached. A thread cannot use more CPU time than wall time passes, so the caller sleeps
+     * for the CPU time left, then reads the guest thread's CPU clock: no polling while the guest waits.
+     */
+    private Stop awaitWithinLimits(GuestThreads.Call<GuestResponse> call, GuestCpuTime cpu, long start,
+            Duration timeout) throws InterruptedException {
+        Duration cpuLimit = limits.cpuTime();
+        if (cpuLimit == null || !GuestCpuTime.supported()) {
+            return call.await(timeout.toNanos()) ? null : Stop.TIMEOUT;
+        }
+        long deadline = start + timeout.toNanos();
+        for (;;) {
+            long cpuLeft = cpuLimit.toNanos() - Math.max(0, cpu.usedNanos());
+            if (cpuLeft <= 0) return Stop.CPU_TIME;
+            long wallLeft = deadline - System.nanoTime();
+            if (wallLeft <= 0) return Stop.TIMEOUT;
+            if (call.await(Math.min(wallLeft, Math.max(cpuLeft, MIN_CPU_CHECK_NANOS)))) return null;
+        }
     }
 
     /** The guest machine failed; the sandbox is discarded and the failure reported as a result. */
@@ -373,6 +415,7 @@ public final class Sandbox implements AutoCloseable {
             throw new CodeTooLargeException("code is " + size + " bytes, over the limit of "
                     + Limits.formatBytes(limits.maxCodeBytes()));
         }
+        factory.validate(code);
     }
 
     private static void checkText(String what, String text) {

@@ -34,14 +34,24 @@ public final class Wasmbox {
         return List.copyOf(list);
     }
 
-    /** Every language on the class path. */
+    /** Every language on the class path that can run on this host. */
     public static List<LanguageInfo> languages() {
-        return PROVIDERS.stream().map(LanguageProvider::info).toList();
+        return PROVIDERS.stream().filter(p -> p.unavailableReason() == null).map(LanguageProvider::info).toList();
     }
 
-    /** The language known by this name, alias or MIME type (case-insensitive). */
+    /** Languages on the class path that cannot run on this host, with the reason (language id to reason). */
+    public static Map<String, String> unavailableLanguages() {
+        Map<String, String> unavailable = new java.util.LinkedHashMap<>();
+        for (LanguageProvider p : PROVIDERS) {
+            String reason = p.unavailableReason();
+            if (reason != null) unavailable.put(p.info().id(), reason);
+        }
+        return unavailable;
+    }
+
+    /** The language known by this name, alias or MIME type (case-insensitive), if it can run here. */
     public static Optional<LanguageInfo> findLanguage(String nameOrAlias) {
-        return provider(nameOrAlias).map(LanguageProvider::info);
+        return provider(nameOrAlias).filter(p -> p.unavailableReason() == null).map(LanguageProvider::info);
     }
 
     /** The language that handles files with this name's extension ({@code hello.py} -> python). */
@@ -61,6 +71,11 @@ public final class Wasmbox {
     public static Interpreter interpreter(String nameOrAlias) {
         LanguageProvider provider = provider(nameOrAlias).orElseThrow(() -> new UnsupportedLanguageException(
                 "unsupported language '" + nameOrAlias + "'; available: " + availableNames()));
+        String unavailable = provider.unavailableReason();
+        if (unavailable != null) {
+            throw new UnsupportedLanguageException(provider.info().id() + " is not available on this host: "
+                    + unavailable);
+        }
         return INTERPRETERS.computeIfAbsent(provider.info().id(), id -> new Interpreter(provider));
     }
 
@@ -76,7 +91,7 @@ public final class Wasmbox {
 
     private static String availableNames() {
         List<String> names = new ArrayList<>();
-        for (LanguageProvider p : PROVIDERS) names.addAll(p.info().names());
+        for (LanguageProvider p : PROVIDERS) if (p.unavailableReason() == null) names.addAll(p.info().names());
         return names.isEmpty() ? "none (add a Wasmbox engine module to the class path)" : String.join(", ", names);
     }
 }

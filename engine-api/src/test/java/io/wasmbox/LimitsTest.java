@@ -16,6 +16,21 @@ class LimitsTest {
         assertThat(d.maxOutputBytes()).isEqualTo(Limits.MIB);
         assertThat(d.maxCodeBytes()).isEqualTo(100 * Limits.KIB);
         assertThat(d.maxStdinBytes()).isEqualTo(Limits.MIB);
+        assertThat(d.cpuTime()).isNull();
+    }
+
+    @Test
+    void cpuTimeIsOptionalRangeCheckedAndReadFromProperties() {
+        Limits l = Limits.builder().cpuTimeMillis(250).build();
+        assertThat(l.cpuTime()).isEqualTo(Duration.ofMillis(250));
+        assertThat(l.toBuilder().build()).isEqualTo(l);
+        assertThat(l).isNotEqualTo(Limits.defaults());
+        assertThat(l.toString()).contains("cpuTime=250 ms");
+        assertThat(l.toBuilder().cpuTime(null).build()).isEqualTo(Limits.defaults());
+        assertThatThrownBy(() -> Limits.builder().cpuTime(Duration.ZERO)).hasMessageContaining("cpuTime");
+        assertThatThrownBy(() -> Limits.builder().cpuTime(Duration.ofDays(2))).hasMessageContaining("24 h");
+        assertThat(Limits.fromProperties(Map.of("wasmbox.cpuTime", "1.5s")::get, Limits.defaults()).cpuTime())
+                .isEqualTo(Duration.ofMillis(1500));
     }
 
     @Test

@@ -82,6 +82,8 @@ public abstract class WasmboxScriptEngineFactory implements ScriptEngineFactory 
                 .maxOutputBytes(Math.min(asked.maxOutputBytes(), ceiling.maxOutputBytes()))
                 .maxCodeBytes(Math.min(asked.maxCodeBytes(), ceiling.maxCodeBytes()))
                 .maxStdinBytes(Math.min(asked.maxStdinBytes(), ceiling.maxStdinBytes()))
+                .cpuTime(ceiling.cpuTime() == null || (asked.cpuTime() != null
+                        && asked.cpuTime().compareTo(ceiling.cpuTime()) < 0) ? asked.cpuTime() : ceiling.cpuTime())
                 .build();
         Function<String, Object> lookup = name -> {
             Object v = attribute.apply(name);

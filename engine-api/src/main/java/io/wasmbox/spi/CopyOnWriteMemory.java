@@ -77,6 +77,8 @@ final class CopyOnWriteMemory implements Memory {
     /** Current size in pages. */
     private int size;
     private int ownedBlocks;
+    /** Set when a {@code memory.grow} was refused for lack of room under the maximum. */
+    private boolean growRefused;
     /** This memory's own view of the module's data segments ({@code data.drop} empties an entry). */
     private DataSegment[] dataSegments;
 
@@ -118,6 +120,11 @@ final class CopyOnWriteMemory implements Memory {
         }
     }
 
+    /** True once a {@code memory.grow} was refused because it would pass the maximum. */
+    boolean growRefused() {
+        return growRefused;
+    }
+
     /** Bytes of the blocks this memory owns (written); the blocks it still shares are not counted. */
     long ownedBytes() {
         return (long) ownedBlocks * BLOCK_SIZE;
@@ -138,7 +145,10 @@ final class CopyOnWriteMemory implements Memory {
     public int grow(int delta) {
         int previous = size;
         // delta is unsigned in Wasm: a "negative" delta is a huge request and fails like any other
-        if (delta < 0 || delta > maxPages - previous) return -1;
+        if (delta < 0 || delta > maxPages - previous) {
+            growRefused = true;
+            return -1;
+        }
         int from = previous * BLOCKS_PER_PAGE;
         int to = (previous + delta) * BLOCKS_PER_PAGE;
         if (to > blocks.length) {

@@ -134,4 +134,9 @@ public record GuestContext(
     public Function<MemoryLimits, Memory> memoryFactory() {
         return CopyOnWriteMemory::new;
     }
+
+    /** True when {@code memory} (made by {@link #memoryFactory()}) refused a {@code memory.grow} at its maximum. */
+    public static boolean growRefused(Memory memory) {
+        return memory instanceof CopyOnWriteMemory m && m.growRefused();
+    }
 }

@@ -167,6 +167,23 @@ public abstract class HostFunctionConformanceKit {
     }
 
     @Test
+    void waitingInAHostFunctionDoesNotCountAsCpuTime() {
+        // the CPU-time limit is the guest thread's CPU clock: 600 ms asleep in a callback costs (almost) none of 300 ms
+        try (Sandbox box = interpreter.newSandbox(Limits.builder().cpuTimeMillis(300).timeout(Duration.ofSeconds(30))
+                .build())) {
+            box.run(lang.add(1, 1)); // the first run of a sandbox may warm things up on this thread
+            box.bind("slow", args -> {
+                Thread.sleep(600);
+                return null;
+            });
+            ExecutionResult r = box.run(lang.callUncaught("slow"));
+            assertThat(r.cpuTimeLimitHit()).as(r.toString()).isFalse();
+            assertThat(r.duration()).isGreaterThanOrEqualTo(Duration.ofMillis(600));
+            assertThat(r.cpuTime()).isLessThan(Duration.ofMillis(300));
+        }
+    }
+
+    @Test
     void timeIsFrozenAndRandomnessSeededByDefault() {
         List<?> first;
         List<?> second;

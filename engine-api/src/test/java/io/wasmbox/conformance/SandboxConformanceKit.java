@@ -252,6 +252,36 @@ public abstract class SandboxConformanceKit {
     }
 
     @Test
+    void cpuTimeLimitStopsABusyLoopBeforeTheTimeout() {
+        Duration cpuTime = Duration.ofMillis(300);
+        Sandbox box = newSandbox(Limits.builder().cpuTime(cpuTime).timeout(Duration.ofSeconds(60)).build());
+        long start = System.nanoTime();
+        ExecutionResult r = box.run(lang.infiniteLoop());
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(r.cpuTimeLimitHit()).as(r.toString()).isTrue();
+        assertThat(r.timeoutHit()).isFalse();
+        assertThat(r.exitCode()).isEqualTo(ExecutionResult.CPU_TIME_LIMIT_EXIT_CODE);
+        assertThat(r.error().type()).isEqualTo(GuestError.CPU_TIME_LIMIT);
+        assertThat(r.cpuTime()).isGreaterThanOrEqualTo(cpuTime).isLessThan(cpuTime.plusSeconds(2));
+        assertThat(took).isGreaterThanOrEqualTo(cpuTime).isLessThan(Duration.ofSeconds(30));
+        assertThatThrownBy(r::valueOrThrow).isInstanceOf(io.wasmbox.CpuTimeLimitException.class)
+                .hasMessageContaining("CPU-time limit");
+        assertThat(box.isClosed()).isTrue();
+        assertThat(shared.eval(lang.add(1, 1))).isEqualTo(2L);
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    }
+
+    @Test
+    void aRunWithinItsCpuTimeReportsTheCpuTimeItUsed() {
+        try (Sandbox box = newSandbox(Limits.builder().cpuTime(Duration.ofSeconds(20)).build())) {
+            ExecutionResult r = box.run(lang.add(2, 3));
+            assertThat(r.succeeded()).as(r.toString()).isTrue();
+            assertThat(r.cpuTimeLimitHit()).isFalse();
+            assertThat(r.cpuTime()).isNotNull().isLessThan(Duration.ofSeconds(20));
+        }
+    }
+
+    @Test
     void allocationOverTheMemoryCapFailsWithMemoryLimitError() {
         long cap = 64 * Limits.MIB;
         try (Sandbox box = newSandbox(Limits.builder().memoryBytes(cap).build())) {

@@ -33,11 +33,13 @@ import picocli.CommandLine.Parameters;
 
 /** {@code wasmbox run hello.py}, {@code wasmbox run -e 'print(1+1)' --lang python}, {@code wasmbox languages}. */
 @Command(name = "wasmbox", mixinStandardHelpOptions = true, version = "Wasmbox 0.1.0",
-        description = "Runs untrusted JavaScript, TypeScript and Python in a WebAssembly sandbox.",
+        description = "Runs untrusted JavaScript, TypeScript, Python, WebAssembly modules, Rust and C in a WebAssembly sandbox.",
         subcommands = {WasmboxCli.Run.class, WasmboxCli.Languages.class})
 public final class WasmboxCli {
     /** Exit status for a problem with the command itself (bad option, unreadable file, invalid code). */
     static final int USAGE_ERROR = 2;
+    /** Default cap on a {@code .wasm} file given to {@code run} (its base64 is what the sandbox counts). */
+    static final long DEFAULT_MAX_MODULE_BYTES = 16 * Limits.MIB;
 
     public static void main(String[] args) {
         System.exit(execute(args, System.out, System.err));
@@ -62,7 +64,7 @@ public final class WasmboxCli {
         static PrintStream out = System.out;
         static PrintStream err = System.err;
 
-        @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "Script file (.py, .js, .ts).")
+        @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "Script file (.py, .js, .ts), WebAssembly module (.wasm) or source (.rs, .c).")
         Path file;
 
         @Parameters(index = "1..*", paramLabel = "ARG", description = "Arguments passed to the script.")
@@ -71,7 +73,7 @@ public final class WasmboxCli {
         @Option(names = {"-e", "--eval"}, paramLabel = "CODE", description = "Inline code instead of a file.")
         String code;
 
-        @Option(names = {"-l", "--lang"}, paramLabel = "LANG", description = "Language: python, js, ts, ... (default: from the file extension, else python).")
+        @Option(names = {"-l", "--lang"}, paramLabel = "LANG", description = "Language: python, js, ts, wasm, rust, c, ... (default: from the file extension, else python).")
         String language;
 
         @Option(names = "--stdin", paramLabel = "TEXT", description = "Text given to the script as stdin.")
@@ -86,13 +88,16 @@ public final class WasmboxCli {
         @Option(names = "--timeout", paramLabel = "DURATION", description = "Wall-clock limit, e.g. 500ms, 10s (default 10s).")
         String timeout;
 
+        @Option(names = "--cpu-time", paramLabel = "DURATION", description = "CPU-time limit of the run, e.g. 2s (default: none).")
+        String cpuTime;
+
         @Option(names = "--memory", paramLabel = "SIZE", description = "Memory cap, e.g. 64m (default 128m).")
         String memory;
 
         @Option(names = "--max-output", paramLabel = "SIZE", description = "Combined stdout+stderr cap (default 1m).")
         String maxOutput;
 
-        @Option(names = "--max-code", paramLabel = "SIZE", description = "Script size cap (default 100k).")
+        @Option(names = "--max-code", paramLabel = "SIZE", description = "Script size cap (default 100k; for a .wasm file, the module's size, default 16m).")
         String maxCode;
 
         @Option(names = "--max-stdin", paramLabel = "SIZE", description = "Stdin cap, also for --stdin-file (default 1m).")
@@ -122,10 +127,21 @@ public final class WasmboxCli {
             if (maxOutput != null) props.put(Limits.MAX_OUTPUT_PROPERTY, maxOutput);
             if (maxCode != null) props.put(Limits.MAX_CODE_PROPERTY, maxCode);
             if (maxStdin != null) props.put(Limits.MAX_STDIN_PROPERTY, maxStdin);
+            if (cpuTime != null) props.put(Limits.CPU_TIME_PROPERTY, cpuTime);
             try {
                 Limits limits = Limits.fromProperties(props::get, Limits.fromSystemProperties());
-                byte[] source = code != null ? code.getBytes(StandardCharsets.UTF_8)
-                        : readCapped(file, limits.maxCodeBytes(), "script", "raise it with --max-code SIZE");
+                byte[] source;
+                if (code == null && "wasm".equals(Wasmbox.findLanguage(lang).map(LanguageInfo::id).orElse(lang))) {
+                    // a module file: binary, sent as base64, so the code cap counts the module, not its base64
+                    long cap = maxCode != null ? limits.maxCodeBytes() : DEFAULT_MAX_MODULE_BYTES;
+                    byte[] module = readCapped(file, cap, "module", "raise it with --max-code SIZE");
+                    source = java.util.Base64.getEncoder().encode(module);
+                    limits = limits.toBuilder().maxCodeBytes(Math.max(limits.maxCodeBytes(),
+                            Math.min(Limits.MAX_CODE_BYTES, source.length))).build();
+                } else {
+                    source = code != null ? code.getBytes(StandardCharsets.UTF_8)
+                            : readCapped(file, limits.maxCodeBytes(), "script", "raise it with --max-code SIZE");
+                }
                 RunOptions.Builder options = RunOptions.builder()
                         .args(args)
                         .env(env)
@@ -191,6 +207,7 @@ public final class WasmboxCli {
                     .append(" | ").append(r.duration().toMillis()).append(" ms")
                     .append(" | peak memory ").append(r.peakMemoryBytes() / (1024 * 1024)).append(" MiB");
             if (r.timeoutHit()) status.append(" | TIMEOUT");
+            if (r.cpuTimeLimitHit()) status.append(" | CPU TIME LIMIT");
             if (r.memoryLimitHit()) status.append(" | MEMORY LIMIT");
             if (r.outputTruncated()) status.append(" | OUTPUT TRUNCATED");
             err.println(status);
@@ -206,6 +223,8 @@ public final class WasmboxCli {
             m.put("durationMs", r.duration().toMillis());
             m.put("peakMemoryBytes", r.peakMemoryBytes());
             m.put("timeoutHit", r.timeoutHit());
+            m.put("cpuTimeLimitHit", r.cpuTimeLimitHit());
+            m.put("cpuTimeMs", r.cpuTime() == null ? null : r.cpuTime().toMillis());
             m.put("memoryLimitHit", r.memoryLimitHit());
             m.put("outputTruncated", r.outputTruncated());
             m.put("error", r.error());
@@ -221,6 +240,7 @@ public final class WasmboxCli {
                 Run.out.printf("%-12s %-8s names: %s  extensions: %s%n", l.id(), l.languageVersion(),
                         String.join(", ", l.names()), String.join(", ", l.extensions()));
             }
+            Wasmbox.unavailableLanguages().forEach((id, reason) -> Run.out.printf("%-12s not available: %s%n", id, reason));
             return 0;
         }
     }

@@ -246,6 +246,7 @@ final class Api {
     static List<String> limitsHit(ExecutionResult r) {
         List<String> hit = new ArrayList<>();
         if (r.timeoutHit()) hit.add("timeout");
+        if (r.cpuTimeLimitHit()) hit.add("cpu_time");
         if (r.memoryLimitHit()) hit.add("memory");
         if (r.outputTruncated()) hit.add("output");
         return hit;
@@ -256,6 +257,7 @@ final class Api {
         m.put("timeoutMs", req.timeoutMs());
         m.put("maxMemoryMB", req.memoryMiB());
         m.put("maxOutputSize", req.maxOutputBytes());
+        if (req.limits().cpuTime() != null) m.put("cpuTimeMs", req.limits().cpuTime().toMillis());
         return m;
     }
 
@@ -610,6 +612,8 @@ final class Api {
         }
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("timeout_hit", r.timeoutHit());
+        meta.put("cpu_time_limit_hit", r.cpuTimeLimitHit());
+        meta.put("cpu_time_ms", r.cpuTime() == null ? null : r.cpuTime().toMillis());
         meta.put("memory_limit_hit", r.memoryLimitHit());
         meta.put("output_truncated", r.outputTruncated());
         meta.put("runtime", l.engineName());

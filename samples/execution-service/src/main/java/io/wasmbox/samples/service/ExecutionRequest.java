@@ -29,11 +29,15 @@ record ExecutionRequest(LanguageInfo language, String code, String fileName, Str
         Map<String, String> env, Limits limits) {
 
     private static final Set<String> FIELDS = Set.of("code", "language", "stdin", "args", "env", "limits");
-    private static final Set<String> LIMIT_FIELDS = Set.of("timeoutMs", "maxMemoryMB", "maxOutputSize");
+    private static final Set<String> LIMIT_FIELDS = Set.of("timeoutMs", "maxMemoryMB", "maxOutputSize", "cpuTimeMs");
 
-    /** The requested limits before defaults; null fields take the service defaults. */
-    record RequestedLimits(Long timeoutMs, Long memoryMiB, Long outputBytes) {
-        static final RequestedLimits NONE = new RequestedLimits(null, null, null);
+    /** The requested limits before defaults; null fields take the service defaults (no CPU-time limit). */
+    record RequestedLimits(Long timeoutMs, Long memoryMiB, Long outputBytes, Long cpuTimeMs) {
+        static final RequestedLimits NONE = new RequestedLimits(null, null, null, null);
+
+        RequestedLimits(Long timeoutMs, Long memoryMiB, Long outputBytes) {
+            this(timeoutMs, memoryMiB, outputBytes, null);
+        }
     }
 
     /** Reads a v1 request object; {@code where} prefixes field names in errors (e.g. {@code requests[2].}). */
@@ -58,13 +62,14 @@ record ExecutionRequest(LanguageInfo language, String code, String fileName, Str
                 String f = it.next();
                 if (!LIMIT_FIELDS.contains(f)) {
                     throw ApiError.badRequest("unknown field '" + where + "limits." + f
-                            + "'; allowed: timeoutMs, maxMemoryMB, maxOutputSize");
+                            + "'; allowed: timeoutMs, maxMemoryMB, maxOutputSize, cpuTimeMs");
                 }
             }
             requested = new RequestedLimits(
                     integer(limits.get("timeoutMs"), where + "limits.timeoutMs"),
                     integer(limits.get("maxMemoryMB"), where + "limits.maxMemoryMB"),
-                    integer(limits.get("maxOutputSize"), where + "limits.maxOutputSize"));
+                    integer(limits.get("maxOutputSize"), where + "limits.maxOutputSize"),
+                    integer(limits.get("cpuTimeMs"), where + "limits.cpuTimeMs"));
         }
         return of(language, code, null, stdin == null ? "" : stdin, args, env, requested, config, where + "limits.");
     }
@@ -102,8 +107,11 @@ record ExecutionRequest(LanguageInfo language, String code, String fileName, Str
                 minMemoryMiB, config.maxMemoryMiB(), limitPrefix + "maxMemoryMB");
         long outputBytes = range(requested.outputBytes(), config.defaultOutputBytes(), 0, config.maxOutputBytes(),
                 limitPrefix + "maxOutputSize");
+        Long cpuTimeMs = requested.cpuTimeMs() == null ? null : range(requested.cpuTimeMs(), 0, 1,
+                config.maxTimeout().toMillis(), limitPrefix + "cpuTimeMs");
         Limits limits = Limits.builder()
                 .timeout(Duration.ofMillis(timeoutMs))
+                .cpuTime(cpuTimeMs == null ? null : Duration.ofMillis(cpuTimeMs))
                 .memoryMiB(memoryMiB)
                 .maxOutputBytes(outputBytes)
                 .maxCodeBytes(config.maxCodeBytes())

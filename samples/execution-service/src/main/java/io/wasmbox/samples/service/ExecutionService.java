@@ -175,6 +175,8 @@ public final class ExecutionService implements AutoCloseable {
                 + "; limits: timeout <= " + config.maxTimeout().toMillis() + " ms, memory <= " + config.maxMemoryMiB()
                 + " MiB; " + config.maxConcurrent() + " concurrent, queue " + config.queueSize()
                 + (config.auditLog() == null ? "; audit off" : "; audit log " + config.auditLog().toAbsolutePath()));
+        Wasmbox.unavailableLanguages().forEach((id, reason) -> System.out.println("language " + id
+                + " is not offered: " + reason));
         ServiceConfig.Kernels k = config.kernels();
         System.out.println("Jupyter kernels: " + service.url() + "/api/kernels (Open WebUI: Jupyter URL " + service.url()
                 + ", token auth); up to " + k.max() + " kernels, " + k.memoryMiB() + " MiB and "

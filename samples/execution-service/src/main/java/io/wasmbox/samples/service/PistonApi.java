@@ -27,7 +27,9 @@ import java.util.regex.Pattern;
  */
 final class PistonApi {
     /** Languages Piston runs through a compile stage; its clients expect a {@code compile} object for them. */
-    private static final List<String> COMPILED = List.of("typescript");
+    private static final List<String> COMPILED = List.of("typescript", "rust", "c");
+    /** The error type of a rust or c run whose source did not compile (its message holds the diagnostics). */
+    private static final String COMPILE_ERROR = "CompileError";
     private static final Pattern NUMBERS = Pattern.compile("\\d+(?:\\.\\d+){0,2}");
 
     private final Api api;
@@ -151,7 +153,6 @@ final class PistonApi {
         for (String compile : List.of("compile_timeout", "compile_cpu_time", "compile_memory_limit")) {
             constraint(body, compile, Long.MAX_VALUE, true);
         }
-        if (runCpu != null && (runTimeout == null || runCpu < runTimeout)) runTimeout = runCpu;
         List<String> args = ExecutionRequest.stringList(body.get("args"), "args");
         JsonNode stdinNode = body.get("stdin");
         if (stdinNode != null && !stdinNode.isNull() && !stdinNode.isTextual()) {
@@ -168,7 +169,7 @@ final class PistonApi {
             if (memoryMiB > api.config.maxMemoryMiB()) memoryMiB = api.config.maxMemoryMiB();
         }
         ExecutionRequest request = ExecutionRequest.of(rt.info(), main.path("content").textValue(), name, stdin, args,
-                Map.of(), new ExecutionRequest.RequestedLimits(runTimeout, memoryMiB, null), api.config, "");
+                Map.of(), new ExecutionRequest.RequestedLimits(runTimeout, memoryMiB, null, runCpu), api.config, "");
         // other files (Piston writes them beside the main one) are decoded to check them, but the sandbox
         // has no file system to put them in: only the first utf8 file runs.
         for (JsonNode f : files) decode(f);
@@ -256,7 +257,7 @@ final class PistonApi {
     private static Map<String, Object> response(Job job, Runner.Outcome o, String output) {
         ExecutionResult r = o.result();
         Map<String, Object> run = new LinkedHashMap<>();
-        boolean killed = r.timeoutHit() || (r.error() != null && GuestError.OUT_OF_MEMORY.equals(r.error().type()));
+        boolean killed = r.timeoutHit() || r.cpuTimeLimitHit() || (r.error() != null && GuestError.OUT_OF_MEMORY.equals(r.error().type()));
         String stderr = r.stderr();
         if (r.error() != null && !killed) {
             // a process dying of an uncaught error prints its traceback on stderr; Piston clients look there
@@ -277,6 +278,9 @@ final class PistonApi {
         if (r.timeoutHit()) {
             status = "TO";
             message = "Time limit exceeded";
+        } else if (r.cpuTimeLimitHit()) {
+            status = "TO";
+            message = "CPU time limit exceeded";
         } else if (killed) {
             status = "SG";
             message = "Memory limit exceeded";
@@ -292,19 +296,21 @@ final class PistonApi {
         }
         run.put("message", message);
         run.put("status", status);
-        run.put("cpu_time", o.executionMillis()); // wall time: a sandbox has no separate CPU clock
+        run.put("cpu_time", r.cpuTime() != null ? r.cpuTime().toMillis() : o.executionMillis()); // the guest thread's
         run.put("wall_time", o.executionMillis());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("language", job.runtime().info().id());
         m.put("version", job.runtime().version());
         m.put("run", run);
         if (COMPILED.contains(job.runtime().info().id())) {
+            boolean failed = r.error() != null && COMPILE_ERROR.equals(r.error().type());
+            String diagnostics = failed ? r.error().message() : "";
             Map<String, Object> compile = new LinkedHashMap<>();
             compile.put("stdout", "");
-            compile.put("stderr", "");
-            compile.put("code", 0);
+            compile.put("stderr", diagnostics);
+            compile.put("code", failed ? 1 : 0);
             compile.put("signal", null);
-            compile.put("output", "");
+            compile.put("output", diagnostics);
             compile.put("memory", null);
             compile.put("message", null);
             compile.put("status", null);

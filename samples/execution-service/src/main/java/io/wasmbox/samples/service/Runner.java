@@ -159,9 +159,9 @@ final class Runner {
         return UUID.randomUUID().toString();
     }
 
-    /** success | error | timeout | memory_limit. */
+    /** success | error | timeout | memory_limit (a run stopped at its CPU-time limit is a timeout, flagged apart). */
     static String status(ExecutionResult r) {
-        if (r.timeoutHit()) return "timeout";
+        if (r.timeoutHit() || r.cpuTimeLimitHit()) return "timeout";
         if (r.memoryLimitHit()) return "memory_limit";
         if (r.error() != null || r.exitCode() != 0) return "error";
         return "success";

@@ -6,6 +6,9 @@
     python: 'import sys\nname = sys.stdin.readline().strip() or "world"\nprint(f"Hello, {name}!")\nprint(sum(i * i for i in range(10)))\n',
     javascript: 'const lines = [];\nfor (let i = 1; i <= 3; i++) lines.push(`line ${i}`);\nconsole.log(lines.join("\\n"));\n6 * 7\n',
     typescript: 'function greet(name: string): string {\n  return `Hello, ${name}!`;\n}\nconsole.log(greet("TypeScript"));\n',
+    rust: 'use std::io::Read;\n\nfn main() {\n    let mut name = String::new();\n    std::io::stdin().read_to_string(&mut name).unwrap();\n    let name = if name.trim().is_empty() { "world" } else { name.trim() };\n    println!("Hello, {}!", name);\n}\n',
+    c: '#include <stdio.h>\n#include <string.h>\n\nint main(void) {\n    char name[64] = "world";\n    if (fgets(name, sizeof name, stdin)) name[strcspn(name, "\\n")] = 0;\n    printf("Hello, %s!\\n", name);\n    return 0;\n}\n',
+    wasm: '',
   };
   const MODES = { python: 'python', javascript: 'javascript', typescript: 'text/typescript' };
   const editor = CodeMirror($('editor'), { lineNumbers: true, indentUnit: 4, value: '', mode: 'python' });
