@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import java.nio.ByteOrder;
 import java.util.function.BiFunction;
+import java.util.Map;
 
 /**
  * Hostile and careless Jupyter clients: no or a wrong token, other origins, malformed, binary, huge and deeply
@@ -267,9 +268,9 @@ class JupyterHostileClientTest {
         try (TestClient guarded = new TestClient("--token", TOKEN, "--audit-log", "off", "--token-everywhere")) {
             String body = "{\"language\": \"python\", \"code\": \"6 * 7\"}";
             assertThat(guarded.post("/api/v1/execute", body).statusCode()).isEqualTo(401);
-            assertThat(guarded.post("/api/v1/execute", body, java.util.Map.of("Authorization", "token wrong")).statusCode())
+            assertThat(guarded.post("/api/v1/execute", body, Map.of("Authorization", "token wrong")).statusCode())
                     .isEqualTo(403);
-            HttpResponse<String> ok = guarded.post("/api/v1/execute", body, java.util.Map.of("Authorization", "token " + TOKEN));
+            HttpResponse<String> ok = guarded.post("/api/v1/execute", body, Map.of("Authorization", "token " + TOKEN));
             assertThat(ok.statusCode()).isEqualTo(200);
             assertThat(ok.body()).contains("\"value\":42");
             HttpResponse<String> piston = guarded.post("/api/v2/execute",
