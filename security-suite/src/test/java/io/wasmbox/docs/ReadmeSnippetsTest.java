@@ -43,8 +43,10 @@ class ReadmeSnippetsTest {
     private static final String IMPORTS = """
             import io.wasmbox.*;
             import io.wasmbox.plugins.*;
+            import java.nio.file.Files;
             import java.nio.file.Path;
             import java.time.Duration;
+            import java.util.Base64;
             import java.util.List;
             import java.util.Map;
             import javax.script.*;
