@@ -11,6 +11,12 @@ import io.wasmbox.Wasmbox;
  * <p>{@code java -Xss16m <JIT flags> -cp benchmarks.jar io.wasmbox.benchmarks.WarmLoop SECONDS run|invoke|hostcall [language]}
  */
 public final class WarmLoop {
+    /** CPU time of the whole process (all threads, JIT and GC included): less disturbed by a busy machine. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
     public static void main(String[] args) {
         long seconds = Long.parseLong(args[0]);
         String mode = args.length > 1 ? args[1] : "run";
@@ -26,6 +32,7 @@ public final class WarmLoop {
             long end = System.nanoTime() + seconds * 1_000_000_000L;
             long n = 0;
             long t = System.nanoTime();
+            long cpu = processCpuNanos();
             while (System.nanoTime() < end) {
                 if (invoke) box.invoke("add", 1, 2);
                 else if (hostCall) box.run("call_host(100)");
@@ -33,9 +40,11 @@ public final class WarmLoop {
                 n += perCall;
                 if (n % 20_000 == 0) {
                     long now = System.nanoTime();
-                    System.out.printf("%,d: %.1f us per call, linear memory %,d bytes%n", n, (now - t) / 20_000 / 1000.0,
-                            box.run("0").peakMemoryBytes());
+                    long cpuNow = processCpuNanos();
+                    System.out.printf("%,d: %.1f us per call (process CPU %.1f us), linear memory %,d bytes%n", n,
+                            (now - t) / 20_000 / 1000.0, (cpuNow - cpu) / 20_000 / 1000.0, box.run("0").peakMemoryBytes());
                     t = now;
+                    cpu = cpuNow;
                 }
             }
         }

@@ -16,33 +16,38 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * A guest's linear memory whose pages start out shared with an {@link InstanceSnapshot} and are copied,
- * one 64 KiB page at a time, the first time the guest (or the host) writes to them.
+ * A guest's linear memory whose contents start out shared with an {@link InstanceSnapshot} and are copied,
+ * one 4 KiB block at a time, the first time the guest (or the host) writes to them.
  *
- * <p>Why: a set-up CPython is ~490 pages (~31 MiB) and a typical sandbox writes fewer than a hundred of
+ * <p>Why: a set-up CPython is ~490 pages (~31 MiB) and a typical sandbox writes to fewer than a hundred of
  * them. Giving every sandbox its own copy of all of them made an idle sandbox retain ~31 MiB; sharing
- * the pages nobody writes leaves each sandbox only the pages it changed (plus two small page tables).
+ * what nobody writes leaves each sandbox only what it changed (plus two small block tables). Blocks, not
+ * 64 KiB Wasm pages: a fresh CPython running {@code 1+1} writes to 80 pages but to only 190 of their 4 KiB
+ * blocks (5 MiB copied per sandbox with pages, ~0.75 MiB with blocks; QuickJS-ng: 6 pages, 32 blocks).
+ * Memory grown by the guest starts as the shared {@link #ZERO_BLOCK} too, so growing costs nothing until
+ * written.
  *
- * <p>Layout: {@link #pages} holds every page, for reading (a shared snapshot page or this memory's own);
- * {@link #owned} holds the same array where this memory owns the page and {@code null} where the page is
+ * <p>Layout: {@link #blocks} holds every block, for reading (a shared snapshot block or this memory's own);
+ * {@link #owned} holds the same array where this memory owns the block and {@code null} where the block is
  * still shared (or not there at all). So a read is exactly what a plain paged memory does (one table
- * load, one array access, no check), and a write costs one extra null test on the page it takes from
- * {@link #owned}. Shared pages are never written: every path that writes goes through {@link
- * #writablePage}, which copies a shared page first.
+ * load, one array access, no check), and a write costs one extra null test on the block it takes from
+ * {@link #owned}. Shared blocks are never written: every path that writes goes through {@link
+ * #writableBlock}, which copies a shared block first.
  *
  * <p>Bounds: like Chicory's own memories, the fast paths do not compare addresses with the size; an
- * address beyond the memory hits a missing page ({@code null}, beyond the current size) or an index
- * beyond the page tables (beyond the maximum; negative addresses too, since {@code addr >>> 16} is then
- * at least 32768 and the tables are at most {@link Memory#RUNTIME_MAX_PAGES} long), and the exception the
+ * address beyond the memory hits a missing block ({@code null}, beyond the current size) or an index
+ * beyond the block tables (beyond their capacity; negative addresses too, since {@code addr >>> 12} is then
+ * at least 2^19 and the tables hold at most 16 blocks for each of {@link Memory#RUNTIME_MAX_PAGES} pages,
+ * fewer than 2^19), and the exception the
  * JVM raises for free is turned into Chicory's {@link WasmRuntimeException} with the same message {@code
  * ByteArrayMemory} uses ("out of bounds memory access: attempted to access address: ..."), which the
- * language modules recognise. Accesses that straddle two pages, and bulk operations, check the whole
+ * language modules recognise. Accesses that straddle two blocks, and bulk operations, check the whole
  * range first, so a failing access changes nothing.
  *
  * <p>Threads: the memory is not shared (Wasm threads are not supported; {@code shared} limits are
  * refused) and a guest instance is run by one thread at a time, with the hand-over between threads
  * ordering its accesses. The atomic instructions are therefore plain reads and read-modify-writes, and
- * {@code wait} traps as on any unshared memory. The shared snapshot pages are immutable and safely
+ * {@code wait} traps as on any unshared memory. The shared snapshot blocks are immutable and safely
  * published by the snapshot's final fields, so any number of threads may read them at once.
  *
  * <p>Internal to Wasmbox: {@link InstanceSnapshot#restore} creates it, {@link
@@ -56,29 +61,35 @@ final class CopyOnWriteMemory implements Memory {
     private static final VarHandle DOUBLE =
             MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private static final int PAGE_SHIFT = 16;
-    private static final int OFFSET_MASK = PAGE_SIZE - 1;
+    static final int BLOCK_SHIFT = 12;
+    static final int BLOCK_SIZE = 1 << BLOCK_SHIFT;
+    static final int BLOCKS_PER_PAGE = PAGE_SIZE / BLOCK_SIZE;
+    private static final int OFFSET_MASK = BLOCK_SIZE - 1;
+    /** Zeros, shared by every memory for blocks nobody has written yet; never written itself. */
+    static final byte[] ZERO_BLOCK = new byte[BLOCK_SIZE];
 
     private final MemoryLimits limits;
     private final int maxPages;
-    /** Every page, for reading; entries at and beyond {@link #size} are null. */
-    private final byte[][] pages;
-    /** The pages this memory owns (may write in place); null where {@link #pages} is shared or absent. */
-    private final byte[][] owned;
+    /** Every block, for reading; entries at and beyond {@code size * BLOCKS_PER_PAGE} are null. */
+    private byte[][] blocks;
+    /** The blocks this memory owns (may write in place); null where {@link #blocks} is shared or absent. */
+    private byte[][] owned;
     /** Current size in pages. */
     private int size;
-    private int ownedPages;
+    private int ownedBlocks;
     /** Set when a {@code memory.grow} was refused for lack of room under the maximum. */
     private boolean growRefused;
     /** This memory's own view of the module's data segments ({@code data.drop} empties an entry). */
     private DataSegment[] dataSegments;
 
     /**
-     * A memory of {@code shared.length} pages that reads {@code shared} until it writes a page.
+     * A memory of {@code shared.length / BLOCKS_PER_PAGE} pages that reads {@code shared} until it writes a
+     * block.
      *
      * @param limits the maximum is the cap; the initial page count is only reported (the size is the
      *     number of shared pages)
-     * @param shared 64 KiB pages that this memory never modifies (the caller must not either)
+     * @param shared 4 KiB blocks, a whole number of pages, that this memory never modifies (the caller must
+     *     not either)
      * @param dataSegments the module's data segments, for {@code memory.init} and {@code data.drop}
      */
     CopyOnWriteMemory(MemoryLimits limits, byte[][] shared, DataSegment[] dataSegments) {
@@ -87,17 +98,17 @@ final class CopyOnWriteMemory implements Memory {
         }
         this.limits = limits;
         this.maxPages = Math.min(limits.maximumPages(), RUNTIME_MAX_PAGES);
-        if (shared.length > maxPages) {
-            throw new IllegalArgumentException(
-                    shared.length + " shared pages do not fit in a maximum of " + maxPages + " pages");
+        if (shared.length % BLOCKS_PER_PAGE != 0) {
+            throw new IllegalArgumentException(shared.length + " shared blocks are not a whole number of pages");
         }
-        this.pages = new byte[maxPages][];
-        this.owned = new byte[maxPages][];
-        for (int i = 0; i < shared.length; i++) {
-            if (shared[i].length != PAGE_SIZE) throw new IllegalArgumentException("page " + i + " is not 64 KiB");
-            pages[i] = shared[i];
+        if (shared.length / BLOCKS_PER_PAGE > maxPages) {
+            throw new IllegalArgumentException(shared.length / BLOCKS_PER_PAGE
+                    + " shared pages do not fit in a maximum of " + maxPages + " pages");
         }
-        this.size = shared.length;
+        // each block is 4 KiB: InstanceSnapshot made them so (checking ~7,800 of them per Python sandbox costs)
+        this.blocks = shared.clone();
+        this.owned = new byte[shared.length][];
+        this.size = shared.length / BLOCKS_PER_PAGE;
         this.dataSegments = dataSegments.clone();
     }
 
@@ -114,9 +125,9 @@ final class CopyOnWriteMemory implements Memory {
         return growRefused;
     }
 
-    /** Bytes of the pages this memory owns (copied or grown); the pages it still shares are not counted. */
+    /** Bytes of the blocks this memory owns (written); the blocks it still shares are not counted. */
     long ownedBytes() {
-        return (long) ownedPages * PAGE_SIZE;
+        return (long) ownedBlocks * BLOCK_SIZE;
     }
 
     // ---- size ----
@@ -126,7 +137,10 @@ final class CopyOnWriteMemory implements Memory {
         return size;
     }
 
-    /** Grows by {@code delta} zeroed pages of its own; -1 (and no change) beyond the maximum. */
+    /**
+     * Grows by {@code delta} pages of zeros (shared {@link #ZERO_BLOCK}s until written); -1 (and no change)
+     * beyond the maximum.
+     */
     @Override
     public int grow(int delta) {
         int previous = size;
@@ -135,12 +149,15 @@ final class CopyOnWriteMemory implements Memory {
             growRefused = true;
             return -1;
         }
-        for (int i = previous; i < previous + delta; i++) {
-            byte[] page = new byte[PAGE_SIZE];
-            pages[i] = page;
-            owned[i] = page;
+        int from = previous * BLOCKS_PER_PAGE;
+        int to = (previous + delta) * BLOCKS_PER_PAGE;
+        if (to > blocks.length) {
+            // tables sized for what is used, not for the cap: doubling keeps growth amortised
+            int capacity = (int) Math.min(Math.max(to, 2L * blocks.length), (long) maxPages * BLOCKS_PER_PAGE);
+            blocks = Arrays.copyOf(blocks, capacity);
+            owned = Arrays.copyOf(owned, capacity);
         }
-        ownedPages += delta;
+        Arrays.fill(blocks, from, to, ZERO_BLOCK);
         size = previous + delta;
         return previous;
     }
@@ -163,22 +180,22 @@ final class CopyOnWriteMemory implements Memory {
     // ---- copy on write ----
 
     /**
-     * The page holding {@code addr}, writable. Throws {@link ArrayIndexOutOfBoundsException} for an
-     * address beyond the maximum (callers translate it), {@link WasmRuntimeException} beyond the size.
+     * The block holding {@code addr}, writable. Throws {@link ArrayIndexOutOfBoundsException} for an
+     * address beyond the tables (callers translate it), {@link WasmRuntimeException} beyond the size.
      */
-    private byte[] writablePage(int addr, int width) {
-        int index = addr >>> PAGE_SHIFT;
-        byte[] page = owned[index];
-        return page != null ? page : takeOwnership(index, addr, width);
+    private byte[] writableBlock(int addr, int width) {
+        int index = addr >>> BLOCK_SHIFT;
+        byte[] block = owned[index];
+        return block != null ? block : takeOwnership(index, addr, width);
     }
 
-    /** Copies shared page {@code index} into this memory (kept out of the write paths so they stay small). */
+    /** Copies shared block {@code index} into this memory (kept out of the write paths so they stay small). */
     private byte[] takeOwnership(int index, int addr, int width) {
-        if (index >= size) throw outOfBounds(addr, width);
-        byte[] copy = pages[index].clone();
-        pages[index] = copy;
+        if (index >= size * BLOCKS_PER_PAGE) throw outOfBounds(addr, width);
+        byte[] copy = blocks[index].clone();
+        blocks[index] = copy;
         owned[index] = copy;
-        ownedPages++;
+        ownedBlocks++;
         return copy;
     }
 
@@ -198,12 +215,12 @@ final class CopyOnWriteMemory implements Memory {
                 + " but limit is: " + sizeInBytes() + " and size: " + length);
     }
 
-    // ---- single values: one page, or two (straddling, the rare slow path) ----
+    // ---- single values: one block, or two (straddling, the rare slow path) ----
 
     @Override
     public byte read(int addr) {
         try {
-            return pages[addr >>> PAGE_SHIFT][addr & OFFSET_MASK];
+            return blocks[addr >>> BLOCK_SHIFT][addr & OFFSET_MASK];
         } catch (IndexOutOfBoundsException | NullPointerException e) {
             throw outOfBounds(addr, 1);
         }
@@ -212,9 +229,9 @@ final class CopyOnWriteMemory implements Memory {
     @Override
     public short readShort(int addr) {
         int offset = addr & OFFSET_MASK;
-        if (offset > PAGE_SIZE - Short.BYTES) return (short) readStraddling(addr, Short.BYTES);
+        if (offset > BLOCK_SIZE - Short.BYTES) return (short) readStraddling(addr, Short.BYTES);
         try {
-            return (short) SHORT.get(pages[addr >>> PAGE_SHIFT], offset);
+            return (short) SHORT.get(blocks[addr >>> BLOCK_SHIFT], offset);
         } catch (IndexOutOfBoundsException | NullPointerException e) {
             throw outOfBounds(addr, Short.BYTES);
         }
@@ -228,9 +245,9 @@ final class CopyOnWriteMemory implements Memory {
     @Override
     public int readInt(int addr) {
         int offset = addr & OFFSET_MASK;
-        if (offset > PAGE_SIZE - Integer.BYTES) return (int) readStraddling(addr, Integer.BYTES);
+        if (offset > BLOCK_SIZE - Integer.BYTES) return (int) readStraddling(addr, Integer.BYTES);
         try {
-            return (int) INT.get(pages[addr >>> PAGE_SHIFT], offset);
+            return (int) INT.get(blocks[addr >>> BLOCK_SHIFT], offset);
         } catch (IndexOutOfBoundsException | NullPointerException e) {
             throw outOfBounds(addr, Integer.BYTES);
         }
@@ -239,9 +256,9 @@ final class CopyOnWriteMemory implements Memory {
     @Override
     public long readLong(int addr) {
         int offset = addr & OFFSET_MASK;
-        if (offset > PAGE_SIZE - Long.BYTES) return readStraddling(addr, Long.BYTES);
+        if (offset > BLOCK_SIZE - Long.BYTES) return readStraddling(addr, Long.BYTES);
         try {
-            return (long) LONG.get(pages[addr >>> PAGE_SHIFT], offset);
+            return (long) LONG.get(blocks[addr >>> BLOCK_SHIFT], offset);
         } catch (IndexOutOfBoundsException | NullPointerException e) {
             throw outOfBounds(addr, Long.BYTES);
         }
@@ -250,9 +267,9 @@ final class CopyOnWriteMemory implements Memory {
     @Override
     public float readFloat(int addr) {
         int offset = addr & OFFSET_MASK;
-        if (offset > PAGE_SIZE - Float.BYTES) return Float.intBitsToFloat((int) readStraddling(addr, Float.BYTES));
+        if (offset > BLOCK_SIZE - Float.BYTES) return Float.intBitsToFloat((int) readStraddling(addr, Float.BYTES));
         try {
-            return (float) FLOAT.get(pages[addr >>> PAGE_SHIFT], offset);
+            return (float) FLOAT.get(blocks[addr >>> BLOCK_SHIFT], offset);
         } catch (IndexOutOfBoundsException | NullPointerException e) {
             throw outOfBounds(addr, Float.BYTES);
         }
@@ -261,9 +278,9 @@ final class CopyOnWriteMemory implements Memory {
     @Override
     public double readDouble(int addr) {
         int offset = addr & OFFSET_MASK;
-        if (offset > PAGE_SIZE - Double.BYTES) return Double.longBitsToDouble(readStraddling(addr, Double.BYTES));
+        if (offset > BLOCK_SIZE - Double.BYTES) return Double.longBitsToDouble(readStraddling(addr, Double.BYTES));
         try {
-            return (double) DOUBLE.get(pages[addr >>> PAGE_SHIFT], offset);
+            return (double) DOUBLE.get(blocks[addr >>> BLOCK_SHIFT], offset);
         } catch (IndexOutOfBoundsException | NullPointerException e) {
             throw outOfBounds(addr, Double.BYTES);
         }
@@ -283,7 +300,7 @@ final class CopyOnWriteMemory implements Memory {
     @Override
     public void writeByte(int addr, byte value) {
         try {
-            writablePage(addr, 1)[addr & OFFSET_MASK] = value;
+            writableBlock(addr, 1)[addr & OFFSET_MASK] = value;
         } catch (IndexOutOfBoundsException e) {
             throw outOfBounds(addr, 1);
         }
@@ -292,12 +309,12 @@ final class CopyOnWriteMemory implements Memory {
     @Override
     public void writeShort(int addr, short value) {
         int offset = addr & OFFSET_MASK;
-        if (offset > PAGE_SIZE - Short.BYTES) {
+        if (offset > BLOCK_SIZE - Short.BYTES) {
             writeStraddling(addr, value, Short.BYTES);
             return;
         }
         try {
-            SHORT.set(writablePage(addr, Short.BYTES), offset, value);
+            SHORT.set(writableBlock(addr, Short.BYTES), offset, value);
         } catch (IndexOutOfBoundsException e) {
             throw outOfBounds(addr, Short.BYTES);
         }
@@ -306,12 +323,12 @@ final class CopyOnWriteMemory implements Memory {
     @Override
     public void writeI32(int addr, int value) {
         int offset = addr & OFFSET_MASK;
-        if (offset > PAGE_SIZE - Integer.BYTES) {
+        if (offset > BLOCK_SIZE - Integer.BYTES) {
             writeStraddling(addr, value, Integer.BYTES);
             return;
         }
         try {
-            INT.set(writablePage(addr, Integer.BYTES), offset, value);
+            INT.set(writableBlock(addr, Integer.BYTES), offset, value);
         } catch (IndexOutOfBoundsException e) {
             throw outOfBounds(addr, Integer.BYTES);
         }
@@ -320,12 +337,12 @@ final class CopyOnWriteMemory implements Memory {
     @Override
     public void writeLong(int addr, long value) {
         int offset = addr & OFFSET_MASK;
-        if (offset > PAGE_SIZE - Long.BYTES) {
+        if (offset > BLOCK_SIZE - Long.BYTES) {
             writeStraddling(addr, value, Long.BYTES);
             return;
         }
         try {
-            LONG.set(writablePage(addr, Long.BYTES), offset, value);
+            LONG.set(writableBlock(addr, Long.BYTES), offset, value);
         } catch (IndexOutOfBoundsException e) {
             throw outOfBounds(addr, Long.BYTES);
         }
@@ -334,12 +351,12 @@ final class CopyOnWriteMemory implements Memory {
     @Override
     public void writeF32(int addr, float value) {
         int offset = addr & OFFSET_MASK;
-        if (offset > PAGE_SIZE - Float.BYTES) {
+        if (offset > BLOCK_SIZE - Float.BYTES) {
             writeStraddling(addr, Float.floatToRawIntBits(value), Float.BYTES);
             return;
         }
         try {
-            FLOAT.set(writablePage(addr, Float.BYTES), offset, value);
+            FLOAT.set(writableBlock(addr, Float.BYTES), offset, value);
         } catch (IndexOutOfBoundsException e) {
             throw outOfBounds(addr, Float.BYTES);
         }
@@ -348,34 +365,34 @@ final class CopyOnWriteMemory implements Memory {
     @Override
     public void writeF64(int addr, double value) {
         int offset = addr & OFFSET_MASK;
-        if (offset > PAGE_SIZE - Double.BYTES) {
+        if (offset > BLOCK_SIZE - Double.BYTES) {
             writeStraddling(addr, Double.doubleToRawLongBits(value), Double.BYTES);
             return;
         }
         try {
-            DOUBLE.set(writablePage(addr, Double.BYTES), offset, value);
+            DOUBLE.set(writableBlock(addr, Double.BYTES), offset, value);
         } catch (IndexOutOfBoundsException e) {
             throw outOfBounds(addr, Double.BYTES);
         }
     }
 
-    /** A little-endian value of {@code width} bytes that crosses a page boundary. */
+    /** A little-endian value of {@code width} bytes that crosses a block boundary. */
     private long readStraddling(int addr, int width) {
         checkBounds(addr, width);
         long value = 0;
         for (int i = width - 1; i >= 0; i--) {
             int a = addr + i;
-            value = (value << 8) | (pages[a >>> PAGE_SHIFT][a & OFFSET_MASK] & 0xFF);
+            value = (value << 8) | (blocks[a >>> BLOCK_SHIFT][a & OFFSET_MASK] & 0xFF);
         }
         return value;
     }
 
-    /** Writes the low {@code width} bytes of {@code value}, little-endian, across a page boundary. */
+    /** Writes the low {@code width} bytes of {@code value}, little-endian, across a block boundary. */
     private void writeStraddling(int addr, long value, int width) {
         checkBounds(addr, width); // all or nothing: nothing is written if any byte is out of bounds
         for (int i = 0; i < width; i++) {
             int a = addr + i;
-            writablePage(a, 1)[a & OFFSET_MASK] = (byte) (value >>> (8 * i));
+            writableBlock(a, 1)[a & OFFSET_MASK] = (byte) (value >>> (8 * i));
         }
     }
 
@@ -389,8 +406,8 @@ final class CopyOnWriteMemory implements Memory {
         while (done < length) {
             int a = addr + done;
             int offset = a & OFFSET_MASK;
-            int chunk = Math.min(length - done, PAGE_SIZE - offset);
-            System.arraycopy(pages[a >>> PAGE_SHIFT], offset, result, done, chunk);
+            int chunk = Math.min(length - done, BLOCK_SIZE - offset);
+            System.arraycopy(blocks[a >>> BLOCK_SHIFT], offset, result, done, chunk);
             done += chunk;
         }
         return result;
@@ -406,9 +423,9 @@ final class CopyOnWriteMemory implements Memory {
         int done = 0;
         while (done < length) {
             int a = addr + done;
-            int pageOffset = a & OFFSET_MASK;
-            int chunk = Math.min(length - done, PAGE_SIZE - pageOffset);
-            System.arraycopy(data, offset + done, writablePage(a, chunk), pageOffset, chunk);
+            int blockOffset = a & OFFSET_MASK;
+            int chunk = Math.min(length - done, BLOCK_SIZE - blockOffset);
+            System.arraycopy(data, offset + done, writableBlock(a, chunk), blockOffset, chunk);
             done += chunk;
         }
     }
@@ -421,9 +438,9 @@ final class CopyOnWriteMemory implements Memory {
         int done = 0;
         while (done < length) {
             int a = from + done;
-            int pageOffset = a & OFFSET_MASK;
-            int chunk = Math.min(length - done, PAGE_SIZE - pageOffset);
-            Arrays.fill(writablePage(a, chunk), pageOffset, pageOffset + chunk, value);
+            int blockOffset = a & OFFSET_MASK;
+            int chunk = Math.min(length - done, BLOCK_SIZE - blockOffset);
+            Arrays.fill(writableBlock(a, chunk), blockOffset, blockOffset + chunk, value);
             done += chunk;
         }
     }
@@ -445,10 +462,10 @@ final class CopyOnWriteMemory implements Memory {
         while (done < length) {
             int d = dest + done;
             int s = src + done;
-            int chunk = Math.min(length - done, PAGE_SIZE - Math.max(d & OFFSET_MASK, s & OFFSET_MASK));
-            byte[] to = writablePage(d, chunk);
-            // read the source page only now: taking ownership above may have replaced it (same page)
-            System.arraycopy(pages[s >>> PAGE_SHIFT], s & OFFSET_MASK, to, d & OFFSET_MASK, chunk);
+            int chunk = Math.min(length - done, BLOCK_SIZE - Math.max(d & OFFSET_MASK, s & OFFSET_MASK));
+            byte[] to = writableBlock(d, chunk);
+            // read the source block only now: taking ownership above may have replaced it (same block)
+            System.arraycopy(blocks[s >>> BLOCK_SHIFT], s & OFFSET_MASK, to, d & OFFSET_MASK, chunk);
             done += chunk;
         }
     }
@@ -457,7 +474,7 @@ final class CopyOnWriteMemory implements Memory {
     private void copyBackward(int dest, int src, int length) {
         int left = length;
         while (left > 0) {
-            // the chunk ends at (dest + left) / (src + left) and stays within one page of each
+            // the chunk ends at (dest + left) / (src + left) and stays within one block of each
             int dEnd = dest + left;
             int sEnd = src + left;
             int dRoom = ((dEnd - 1) & OFFSET_MASK) + 1;
@@ -465,23 +482,20 @@ final class CopyOnWriteMemory implements Memory {
             int chunk = Math.min(left, Math.min(dRoom, sRoom));
             int d = dEnd - chunk;
             int s = sEnd - chunk;
-            byte[] to = writablePage(d, chunk);
-            System.arraycopy(pages[s >>> PAGE_SHIFT], s & OFFSET_MASK, to, d & OFFSET_MASK, chunk);
+            byte[] to = writableBlock(d, chunk);
+            System.arraycopy(blocks[s >>> BLOCK_SHIFT], s & OFFSET_MASK, to, d & OFFSET_MASK, chunk);
             left -= chunk;
         }
     }
 
-    /** Zeroes the whole memory: shared pages are replaced by zeroed pages of its own, not copied. */
+    /** Zeroes the whole memory: its own blocks are cleared, shared ones become the shared zero block. */
     @Override
     public void zero() {
-        for (int i = 0; i < size; i++) {
+        for (int i = 0; i < size * BLOCKS_PER_PAGE; i++) {
             if (owned[i] != null) {
                 Arrays.fill(owned[i], (byte) 0);
             } else {
-                byte[] page = new byte[PAGE_SIZE];
-                pages[i] = page;
-                owned[i] = page;
-                ownedPages++;
+                blocks[i] = ZERO_BLOCK;
             }
         }
     }

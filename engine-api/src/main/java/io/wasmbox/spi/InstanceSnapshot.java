@@ -13,6 +13,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.lang.reflect.Field;
+import java.util.Arrays;
 import java.util.function.Function;
 
 /**
@@ -22,9 +23,9 @@ import java.util.function.Function;
  *
  * <p>Restoring skips Chicory's instance initialisation (zeroing memory, copying tens of MiB of data
  * segments). The captured pages are immutable and shared: every restored instance gets a {@link
- * CopyOnWriteMemory} that reads them and copies a page only when it first writes to it, so restoring
- * copies no memory at all and a sandbox retains only the pages it changed (most of a set-up CPython's
- * ~31 MiB is never written again). Chicory 1.7.2 has no public API for setting an instance's globals, so
+ * CopyOnWriteMemory} that reads them and copies a 4 KiB block only when it first writes to it, so restoring
+ * copies no memory at all and a sandbox retains only the blocks it changed (most of a set-up CPython's
+ * ~31 MiB is never written again). Blocks of zeros are one shared block. Chicory 1.7.2 has no public API for setting an instance's globals, so
  * this class sets that private field by reflection; the project pins Chicory to exactly 1.7.2 and the
  * tests restore real interpreters, so a change of that internal fails the build, not production.
  */
@@ -32,17 +33,20 @@ public final class InstanceSnapshot {
     private static final Field INSTANCE_GLOBALS = field(Instance.class, "globals");
 
     private final WasmModule module;
-    /** The captured memory, one 64 KiB array per page; shared by every restored instance, never written. */
-    private final byte[][] pages;
+    /**
+     * The captured memory in 4 KiB blocks ({@link CopyOnWriteMemory#BLOCKS_PER_PAGE} per page, blocks of
+     * zeros all {@link CopyOnWriteMemory#ZERO_BLOCK}); shared by every restored instance, never written.
+     */
+    private final byte[][] blocks;
     private final long[] globalLow;
     private final long[] globalHigh;
     private final int[][] tableRefs;
     private final boolean[][] tableSelfOwned;
 
-    private InstanceSnapshot(WasmModule module, byte[][] pages, long[] globalLow, long[] globalHigh, int[][] tableRefs,
+    private InstanceSnapshot(WasmModule module, byte[][] blocks, long[] globalLow, long[] globalHigh, int[][] tableRefs,
             boolean[][] tableSelfOwned) {
         this.module = module;
-        this.pages = pages;
+        this.blocks = blocks;
         this.globalLow = globalLow;
         this.globalHigh = globalHigh;
         this.tableRefs = tableRefs;
@@ -52,9 +56,9 @@ public final class InstanceSnapshot {
     private InstanceSnapshot(WasmModule module, Instance instance) {
         this.module = module;
         Memory memory = instance.memory();
-        this.pages = new byte[memory.pages()][];
-        for (int i = 0; i < pages.length; i++) {
-            pages[i] = memory.readBytes(i * Memory.PAGE_SIZE, Memory.PAGE_SIZE);
+        this.blocks = new byte[memory.pages() * CopyOnWriteMemory.BLOCKS_PER_PAGE][];
+        for (int i = 0; i < memory.pages(); i++) {
+            toBlocks(memory.readBytes(i * Memory.PAGE_SIZE, Memory.PAGE_SIZE), blocks, i);
         }
         int globals = module.globalSection().globalCount();
         this.globalLow = new long[globals];
@@ -91,17 +95,17 @@ public final class InstanceSnapshot {
      * byte; wrap the stream in a compressing one for the rest.
      */
     public void write(DataOutputStream out) throws IOException {
-        out.writeInt(pages.length);
-        for (byte[] page : pages) {
+        int pages = blocks.length / CopyOnWriteMemory.BLOCKS_PER_PAGE;
+        out.writeInt(pages);
+        for (int p = 0; p < pages; p++) {
+            int first = p * CopyOnWriteMemory.BLOCKS_PER_PAGE;
             boolean zero = true;
-            for (byte b : page) {
-                if (b != 0) {
-                    zero = false;
-                    break;
-                }
+            for (int b = first; b < first + CopyOnWriteMemory.BLOCKS_PER_PAGE; b++) {
+                zero &= blocks[b] == CopyOnWriteMemory.ZERO_BLOCK;
             }
             out.writeBoolean(!zero);
-            if (!zero) out.write(page);
+            if (zero) continue;
+            for (int b = first; b < first + CopyOnWriteMemory.BLOCKS_PER_PAGE; b++) out.write(blocks[b]);
         }
         out.writeInt(globalLow.length);
         for (int i = 0; i < globalLow.length; i++) {
@@ -120,15 +124,17 @@ public final class InstanceSnapshot {
 
     /** Reads what {@link #write} wrote, for instances of {@code module} (the module it was taken from). */
     public static InstanceSnapshot read(DataInputStream in, WasmModule module) throws IOException {
-        byte[][] pages = new byte[in.readInt()][];
-        byte[] zero = null;
-        for (int i = 0; i < pages.length; i++) {
+        int pages = in.readInt();
+        byte[][] blocks = new byte[pages * CopyOnWriteMemory.BLOCKS_PER_PAGE][];
+        byte[] page = new byte[Memory.PAGE_SIZE];
+        for (int i = 0; i < pages; i++) {
             if (in.readBoolean()) {
-                pages[i] = new byte[Memory.PAGE_SIZE];
-                in.readFully(pages[i]);
+                in.readFully(page);
+                toBlocks(page, blocks, i);
             } else {
-                if (zero == null) zero = new byte[Memory.PAGE_SIZE];
-                pages[i] = zero; // shared and never written: a restored memory copies a page before writing it
+                // shared and never written: a restored memory copies a block before writing it
+                Arrays.fill(blocks, i * CopyOnWriteMemory.BLOCKS_PER_PAGE, (i + 1) * CopyOnWriteMemory.BLOCKS_PER_PAGE,
+                        CopyOnWriteMemory.ZERO_BLOCK);
             }
         }
         int globals = in.readInt();
@@ -150,18 +156,28 @@ public final class InstanceSnapshot {
                 self[t][i] = in.readBoolean();
             }
         }
-        return new InstanceSnapshot(module, pages, low, high, refs, self);
+        return new InstanceSnapshot(module, blocks, low, high, refs, self);
+    }
+
+    /** Splits 64 KiB page {@code index} into its blocks, each block of zeros being the shared zero block. */
+    private static void toBlocks(byte[] page, byte[][] blocks, int index) {
+        for (int b = 0; b < CopyOnWriteMemory.BLOCKS_PER_PAGE; b++) {
+            int from = b * CopyOnWriteMemory.BLOCK_SIZE;
+            byte[] block = Arrays.copyOfRange(page, from, from + CopyOnWriteMemory.BLOCK_SIZE);
+            boolean zero = Arrays.equals(block, CopyOnWriteMemory.ZERO_BLOCK);
+            blocks[index * CopyOnWriteMemory.BLOCKS_PER_PAGE + b] = zero ? CopyOnWriteMemory.ZERO_BLOCK : block;
+        }
     }
 
     /** Size of the captured linear memory. */
     public long memoryBytes() {
-        return (long) pages.length * Memory.PAGE_SIZE;
+        return (long) blocks.length * CopyOnWriteMemory.BLOCK_SIZE;
     }
 
     /**
      * The bytes of linear memory {@code memory} holds on its own: for a memory restored from a snapshot,
-     * the pages it has written or grown (the rest it shares with the snapshot, which holds them once for
-     * all); for any other memory, its whole size. The guest's memory size is still {@code pages() * 64
+     * the 4 KiB blocks it has written (the rest it shares with the snapshot, which holds them once for
+     * all, or are zeros never written); for any other memory, its whole size. The guest's memory size is still {@code pages() * 64
      * KiB}.
      */
     public static long ownedMemoryBytes(Memory memory) {
@@ -171,28 +187,28 @@ public final class InstanceSnapshot {
     /**
      * For a module that imports its memory: a new memory in the captured state, to import into the
      * instance {@link #restore} builds. Like a restored module-defined memory, it shares the captured
-     * pages and copies a page on its first write.
+     * blocks and copies a block on its first write.
      *
      * @param maxPages the memory cap in pages; must hold the captured memory
      */
     public Memory memory(int maxPages) {
-        if (maxPages < pages.length) {
+        if (maxPages < blocks.length / CopyOnWriteMemory.BLOCKS_PER_PAGE) {
             throw new IllegalArgumentException("memory cap of " + maxPages * (long) Memory.PAGE_SIZE / (1024 * 1024)
                     + " MiB is below the set-up interpreter's " + memoryBytes() / (1024 * 1024) + " MiB");
         }
-        return new CopyOnWriteMemory(new MemoryLimits(pages.length, maxPages), pages,
-                module.dataSection().dataSegments());
+        return new CopyOnWriteMemory(new MemoryLimits(blocks.length / CopyOnWriteMemory.BLOCKS_PER_PAGE, maxPages),
+                blocks, module.dataSection().dataSegments());
     }
 
     /**
-     * A new instance in the captured state. Its memory shares the captured pages and copies each page
+     * A new instance in the captured state. Its memory shares the captured blocks and copies each block
      * the first time it writes to it, so restoring copies no memory.
      *
      * @param imports the new instance's own imports (its own WASI, host functions)
      * @param maxPages the memory cap in pages; must hold the captured memory
      */
     public Instance restore(ImportValues imports, Function<Instance, Machine> machineFactory, int maxPages) {
-        if (maxPages < pages.length) {
+        if (maxPages < blocks.length / CopyOnWriteMemory.BLOCKS_PER_PAGE) {
             throw new IllegalArgumentException("memory cap of " + maxPages * (long) Memory.PAGE_SIZE / (1024 * 1024)
                     + " MiB is below the set-up interpreter's " + memoryBytes() / (1024 * 1024) + " MiB");
         }
@@ -202,7 +218,7 @@ public final class InstanceSnapshot {
                 .withImportValues(imports)
                 .withMachineFactory(machineFactory)
                 .withMemoryLimits(new MemoryLimits(0, maxPages))
-                .withMemoryFactory(limits -> new CopyOnWriteMemory(limits, pages, module.dataSection().dataSegments()))
+                .withMemoryFactory(limits -> new CopyOnWriteMemory(limits, blocks, module.dataSection().dataSegments()))
                 .build();
         try {
             GlobalInstance[] globals = (GlobalInstance[]) INSTANCE_GLOBALS.get(instance);

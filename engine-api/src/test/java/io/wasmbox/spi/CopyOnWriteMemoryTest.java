@@ -38,15 +38,19 @@ class CopyOnWriteMemoryTest {
     private static final int MAX_PAGES = 8;
     private static final byte[] SEGMENT = "passive segment data".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
+    /** The shared contents as the memory gets them: 4 KiB blocks. */
     private byte[][] shared;
+    private byte[][] originalBlocks;
+    /** The same contents as 64 KiB pages, for the reference memory. */
     private byte[][] original;
 
     @BeforeEach
     void sharedPages() {
         Random random = new Random(42);
-        shared = new byte[SHARED_PAGES][PAGE_SIZE];
-        for (byte[] page : shared) random.nextBytes(page);
-        original = deepCopy(shared);
+        original = new byte[SHARED_PAGES][PAGE_SIZE];
+        for (byte[] page : original) random.nextBytes(page);
+        shared = blocksOf(original);
+        originalBlocks = deepCopy(shared);
     }
 
     private CopyOnWriteMemory cow() {
@@ -84,6 +88,7 @@ class CopyOnWriteMemoryTest {
     }
 
     private static final int P = PAGE_SIZE;
+    private static final int B = CopyOnWriteMemory.BLOCK_SIZE;
 
     /** An atomic read-modify-write of a byte: the reference reads, applies {@code f}, writes, returns the old. */
     private static Op rmw8(String name, int addr, IntUnaryOperator f, Function<Memory, Object> atomic) {
@@ -129,6 +134,12 @@ class CopyOnWriteMemoryTest {
                 Op.of("writeI32", m -> m.writeI32(2 * P + 12, 0xCAFEBABE)),
                 Op.of("writeI32 straddling", m -> m.writeI32(P - 3, 0x01020304)),
                 Op.of("writeI32 straddling 2", m -> m.writeI32(2 * P - 1, -7)),
+                Op.of("writeI32 straddling blocks", m -> m.writeI32(P + B - 2, 0x0A0B0C0D)),
+                Op.of("writeLong straddling blocks", m -> m.writeLong(3 * B - 3, 0x1122334455667788L)),
+                Op.of("writeF64 straddling blocks", m -> m.writeF64(P + 5 * B - 1, Math.PI)),
+                Op.of("write bulk across blocks", m -> m.write(B - 10, bulk)),
+                Op.of("fill across blocks", m -> m.fill((byte) 0x44, B + 7, 4 * B - 7)),
+                Op.of("copy across blocks", m -> m.copy(B - 100, 3 * B + 50, 5000)),
                 Op.of("writeLong", m -> m.writeLong(24, 0x0102030405060708L)),
                 Op.of("writeLong straddling", m -> m.writeLong(2 * P - 5, 0xF0E0D0C0B0A09080L)),
                 Op.of("writeF32", m -> m.writeF32(40, 3.25f)),
@@ -243,9 +254,9 @@ class CopyOnWriteMemoryTest {
         assertThat(written.pages()).isEqualTo(reference.pages());
         assertThat(contents(written)).isEqualTo(contents(reference));
         assertThat(contents(other)).as("another memory over the same pages").isEqualTo(concat(original));
-        assertThat(shared).as("the shared pages").isDeepEqualTo(original);
+        assertThat(shared).as("the shared blocks").isDeepEqualTo(originalBlocks);
         // and the reads of both agree everywhere, value by value, on the written memory
-        for (int addr : new int[] {0, 7, 100, P - 7, P - 3, P - 1, P, P + 2, 2 * P - 5, 2 * P + 16}) {
+        for (int addr : new int[] {0, 7, 100, B - 3, B - 1, P + B - 6, P - 7, P - 3, P - 1, P, P + 2, 2 * P - 5, 2 * P + 16}) {
             assertThat(written.readLong(addr)).as("readLong %d", addr).isEqualTo(reference.readLong(addr));
             assertThat(written.readInt(addr)).as("readInt %d", addr).isEqualTo(reference.readInt(addr));
             assertThat(written.readShort(addr)).isEqualTo(reference.readShort(addr));
@@ -280,39 +291,49 @@ class CopyOnWriteMemoryTest {
     }
 
     @Test
-    void ownedBytesGrowsByOnePagePerFirstWriteToAPage() {
+    void ownedBytesGrowsByOneBlockPerFirstWriteToABlock() {
         CopyOnWriteMemory m = cow();
         assertThat(m.ownedBytes()).isZero();
         m.readBytes(0, SHARED_PAGES * P);
         m.readLong(P + 8);
         assertThat(m.ownedBytes()).as("reads copy nothing").isZero();
         m.writeByte(10, (byte) 1);
-        assertThat(m.ownedBytes()).isEqualTo(P);
+        assertThat(m.ownedBytes()).as("a 4 KiB block, not the 64 KiB page").isEqualTo(B);
         m.writeLong(20, 1L);
         m.fill((byte) 2, 0, 100);
-        assertThat(m.ownedBytes()).as("a page is copied once").isEqualTo(P);
+        assertThat(m.ownedBytes()).as("a block is copied once").isEqualTo(B);
         m.writeI32(2 * P + 4, 1);
-        assertThat(m.ownedBytes()).isEqualTo(2L * P);
-        m.writeI32(2 * P - 2, 1); // straddles pages 1 and 2: only page 1 is new
-        assertThat(m.ownedBytes()).isEqualTo(3L * P);
+        assertThat(m.ownedBytes()).isEqualTo(2L * B);
+        m.writeI32(2 * P - 2, 1); // straddles the last block of page 1 and the first of page 2: one is new
+        assertThat(m.ownedBytes()).isEqualTo(3L * B);
         assertThat(m.grow(2)).isEqualTo(SHARED_PAGES);
-        assertThat(m.ownedBytes()).as("grown pages are its own").isEqualTo(5L * P);
-        assertThat(InstanceSnapshot.ownedMemoryBytes(m)).isEqualTo(5L * P);
+        assertThat(m.ownedBytes()).as("grown pages are shared zeros until written").isEqualTo(3L * B);
+        assertThat(m.readLong(SHARED_PAGES * P + 5)).isZero();
+        m.writeByte(SHARED_PAGES * P + 5, (byte) 1);
+        assertThat(m.ownedBytes()).isEqualTo(4L * B);
+        assertThat(InstanceSnapshot.ownedMemoryBytes(m)).isEqualTo(4L * B);
+        assertThat(cow().readBytes(SHARED_PAGES * P - 8, 8)).as("a new memory over the same blocks")
+                .isEqualTo(Arrays.copyOfRange(original[SHARED_PAGES - 1], P - 8, P));
         assertThat(cow().ownedBytes()).isZero();
     }
 
     @Test
     void bulkWritesCopyOnlyThePagesTheyTouch() {
         CopyOnWriteMemory m = cow();
-        m.copy(P + 10, P + 100, 50); // within page 1
-        assertThat(m.ownedBytes()).isEqualTo(P);
+        m.copy(P + 10, P + 100, 50); // within a block of page 1
+        assertThat(m.ownedBytes()).isEqualTo(B);
         m.copy(2 * P, 0, 10); // reads page 0, writes page 2
-        assertThat(m.ownedBytes()).isEqualTo(2L * P);
+        assertThat(m.ownedBytes()).isEqualTo(2L * B);
+        m.fill((byte) 3, B - 1, 3 * B + 1); // the ends of blocks 0 and 3, all of 1 and 2
+        assertThat(m.ownedBytes()).isEqualTo(6L * B);
         assertThat(cow().readBytes(0, P)).isEqualTo(original[0]);
         CopyOnWriteMemory zeroed = cow();
         zeroed.zero();
         assertThat(zeroed.readBytes(0, SHARED_PAGES * P)).containsOnly(0);
-        assertThat(shared).isDeepEqualTo(original);
+        assertThat(zeroed.ownedBytes()).as("zeroing shares the zero block, copies nothing").isZero();
+        m.zero();
+        assertThat(m.readBytes(0, SHARED_PAGES * P)).containsOnly(0);
+        assertThat(shared).isDeepEqualTo(originalBlocks);
     }
 
     @Test
@@ -353,12 +374,17 @@ class CopyOnWriteMemoryTest {
     }
 
     @Test
-    void aPlainMemoryHasItsInitialPagesZeroedAndOwned() {
+    void aPlainMemoryHasItsInitialPagesZeroed() {
         CopyOnWriteMemory m = new CopyOnWriteMemory(new MemoryLimits(2, 4));
         assertThat(m.pages()).isEqualTo(2);
         assertThat(m.initialPages()).isEqualTo(2);
-        assertThat(m.ownedBytes()).isEqualTo(2L * P);
+        assertThat(m.ownedBytes()).as("zeros are shared until written").isZero();
         assertThat(m.readBytes(0, 2 * P)).containsOnly(0);
+        m.writeI32(P + 4, 7);
+        assertThat(m.ownedBytes()).isEqualTo(B);
+        assertThat(m.readInt(P + 4)).isEqualTo(7);
+        assertThat(new CopyOnWriteMemory(new MemoryLimits(2, 4)).readInt(P + 4)).as("the shared zero block unchanged")
+                .isZero();
         assertThatThrownBy(() -> new CopyOnWriteMemory(new MemoryLimits(5, 4))).isInstanceOf(RuntimeException.class);
     }
 
@@ -424,7 +450,7 @@ class CopyOnWriteMemoryTest {
         if (addr < 0) assertThat(thrown).hasMessageContaining("address: -");
         assertThat(contents(m)).isEqualTo(concat(original));
         assertThat(m.ownedBytes()).as("a failed access copies no page").isZero();
-        assertThat(shared).isDeepEqualTo(original);
+        assertThat(shared).isDeepEqualTo(originalBlocks);
 
         // Chicory's ByteArrayMemory fails the same accesses, and with the very same message wherever it
         // reports the whole access (a value straddling pages it reads byte by byte and reports the byte)
@@ -476,7 +502,7 @@ class CopyOnWriteMemoryTest {
         assertThat(m.atomicReadLong(2 * P + 16)).isEqualTo(reference.readLong(2 * P + 16));
         assertThat(m.ownedBytes()).isZero();
         m.atomicWriteInt(P + 8, 1);
-        assertThat(m.ownedBytes()).isEqualTo(P);
+        assertThat(m.ownedBytes()).isEqualTo(B);
         assertThat(m.atomicReadInt(P + 8)).isEqualTo(1);
         assertThat(cow().atomicReadInt(P + 8)).isEqualTo(reference.readInt(P + 8));
     }
@@ -515,7 +541,7 @@ class CopyOnWriteMemoryTest {
             }
         }
         for (int i = 0; i < memories.length; i++) assertThat(contents(memories[i])).isEqualTo(contents(references[i]));
-        assertThat(shared).isDeepEqualTo(original);
+        assertThat(shared).isDeepEqualTo(originalBlocks);
     }
 
     // ---- helpers ----
@@ -528,6 +554,15 @@ class CopyOnWriteMemoryTest {
         byte[] all = new byte[pages.length * PAGE_SIZE];
         for (int i = 0; i < pages.length; i++) System.arraycopy(pages[i], 0, all, i * PAGE_SIZE, PAGE_SIZE);
         return all;
+    }
+
+    private static byte[][] blocksOf(byte[][] pages) {
+        byte[][] blocks = new byte[pages.length * CopyOnWriteMemory.BLOCKS_PER_PAGE][];
+        for (int i = 0; i < blocks.length; i++) {
+            int from = (i % CopyOnWriteMemory.BLOCKS_PER_PAGE) * B;
+            blocks[i] = Arrays.copyOfRange(pages[i / CopyOnWriteMemory.BLOCKS_PER_PAGE], from, from + B);
+        }
+        return blocks;
     }
 
     private static byte[][] deepCopy(byte[][] pages) {

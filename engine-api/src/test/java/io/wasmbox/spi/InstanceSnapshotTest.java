@@ -87,7 +87,8 @@ class InstanceSnapshotTest {
             call(a, "store", 100, 7);
             assertThat(call(a, "load", 100)).isEqualTo(7);
             assertThat(call(b, "load", 100)).isEqualTo(42);
-            assertThat(InstanceSnapshot.ownedMemoryBytes(a.memory())).isEqualTo(PAGE_SIZE);
+            assertThat(InstanceSnapshot.ownedMemoryBytes(a.memory())).as("the 4 KiB block written")
+                    .isEqualTo(CopyOnWriteMemory.BLOCK_SIZE);
             assertThat(InstanceSnapshot.ownedMemoryBytes(b.memory())).isZero();
             assertThat(call(restore(snapshot, 3), "load", 100)).as("the snapshot is unchanged").isEqualTo(42);
 
@@ -107,7 +108,8 @@ class InstanceSnapshotTest {
         assertThat(capped.memory().pages()).isEqualTo(2);
         call(capped, "store", 2 * PAGE_SIZE - 4, 5);
         assertThat(call(capped, "load", 2 * PAGE_SIZE - 4)).isEqualTo(5);
-        assertThat(InstanceSnapshot.ownedMemoryBytes(capped.memory())).as("the grown page").isEqualTo(PAGE_SIZE);
+        assertThat(InstanceSnapshot.ownedMemoryBytes(capped.memory())).as("the block written in the grown page")
+                .isEqualTo(CopyOnWriteMemory.BLOCK_SIZE);
         assertThatThrownBy(() -> call(capped, "store", 2 * PAGE_SIZE - 2, 5)).isInstanceOf(ChicoryException.class)
                 .hasMessageContaining("out of bounds memory access");
         assertThatThrownBy(() -> call(capped, "load", 2 * PAGE_SIZE)).isInstanceOf(ChicoryException.class)

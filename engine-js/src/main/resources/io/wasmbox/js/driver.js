@@ -91,8 +91,27 @@ defineProp(HostFunctionError.prototype, "name", { value: "HostFunctionError", wr
 defineProp(globalThis, "HostFunctionError", { value: HostFunctionError, writable: true, enumerable: false,
   configurable: true });
 
+/**
+ * The arguments of a host call as a JSON array: strings, booleans and plain numbers (the common case) without
+ * toJson's object checks, anything else through toJson.
+ */
+function argumentsJson(args) {
+  let out = "";
+  for (let i = 0; i < args.length; i++) {
+    const v = args[i];
+    const type = typeof v;
+    let json;
+    if (type === "string") json = stringify(v);
+    else if (type === "number" && v < 1e21 && v > -1e21) json = Str(v); // finite and not in exponent form
+    else if (type === "boolean") json = v ? "true" : "false";
+    else json = toJson(v, 1, []);
+    out += i === 0 ? json : "," + json;
+  }
+  return "[" + out + "]";
+}
+
 function callHost(name, args) {
-  const response = parseJson(host(OP_CALL, '{"name":' + stringify(name) + ',"args":' + toJson(args, 0, []) + "}"));
+  const response = parseJson(host(OP_CALL, '{"name":' + stringify(name) + ',"args":' + argumentsJson(args) + "}"));
   const error = response.error;
   if (error !== undefined && error !== null) {
     throw new HostFunctionError(error.message === undefined || error.message === null ? "host function failed"
