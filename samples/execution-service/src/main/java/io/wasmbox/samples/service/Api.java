@@ -36,6 +36,8 @@ final class Api {
     final Stats stats;
     private final Warmup warmup;
     private final List<AddressRange> trustedProxies;
+    /** The Jupyter kernels' part of the statistics, once they exist. */
+    volatile java.util.function.Supplier<Map<String, Object>> kernelStats;
 
     Api(ServiceConfig config, Runner runner, RateLimiter limiter, AuditLog audit, Stats stats, Warmup warmup) {
         this.config = config;
@@ -206,6 +208,26 @@ final class Api {
         a.put("outcome", "rejected:" + error.code());
         a.put("http_status", error.status());
         a.put("message", error.getMessage());
+        audit.write(client, a);
+    }
+
+    /**
+     * Audits one cell of a Jupyter kernel (kernels have no HTTP request per cell) and counts it in the statistics.
+     *
+     * @param result the run's result, or null when the cell did not run (interrupted before, refused, invalid)
+     */
+    void recordCell(String kernelId, String client, String language, String code, String outcome, long millis,
+            ExecutionResult result) {
+        stats.request();
+        if (result != null) stats.executed(language, outcome, millis);
+        Map<String, Object> a = auditBase("kernel:" + kernelId, client, null, language, code);
+        a.put("outcome", outcome);
+        a.put("execution_ms", millis);
+        if (result != null) {
+            a.put("exit_code", result.exitCode());
+            a.put("error_type", result.error() == null ? null : result.error().type());
+            a.put("limits_hit", limitsHit(result));
+        }
         audit.write(client, a);
     }
 
@@ -507,7 +529,10 @@ final class Api {
 
     /** GET /api/v1/stats. */
     void stats(Exchange exchange) throws IOException {
-        Http.sendJson(exchange, 200, stats.snapshot(runner.running(), runner.queued()));
+        Map<String, Object> m = stats.snapshot(runner.running(), runner.queued());
+        java.util.function.Supplier<Map<String, Object>> kernels = kernelStats;
+        if (kernels != null) m.put("kernels", kernels.get());
+        Http.sendJson(exchange, 200, m);
     }
 
     /** GET /api/v1/config: effective limits and service settings. */

@@ -51,6 +51,15 @@ final class Exchange {
         return values.isEmpty() ? null : String.join(",", values);
     }
 
+    /** A query parameter's first value, or null (also for a query that does not decode). */
+    String queryParameter(String name) {
+        try {
+            return Request.extractQueryParameters(request, java.nio.charset.StandardCharsets.UTF_8).getValue(name);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     String remoteAddress() {
         return Request.getRemoteAddr(request);
     }

@@ -24,6 +24,8 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.http.pathmap.RegexPathSpec;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
  * The Wasmbox execution service: an HTTP server (Jetty 12's core API; each request handled on a virtual
@@ -55,6 +57,7 @@ public final class ExecutionService implements AutoCloseable {
     private final ServerConnector connector;
     private final AuditLog audit;
     private final Api api;
+    private final KernelManager kernels;
     private final List<Route> routes = new ArrayList<>();
     private volatile Origins origins;
 
@@ -67,6 +70,9 @@ public final class ExecutionService implements AutoCloseable {
                 System::nanoTime), audit, new Stats(), warmup);
         PistonApi piston = new PistonApi(api);
         StaticFiles files = new StaticFiles();
+        this.kernels = new KernelManager(config, api.runner, new KernelSpecs(), api::recordCell);
+        api.kernelStats = kernels::stats;
+        JupyterApi jupyter = new JupyterApi(api, kernels, () -> origins);
 
         route("/api/v1/execute", "POST", api::execute);
         route("/api/v1/execute/batch", "POST", api::batch);
@@ -82,6 +88,13 @@ public final class ExecutionService implements AutoCloseable {
         route("/index.html", "GET", files::index);
         routes.add(new Route("/assets/", true, Map.of("GET", files::asset)));
         routes.add(new Route("/vendor/codemirror/", true, Map.of("GET", files::codemirror)));
+        // Jupyter Server's kernel API (the WebSocket /api/kernels/{id}/channels is upgraded before routing)
+        route("/api", "GET", jupyter::version);
+        routes.add(new Route("/api/kernelspecs", true, Map.of("GET", jupyter::kernelspecs)));
+        routes.add(new Route("/api/kernels", true, Map.of("GET", jupyter::kernels, "POST", jupyter::kernels,
+                "DELETE", jupyter::kernels)));
+        routes.add(new Route("/api/sessions", true, Map.of("GET", jupyter::sessions, "POST", jupyter::sessions,
+                "PATCH", jupyter::sessions, "DELETE", jupyter::sessions)));
 
         QueuedThreadPool pool = new QueuedThreadPool(32, 4);
         pool.setName("wasmbox-http");
@@ -98,7 +111,17 @@ public final class ExecutionService implements AutoCloseable {
         connector.setAcceptQueueSize(128);
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(config.maxConnections(), connector));
-        server.setHandler(new Router());
+        WebSocketUpgradeHandler websockets = WebSocketUpgradeHandler.from(server, container -> {
+            long maxMessage = Math.max(config.maxBodyBytes(), 64 * 1024);
+            container.setMaxTextMessageSize(maxMessage);
+            container.setMaxBinaryMessageSize(maxMessage);
+            container.setMaxFrameSize(maxMessage);
+            container.setIdleTimeout(config.kernels().idleTimeout().isZero() ? java.time.Duration.ofHours(24)
+                    : config.kernels().idleTimeout().plus(config.idleTimeout()));
+            container.addMapping(new RegexPathSpec(JupyterApi.CHANNELS.pattern()), jupyter::createSocket);
+        });
+        websockets.setHandler(new Router());
+        server.setHandler(websockets);
         server.setErrorHandler(new JsonErrors());
         server.setStopTimeout(1000);
         warmup.start(config.warmup());
@@ -153,6 +176,14 @@ public final class ExecutionService implements AutoCloseable {
                 + (config.auditLog() == null ? "; audit off" : "; audit log " + config.auditLog().toAbsolutePath()));
         Wasmbox.unavailableLanguages().forEach((id, reason) -> System.out.println("language " + id
                 + " is not offered: " + reason));
+        ServiceConfig.Kernels k = config.kernels();
+        System.out.println("Jupyter kernels: " + service.url() + "/api/kernels (Open WebUI: Jupyter URL " + service.url()
+                + ", token auth); up to " + k.max() + " kernels, " + k.memoryMiB() + " MiB and "
+                + k.cellTimeout().toMillis() + " ms per cell");
+        if (k.tokenGenerated()) {
+            System.out.println("Jupyter token (generated; choose one with --token or WASMBOX_TOKEN): " + k.token());
+            System.out.println("    " + service.url() + "/api/kernels?token=" + k.token());
+        }
     }
 
     public int port() {
@@ -169,6 +200,7 @@ public final class ExecutionService implements AutoCloseable {
 
     @Override
     public void close() {
+        kernels.close();
         try {
             server.stop();
         } catch (Exception e) {

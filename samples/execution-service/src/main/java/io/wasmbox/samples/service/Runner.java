@@ -136,6 +136,25 @@ final class Runner {
         }
     }
 
+    /**
+     * Waits for a slot (the caller holds an admission), runs {@code work} in it and gives the slot back: a
+     * kernel's cell shares the execution slots, fairly, with every other execution.
+     *
+     * @throws InterruptedException when the caller is interrupted while waiting for the slot
+     */
+    <T> T inSlot(Admission admission, java.util.function.Supplier<T> work) throws InterruptedException {
+        String client = admission.client();
+        if (!scheduler.acquire(client, config.queueTimeout().toNanos())) {
+            throw new ApiError(503, "queue_timeout", "no execution slot became free within "
+                    + config.queueTimeout().toMillis() + " ms; retry later");
+        }
+        try {
+            return work.get();
+        } finally {
+            scheduler.releaseSlot(client);
+        }
+    }
+
     static String newId() {
         return UUID.randomUUID().toString();
     }

@@ -51,6 +51,7 @@ import java.util.function.Function;
  * @param maxConnections open connections at most; further ones wait in the accept queue
  * @param auditClientBudget audit bytes a client may write to the main audit file per minute; its lines beyond
  *     that go to the overflow file, so one client cannot rotate the others' records out
+ * @param kernels the Jupyter kernels' settings
  */
 record ServiceConfig(
         String host,
@@ -84,7 +85,37 @@ record ServiceConfig(
         long streamBufferBytes,
         int clientShare,
         int maxConnections,
-        long auditClientBudget) {
+        long auditClientBudget,
+        Kernels kernels) {
+
+    /**
+     * Settings of the Jupyter-compatible kernels ({@code /api/kernels}).
+     *
+     * @param token the token every kernel route needs ({@code ?token=} or {@code Authorization: token ...})
+     * @param tokenGenerated true when no token was configured and this one was generated at start-up
+     * @param cellTimeout wall-clock limit of one cell (a cell waiting for stdin included)
+     * @param memoryMiB memory cap of each kernel's sandbox
+     * @param idleTimeout a kernel that ran nothing for this long is shut down (zero: never)
+     * @param max kernels alive at once in the service
+     * @param perClient kernels alive at once per client
+     */
+    record Kernels(String token, boolean tokenGenerated, Duration cellTimeout, long memoryMiB, Duration idleTimeout,
+            int max, int perClient) {
+        Kernels {
+            if (token.isBlank() || token.length() > 512) throw new IllegalArgumentException("--token must be 1..512 characters");
+            if (cellTimeout.isZero() || cellTimeout.isNegative()) throw new IllegalArgumentException("--kernel-cell-timeout must be positive");
+            if (memoryMiB < 1 || memoryMiB > 4096) throw new IllegalArgumentException("--kernel-memory must be 1m..4g");
+            if (idleTimeout.isNegative()) throw new IllegalArgumentException("--kernel-idle-timeout must not be negative");
+            positive("max-kernels", max);
+            positive("max-kernels-per-client", perClient);
+        }
+
+        @Override
+        public String toString() {
+            return "Kernels[token=(hidden), cellTimeout=" + cellTimeout + ", memoryMiB=" + memoryMiB + ", idleTimeout="
+                    + idleTimeout + ", max=" + max + ", perClient=" + perClient + "]";
+        }
+    }
 
     /** One setting: its flag, environment variable, default and description (also the --help text). */
     record Option(String name, String env, String defaultValue, String help) {
@@ -132,7 +163,14 @@ record ServiceConfig(
                     "executions one client may have running or queued (default: half of max-concurrent + queue-size, at least batch-max)"),
             new Option("max-connections", "WASMBOX_MAX_CONNECTIONS", "1000", "open connections at most (more wait to be accepted)"),
             new Option("audit-client-budget", "WASMBOX_AUDIT_CLIENT_BUDGET", "",
-                    "audit bytes per client per minute in the main file; beyond, its lines go to <audit-log>.overflow (default: audit-max-size/10, at least 16k)"));
+                    "audit bytes per client per minute in the main file; beyond, its lines go to <audit-log>.overflow (default: audit-max-size/10, at least 16k)"),
+            new Option("token", "WASMBOX_TOKEN", "",
+                    "token the Jupyter kernel API needs (?token= or 'Authorization: token ...'); none: one is generated and printed"),
+            new Option("kernel-cell-timeout", "WASMBOX_KERNEL_CELL_TIMEOUT", "", "wall-clock limit of one kernel cell (default: max-timeout)"),
+            new Option("kernel-memory", "WASMBOX_KERNEL_MEMORY", "", "memory cap of each kernel (default: default-memory)"),
+            new Option("kernel-idle-timeout", "WASMBOX_KERNEL_IDLE_TIMEOUT", "60m", "shut down kernels idle this long; 0 = never"),
+            new Option("max-kernels", "WASMBOX_MAX_KERNELS", "32", "kernels alive at once"),
+            new Option("max-kernels-per-client", "WASMBOX_MAX_KERNELS_PER_CLIENT", "8", "kernels alive at once per client"));
 
     ServiceConfig {
         positive("max-concurrent", maxConcurrent);
@@ -249,7 +287,27 @@ record ServiceConfig(
                 clientShare.isEmpty() ? (int) Math.min(capacity, Math.max(batchMax, (capacity + 1) / 2))
                         : (int) integer("client-share", clientShare),
                 (int) integer("max-connections", v.apply("max-connections")),
-                budget.isEmpty() ? Math.max(16 * 1024, auditMax / 10) : size("audit-client-budget", budget));
+                budget.isEmpty() ? Math.max(16 * 1024, auditMax / 10) : size("audit-client-budget", budget),
+                kernels(v));
+    }
+
+    private static Kernels kernels(Function<String, String> v) {
+        String token = v.apply("token");
+        boolean generated = token.isEmpty();
+        if (generated) {
+            byte[] random = new byte[24];
+            new java.security.SecureRandom().nextBytes(random);
+            token = java.util.HexFormat.of().formatHex(random);
+        }
+        String cell = v.apply("kernel-cell-timeout");
+        String memory = v.apply("kernel-memory");
+        String idle = v.apply("kernel-idle-timeout");
+        return new Kernels(token, generated,
+                duration("kernel-cell-timeout", cell.isEmpty() ? v.apply("max-timeout") : cell),
+                size("kernel-memory", memory.isEmpty() ? v.apply("default-memory") : memory) / (1024 * 1024),
+                idle.equals("0") ? Duration.ZERO : duration("kernel-idle-timeout", idle),
+                (int) integer("max-kernels", v.apply("max-kernels")),
+                (int) integer("max-kernels-per-client", v.apply("max-kernels-per-client")));
     }
 
     private static List<String> list(String value) {
