@@ -5,7 +5,8 @@
 #   benchmarks/run.sh full -e Threads   # extra arguments go to JMH
 # Writes benchmarks/results/<profile>-<UTC time>/: jmh.json (+ jmh.log), jmh-steady.json (+ log),
 # native.json, footprint.json, report.md (the tables for docs/BENCHMARKS.md).
-# PARTS picks parts: "jmh steady native footprint" (full's default; short leaves out steady).
+# PARTS picks parts: "jmh steady native footprint" (full's default; short leaves out steady); "timeline" (not in
+#   either default: ~35 minutes) is the warm-up timeline per JVM configuration (WarmupTimeline, issue 16).
 #   steady: Wasmbox alone, a fork per benchmark, 60 s of warm-up before measuring: the interpreters' huge
 #   methods take that long to be compiled by C2 (docs/BENCHMARKS.md, "Warm-up"), so this is the steady
 #   state of a long-running JVM (a service, a plugin host).
@@ -40,6 +41,12 @@ for part in $PARTS; do
     steady) "$JAVA" -jar "$JAR" $STEADY -rf json -rff "$OUT/jmh-steady.json" "$@" 2>&1 | tee "$OUT/jmh-steady.log" ;;
     native) "$JAVA" $FLAGS -cp "$JAR" io.wasmbox.benchmarks.NativeReference --profile "$PROFILE" --out "$OUT/native.json" ;;
     footprint) "$JAVA" $FLAGS -cp "$JAR" io.wasmbox.benchmarks.IdleFootprint --count "$COUNT" --out "$OUT/footprint.json" ;;
+    # the first minute of a JVM per configuration (WarmupTimeline): the AOT cache's training run first (same class
+    # path as the forks), then a fork per configuration and benchmark, then the tables and SVG charts
+    timeline)
+      "$JAVA" -XX:AOTCacheOutput=benchmarks/target/timeline.aot $FLAGS -cp "$JAR" io.wasmbox.benchmarks.TimelineTraining 20
+      "$JAVA" -jar "$JAR" WarmupTimeline -rf json -rff "$OUT/timeline.json" "$@" 2>&1 | tee "$OUT/timeline.log"
+      "$JAVA" -cp "$JAR" io.wasmbox.benchmarks.TimelineReport "$OUT" ;;
     *) echo "run.sh: unknown part $part" >&2; exit 2 ;;
   esac
 done

@@ -58,6 +58,7 @@ public final class ExecutionService implements AutoCloseable {
     private final AuditLog audit;
     private final Api api;
     private final KernelManager kernels;
+    private final JupyterApi jupyter;
     private final List<Route> routes = new ArrayList<>();
     private volatile Origins origins;
 
@@ -72,7 +73,7 @@ public final class ExecutionService implements AutoCloseable {
         StaticFiles files = new StaticFiles();
         this.kernels = new KernelManager(config, api.runner, new KernelSpecs(), api::recordCell);
         api.kernelStats = kernels::stats;
-        JupyterApi jupyter = new JupyterApi(api, kernels, () -> origins);
+        this.jupyter = new JupyterApi(api, kernels, () -> origins);
 
         route("/api/v1/execute", "POST", api::execute);
         route("/api/v1/execute/batch", "POST", api::batch);
@@ -272,6 +273,10 @@ public final class ExecutionService implements AutoCloseable {
                 throw new ApiError(403, "cross_origin", "cross-origin requests are not accepted (Origin "
                         + AuditLog.truncate(exchange.header("Origin"), 200) + "); allowed: "
                         + String.join(", ", new TreeSet<>(origins.allowed())));
+            }
+            if (config.kernels().tokenEverywhere() && (path.startsWith("/api/v1/") || path.startsWith("/api/v2/"))
+                    && !path.equals("/api/v1/health")) {
+                jupyter.authorize(exchange);
             }
             handler.handle(exchange);
         } catch (ApiError e) {

@@ -44,7 +44,7 @@ final class JupyterApi {
     // ---- auth --------------------------------------------------------------------------------------------------
 
     /** Checks the token and returns the client (its API key's digest when keys are configured, else its IP). */
-    private String authorize(Exchange exchange) {
+    String authorize(Exchange exchange) {
         String given = null;
         String auth = exchange.header("Authorization");
         if (auth != null) {

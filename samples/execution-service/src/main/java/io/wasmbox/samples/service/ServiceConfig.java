@@ -98,9 +98,11 @@ record ServiceConfig(
      * @param idleTimeout a kernel that ran nothing for this long is shut down (zero: never)
      * @param max kernels alive at once in the service
      * @param perClient kernels alive at once per client
+     * @param tokenEverywhere the token is needed on the v1 and Piston APIs too (not on health, the OpenAPI
+     *     document and the playground's page)
      */
     record Kernels(String token, boolean tokenGenerated, Duration cellTimeout, long memoryMiB, Duration idleTimeout,
-            int max, int perClient) {
+            int max, int perClient, boolean tokenEverywhere) {
         Kernels {
             if (token.isBlank() || token.length() > 512) throw new IllegalArgumentException("--token must be 1..512 characters");
             if (cellTimeout.isZero() || cellTimeout.isNegative()) throw new IllegalArgumentException("--kernel-cell-timeout must be positive");
@@ -113,7 +115,7 @@ record ServiceConfig(
         @Override
         public String toString() {
             return "Kernels[token=(hidden), cellTimeout=" + cellTimeout + ", memoryMiB=" + memoryMiB + ", idleTimeout="
-                    + idleTimeout + ", max=" + max + ", perClient=" + perClient + "]";
+                    + idleTimeout + ", max=" + max + ", perClient=" + perClient + ", tokenEverywhere=" + tokenEverywhere + "]";
         }
     }
 
@@ -170,7 +172,9 @@ record ServiceConfig(
             new Option("kernel-memory", "WASMBOX_KERNEL_MEMORY", "", "memory cap of each kernel (default: default-memory)"),
             new Option("kernel-idle-timeout", "WASMBOX_KERNEL_IDLE_TIMEOUT", "60m", "shut down kernels idle this long; 0 = never"),
             new Option("max-kernels", "WASMBOX_MAX_KERNELS", "32", "kernels alive at once"),
-            new Option("max-kernels-per-client", "WASMBOX_MAX_KERNELS_PER_CLIENT", "8", "kernels alive at once per client"));
+            new Option("max-kernels-per-client", "WASMBOX_MAX_KERNELS_PER_CLIENT", "8", "kernels alive at once per client"),
+            new Option("token-everywhere", "WASMBOX_TOKEN_EVERYWHERE", "false",
+                    "require the token on the v1 and Piston execution APIs too (the playground then needs a proxy adding it)"));
 
     ServiceConfig {
         positive("max-concurrent", maxConcurrent);
@@ -307,7 +311,8 @@ record ServiceConfig(
                 size("kernel-memory", memory.isEmpty() ? v.apply("default-memory") : memory) / (1024 * 1024),
                 idle.equals("0") ? Duration.ZERO : duration("kernel-idle-timeout", idle),
                 (int) integer("max-kernels", v.apply("max-kernels")),
-                (int) integer("max-kernels-per-client", v.apply("max-kernels-per-client")));
+                (int) integer("max-kernels-per-client", v.apply("max-kernels-per-client")),
+                bool("token-everywhere", v.apply("token-everywhere")));
     }
 
     private static List<String> list(String value) {

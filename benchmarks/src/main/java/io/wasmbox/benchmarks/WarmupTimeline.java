@@ -1,0 +1,129 @@
+package io.wasmbox.benchmarks;
+
+import io.wasmbox.ExecutionResult;
+import io.wasmbox.Interpreter;
+import io.wasmbox.Sandbox;
+import io.wasmbox.Wasmbox;
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The first minute of a JVM (issue 16): each benchmark in a fresh fork, no warm-up, 60 measured iterations
+ * of 1 s, so iteration <i>n</i> is second <i>n</i> of guest work and the iterations together are the
+ * warm-up timeline. One subclass per JVM configuration (the levers), each its own fork:
+ * {@link Default} (what a library user gets), {@link JitFlags} (the launchers' flags), {@link AotCache}
+ * (the launchers' flags plus a JDK 25 AOT cache with method profiles from a training run, {@link
+ * TimelineTraining}), {@link GraalJit} (the Graal compiler as the JIT, from Maven Central, on this stock
+ * JDK). {@link TimelineReport} turns the run into tables and SVG charts; {@code benchmarks/run.sh timeline}
+ * does all of it (run from the repository root: the forks' paths are relative to it).
+ *
+ * <p>Each fork prints {@code timeline-setup <ms>}: the JVM's uptime when the sandbox was ready, i.e. where
+ * second 1 of the timeline starts in the JVM's life.
+ */
+@State(Scope.Benchmark)
+@Warmup(iterations = 0)
+@Measurement(iterations = WarmupTimeline.SECONDS, time = 1)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public abstract class WarmupTimeline {
+    static final int SECONDS = 60;
+    static final int HOST_CALLS = 100;
+    /** Where {@link GraalJit} finds the compiler's jars (benchmarks/pom.xml copies them there). */
+    static final String GRAAL_JARS = "benchmarks/target/graal-jit";
+    /** The AOT cache {@link TimelineTraining} writes and {@link AotCache} reads. */
+    static final String AOT_CACHE = "benchmarks/target/timeline.aot";
+
+    @Param({"javascript", "python"})
+    public String language;
+
+    private Sandbox sandbox;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        System.setProperty("wasmbox.jitWarning", "false");
+        sandbox = prepare(language);
+        System.out.println("timeline-setup " + ManagementFactory.getRuntimeMXBean().getUptime());
+    }
+
+    /** A sandbox with {@code add}, {@code call_host} and {@code loop} defined and {@code noop} bound. */
+    static Sandbox prepare(String language) {
+        Interpreter interpreter = Wasmbox.interpreter(language);
+        Sandbox sandbox = interpreter.newSandbox();
+        sandbox.bind("noop", args -> args.isEmpty() ? null : args.getFirst());
+        check(sandbox.run(language.equals("python")
+                ? "def add(a, b):\n    return a + b\n"
+                        + "def call_host(n):\n    for i in range(n):\n        noop(i)\n    return n\n"
+                        + "def loop(n):\n    s = 0\n    for i in range(n):\n        s += i\n    return s"
+                : "function add(a, b) { return a + b }\n"
+                        + "function call_host(n) { for (let i = 0; i < n; i++) noop(i); return n }\n"
+                        + "function loop(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s }"));
+        return sandbox;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        sandbox.close();
+    }
+
+    /** {@code 1+1} in a sandbox that has run before. */
+    @Benchmark
+    public Object warmOnePlusOne() {
+        return check(sandbox.run("1+1")).valueJson();
+    }
+
+    /** One host-function round trip (per call, 100 per run). */
+    @Benchmark
+    @OperationsPerInvocation(HOST_CALLS)
+    public Object hostCall() {
+        return check(sandbox.run("call_host(" + HOST_CALLS + ")")).valueJson();
+    }
+
+    /** {@code invoke("add", 1, 2)}. */
+    @Benchmark
+    public Object invoke() {
+        return check(sandbox.invoke("add", 1, 2)).valueJson();
+    }
+
+    /** A CPU-bound guest loop of 100,000 additions. */
+    @Benchmark
+    public Object cpuLoop() {
+        return check(sandbox.run("loop(100000)")).valueJson();
+    }
+
+    static ExecutionResult check(ExecutionResult r) {
+        if (!r.succeeded()) throw new IllegalStateException("timeline script failed: " + r);
+        return r;
+    }
+
+    /** HotSpot as a library user gets it: no flags but the stack. */
+    @Fork(value = 1, jvmArgsAppend = {JvmArgs.STACK})
+    public static class Default extends WarmupTimeline {}
+
+    /** The launchers' flags: HotSpot may compile the interpreters' huge methods. */
+    @Fork(value = 1, jvmArgsAppend = {JvmArgs.STACK, JvmArgs.JIT_1, JvmArgs.JIT_2, JvmArgs.JIT_3})
+    public static class JitFlags extends WarmupTimeline {}
+
+    /** The launchers' flags and a JDK 25 AOT cache (classes loaded and linked, method profiles) from training. */
+    @Fork(value = 1, jvmArgsAppend = {JvmArgs.STACK, JvmArgs.JIT_1, JvmArgs.JIT_2, JvmArgs.JIT_3,
+            "-XX:AOTCache=" + AOT_CACHE})
+    public static class AotCache extends WarmupTimeline {}
+
+    /** Graal (jargraal from Maven Central) as the JIT instead of C2, huge methods allowed. */
+    @Fork(value = 1, jvmArgsAppend = {JvmArgs.STACK, JvmArgs.JIT_1, "-XX:+UnlockExperimentalVMOptions",
+            "-XX:+EnableJVMCI", "-XX:+UseJVMCICompiler", "--upgrade-module-path=" + GRAAL_JARS})
+    public static class GraalJit extends WarmupTimeline {}
+}
