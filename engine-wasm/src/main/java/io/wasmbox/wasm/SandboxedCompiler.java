@@ -41,6 +41,8 @@ public final class SandboxedCompiler {
     private static final String PRLIMIT = "/usr/bin/prlimit";
     private static final String WORK = "/work";
     private static final Map<Toolchain, String> MISSING = new ConcurrentHashMap<>();
+    /** The bubblewrap probe's outcome once made: "" when bubblewrap works, else the problem. */
+    private static final String[] PROBE = new String[1];
     private static final Semaphore SLOTS = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()), true);
 
     private final Toolchain toolchain;
@@ -64,21 +66,33 @@ public final class SandboxedCompiler {
     }
 
     /**
-     * Why {@code toolchain} cannot be used on this host (its compiler, its wasm32 libraries or bubblewrap
-     * missing, or bubblewrap unable to make its namespaces), or null when it can. Checked once per JVM.
+     * Why {@code toolchain} cannot be used on this host (its compiler, its wasm32 libraries, bubblewrap or
+     * prlimit missing), or null when it can. Cheap: it only looks at files, so listing languages never
+     * starts a process. Whether bubblewrap can make its namespaces here is checked once, by the first
+     * compilation ({@link #compile}), which reports it as its diagnostics.
      */
     public static String unavailableReason(Toolchain toolchain) {
         String reason = MISSING.computeIfAbsent(toolchain, t -> {
             String missing = t.missing();
-            if (missing == null) missing = bubblewrapProblem();
+            if (missing == null && !Files.isExecutable(Path.of(BWRAP))) missing = BWRAP + " (bubblewrap) is missing";
+            if (missing == null && !Files.isExecutable(Path.of(PRLIMIT))) missing = PRLIMIT + " (util-linux) is missing";
             return missing == null ? "" : missing + " (" + t.install() + " bubblewrap)";
         });
         return reason.isEmpty() ? null : reason;
     }
 
+    /** Whether bubblewrap can create its sandbox on this host: null when it can, else why not. Probed once. */
+    private static String bubblewrapProblemOnce() {
+        synchronized (PROBE) {
+            if (PROBE[0] == null) {
+                String problem = bubblewrapProblem();
+                PROBE[0] = problem == null ? "" : problem;
+            }
+            return PROBE[0].isEmpty() ? null : PROBE[0];
+        }
+    }
+
     private static String bubblewrapProblem() {
-        if (!Files.isExecutable(Path.of(BWRAP))) return BWRAP + " (bubblewrap) is missing";
-        if (!Files.isExecutable(Path.of(PRLIMIT))) return PRLIMIT + " (util-linux) is missing";
         Path dir = null;
         try {
             dir = Files.createTempDirectory("wasmbox-probe-");
@@ -110,6 +124,11 @@ public final class SandboxedCompiler {
     public CompileResult compile(String source) throws InterruptedException {
         String missing = unavailableReason(toolchain);
         if (missing != null) throw new IllegalStateException(toolchain.language() + " is not available: " + missing);
+        String sandboxProblem = bubblewrapProblemOnce();
+        if (sandboxProblem != null) {
+            return new CompileResult(null, "cannot compile here: " + sandboxProblem
+                    + " (the compiler only ever runs inside bubblewrap)", -1, false, Duration.ZERO);
+        }
         SLOTS.acquire();
         Path dir = null;
         long start = System.nanoTime();

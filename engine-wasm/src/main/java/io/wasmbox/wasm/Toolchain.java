@@ -44,6 +44,26 @@ public enum Toolchain {
             if (!builtinsPresent()) return "clang's wasm32 runtime library (libclang-rt-*-dev-wasm32) is missing";
             return null;
         }
+    },
+    /** Debian's {@code clang++} with the C toolchain plus {@code libc++-14-dev-wasm32} (no exceptions on wasm32-wasi). */
+    CPP("cpp", "main.cpp", "clang++",
+            "apt-get install clang lld wasi-libc libclang-rt-14-dev-wasm32 libc++-14-dev-wasm32 libc++abi-14-dev-wasm32") {
+        @Override
+        List<String> command(String source, String output) {
+            return List.of("/usr/bin/clang++", "--target=wasm32-wasi", "-O2", "-s", "-fno-exceptions", "-o", output,
+                    source, "-lm");
+        }
+
+        @Override
+        String missing() {
+            String c = C.missing();
+            if (c != null) return c;
+            if (!Files.isExecutable(Path.of("/usr/bin/clang++"))) return "/usr/bin/clang++ is missing";
+            if (!Files.isRegularFile(Path.of("/usr/lib/wasm32-wasi/libc++.a"))) {
+                return "libc++ for wasm32-wasi (libc++-14-dev-wasm32) is missing";
+            }
+            return null;
+        }
     };
 
     private final String language;

@@ -21,6 +21,7 @@ class SourceLanguagesTest {
     static void toolchainsArePresent() {
         Programs.requireToolchain(Toolchain.RUST);
         Programs.requireToolchain(Toolchain.C);
+        Programs.requireToolchain(Toolchain.CPP);
     }
 
     private static ExecutionResult run(String language, String source, RunOptions options) {
@@ -32,8 +33,9 @@ class SourceLanguagesTest {
 
     @Test
     void rustAndCAreListedWhenTheirToolchainsArePresent() {
-        assertThat(Wasmbox.languages()).extracting(l -> l.id()).contains("wasm", "rust", "c");
-        assertThat(Wasmbox.unavailableLanguages()).doesNotContainKeys("rust", "c");
+        assertThat(Wasmbox.languages()).extracting(l -> l.id()).contains("wasm", "rust", "c", "cpp");
+        assertThat(Wasmbox.unavailableLanguages()).doesNotContainKeys("rust", "c", "cpp");
+        assertThat(Wasmbox.languageForFile("main.cc")).map(l -> l.id()).contains("cpp");
         assertThat(Wasmbox.languageForFile("main.rs")).map(l -> l.id()).contains("rust");
     }
 
@@ -51,6 +53,19 @@ class SourceLanguagesTest {
                 RunOptions.none());
         assertThat(r.succeeded()).as(r.toString()).isTrue();
         assertThat(r.stdout()).isEqualTo("42\n");
+    }
+
+    @Test
+    void aCppProgramCompilesAndRunsWithTheStandardLibrary() {
+        ExecutionResult r = run("cpp", "#include <iostream>\n#include <map>\n#include <string>\nint main() {"
+                + " std::map<std::string, int> m{{\"a\", 1}, {\"b\", 2}}; std::string line; std::getline(std::cin, line);"
+                + " std::cout << line << \":\" << m.size() << std::endl; return 3; }\n",
+                RunOptions.builder().stdin("in\n").build());
+        assertThat(r.stdout()).as(r.toString()).isEqualTo("in:2\n");
+        assertThat(r.exitCode()).isEqualTo(3);
+        ExecutionResult include = run("cpp", "#include \"/etc/passwd\"\nint main() {}\n", RunOptions.none());
+        assertThat(include.error().type()).isEqualTo(SourceGuest.COMPILE_ERROR);
+        assertThat(include.error().message()).doesNotContain("root:");
     }
 
     @Test

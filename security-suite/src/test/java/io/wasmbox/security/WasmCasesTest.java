@@ -106,6 +106,7 @@ class WasmCasesTest {
         c.add(compileError("c", "include-host-secret-file", "#include \"" + secretFile + "\"\nint main(void) { return 0; }\n"));
         c.add(compileError("c", "incbin-host-secret-file", "__asm__(\".section .data.x,\\\"\\\",@\\n.incbin \\\""
                 + secretFile + "\\\"\\n\");\nint main(void) { return 0; }\n"));
+        c.add(compileError("cpp", "include-host-secret-file", "#include \"" + secretFile + "\"\nint main() {}\n"));
         c.add(compileError("c", "include-proc-self-environ", "#include \"/proc/self/environ\"\nint main(void) { return 0; }\n"));
         return c.stream();
     }

@@ -37,7 +37,7 @@ import java.util.Base64;
 
 /** {@code wasmbox run hello.py}, {@code wasmbox run -e 'print(1+1)' --lang python}, {@code wasmbox languages}. */
 @Command(name = "wasmbox", mixinStandardHelpOptions = true, version = "Wasmbox 0.1.0",
-        description = "Runs untrusted JavaScript, TypeScript, Python, WebAssembly modules, Rust and C in a WebAssembly sandbox.",
+        description = "Runs untrusted JavaScript, TypeScript, Python, WebAssembly modules, Rust, C and C++ in a WebAssembly sandbox.",
         subcommands = {WasmboxCli.Run.class, WasmboxCli.Languages.class})
 public final class WasmboxCli {
     /** Exit status for a problem with the command itself (bad option, unreadable file, invalid code). */
@@ -69,7 +69,7 @@ public final class WasmboxCli {
         static PrintStream out = System.out;
         static PrintStream err = System.err;
 
-        @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "Script file (.py, .js, .ts), WebAssembly module (.wasm) or source (.rs, .c).")
+        @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "Script file (.py, .js, .ts), WebAssembly module (.wasm) or source (.rs, .c, .cpp).")
         Path file;
 
         @Parameters(index = "1..*", paramLabel = "ARG", description = "Arguments passed to the script.")
@@ -78,7 +78,7 @@ public final class WasmboxCli {
         @Option(names = {"-e", "--eval"}, paramLabel = "CODE", description = "Inline code instead of a file.")
         String code;
 
-        @Option(names = {"-l", "--lang"}, paramLabel = "LANG", description = "Language: python, js, ts, wasm, rust, c, ... (default: from the file extension, else python).")
+        @Option(names = {"-l", "--lang"}, paramLabel = "LANG", description = "Language: python, js, ts, wasm, rust, c, cpp, ... (default: from the file extension, else python).")
         String language;
 
         @Option(names = "--stdin", paramLabel = "TEXT", description = "Text given to the script as stdin.")

@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
  */
 final class PistonApi {
     /** Languages Piston runs through a compile stage; its clients expect a {@code compile} object for them. */
-    private static final List<String> COMPILED = List.of("typescript", "rust", "c");
-    /** The error type of a rust or c run whose source did not compile (its message holds the diagnostics). */
+    private static final List<String> COMPILED = List.of("typescript", "rust", "c", "cpp");
+    /** The error type of a rust, c or cpp run whose source did not compile (its message holds the diagnostics). */
     private static final String COMPILE_ERROR = "CompileError";
     private static final Pattern NUMBERS = Pattern.compile("\\d+(?:\\.\\d+){0,2}");
 

@@ -8,6 +8,7 @@
     typescript: 'function greet(name: string): string {\n  return `Hello, ${name}!`;\n}\nconsole.log(greet("TypeScript"));\n',
     rust: 'use std::io::Read;\n\nfn main() {\n    let mut name = String::new();\n    std::io::stdin().read_to_string(&mut name).unwrap();\n    let name = if name.trim().is_empty() { "world" } else { name.trim() };\n    println!("Hello, {}!", name);\n}\n',
     c: '#include <stdio.h>\n#include <string.h>\n\nint main(void) {\n    char name[64] = "world";\n    if (fgets(name, sizeof name, stdin)) name[strcspn(name, "\\n")] = 0;\n    printf("Hello, %s!\\n", name);\n    return 0;\n}\n',
+    cpp: '#include <iostream>\n#include <string>\n\nint main() {\n    std::string name;\n    if (!std::getline(std::cin, name) || name.empty()) name = "world";\n    std::cout << "Hello, " << name << "!\\n";\n}\n',
     wasm: '',
   };
   const MODES = { python: 'python', javascript: 'javascript', typescript: 'text/typescript' };
