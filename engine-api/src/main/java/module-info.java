@@ -14,12 +14,17 @@ module io.wasmbox {
 
     exports io.wasmbox;
     exports io.wasmbox.jsr223;
-    exports io.wasmbox.spi to io.wasmbox.python, io.wasmbox.js, io.wasmbox.wasm;
+    exports io.wasmbox.spi to
+            io.wasmbox.python,
+            io.wasmbox.js,
+            io.wasmbox.wasm;
 
     // GuestRequest is serialised by Jackson (record accessors through reflection)
-    opens io.wasmbox.spi to com.fasterxml.jackson.databind;
+    opens io.wasmbox.spi to
+            com.fasterxml.jackson.databind;
     // GuestError is written by applications' Jackson (the CLI's --json, the service's results)
-    opens io.wasmbox to com.fasterxml.jackson.databind;
+    opens io.wasmbox to
+            com.fasterxml.jackson.databind;
 
     uses io.wasmbox.spi.LanguageProvider;
 }

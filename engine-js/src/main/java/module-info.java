@@ -9,7 +9,10 @@ module io.wasmbox.js {
     requires com.dylibso.chicory.wasi;
     requires com.fasterxml.jackson.databind;
 
-    provides io.wasmbox.spi.LanguageProvider with io.wasmbox.js.JsLanguage, io.wasmbox.js.TypeScriptLanguage;
-    provides javax.script.ScriptEngineFactory
-            with io.wasmbox.js.JsScriptEngineFactory, io.wasmbox.js.TypeScriptScriptEngineFactory;
+    provides io.wasmbox.spi.LanguageProvider with
+            io.wasmbox.js.JsLanguage,
+            io.wasmbox.js.TypeScriptLanguage;
+    provides javax.script.ScriptEngineFactory with
+            io.wasmbox.js.JsScriptEngineFactory,
+            io.wasmbox.js.TypeScriptScriptEngineFactory;
 }

@@ -11,6 +11,8 @@ module io.wasmbox.python {
     requires com.google.common.jimfs;
     requires trino.wasm.python;
 
-    provides io.wasmbox.spi.LanguageProvider with io.wasmbox.python.PythonLanguage;
-    provides javax.script.ScriptEngineFactory with io.wasmbox.python.PythonScriptEngineFactory;
+    provides io.wasmbox.spi.LanguageProvider with
+            io.wasmbox.python.PythonLanguage;
+    provides javax.script.ScriptEngineFactory with
+            io.wasmbox.python.PythonScriptEngineFactory;
 }

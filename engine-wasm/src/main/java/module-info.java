@@ -10,8 +10,11 @@ module io.wasmbox.wasm {
     requires com.dylibso.chicory.compiler;
     requires com.fasterxml.jackson.databind;
 
-    provides io.wasmbox.spi.LanguageProvider
-            with io.wasmbox.wasm.WasmLanguage, io.wasmbox.wasm.RustLanguage, io.wasmbox.wasm.CLanguage,
-                    io.wasmbox.wasm.CppLanguage;
-    provides javax.script.ScriptEngineFactory with io.wasmbox.wasm.WasmScriptEngineFactory;
+    provides io.wasmbox.spi.LanguageProvider with
+            io.wasmbox.wasm.WasmLanguage,
+            io.wasmbox.wasm.RustLanguage,
+            io.wasmbox.wasm.CLanguage,
+            io.wasmbox.wasm.CppLanguage;
+    provides javax.script.ScriptEngineFactory with
+            io.wasmbox.wasm.WasmScriptEngineFactory;
 }

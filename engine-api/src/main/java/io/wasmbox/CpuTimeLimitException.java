@@ -10,8 +10,12 @@ public final class CpuTimeLimitException extends WasmboxException {
      * @param result the run's result
      */
     public CpuTimeLimitException(ExecutionResult result) {
-        super("execution stopped at its CPU-time limit"
-                + (result.cpuTime() == null ? "" : " after " + result.cpuTime().toMillis() + " ms of CPU time"),
-                result, null);
+        super(
+                "execution stopped at its CPU-time limit"
+                        + (result.cpuTime() == null
+                                ? ""
+                                : " after " + result.cpuTime().toMillis() + " ms of CPU time"),
+                result,
+                null);
     }
 }

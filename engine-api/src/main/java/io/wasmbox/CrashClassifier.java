@@ -36,20 +36,43 @@ final class CrashClassifier {
         return switch (failure) {
             case WasiExitException exit -> new Crash(null, exit.exitCode(), false);
             case GuestCrashedException crash -> new Crash(crash.error(), 1, crash.outOfMemory());
-            case StackOverflowError so -> new Crash(new GuestError(ErrorKind.STACK_OVERFLOW, GuestError.STACK_OVERFLOW,
-                    "the guest exhausted its stack (too deep recursion)", "", -1), 1, false);
-            case ChicoryInterruptedException ie -> new Crash(new GuestError(ErrorKind.INTERRUPTED, "Interrupted",
-                    "the guest was interrupted", "", -1), 1, false);
-            case OutOfMemoryError oom -> new Crash(new GuestError(ErrorKind.MEMORY, GuestError.OUT_OF_MEMORY,
-                    "the host ran out of heap while running the guest", "", -1), 1, true);
+            case StackOverflowError so ->
+                new Crash(
+                        new GuestError(
+                                ErrorKind.STACK_OVERFLOW,
+                                GuestError.STACK_OVERFLOW,
+                                "the guest exhausted its stack (too deep recursion)",
+                                "",
+                                -1),
+                        1,
+                        false);
+            case ChicoryInterruptedException ie ->
+                new Crash(
+                        new GuestError(ErrorKind.INTERRUPTED, "Interrupted", "the guest was interrupted", "", -1),
+                        1,
+                        false);
+            case OutOfMemoryError oom ->
+                new Crash(
+                        new GuestError(
+                                ErrorKind.MEMORY,
+                                GuestError.OUT_OF_MEMORY,
+                                "the host ran out of heap while running the guest",
+                                "",
+                                -1),
+                        1,
+                        true);
             case RuntimeException trap -> {
                 // TrapException, WasmRuntimeException, ...: the WebAssembly machine failed.
                 boolean atCap = memoryBytes + AT_CAP_SLACK_BYTES >= memoryCap;
                 GuestError error = atCap
-                        ? new GuestError(ErrorKind.MEMORY, GuestError.OUT_OF_MEMORY, "the guest ran out of memory (cap "
-                                + Units.formatBytes(memoryCap) + ") and crashed", "", -1)
-                        : new GuestError(ErrorKind.TRAP, GuestError.TRAP, "the guest crashed: " + trap.getMessage(), "",
-                                -1);
+                        ? new GuestError(
+                                ErrorKind.MEMORY,
+                                GuestError.OUT_OF_MEMORY,
+                                "the guest ran out of memory (cap " + Units.formatBytes(memoryCap) + ") and crashed",
+                                "",
+                                -1)
+                        : new GuestError(
+                                ErrorKind.TRAP, GuestError.TRAP, "the guest crashed: " + trap.getMessage(), "", -1);
                 yield new Crash(error, 1, atCap);
             }
             default -> null;

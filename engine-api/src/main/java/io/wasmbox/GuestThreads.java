@@ -76,7 +76,7 @@ final class GuestThreads {
             slot.set(null);
             IDLE.addFirst(this);
             long start = System.nanoTime();
-            for (;;) {
+            for (; ; ) {
                 Runnable call = slot.get();
                 if (call != null) return call;
                 long waited = System.nanoTime() - start;
@@ -97,6 +97,7 @@ final class GuestThreads {
     static final class Call<T> implements Runnable {
         /** Dropped once run: the caller may keep the call (for its value) long after the sandbox is gone. */
         private Supplier<T> work;
+
         private final CountDownLatch done = new CountDownLatch(1);
         private Thread runner;
         private boolean finished;
@@ -115,7 +116,8 @@ final class GuestThreads {
             }
             try {
                 synchronized (this) {
-                    if (cancelled) throw new com.dylibso.chicory.runtime.ChicoryInterruptedException("cancelled before start");
+                    if (cancelled)
+                        throw new com.dylibso.chicory.runtime.ChicoryInterruptedException("cancelled before start");
                 }
                 value = work.get();
             } catch (Throwable t) {

@@ -16,8 +16,8 @@ final class InputChecks {
         checkText("prelude", prelude);
         long size = utf8Length(code) + utf8Length(prelude);
         if (size > limits.maxCodeBytes()) {
-            throw new CodeTooLargeException("code is " + size + " bytes, over the limit of "
-                    + Units.formatBytes(limits.maxCodeBytes()));
+            throw new CodeTooLargeException(
+                    "code is " + size + " bytes, over the limit of " + Units.formatBytes(limits.maxCodeBytes()));
         }
     }
 
@@ -35,7 +35,8 @@ final class InputChecks {
             char c = text.charAt(i);
             if (c == 0) throw new InvalidCodeException(what + " contains a NUL character at offset " + i);
             if (Character.isSurrogate(c)) {
-                boolean paired = Character.isHighSurrogate(c) && i + 1 < text.length()
+                boolean paired = Character.isHighSurrogate(c)
+                        && i + 1 < text.length()
                         && Character.isLowSurrogate(text.charAt(i + 1));
                 if (!paired) {
                     throw new InvalidCodeException(what + " is not valid Unicode: unpaired surrogate at offset " + i);
@@ -48,7 +49,8 @@ final class InputChecks {
     /** Strict UTF-8 decoding; malformed input is an {@link InvalidCodeException}. */
     static String decodeUtf8(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes))

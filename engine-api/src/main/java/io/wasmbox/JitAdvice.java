@@ -1,8 +1,8 @@
 package io.wasmbox;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
-import java.lang.management.ManagementFactory;
 import java.lang.System.Logger.Level;
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -22,10 +22,12 @@ final class JitAdvice {
         if (!CHECKED.compareAndSet(false, true)) return;
         if ("false".equalsIgnoreCase(System.getProperty("wasmbox.jitWarning"))) return;
         if (hugeMethodsSkipped()) {
-            System.getLogger("io.wasmbox").log(Level.WARNING,
-                    "Wasmbox: HotSpot will not JIT-compile the guest interpreters (DontCompileHugeMethods is on), "
-                            + "so scripts run several times slower. Start the JVM with " + RECOMMENDED_FLAGS
-                            + " (see docs/BENCHMARKS.md), or silence this with -Dwasmbox.jitWarning=false.");
+            System.getLogger("io.wasmbox")
+                    .log(
+                            Level.WARNING,
+                            "Wasmbox: HotSpot will not JIT-compile the guest interpreters (DontCompileHugeMethods is on), "
+                                    + "so scripts run several times slower. Start the JVM with " + RECOMMENDED_FLAGS
+                                    + " (see docs/BENCHMARKS.md), or silence this with -Dwasmbox.jitWarning=false.");
         }
     }
 
@@ -33,7 +35,8 @@ final class JitAdvice {
     static boolean hugeMethodsSkipped() {
         try {
             HotSpotDiagnosticMXBean bean = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-            return bean != null && "true".equals(bean.getVMOption("DontCompileHugeMethods").getValue());
+            return bean != null
+                    && "true".equals(bean.getVMOption("DontCompileHugeMethods").getValue());
         } catch (RuntimeException | LinkageError e) {
             return false; // not HotSpot: nothing to advise
         }

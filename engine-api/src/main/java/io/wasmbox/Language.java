@@ -42,7 +42,8 @@ public record Language(
     public boolean answersTo(String name) {
         if (name == null) return false;
         String key = name.trim().toLowerCase(Locale.ROOT);
-        return id.equals(key) || mimeTypes.contains(key)
+        return id.equals(key)
+                || mimeTypes.contains(key)
                 || names.stream().anyMatch(n -> n.toLowerCase(Locale.ROOT).equals(key));
     }
 }

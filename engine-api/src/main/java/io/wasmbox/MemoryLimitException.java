@@ -10,6 +10,10 @@ public final class MemoryLimitException extends WasmboxException {
      * @param result the run's result
      */
     public MemoryLimitException(ExecutionResult result) {
-        super("memory limit reached" + (result.error() == null ? "" : ": " + result.error().summary()), result, null);
+        super(
+                "memory limit reached"
+                        + (result.error() == null ? "" : ": " + result.error().summary()),
+                result,
+                null);
     }
 }

@@ -1,7 +1,7 @@
 package io.wasmbox;
 
-import java.io.OutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 
 /**
  * The stream a guest is built with. It points at the current run's capture while a run is active and

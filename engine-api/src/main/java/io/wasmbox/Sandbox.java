@@ -52,6 +52,7 @@ public final class Sandbox implements AutoCloseable {
     private volatile Thread guestThread;
     /** Set while the sandbox interrupts a run it is stopping, so host calls let that interrupt through. */
     private volatile boolean stopping;
+
     private final Guest guest;
     private final RedirectableOutputStream stdout = new RedirectableOutputStream();
     private final RedirectableOutputStream stderr = new RedirectableOutputStream();
@@ -65,9 +66,14 @@ public final class Sandbox implements AutoCloseable {
         this.factory = factory;
         this.options = options;
         this.limits = options.limits();
-        this.guest = factory.create(new GuestContext(limits.memoryBytes(), stdout, stderr, stdin,
+        this.guest = factory.create(new GuestContext(
+                limits.memoryBytes(),
+                stdout,
+                stderr,
+                stdin,
                 options.realtime() ? null : options.clock(),
-                options.randomSeed(), new HostCalls(hostFunctions, () -> stopping)));
+                options.randomSeed(),
+                new HostCalls(hostFunctions, () -> stopping)));
     }
 
     /**
@@ -198,8 +204,8 @@ public final class Sandbox implements AutoCloseable {
     public Sandbox bind(String name, HostFunction function) {
         Objects.requireNonNull(function, "function");
         if (name == null || !name.matches("[A-Za-z_$][A-Za-z0-9_$]*") || name.startsWith("__")) {
-            throw new IllegalArgumentException("host function name must be an identifier not starting with '__': "
-                    + name);
+            throw new IllegalArgumentException(
+                    "host function name must be an identifier not starting with '__': " + name);
         }
         hostFunctions.put(name, function);
         return this;
@@ -260,8 +266,8 @@ public final class Sandbox implements AutoCloseable {
         if (type == null || !type.isInterface()) throw new IllegalArgumentException("not an interface: " + type);
         List<String> missing = missingFunctions(objectPath, type);
         if (!missing.isEmpty()) {
-            throw new IllegalArgumentException("the guest does not define " + String.join(", ", missing)
-                    + " needed by " + type.getName());
+            throw new IllegalArgumentException(
+                    "the guest does not define " + String.join(", ", missing) + " needed by " + type.getName());
         }
         return GuestProxy.create(this, objectPath == null ? "" : objectPath + ".", type);
     }
@@ -295,8 +301,8 @@ public final class Sandbox implements AutoCloseable {
      * @return its value JSON-mapped, or null when it is undefined (or null)
      */
     public Object getGlobal(String name) {
-        ExecutionResult r = request(GuestRequest.GLOBAL, "", Objects.requireNonNull(name, "name"), List.of(),
-                RunOptions.none());
+        ExecutionResult r =
+                request(GuestRequest.GLOBAL, "", Objects.requireNonNull(name, "name"), List.of(), RunOptions.none());
         return r.error() == null ? r.valueOrThrow() : null;
     }
 
@@ -307,8 +313,9 @@ public final class Sandbox implements AutoCloseable {
      * @return true when it is a callable global in the guest
      */
     public boolean hasFunction(String name) {
-        return Boolean.TRUE.equals(request(GuestRequest.CALLABLE, "", Objects.requireNonNull(name, "name"),
-                List.of(), RunOptions.none()).valueOrThrow());
+        return Boolean.TRUE.equals(
+                request(GuestRequest.CALLABLE, "", Objects.requireNonNull(name, "name"), List.of(), RunOptions.none())
+                        .valueOrThrow());
     }
 
     /**
@@ -321,7 +328,8 @@ public final class Sandbox implements AutoCloseable {
     public GuestError check(String code) {
         InputChecks.checkCode(Objects.requireNonNull(code, "code"), "", limits);
         factory.validate(code);
-        return request(GuestRequest.CHECK, code, null, List.of(), RunOptions.none()).error();
+        return request(GuestRequest.CHECK, code, null, List.of(), RunOptions.none())
+                .error();
     }
 
     /**
@@ -375,8 +383,8 @@ public final class Sandbox implements AutoCloseable {
         return request(GuestRequest.RUN, code, null, List.of(), options);
     }
 
-    private ExecutionResult request(String mode, String code, String target, List<JsonNode> invokeArgs,
-            RunOptions options) {
+    private ExecutionResult request(
+            String mode, String code, String target, List<JsonNode> invokeArgs, RunOptions options) {
         if (Thread.currentThread() == guestThread) {
             throw new IllegalStateException("a host function cannot run code in its own sandbox");
         }
@@ -430,7 +438,9 @@ public final class Sandbox implements AutoCloseable {
                 stopping = true;
                 call.interrupt();
                 if (!call.await(STOP_GRACE_NANOS)) {
-                    LOG.log(Level.WARNING, "guest did not stop within {0} ms of its interrupt; abandoning it",
+                    LOG.log(
+                            Level.WARNING,
+                            "guest did not stop within {0} ms of its interrupt; abandoning it",
                             TimeUnit.NANOSECONDS.toMillis(STOP_GRACE_NANOS));
                 }
             }
@@ -458,16 +468,25 @@ public final class Sandbox implements AutoCloseable {
             discard("its run timed out");
             return result.timeoutHit(true)
                     .exitCode(ExecutionResult.TIMEOUT_EXIT_CODE)
-                    .error(new GuestError(ErrorKind.TIMEOUT, GuestError.TIMEOUT,
-                            "execution timed out after " + timeout.toMillis() + " ms", "", -1))
+                    .error(new GuestError(
+                            ErrorKind.TIMEOUT,
+                            GuestError.TIMEOUT,
+                            "execution timed out after " + timeout.toMillis() + " ms",
+                            "",
+                            -1))
                     .build();
         }
         if (cpuLimitHit) {
             discard("its run used up its CPU-time limit");
             return result.cpuTimeLimitHit(true)
                     .exitCode(ExecutionResult.CPU_TIME_LIMIT_EXIT_CODE)
-                    .error(new GuestError(ErrorKind.CPU_TIME, GuestError.CPU_TIME_LIMIT, "execution stopped after "
-                            + limits.cpuTime().toMillis() + " ms of CPU time (its CPU-time limit)", "", -1))
+                    .error(new GuestError(
+                            ErrorKind.CPU_TIME,
+                            GuestError.CPU_TIME_LIMIT,
+                            "execution stopped after " + limits.cpuTime().toMillis()
+                                    + " ms of CPU time (its CPU-time limit)",
+                            "",
+                            -1))
                     .build();
         }
         Throwable failure = call.failure();
@@ -481,21 +500,25 @@ public final class Sandbox implements AutoCloseable {
                 .build();
     }
 
-    private enum Stop { TIMEOUT, CPU_TIME }
+    private enum Stop {
+        TIMEOUT,
+        CPU_TIME
+    }
 
     /**
      * Waits for the call within the wall-clock timeout and the CPU-time limit; null when it finished, else
      * the limit it reached. A thread cannot use more CPU time than wall time passes, so the caller sleeps
      * for the CPU time left, then reads the guest thread's CPU clock: no polling while the guest waits.
      */
-    private Stop awaitWithinLimits(GuestThreads.Call<GuestResponse> call, GuestCpuTime cpu, long start,
-            Duration timeout) throws InterruptedException {
+    private Stop awaitWithinLimits(
+            GuestThreads.Call<GuestResponse> call, GuestCpuTime cpu, long start, Duration timeout)
+            throws InterruptedException {
         Duration cpuLimit = limits.cpuTime();
         if (cpuLimit == null || !GuestCpuTime.supported()) {
             return call.await(timeout.toNanos()) ? null : Stop.TIMEOUT;
         }
         long deadline = start + timeout.toNanos();
-        for (;;) {
+        for (; ; ) {
             long cpuLeft = cpuLimit.toNanos() - Math.max(0, cpu.usedNanos());
             if (cpuLeft <= 0) return Stop.CPU_TIME;
             long wallLeft = deadline - System.nanoTime();
@@ -514,13 +537,16 @@ public final class Sandbox implements AutoCloseable {
         GuestError error = crash.error();
         discard("its guest " + (error == null ? "exited" : "crashed: " + error.summary()));
         LOG.log(Level.DEBUG, "guest crashed", failure);
-        return result.exitCode(crash.exitCode()).memoryLimitHit(crash.outOfMemory()).error(error).build();
+        return result.exitCode(crash.exitCode())
+                .memoryLimitHit(crash.outOfMemory())
+                .error(error)
+                .build();
     }
 
     private void ensureUsable() {
         if (discardedBecause != null) {
-            throw new SandboxClosedException("sandbox was discarded because " + discardedBecause
-                    + "; create a new one");
+            throw new SandboxClosedException(
+                    "sandbox was discarded because " + discardedBecause + "; create a new one");
         }
         if (closed) throw new SandboxClosedException("sandbox is closed");
     }
@@ -566,5 +592,4 @@ public final class Sandbox implements AutoCloseable {
         globals.forEach((name, value) -> json.put(name, Json.toTree(value)));
         return json;
     }
-
 }

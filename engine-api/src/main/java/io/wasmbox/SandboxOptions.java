@@ -17,6 +17,7 @@ import java.util.Objects;
 public final class SandboxOptions {
     /** Where a deterministic guest's clock stands unless told otherwise. */
     public static final Instant DEFAULT_INSTANT = Instant.parse("2024-01-01T00:00:00Z");
+
     private static final SandboxOptions DEFAULTS = new Builder().build();
 
     private final Limits limits;

@@ -32,12 +32,13 @@ public final class Units {
         String s = value.toString().trim().toLowerCase(Locale.ROOT);
         long unit = 1;
         if (s.endsWith("ib")) s = s.substring(0, s.length() - 2);
-        else if (s.endsWith("b") && s.length() > 1 && !Character.isDigit(s.charAt(s.length() - 2))) s = s.substring(0, s.length() - 1);
+        else if (s.endsWith("b") && s.length() > 1 && !Character.isDigit(s.charAt(s.length() - 2)))
+            s = s.substring(0, s.length() - 1);
         switch (s.isEmpty() ? ' ' : s.charAt(s.length() - 1)) {
             case 'k' -> unit = KIB;
             case 'm' -> unit = MIB;
             case 'g' -> unit = GIB;
-            default -> { }
+            default -> {}
         }
         if (unit != 1) s = s.substring(0, s.length() - 1).trim();
         try {
@@ -64,9 +65,15 @@ public final class Units {
         String s = value.toString().trim().toLowerCase(Locale.ROOT);
         try {
             if (s.startsWith("pt")) return Duration.parse(s); // before the suffixes: "PT3S" ends in "s"
-            if (s.endsWith("ms")) return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2).trim()));
-            if (s.endsWith("s")) return Duration.ofMillis(Math.round(Double.parseDouble(s.substring(0, s.length() - 1).trim()) * 1000));
-            if (s.endsWith("m")) return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1).trim()) * 60);
+            if (s.endsWith("ms"))
+                return Duration.ofMillis(
+                        Long.parseLong(s.substring(0, s.length() - 2).trim()));
+            if (s.endsWith("s"))
+                return Duration.ofMillis(Math.round(
+                        Double.parseDouble(s.substring(0, s.length() - 1).trim()) * 1000));
+            if (s.endsWith("m"))
+                return Duration.ofSeconds(
+                        Long.parseLong(s.substring(0, s.length() - 1).trim()) * 60);
             return Duration.ofMillis(Long.parseLong(s));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(

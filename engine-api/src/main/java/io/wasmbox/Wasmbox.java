@@ -33,7 +33,8 @@ public final class Wasmbox {
 
     private static List<LanguageProvider> loadProviders() {
         List<LanguageProvider> list = new ArrayList<>();
-        ServiceLoader.load(LanguageProvider.class, Wasmbox.class.getClassLoader()).forEach(list::add);
+        ServiceLoader.load(LanguageProvider.class, Wasmbox.class.getClassLoader())
+                .forEach(list::add);
         return List.copyOf(list);
     }
 
@@ -44,7 +45,10 @@ public final class Wasmbox {
      * @return an immutable list, empty when no language module is present
      */
     public static List<Language> languages() {
-        return PROVIDERS.stream().filter(p -> p.unavailableReason() == null).map(LanguageProvider::info).toList();
+        return PROVIDERS.stream()
+                .filter(p -> p.unavailableReason() == null)
+                .map(LanguageProvider::info)
+                .toList();
     }
 
     /**
@@ -93,12 +97,13 @@ public final class Wasmbox {
      * @throws UnsupportedLanguageException if no language module on the class path answers to the name
      */
     public static Interpreter interpreter(String nameOrAlias) {
-        LanguageProvider provider = provider(nameOrAlias).orElseThrow(() -> new UnsupportedLanguageException(
-                "unsupported language '" + nameOrAlias + "'; available: " + availableNames()));
+        LanguageProvider provider = provider(nameOrAlias)
+                .orElseThrow(() -> new UnsupportedLanguageException(
+                        "unsupported language '" + nameOrAlias + "'; available: " + availableNames()));
         String unavailable = provider.unavailableReason();
         if (unavailable != null) {
-            throw new UnsupportedLanguageException(provider.info().id() + " is not available on this host: "
-                    + unavailable);
+            throw new UnsupportedLanguageException(
+                    provider.info().id() + " is not available on this host: " + unavailable);
         }
         return INTERPRETERS.computeIfAbsent(provider.info().id(), id -> new Interpreter(provider));
     }

@@ -22,7 +22,9 @@ class GuestThreadsTest {
             System.gc();
             Thread.sleep(50);
         }
-        assertThat(captured.get()).as("the work's captured state, with the worker idle and the call kept").isNull();
+        assertThat(captured.get())
+                .as("the work's captured state, with the worker idle and the call kept")
+                .isNull();
     }
 
     private static GuestThreads.Call<Integer> runAndForget(Object[] holder) throws InterruptedException {

@@ -13,15 +13,22 @@ import org.junit.jupiter.api.Test;
 class JitAdviceTest {
     @Test
     void warnsOnceNamingTheFlagsWhenHugeMethodsAreNotCompiled() {
-        boolean flagGiven = ManagementFactory.getRuntimeMXBean().getInputArguments()
-                .contains("-XX:-DontCompileHugeMethods");
+        boolean flagGiven =
+                ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:-DontCompileHugeMethods");
         assertThat(JitAdvice.hugeMethodsSkipped()).isEqualTo(!flagGiven);
         List<LogRecord> records = new ArrayList<>();
         Logger logger = Logger.getLogger("io.wasmbox");
         Handler handler = new Handler() {
-            @Override public void publish(LogRecord record) { records.add(record); }
-            @Override public void flush() {}
-            @Override public void close() {}
+            @Override
+            public void publish(LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
         };
         logger.addHandler(handler);
         try {

@@ -29,13 +29,15 @@ class LimitsTest {
         assertThat(l.toBuilder().cpuTime(null).build()).isEqualTo(Limits.defaults());
         assertThatThrownBy(() -> Limits.builder().cpuTime(Duration.ZERO)).hasMessageContaining("cpuTime");
         assertThatThrownBy(() -> Limits.builder().cpuTime(Duration.ofDays(2))).hasMessageContaining("24 h");
-        assertThat(Limits.fromProperties(Map.of("wasmbox.cpuTime", "1.5s")::get, Limits.defaults()).cpuTime())
+        assertThat(Limits.fromProperties(Map.of("wasmbox.cpuTime", "1.5s")::get, Limits.defaults())
+                        .cpuTime())
                 .isEqualTo(Duration.ofMillis(1500));
     }
 
     @Test
     void outOfRangeValuesAreRejectedWithTheirNameAndRange() {
-        assertThatThrownBy(() -> Limits.builder().timeout(Duration.ZERO)).hasMessageContaining("timeout")
+        assertThatThrownBy(() -> Limits.builder().timeout(Duration.ZERO))
+                .hasMessageContaining("timeout")
                 .hasMessageContaining("1 ms");
         assertThatThrownBy(() -> Limits.builder().timeout(Duration.ofDays(2))).hasMessageContaining("24 h");
         assertThatThrownBy(() -> Limits.builder().timeoutMillis(-5)).isInstanceOf(IllegalArgumentException.class);
@@ -43,25 +45,39 @@ class LimitsTest {
         assertThatThrownBy(() -> Limits.builder().maxCodeBytes(0)).hasMessageContaining("maxCode");
         assertThatThrownBy(() -> Limits.builder().maxStdinBytes(Long.MAX_VALUE)).hasMessageContaining("maxStdin");
         assertThatThrownBy(() -> Limits.builder().memoryBytes(5 * Units.GIB)).hasMessageContaining("4 GiB");
-        assertThatThrownBy(() -> Limits.builder().memoryMiB(Long.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Limits.builder().memoryMiB(Long.MIN_VALUE + 64)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Limits.builder().memoryMiB(Long.MAX_VALUE))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Limits.builder().memoryMiB(Long.MIN_VALUE + 64))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Limits.builder().timeout(Duration.ofSeconds(Long.MAX_VALUE)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("24 h");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("24 h");
     }
 
     @Test
     void propertiesParseSizesAndDurations() {
-        Map<String, Object> props = Map.of("wasmbox.memory", "64m", "wasmbox.timeout", "1.5s",
-                "wasmbox.maxOutput", "10k", "wasmbox.maxCode", 2048, "wasmbox.maxStdin", "1MiB");
+        Map<String, Object> props = Map.of(
+                "wasmbox.memory",
+                "64m",
+                "wasmbox.timeout",
+                "1.5s",
+                "wasmbox.maxOutput",
+                "10k",
+                "wasmbox.maxCode",
+                2048,
+                "wasmbox.maxStdin",
+                "1MiB");
         Limits l = Limits.fromProperties(props::get, Limits.defaults());
         assertThat(l.memoryBytes()).isEqualTo(64 * Units.MIB);
         assertThat(l.timeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(l.maxOutputBytes()).isEqualTo(10 * Units.KIB);
         assertThat(l.maxCodeBytes()).isEqualTo(2048);
         assertThat(l.maxStdinBytes()).isEqualTo(Units.MIB);
-        assertThat(Limits.fromProperties(Map.of("wasmbox.timeout", "250ms")::get, l).timeout())
+        assertThat(Limits.fromProperties(Map.of("wasmbox.timeout", "250ms")::get, l)
+                        .timeout())
                 .isEqualTo(Duration.ofMillis(250));
-        assertThat(Limits.fromProperties(Map.of("wasmbox.timeout", "2m")::get, l).timeout())
+        assertThat(Limits.fromProperties(Map.of("wasmbox.timeout", "2m")::get, l)
+                        .timeout())
                 .isEqualTo(Duration.ofMinutes(2));
         assertThat(Limits.fromProperties(Map.of("wasmbox.timeout", 700)::get, l).timeout())
                 .isEqualTo(Duration.ofMillis(700));
@@ -70,10 +86,13 @@ class LimitsTest {
     @Test
     void unparsablePropertiesNameTheProperty() {
         assertThatThrownBy(() -> Limits.fromProperties(Map.of("wasmbox.memory", "lots")::get, Limits.defaults()))
-                .hasMessageContaining("wasmbox.memory").hasMessageContaining("not a size");
+                .hasMessageContaining("wasmbox.memory")
+                .hasMessageContaining("not a size");
         assertThatThrownBy(() -> Limits.fromProperties(Map.of("wasmbox.timeout", "soon")::get, Limits.defaults()))
-                .hasMessageContaining("wasmbox.timeout").hasMessageContaining("not a duration");
-        assertThatThrownBy(() -> Limits.fromProperties(Map.of("wasmbox.memory", "99999999999g")::get, Limits.defaults()))
+                .hasMessageContaining("wasmbox.timeout")
+                .hasMessageContaining("not a duration");
+        assertThatThrownBy(
+                        () -> Limits.fromProperties(Map.of("wasmbox.memory", "99999999999g")::get, Limits.defaults()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

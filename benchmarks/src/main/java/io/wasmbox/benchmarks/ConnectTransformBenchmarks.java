@@ -1,12 +1,13 @@
 package io.wasmbox.benchmarks;
 
-import io.wasmbox.transform.TransformJson;
 import io.wasmbox.connect.ScriptTransform;
+import io.wasmbox.transform.TransformJson;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import javax.script.Bindings;
 import javax.script.Compilable;
 import javax.script.CompiledScript;
@@ -31,7 +32,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import java.util.function.Predicate;
 
 /**
  * Records per second of ONE Kafka Connect transform instance (one task's) applying the transform-dsl
@@ -53,13 +53,23 @@ import java.util.function.Predicate;
  * Steady state needs a long warm-up for Wasmbox (its interpreter loops are compiled by C2 after tens of seconds).
  */
 @State(Scope.Thread)
-@Fork(value = 1, jvmArgsAppend = {JvmArgs.JIT_1, JvmArgs.JIT_2, JvmArgs.JIT_3, JvmArgs.STACK, JvmArgs.GRAAL_QUIET,
-        JvmArgs.NATIVE_ACCESS, JvmArgs.UNSAFE})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            JvmArgs.JIT_1,
+            JvmArgs.JIT_2,
+            JvmArgs.JIT_3,
+            JvmArgs.STACK,
+            JvmArgs.GRAAL_QUIET,
+            JvmArgs.NATIVE_ACCESS,
+            JvmArgs.UNSAFE
+        })
 public class ConnectTransformBenchmarks {
     @Param({"wasmbox-js", "wasmbox-python", "insertfield", "jsr223-groovy", "jsr223-graaljs"})
     public String transform;
 
-    static final String RATES = "{\"EUR\": 1.08, \"JPY\": 0.0067, \"BRL\": 0.2, \"USD\": 1.0, \"INR\": 0.012, \"NGN\": 0.00065, \"CAD\": 0.73}";
+    static final String RATES =
+            "{\"EUR\": 1.08, \"JPY\": 0.0067, \"BRL\": 0.2, \"USD\": 1.0, \"INR\": 0.012, \"NGN\": 0.00065, \"CAD\": 0.73}";
 
     static final String JS = """
             function transform(r) {
@@ -114,7 +124,15 @@ public class ConnectTransformBenchmarks {
             order.put("country", countries[c]);
             order.put("amount", Math.round(random.nextDouble() * 100_000) / 100.0);
             order.put("currency", currencies[c]);
-            records[i] = new SinkRecord("orders", i % 2, null, "order-" + i, null, order, i, 1_700_000_000_000L + i,
+            records[i] = new SinkRecord(
+                    "orders",
+                    i % 2,
+                    null,
+                    "order-" + i,
+                    null,
+                    order,
+                    i,
+                    1_700_000_000_000L + i,
                     TimestampType.CREATE_TIME);
         }
         smt = switch (transform) {
@@ -172,7 +190,9 @@ public class ConnectTransformBenchmarks {
             if (engine == null) throw new IllegalStateException("no JSR-223 engine " + engineName);
             this.engineScope = graal;
             Map<String, Object> r = new HashMap<>();
-            TransformJson.parse(RATES).properties().forEach(e -> r.put(e.getKey(), e.getValue().asDouble()));
+            TransformJson.parse(RATES)
+                    .properties()
+                    .forEach(e -> r.put(e.getKey(), e.getValue().asDouble()));
             rates = r;
             if (graal) {
                 Bindings b = engine.getBindings(ScriptContext.ENGINE_SCOPE);
@@ -208,8 +228,14 @@ public class ConnectTransformBenchmarks {
                 throw new org.apache.kafka.connect.errors.DataException(e);
             }
             if (value == null) return null;
-            return record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(), null,
-                    value, record.timestamp());
+            return record.newRecord(
+                    record.topic(),
+                    record.kafkaPartition(),
+                    record.keySchema(),
+                    record.key(),
+                    null,
+                    value,
+                    record.timestamp());
         }
 
         @Override

@@ -60,21 +60,35 @@ public final class IdleFootprint {
             String id = e[0] + ":" + e[1];
             System.err.println("footprint: " + id);
             JsonNode r = child(id, count);
-            engines.addObject().put("language", e[0]).put("engine", e[1]).put("description", r.get("description").asText());
-            results.add(row(e[0], e[1], "idleHeapPerSandbox", r.get("heapPerSandbox").asDouble()));
+            engines.addObject()
+                    .put("language", e[0])
+                    .put("engine", e[1])
+                    .put("description", r.get("description").asText());
+            results.add(row(
+                    e[0], e[1], "idleHeapPerSandbox", r.get("heapPerSandbox").asDouble()));
             if (r.get("linearMemoryPerSandbox").asLong() >= 0) {
-                results.add(row(e[0], e[1], "idleLinearMemoryPerSandbox", r.get("linearMemoryPerSandbox").asDouble()));
+                results.add(row(
+                        e[0],
+                        e[1],
+                        "idleLinearMemoryPerSandbox",
+                        r.get("linearMemoryPerSandbox").asDouble()));
             }
-            System.err.printf("  retained heap/sandbox %.2f MiB (engine + first session %.1f MiB, once)%s%n",
-                    r.get("heapPerSandbox").asDouble() / (1 << 20), r.get("heapFirstSession").asDouble() / (1 << 20),
-                    r.get("linearMemoryPerSandbox").asLong() < 0 ? ""
-                            : String.format(", guest linear memory %.2f MiB (its pages shared until written)",
+            System.err.printf(
+                    "  retained heap/sandbox %.2f MiB (engine + first session %.1f MiB, once)%s%n",
+                    r.get("heapPerSandbox").asDouble() / (1 << 20),
+                    r.get("heapFirstSession").asDouble() / (1 << 20),
+                    r.get("linearMemoryPerSandbox").asLong() < 0
+                            ? ""
+                            : String.format(
+                                    ", guest linear memory %.2f MiB (its pages shared until written)",
                                     r.get("linearMemoryPerSandbox").asDouble() / (1 << 20)));
         }
         for (NativeReference.NativeEngine engine : NativeReference.engines()) {
             if (engine.name().equals("node-jitless")) continue;
             long rss = nativeRss(engine);
-            engines.addObject().put("language", engine.language().id()).put("engine", engine.name())
+            engines.addObject()
+                    .put("language", engine.language().id())
+                    .put("engine", engine.name())
                     .put("description", engine.version());
             results.add(row(engine.language().id(), engine.name(), "idleProcessRss", rss));
             System.err.printf("footprint: %s idle process RSS %.2f MiB%n", engine.name(), rss / (double) (1 << 20));
@@ -86,8 +100,12 @@ public final class IdleFootprint {
 
     private static ObjectNode row(String language, String engine, String workload, double bytes) {
         ObjectNode r = JSON.createObjectNode();
-        r.put("language", language).put("engine", engine).put("workload", workload).put("unit", "bytes")
-                .put("median", bytes).put("samples", 1);
+        r.put("language", language)
+                .put("engine", engine)
+                .put("workload", workload)
+                .put("unit", "bytes")
+                .put("median", bytes)
+                .put("samples", 1);
         return r;
     }
 
@@ -96,9 +114,17 @@ public final class IdleFootprint {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), IdleFootprint.class.getName(),
-                "--engine", id, "--count", Integer.toString(count)));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        cmd.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                IdleFootprint.class.getName(),
+                "--engine",
+                id,
+                "--count",
+                Integer.toString(count)));
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) throw new IllegalStateException(id + " footprint failed: " + out);
         return JSON.readTree(out.strip().lines().reduce((a, b) -> b).orElseThrow());
@@ -152,7 +178,9 @@ public final class IdleFootprint {
         } else {
             cmd.addAll(List.of("-e", "console.log(1+1); process.stdin.resume()"));
         }
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         try {
             int c;
             StringBuilder line = new StringBuilder();

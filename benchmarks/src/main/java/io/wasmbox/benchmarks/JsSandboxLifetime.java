@@ -67,7 +67,7 @@ public final class JsSandboxLifetime {
     private static void sample(ArrayNode curve, long n, long memory, long start) {
         double seconds = (System.nanoTime() - start) / 1e9;
         curve.addObject().put("n", n).put("linearMemoryBytes", memory).put("seconds", seconds);
-        System.out.printf("%,12d  linear memory %,d bytes  %.1f s  (%.1f us each)%n", n, memory, seconds,
-                seconds * 1e6 / n);
+        System.out.printf(
+                "%,12d  linear memory %,d bytes  %.1f s  (%.1f us each)%n", n, memory, seconds, seconds * 1e6 / n);
     }
 }

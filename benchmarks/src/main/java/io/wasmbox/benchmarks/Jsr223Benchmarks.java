@@ -35,8 +35,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * the long warm-up. {@code java -jar benchmarks/target/benchmarks.jar Jsr223Benchmarks}.
  */
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {"-Xss16m", "-Xmx2g", SandboxBenchmarks.JIT_FLAG_1, SandboxBenchmarks.JIT_FLAG_2,
-        SandboxBenchmarks.JIT_FLAG_3})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            "-Xss16m",
+            "-Xmx2g",
+            SandboxBenchmarks.JIT_FLAG_1,
+            SandboxBenchmarks.JIT_FLAG_2,
+            SandboxBenchmarks.JIT_FLAG_3
+        })
 @Warmup(iterations = 6, time = 10)
 @Measurement(iterations = 5, time = 10)
 public class Jsr223Benchmarks {

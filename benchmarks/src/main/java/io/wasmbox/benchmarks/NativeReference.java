@@ -66,7 +66,9 @@ public final class NativeReference {
         ArrayNode engines = root.putArray("engines");
         ArrayNode results = root.putArray("results");
         for (NativeEngine engine : engines()) {
-            engines.addObject().put("language", engine.language().id()).put("engine", engine.name())
+            engines.addObject()
+                    .put("language", engine.language().id())
+                    .put("engine", engine.name())
                     .put("description", engine.version());
             System.err.println("native: " + engine.name() + " (" + engine.version() + ")");
             List<Workload> workloads = new ArrayList<>();
@@ -77,7 +79,8 @@ public final class NativeReference {
                 double[] samples = toArray(r.get("samples_ns"));
                 w.verify(engine.name(), r.get("result").asText());
                 String key = w == Workload.ONE_PLUS_ONE ? "warmOnePlusOne" : w.key();
-                results.add(result(engine, key, "ns", samples).put("reps", r.get("reps").asInt()));
+                results.add(result(engine, key, "ns", samples)
+                        .put("reps", r.get("reps").asInt()));
                 System.err.printf("  %-24s median %12.1f us%n", key, Stats.median(samples) / 1e3);
             }
             double[] fresh = freshProcesses(engine, profile);
@@ -102,12 +105,15 @@ public final class NativeReference {
      */
     static List<NativeEngine> engines() {
         List<NativeEngine> list = new ArrayList<>();
-        String node = executable(System.getenv().getOrDefault("WASMBOX_BENCH_NODE", "node"), "-e",
-                "console.log(process.execPath)");
+        String node = executable(
+                System.getenv().getOrDefault("WASMBOX_BENCH_NODE", "node"), "-e", "console.log(process.execPath)");
         if (node != null) {
             String nodeVersion = version(List.of(node, "--version"));
             list.add(new NativeEngine("node", Language.JAVASCRIPT, List.of(node), "node " + nodeVersion + " (JIT)"));
-            list.add(new NativeEngine("node-jitless", Language.JAVASCRIPT, List.of(node, "--jitless"),
+            list.add(new NativeEngine(
+                    "node-jitless",
+                    Language.JAVASCRIPT,
+                    List.of(node, "--jitless"),
                     "node " + nodeVersion + " --jitless"));
         } else {
             System.err.println("native: no node on PATH, skipped");
@@ -115,10 +121,11 @@ public final class NativeReference {
         List<String> candidates = new ArrayList<>();
         if (System.getenv("WASMBOX_BENCH_PYTHON") != null) candidates.add(System.getenv("WASMBOX_BENCH_PYTHON"));
         candidates.add("python3.13");
-        Path pyenv = Path.of(System.getenv().getOrDefault("PYENV_ROOT", System.getProperty("user.home") + "/.pyenv"),
-                "versions");
+        Path pyenv = Path.of(
+                System.getenv().getOrDefault("PYENV_ROOT", System.getProperty("user.home") + "/.pyenv"), "versions");
         try (var versions = Files.list(pyenv)) {
-            versions.filter(v -> v.getFileName().toString().startsWith("3.13")).sorted()
+            versions.filter(v -> v.getFileName().toString().startsWith("3.13"))
+                    .sorted()
                     .forEach(v -> candidates.add(v.resolve("bin/python3").toString()));
         } catch (IOException | RuntimeException e) {
             // no pyenv
@@ -127,7 +134,10 @@ public final class NativeReference {
         for (String candidate : candidates) {
             String exe = executable(candidate, "-c", "import sys; print(sys.executable)");
             if (exe != null) {
-                list.add(new NativeEngine("cpython", Language.PYTHON, List.of(exe),
+                list.add(new NativeEngine(
+                        "cpython",
+                        Language.PYTHON,
+                        List.of(exe),
                         version(List.of(exe, "--version")) + " (" + exe + ")"));
                 break;
             }
@@ -137,7 +147,9 @@ public final class NativeReference {
 
     private static String executable(String command, String flag, String code) {
         String exe = version(List.of(command, flag, code));
-        return exe == null || exe.isBlank() ? null : exe.lines().reduce((a, b) -> b).orElse(null);
+        return exe == null || exe.isBlank()
+                ? null
+                : exe.lines().reduce((a, b) -> b).orElse(null);
     }
 
     /** The generated script: the workload's prelude, then a self-timing harness printing JSON. */
@@ -193,7 +205,8 @@ public final class NativeReference {
                 """.formatted(expression, warmNs, measureNs);
     }
 
-    static JsonNode runScript(NativeEngine engine, Workload w, Profile profile) throws IOException, InterruptedException {
+    static JsonNode runScript(NativeEngine engine, Workload w, Profile profile)
+            throws IOException, InterruptedException {
         String suffix = engine.language() == Language.PYTHON ? ".py" : ".js";
         Path file = Files.createTempFile("wasmbox-native-" + w.key() + "-", suffix);
         try {
@@ -262,8 +275,12 @@ public final class NativeReference {
 
     static ObjectNode result(NativeEngine engine, String workload, String unit, double[] samples) {
         ObjectNode r = JSON.createObjectNode();
-        r.put("language", engine.language().id()).put("engine", engine.name()).put("workload", workload)
-                .put("unit", unit).put("median", Stats.median(samples)).put("error", Stats.error999(samples))
+        r.put("language", engine.language().id())
+                .put("engine", engine.name())
+                .put("workload", workload)
+                .put("unit", unit)
+                .put("median", Stats.median(samples))
+                .put("error", Stats.error999(samples))
                 .put("samples", samples.length);
         return r;
     }
@@ -295,8 +312,8 @@ public final class NativeReference {
             int code = p.waitFor();
             String text = new String(out, StandardCharsets.UTF_8);
             if (code != 0) {
-                throw new IllegalStateException(String.join(" ", cmd) + " exited " + code + ": " + text
-                        + Files.readString(err));
+                throw new IllegalStateException(
+                        String.join(" ", cmd) + " exited " + code + ": " + text + Files.readString(err));
             }
             return text;
         } finally {
@@ -318,7 +335,8 @@ public final class NativeReference {
             int n = samples.length;
             if (n < 2) return Double.NaN;
             double mean = Arrays.stream(samples).average().orElse(0);
-            double var = Arrays.stream(samples).map(x -> (x - mean) * (x - mean)).sum() / (n - 1);
+            double var =
+                    Arrays.stream(samples).map(x -> (x - mean) * (x - mean)).sum() / (n - 1);
             return 3.29 * Math.sqrt(var / n);
         }
     }

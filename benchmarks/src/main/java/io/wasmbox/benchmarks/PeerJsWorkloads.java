@@ -4,8 +4,17 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Param;
 
 /** {@link PeerWorkloadBenchmarks} for JavaScript: Wasmbox and its peers, same JVM flags for all. */
-@Fork(value = 1, jvmArgsAppend = {JvmArgs.STACK, JvmArgs.JIT_1, JvmArgs.JIT_2, JvmArgs.JIT_3, JvmArgs.GRAAL_QUIET,
-        JvmArgs.NATIVE_ACCESS, JvmArgs.UNSAFE})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            JvmArgs.STACK,
+            JvmArgs.JIT_1,
+            JvmArgs.JIT_2,
+            JvmArgs.JIT_3,
+            JvmArgs.GRAAL_QUIET,
+            JvmArgs.NATIVE_ACCESS,
+            JvmArgs.UNSAFE
+        })
 public class PeerJsWorkloads extends PeerWorkloadBenchmarks {
     @Param({"wasmbox", "graaljs", "rhino", "nashorn", "quickjs4j"})
     public String engine;

@@ -32,7 +32,14 @@ public final class Report {
     static final String STEADY = "wasmbox-steady";
 
     /** One figure. Times in ns, throughput in ops/s, memory in bytes. */
-    record Row(String language, String workload, String engine, String stat, double value, double error, Kind kind,
+    record Row(
+            String language,
+            String workload,
+            String engine,
+            String stat,
+            double value,
+            double error,
+            Kind kind,
             double p99) {
         Row(String language, String workload, String engine, String stat, double value, double error, Kind kind) {
             this(language, workload, engine, stat, value, error, kind, Double.NaN);
@@ -40,23 +47,29 @@ public final class Report {
     }
 
     enum Kind {
-        TIME, THROUGHPUT, BYTES
+        TIME,
+        THROUGHPUT,
+        BYTES
     }
 
     /** Table order and titles; workloads not listed here follow in name order. */
     static final Map<String, String> TITLES = new LinkedHashMap<>();
 
     static {
-        TITLES.put("freshSandboxFirstResult", "Fresh sandbox to first result (new sandbox/context/process, `1+1`, close)");
+        TITLES.put(
+                "freshSandboxFirstResult", "Fresh sandbox to first result (new sandbox/context/process, `1+1`, close)");
         TITLES.put("freshThroughput1Thread", "Fresh-sandbox executions per second, 1 thread");
         TITLES.put("freshThroughput2Threads", "Fresh-sandbox executions per second, 2 threads");
         TITLES.put("freshThroughput4Threads", "Fresh-sandbox executions per second, 4 threads");
         TITLES.put("warmOnePlusOne", "Warm `1+1` (native: `eval(\"1+1\")` in a running process)");
         TITLES.put("hostCallRoundTrip", "Host-function round trip (guest -> host `noop(x)` -> guest), per call");
         TITLES.put("invokeFunction", "Host invoking a guest function, `add(1, 2)`");
-        for (String key : Workload.CPU_KEYS.split(",")) TITLES.put(key, Workload.byKey(key).title());
+        for (String key : Workload.CPU_KEYS.split(","))
+            TITLES.put(key, Workload.byKey(key).title());
         TITLES.put("idleHeapPerSandbox", "Retained Java heap per idle sandbox (after `1+1`)");
-        TITLES.put("idleLinearMemoryPerSandbox", "Wasm linear memory size per idle sandbox (its address space; pages still shared with the snapshot are not retained per sandbox)");
+        TITLES.put(
+                "idleLinearMemoryPerSandbox",
+                "Wasm linear memory size per idle sandbox (its address space; pages still shared with the snapshot are not retained per sandbox)");
         TITLES.put("idleProcessRss", "Resident memory of one idle native process (after `1+1`)");
     }
 
@@ -79,7 +92,9 @@ public final class Report {
             int b = existing.indexOf(BEGIN);
             int e = existing.indexOf(END);
             String updated = b >= 0 && e > b
-                    ? existing.substring(0, b) + block + existing.substring(e + END.length()).replaceFirst("^\n", "")
+                    ? existing.substring(0, b)
+                            + block
+                            + existing.substring(e + END.length()).replaceFirst("^\n", "")
                     : existing + (existing.isEmpty() || existing.endsWith("\n") ? "" : "\n") + block;
             Files.writeString(out, updated);
             System.err.println("wrote " + out);
@@ -99,13 +114,21 @@ public final class Report {
         JsonNode steady = read(dir.resolve("jmh-steady.json"));
 
         md.append("Results of `").append(dir.getFileName()).append("`");
-        JsonNode machine = nativeJson != null ? nativeJson.get("machine") : footprint != null ? footprint.get("machine") : null;
-        if (nativeJson != null && nativeJson.has("profile")) md.append(", profile `").append(nativeJson.get("profile").asText()).append('`');
+        JsonNode machine =
+                nativeJson != null ? nativeJson.get("machine") : footprint != null ? footprint.get("machine") : null;
+        if (nativeJson != null && nativeJson.has("profile"))
+            md.append(", profile `").append(nativeJson.get("profile").asText()).append('`');
         md.append(".\n\n");
         if (machine != null) {
-            md.append("- Machine: ").append(machine.path("cpu").asText()).append(", ").append(machine.path("cores").asInt())
-                    .append(" cores, ").append(machine.path("memory").asText()).append(" memory, ")
-                    .append(machine.path("os").asText()).append('\n');
+            md.append("- Machine: ")
+                    .append(machine.path("cpu").asText())
+                    .append(", ")
+                    .append(machine.path("cores").asInt())
+                    .append(" cores, ")
+                    .append(machine.path("memory").asText())
+                    .append(" memory, ")
+                    .append(machine.path("os").asText())
+                    .append('\n');
             md.append("- JVM: ").append(machine.path("jvm").asText()).append('\n');
         }
         if (jmh != null) {
@@ -118,46 +141,65 @@ public final class Report {
                 forkArgs.putIfAbsent(simpleClass(b.get("benchmark").asText()), String.join(" ", a));
             }
             if (machine == null && !jmh.isEmpty()) {
-                md.append("- JVM: ").append(jmh.get(0).path("vmName").asText()).append(' ')
-                        .append(jmh.get(0).path("jdkVersion").asText()).append('\n');
+                md.append("- JVM: ")
+                        .append(jmh.get(0).path("vmName").asText())
+                        .append(' ')
+                        .append(jmh.get(0).path("jdkVersion").asText())
+                        .append('\n');
             }
-            forkArgs.forEach((cls, a) -> md.append("- JMH forks of `").append(cls).append("`: `").append(a).append("`\n"));
+            forkArgs.forEach((cls, a) -> md.append("- JMH forks of `")
+                    .append(cls)
+                    .append("`: `")
+                    .append(a)
+                    .append("`\n"));
             for (JsonNode b : jmh) parseJmh(b, rows, flagRows);
         }
         if (steady != null && !steady.isEmpty()) {
             // warm-up and measurement per benchmark; a rerun of some rows may have used other settings
             Map<String, List<String>> settings = new LinkedHashMap<>();
             for (JsonNode b : steady) {
-                String setting = b.path("warmupIterations").asInt() + " warm-up iterations of " + b.path("warmupTime").asText()
-                        + " before " + b.path("measurementIterations").asInt() + " of " + b.path("measurementTime").asText();
+                String setting = b.path("warmupIterations").asInt() + " warm-up iterations of "
+                        + b.path("warmupTime").asText() + " before "
+                        + b.path("measurementIterations").asInt() + " of "
+                        + b.path("measurementTime").asText();
                 String name = b.get("benchmark").asText();
-                String params = b.path("params").has("workload") ? " " + b.path("params").path("workload").asText() : "";
+                String params = b.path("params").has("workload")
+                        ? " " + b.path("params").path("workload").asText()
+                        : "";
                 settings.computeIfAbsent(setting, k -> new ArrayList<>())
                         .add("`" + simpleClass(name) + name.substring(name.lastIndexOf('.')) + params + "`");
             }
-            md.append("- Steady state (`").append(STEADY).append("` rows, `jmh-steady.json`): Wasmbox alone, a fork per ")
+            md.append("- Steady state (`")
+                    .append(STEADY)
+                    .append("` rows, `jmh-steady.json`): Wasmbox alone, a fork per ")
                     .append("benchmark, same fork flags; ");
             List<String> parts = new ArrayList<>();
-            settings.forEach((setting, benchmarks) -> parts.add(setting
-                    + (settings.size() == 1 ? "" : " (" + String.join(", ", benchmarks) + ")")));
+            settings.forEach((setting, benchmarks) ->
+                    parts.add(setting + (settings.size() == 1 ? "" : " (" + String.join(", ", benchmarks) + ")")));
             md.append(String.join("; ", parts)).append('\n');
             List<Row> steadyRows = new ArrayList<>();
             for (JsonNode b : steady) parseJmh(b, steadyRows, new ArrayList<>());
             for (Row r : steadyRows) {
-                rows.add(new Row(r.language(), r.workload(), STEADY, r.stat(), r.value(), r.error(), r.kind(), r.p99()));
+                rows.add(
+                        new Row(r.language(), r.workload(), STEADY, r.stat(), r.value(), r.error(), r.kind(), r.p99()));
             }
         }
         for (JsonNode doc : new JsonNode[] {footprint, nativeJson}) {
             if (doc == null) continue;
-            doc.path("engines").forEach(e -> descriptions.putIfAbsent(
-                    e.get("language").asText() + "/" + e.get("engine").asText(), e.get("description").asText()));
+            doc.path("engines")
+                    .forEach(e -> descriptions.putIfAbsent(
+                            e.get("language").asText() + "/" + e.get("engine").asText(),
+                            e.get("description").asText()));
             for (JsonNode r : doc.path("results")) rows.add(parseOwn(r));
         }
-        if (footprint != null) md.append("- Idle footprint: ").append(footprint.path("count").asInt())
-                .append(" idle sandboxes per JVM engine, each engine in its own JVM\n");
+        if (footprint != null)
+            md.append("- Idle footprint: ")
+                    .append(footprint.path("count").asInt())
+                    .append(" idle sandboxes per JVM engine, each engine in its own JVM\n");
         if (!descriptions.isEmpty()) {
             md.append("\nEngines:\n\n");
-            descriptions.forEach((k, v) -> md.append("- `").append(k).append("`: ").append(v).append('\n'));
+            descriptions.forEach(
+                    (k, v) -> md.append("- `").append(k).append("`: ").append(v).append('\n'));
         }
         md.append("""
 
@@ -176,7 +218,10 @@ public final class Report {
         workloads.stream().filter(w -> !ordered.contains(w)).forEach(ordered::add);
         for (String workload : ordered) {
             for (String language : List.of("javascript", "python")) {
-                List<Row> table = rows.stream().filter(r -> r.workload().equals(workload) && r.language().equals(language)).toList();
+                List<Row> table = rows.stream()
+                        .filter(r ->
+                                r.workload().equals(workload) && r.language().equals(language))
+                        .toList();
                 if (!table.isEmpty()) table(md, workload, language, table);
             }
         }
@@ -185,13 +230,22 @@ public final class Report {
     }
 
     private static void table(StringBuilder md, String workload, String language, List<Row> table) {
-        md.append("\n### ").append(TITLES.getOrDefault(workload, workload)).append(" — ").append(language).append("\n\n");
+        md.append("\n### ")
+                .append(TITLES.getOrDefault(workload, workload))
+                .append(" — ")
+                .append(language)
+                .append("\n\n");
         Kind kind = table.getFirst().kind();
-        double smallest = table.stream().mapToDouble(Row::value).filter(v -> v > 0).min().orElse(1);
+        double smallest =
+                table.stream().mapToDouble(Row::value).filter(v -> v > 0).min().orElse(1);
         String[] unit = unit(kind, smallest);
         List<String> refs = NATIVE.get(language).stream()
-                .filter(n -> table.stream().anyMatch(r -> r.engine().equals(n))).toList();
-        Row wasmbox = table.stream().filter(r -> r.engine().equals("wasmbox")).findFirst().orElse(null);
+                .filter(n -> table.stream().anyMatch(r -> r.engine().equals(n)))
+                .toList();
+        Row wasmbox = table.stream()
+                .filter(r -> r.engine().equals("wasmbox"))
+                .findFirst()
+                .orElse(null);
         boolean percentiles = table.stream().anyMatch(r -> !Double.isNaN(r.p99()));
         md.append("| engine | stat | ").append(unit[0]).append(" | ± error |");
         if (percentiles) md.append(" p99 |");
@@ -205,16 +259,30 @@ public final class Report {
         List<Row> sorted = new ArrayList<>(table);
         sorted.sort((a, b) -> Double.compare(cost(a), cost(b)));
         for (Row r : sorted) {
-            md.append("| ").append(r.engine().startsWith("wasmbox") ? "**" + r.engine() + "**" : r.engine()).append(" | ").append(r.stat())
-                    .append(" | ").append(num(r.value() / Double.parseDouble(unit[1])))
-                    .append(" | ").append(Double.isNaN(r.error()) ? "" : num(r.error() / Double.parseDouble(unit[1])))
+            md.append("| ")
+                    .append(r.engine().startsWith("wasmbox") ? "**" + r.engine() + "**" : r.engine())
+                    .append(" | ")
+                    .append(r.stat())
+                    .append(" | ")
+                    .append(num(r.value() / Double.parseDouble(unit[1])))
+                    .append(" | ")
+                    .append(Double.isNaN(r.error()) ? "" : num(r.error() / Double.parseDouble(unit[1])))
                     .append(" |");
-            if (percentiles) md.append(' ').append(num(r.p99() / Double.parseDouble(unit[1]))).append(" |");
+            if (percentiles)
+                md.append(' ')
+                        .append(num(r.p99() / Double.parseDouble(unit[1])))
+                        .append(" |");
             for (String n : refs) {
-                Row ref = table.stream().filter(x -> x.engine().equals(n)).findFirst().orElseThrow();
+                Row ref = table.stream()
+                        .filter(x -> x.engine().equals(n))
+                        .findFirst()
+                        .orElseThrow();
                 md.append(' ').append(ratio(cost(r) / cost(ref))).append(" |");
             }
-            if (wasmbox != null) md.append(' ').append(r == wasmbox ? "1" : ratio(cost(wasmbox) / cost(r))).append(" |");
+            if (wasmbox != null)
+                md.append(' ')
+                        .append(r == wasmbox ? "1" : ratio(cost(wasmbox) / cost(r)))
+                        .append(" |");
             md.append('\n');
         }
     }
@@ -232,9 +300,12 @@ public final class Report {
             Row any = p[0] != null ? p[0] : p[1];
             String[] unit = unit(any.kind(), any.value());
             md.append("| ").append(lw[0]).append(" | ").append(lw[1]).append(" | ");
-            md.append(p[0] == null ? "" : num(p[0].value() / Double.parseDouble(unit[1])) + " " + unit[0]).append(" | ");
-            md.append(p[1] == null ? "" : num(p[1].value() / Double.parseDouble(unit[1])) + " " + unit[0]).append(" | ");
-            md.append(p[0] == null || p[1] == null ? "" : ratio(cost(p[0]) / cost(p[1]))).append(" |\n");
+            md.append(p[0] == null ? "" : num(p[0].value() / Double.parseDouble(unit[1])) + " " + unit[0])
+                    .append(" | ");
+            md.append(p[1] == null ? "" : num(p[1].value() / Double.parseDouble(unit[1])) + " " + unit[0])
+                    .append(" | ");
+            md.append(p[0] == null || p[1] == null ? "" : ratio(cost(p[0]) / cost(p[1])))
+                    .append(" |\n");
         });
     }
 
@@ -247,22 +318,37 @@ public final class Report {
         String mode = b.get("mode").asText();
         String unit = pm.get("scoreUnit").asText();
         boolean sample = mode.equals("sample") && pm.has("scorePercentiles");
-        double value = sample ? pm.get("scorePercentiles").get("50.0").asDouble() : pm.get("score").asDouble();
+        double value = sample
+                ? pm.get("scorePercentiles").get("50.0").asDouble()
+                : pm.get("score").asDouble();
         double error = pm.path("scoreError").asDouble(Double.NaN);
         Kind kind = unit.startsWith("ops/") ? Kind.THROUGHPUT : Kind.TIME;
         double factor = factor(unit);
         Row row;
         if (cls.startsWith("SandboxBenchmarks")) {
             String flags = cls.endsWith("DefaultJvmFlags") ? "default" : "jit";
-            flagRows.add(new Row(params.path("language").asText(), method, flags, sample ? "median" : "mean",
-                    value * factor, error * factor, kind));
+            flagRows.add(new Row(
+                    params.path("language").asText(),
+                    method,
+                    flags,
+                    sample ? "median" : "mean",
+                    value * factor,
+                    error * factor,
+                    kind));
             return;
         }
         String language = cls.contains("Python") ? "python" : "javascript";
         String workload = cls.endsWith("Workloads") ? params.get("workload").asText() : method;
         double p99 = sample ? pm.get("scorePercentiles").get("99.0").asDouble() * factor : Double.NaN;
-        row = new Row(language, workload, params.get("engine").asText(), sample ? "median" : "mean",
-                value * factor, error * factor, kind, p99);
+        row = new Row(
+                language,
+                workload,
+                params.get("engine").asText(),
+                sample ? "median" : "mean",
+                value * factor,
+                error * factor,
+                kind,
+                p99);
         rows.add(row);
     }
 
@@ -271,8 +357,14 @@ public final class Report {
         Kind kind = unit.equals("bytes") ? Kind.BYTES : unit.startsWith("ops/") ? Kind.THROUGHPUT : Kind.TIME;
         double f = kind == Kind.BYTES ? 1 : factor(unit);
         String stat = kind == Kind.THROUGHPUT ? "mean" : kind == Kind.BYTES ? "value" : "median";
-        return new Row(r.get("language").asText(), r.get("workload").asText(), r.get("engine").asText(), stat,
-                r.get("median").asDouble() * f, r.path("error").asDouble(Double.NaN) * f, kind);
+        return new Row(
+                r.get("language").asText(),
+                r.get("workload").asText(),
+                r.get("engine").asText(),
+                stat,
+                r.get("median").asDouble() * f,
+                r.path("error").asDouble(Double.NaN) * f,
+                kind);
     }
 
     /** To ns for times, to ops/s for throughput. */
@@ -296,8 +388,10 @@ public final class Report {
         return switch (kind) {
             case THROUGHPUT -> new String[] {"ops/s", "1"};
             case BYTES -> new String[] {"MiB", Double.toString(1 << 20)};
-            case TIME -> smallest >= 1e6 ? new String[] {"ms", "1e6"}
-                    : smallest >= 1e3 ? new String[] {"µs", "1e3"} : new String[] {"ns", "1"};
+            case TIME ->
+                smallest >= 1e6
+                        ? new String[] {"ms", "1e6"}
+                        : smallest >= 1e3 ? new String[] {"µs", "1e3"} : new String[] {"ns", "1"};
         };
     }
 

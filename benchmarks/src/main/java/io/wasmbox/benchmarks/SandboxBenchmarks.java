@@ -27,6 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public abstract class SandboxBenchmarks {
     /** The flags README.md asks users to add. */
     public static final String JIT_FLAG_1 = "-XX:-DontCompileHugeMethods";
+
     public static final String JIT_FLAG_2 = "-XX:MaxNodeLimit=240000";
     public static final String JIT_FLAG_3 = "-XX:NodeLimitFudgeFactor=8000";
 
@@ -51,10 +52,12 @@ public abstract class SandboxBenchmarks {
         check(warm.run(loop));
         warm.bind("noop", args -> args.isEmpty() ? null : args.getFirst());
         String define = switch (interpreter.language()) {
-            case "python" -> "def add(a, b):\n    return a + b\n"
-                    + "def call_host(n):\n    for i in range(n):\n        noop(i)\n    return n";
-            default -> "function add(a, b) { return a + b }\n"
-                    + "function call_host(n) { for (let i = 0; i < n; i++) noop(i); return n }";
+            case "python" ->
+                "def add(a, b):\n    return a + b\n"
+                        + "def call_host(n):\n    for i in range(n):\n        noop(i)\n    return n";
+            default ->
+                "function add(a, b) { return a + b }\n"
+                        + "function call_host(n) { for (let i = 0; i < n; i++) noop(i); return n }";
         };
         check(warm.run(define));
         hostCalls = "call_host(" + HOST_CALLS_PER_RUN + ")";
@@ -124,10 +127,14 @@ public abstract class SandboxBenchmarks {
     }
 
     /** HotSpot as a library user gets it without our flags. */
-    @Fork(value = 1, jvmArgsAppend = {"-Xss16m"})
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {"-Xss16m"})
     public static class DefaultJvmFlags extends SandboxBenchmarks {}
 
     /** With the flags that let HotSpot compile the interpreters' huge methods. */
-    @Fork(value = 1, jvmArgsAppend = {"-Xss16m", JIT_FLAG_1, JIT_FLAG_2, JIT_FLAG_3})
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {"-Xss16m", JIT_FLAG_1, JIT_FLAG_2, JIT_FLAG_3})
     public static class JitFlags extends SandboxBenchmarks {}
 }

@@ -52,8 +52,8 @@ public class ServiceFairnessBenchmarks {
     private static final int HEAVY_REQUESTS = 8;
     private static final Pattern URL = Pattern.compile("listening on (http://\\S+)");
     private static final String LIGHT = "{\"language\": \"python\", \"code\": \"1+1\"}";
-    private static final String HEAVY = "{\"language\": \"python\", \"code\": \"while True: pass\", \"limits\": {\"timeoutMs\": "
-            + HEAVY_MS + "}}";
+    private static final String HEAVY =
+            "{\"language\": \"python\", \"code\": \"while True: pass\", \"limits\": {\"timeoutMs\": " + HEAVY_MS + "}}";
 
     /** {@code alone}: nothing else runs; {@code behind-heavy}: another client keeps both slots and the queue busy. */
     @Param({"alone", "behind-heavy"})
@@ -62,13 +62,14 @@ public class ServiceFairnessBenchmarks {
     private Process service;
     private String url;
     private Path keys;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final List<CompletableFuture<HttpResponse<String>>> heavy = new ArrayList<>();
 
     @Setup(Level.Trial)
     public void startService() throws Exception {
-        Path jar = Path.of(System.getProperty("wasmbox.service.jar",
-                "samples/execution-service/target/wasmbox-execution-service.jar"));
+        Path jar = Path.of(System.getProperty(
+                "wasmbox.service.jar", "samples/execution-service/target/wasmbox-execution-service.jar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no service jar at " + jar.toAbsolutePath()
                     + ": run from the repository root after ./mvnw -DskipTests package, or set -Dwasmbox.service.jar");
@@ -80,12 +81,35 @@ public class ServiceFairnessBenchmarks {
             port = free.getLocalPort();
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        service = new ProcessBuilder(java, "-Xss16m", SandboxBenchmarks.JIT_FLAG_1, SandboxBenchmarks.JIT_FLAG_2,
-                SandboxBenchmarks.JIT_FLAG_3, "-Dwasmbox.jitWarning=false", "-jar", jar.toString(),
-                "--host", "127.0.0.1", "--port", Integer.toString(port), "--max-concurrent", "2", "--queue-size", "32",
-                "--rate-limit", "0", "--audit-log", "off", "--api-keys-file", keys.toString(), "--max-timeout", "10s")
-                .redirectErrorStream(true).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(service.getInputStream(), StandardCharsets.UTF_8));
+        service = new ProcessBuilder(
+                        java,
+                        "-Xss16m",
+                        SandboxBenchmarks.JIT_FLAG_1,
+                        SandboxBenchmarks.JIT_FLAG_2,
+                        SandboxBenchmarks.JIT_FLAG_3,
+                        "-Dwasmbox.jitWarning=false",
+                        "-jar",
+                        jar.toString(),
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        Integer.toString(port),
+                        "--max-concurrent",
+                        "2",
+                        "--queue-size",
+                        "32",
+                        "--rate-limit",
+                        "0",
+                        "--audit-log",
+                        "off",
+                        "--api-keys-file",
+                        keys.toString(),
+                        "--max-timeout",
+                        "10s")
+                .redirectErrorStream(true)
+                .start();
+        BufferedReader out =
+                new BufferedReader(new InputStreamReader(service.getInputStream(), StandardCharsets.UTF_8));
         for (String line; url == null && (line = out.readLine()) != null; ) {
             Matcher m = URL.matcher(line);
             if (m.find()) url = m.group(1);
@@ -98,10 +122,12 @@ public class ServiceFairnessBenchmarks {
     @Setup(Level.Iteration)
     public void heavyClientFillsTheService() throws Exception {
         if (!load.equals("behind-heavy")) return;
-        for (int i = 0; i < HEAVY_REQUESTS; i++) heavy.add(http.sendAsync(post(HEAVY, "heavy"), HttpResponse.BodyHandlers.ofString()));
+        for (int i = 0; i < HEAVY_REQUESTS; i++)
+            heavy.add(http.sendAsync(post(HEAVY, "heavy"), HttpResponse.BodyHandlers.ofString()));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!health().contains("\"running\":2")) {
-            if (System.nanoTime() > deadline) throw new IllegalStateException("the heavy runs never started: " + health());
+            if (System.nanoTime() > deadline)
+                throw new IllegalStateException("the heavy runs never started: " + health());
             Thread.sleep(20);
         }
         Thread.sleep(300); // the other six are queued by now
@@ -138,13 +164,19 @@ public class ServiceFairnessBenchmarks {
     }
 
     private HttpRequest post(String body, String key) {
-        return HttpRequest.newBuilder(URI.create(url + "/api/v1/execute")).timeout(Duration.ofSeconds(120))
-                .header("Content-Type", "application/json").header("X-API-Key", key)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return HttpRequest.newBuilder(URI.create(url + "/api/v1/execute"))
+                .timeout(Duration.ofSeconds(120))
+                .header("Content-Type", "application/json")
+                .header("X-API-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
     }
 
     private String health() throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/health")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return http.send(
+                        HttpRequest.newBuilder(URI.create(url + "/api/v1/health"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 }

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.DoubleUnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.function.DoubleUnaryOperator;
 
 /**
  * Tables and SVG charts of a {@link WarmupTimeline} run: {@code java -cp benchmarks.jar
@@ -55,7 +55,8 @@ public final class TimelineReport {
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args.length > 0 ? args[0] : ".");
         Map<String, Double> setups = setups(dir.resolve("timeline.log"));
-        JsonNode results = new ObjectMapper().readTree(dir.resolve("timeline.json").toFile());
+        JsonNode results =
+                new ObjectMapper().readTree(dir.resolve("timeline.json").toFile());
         // chart key (language, benchmark) -> series per configuration
         Map<String, List<Series>> charts = new TreeMap<>();
         for (JsonNode r : results) {
@@ -68,7 +69,11 @@ public final class TimelineReport {
             for (int i = 0; i < values.length; i++) values[i] = raw.get(i).asDouble();
             double setup = setups.getOrDefault(r.path("benchmark").asText() + "/" + language, 0.0);
             charts.computeIfAbsent(language + "-" + method, k -> new ArrayList<>())
-                    .add(new Series(config, setup, values, r.path("primaryMetric").path("scoreUnit").asText()));
+                    .add(new Series(
+                            config,
+                            setup,
+                            values,
+                            r.path("primaryMetric").path("scoreUnit").asText()));
         }
         StringBuilder md = new StringBuilder("## Warm-up timeline (WarmupTimeline)\n\n"
                 + "Time per operation in second n of guest work, one fork per configuration and benchmark; "
@@ -77,9 +82,18 @@ public final class TimelineReport {
                 + "stays within 2x of steady.\n");
         for (Map.Entry<String, List<Series>> chart : charts.entrySet()) {
             String unit = chart.getValue().getFirst().unit();
-            md.append("\n### ").append(chart.getKey()).append(" (").append(unit).append(")\n\n")
-                    .append("![").append(chart.getKey()).append("](timeline-").append(chart.getKey()).append(".svg)\n\n")
-                    .append("| configuration | ready (s) | s1 | s5 | s10 | s30 | s60 | steady | 2x at (s of JVM life) |\n")
+            md.append("\n### ")
+                    .append(chart.getKey())
+                    .append(" (")
+                    .append(unit)
+                    .append(")\n\n")
+                    .append("![")
+                    .append(chart.getKey())
+                    .append("](timeline-")
+                    .append(chart.getKey())
+                    .append(".svg)\n\n")
+                    .append(
+                            "| configuration | ready (s) | s1 | s5 | s10 | s30 | s60 | steady | 2x at (s of JVM life) |\n")
                     .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (Series s : chart.getValue()) {
                 md.append("| ").append(s.config()).append(" | ").append(fmt(s.setupSeconds()));
@@ -87,9 +101,14 @@ public final class TimelineReport {
                     md.append(" | ").append(second <= s.perSecond().length ? fmt(s.perSecond()[second - 1]) : "");
                 }
                 double at = s.withinTwiceSteadyAt();
-                md.append(" | ").append(fmt(s.steady())).append(" | ").append(at < 0 ? "never" : fmt(at)).append(" |\n");
+                md.append(" | ")
+                        .append(fmt(s.steady()))
+                        .append(" | ")
+                        .append(at < 0 ? "never" : fmt(at))
+                        .append(" |\n");
             }
-            Files.writeString(dir.resolve("timeline-" + chart.getKey() + ".svg"), svg(chart.getKey(), unit, chart.getValue()));
+            Files.writeString(
+                    dir.resolve("timeline-" + chart.getKey() + ".svg"), svg(chart.getKey(), unit, chart.getValue()));
         }
         Files.writeString(dir.resolve("timeline.md"), md);
         System.out.println("wrote " + dir.resolve("timeline.md") + " and " + charts.size() + " charts");
@@ -136,37 +155,74 @@ public final class TimelineReport {
         final double loF = lo, hiF = hi;
         DoubleUnaryOperator y = v -> top + plotH * (1 - (Math.log10(v) - loF) / (hiF - loF));
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                + "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n", w, h));
+        out.append(String.format(
+                Locale.ROOT,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+                        + "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
+                w,
+                h));
         out.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"22\" font-size=\"15\">%s</text>\n", left, title));
         for (double p = lo; p <= hi; p++) {
             double yy = y.applyAsDouble(Math.pow(10, p));
-            out.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
-                    + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s %s</text>\n", left, left + plotW, yy, yy, left - 6,
-                    yy + 4, fmt(Math.pow(10, p)), unit.replace("/op", "")));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%d\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
+                            + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s %s</text>\n",
+                    left,
+                    left + plotW,
+                    yy,
+                    yy,
+                    left - 6,
+                    yy + 4,
+                    fmt(Math.pow(10, p)),
+                    unit.replace("/op", "")));
         }
         for (int s = 0; s <= xMax; s += 10) {
             double xx = left + s * xScale;
-            out.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%.1f\" stroke=\"#eee\"/>"
-                    + "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%d</text>\n", xx, xx, top, top + plotH, xx,
-                    top + plotH + 16, s));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%.1f\" stroke=\"#eee\"/>"
+                            + "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%d</text>\n",
+                    xx,
+                    xx,
+                    top,
+                    top + plotH,
+                    xx,
+                    top + plotH + 16,
+                    s));
         }
-        out.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">seconds of JVM life</text>\n",
-                left + plotW / 2, h - 10));
+        out.append(String.format(
+                Locale.ROOT,
+                "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">seconds of JVM life</text>\n",
+                left + plotW / 2,
+                h - 10));
         for (int i = 0; i < series.size(); i++) {
             Series s = series.get(i);
             String color = COLORS[i % COLORS.length];
             StringBuilder points = new StringBuilder();
             for (int n = 0; n < s.perSecond().length; n++) {
                 if (s.perSecond()[n] <= 0) continue;
-                points.append(String.format(Locale.ROOT, "%.1f,%.1f ", left + (s.setupSeconds() + n + 1) * xScale,
+                points.append(String.format(
+                        Locale.ROOT,
+                        "%.1f,%.1f ",
+                        left + (s.setupSeconds() + n + 1) * xScale,
                         y.applyAsDouble(s.perSecond()[n])));
             }
-            out.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>\n",
-                    color, points.toString().trim()));
-            out.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
-                    + "<text x=\"%.1f\" y=\"%d\">%s</text>\n", left + plotW + 12, top + 10 + i * 20, color,
-                    left + plotW + 30, top + 20 + i * 20, s.config()));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>\n",
+                    color,
+                    points.toString().trim()));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "<rect x=\"%.1f\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
+                            + "<text x=\"%.1f\" y=\"%d\">%s</text>\n",
+                    left + plotW + 12,
+                    top + 10 + i * 20,
+                    color,
+                    left + plotW + 30,
+                    top + 20 + i * 20,
+                    s.config()));
         }
         return out.append("</svg>\n").toString();
     }

@@ -12,9 +12,13 @@ import java.util.List;
  */
 public final class Verify {
     static final String[][] ENGINES = {
-        {"javascript", Contender.WASMBOX}, {"javascript", Contender.GRAALJS}, {"javascript", Contender.RHINO},
-        {"javascript", Contender.NASHORN}, {"javascript", Contender.QUICKJS4J},
-        {"python", Contender.WASMBOX}, {"python", Contender.GRAALPY},
+        {"javascript", Contender.WASMBOX},
+        {"javascript", Contender.GRAALJS},
+        {"javascript", Contender.RHINO},
+        {"javascript", Contender.NASHORN},
+        {"javascript", Contender.QUICKJS4J},
+        {"python", Contender.WASMBOX},
+        {"python", Contender.GRAALPY},
     };
 
     public static void main(String[] args) {

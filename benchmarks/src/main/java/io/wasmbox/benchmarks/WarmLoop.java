@@ -13,7 +13,8 @@ import io.wasmbox.Wasmbox;
 public final class WarmLoop {
     /** CPU time of the whole process (all threads, JIT and GC included): less disturbed by a busy machine. */
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }
 
@@ -26,8 +27,10 @@ public final class WarmLoop {
         boolean python = language.equals("python");
         try (Sandbox box = Wasmbox.interpreter(language).newSandbox()) {
             box.bind("noop", a -> a.isEmpty() ? null : a.getFirst());
-            box.run(python ? "def add(x, y):\n    return x + y\ndef call_host(n):\n    for i in range(n):\n        noop(i)\n    return n"
-                    : "function add(x, y) { return x + y }\nfunction call_host(n) { for (let i = 0; i < n; i++) noop(i); return n }");
+            box.run(
+                    python
+                            ? "def add(x, y):\n    return x + y\ndef call_host(n):\n    for i in range(n):\n        noop(i)\n    return n"
+                            : "function add(x, y) { return x + y }\nfunction call_host(n) { for (let i = 0; i < n; i++) noop(i); return n }");
             int perCall = hostCall ? 100 : 1;
             long end = System.nanoTime() + seconds * 1_000_000_000L;
             long n = 0;
@@ -41,8 +44,12 @@ public final class WarmLoop {
                 if (n % 20_000 == 0) {
                     long now = System.nanoTime();
                     long cpuNow = processCpuNanos();
-                    System.out.printf("%,d: %.1f us per call (process CPU %.1f us), linear memory %,d bytes%n", n,
-                            (now - t) / 20_000 / 1000.0, (cpuNow - cpu) / 20_000 / 1000.0, box.run("0").peakMemoryBytes());
+                    System.out.printf(
+                            "%,d: %.1f us per call (process CPU %.1f us), linear memory %,d bytes%n",
+                            n,
+                            (now - t) / 20_000 / 1000.0,
+                            (cpuNow - cpu) / 20_000 / 1000.0,
+                            box.run("0").peakMemoryBytes());
                     t = now;
                     cpu = cpuNow;
                 }

@@ -56,7 +56,8 @@ public abstract class WarmupTimeline {
     public void setUp() {
         System.setProperty("wasmbox.jitWarning", "false");
         sandbox = prepare(language);
-        System.out.println("timeline-setup " + ManagementFactory.getRuntimeMXBean().getUptime());
+        System.out.println(
+                "timeline-setup " + ManagementFactory.getRuntimeMXBean().getUptime());
     }
 
     /** A sandbox with {@code add}, {@code call_host} and {@code loop} defined and {@code noop} bound. */
@@ -64,13 +65,14 @@ public abstract class WarmupTimeline {
         Interpreter interpreter = Wasmbox.interpreter(language);
         Sandbox sandbox = interpreter.newSandbox();
         sandbox.bind("noop", args -> args.isEmpty() ? null : args.getFirst());
-        check(sandbox.run(language.equals("python")
-                ? "def add(a, b):\n    return a + b\n"
-                        + "def call_host(n):\n    for i in range(n):\n        noop(i)\n    return n\n"
-                        + "def loop(n):\n    s = 0\n    for i in range(n):\n        s += i\n    return s"
-                : "function add(a, b) { return a + b }\n"
-                        + "function call_host(n) { for (let i = 0; i < n; i++) noop(i); return n }\n"
-                        + "function loop(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s }"));
+        check(sandbox.run(
+                language.equals("python")
+                        ? "def add(a, b):\n    return a + b\n"
+                                + "def call_host(n):\n    for i in range(n):\n        noop(i)\n    return n\n"
+                                + "def loop(n):\n    s = 0\n    for i in range(n):\n        s += i\n    return s"
+                        : "function add(a, b) { return a + b }\n"
+                                + "function call_host(n) { for (let i = 0; i < n; i++) noop(i); return n }\n"
+                                + "function loop(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s }"));
         return sandbox;
     }
 
@@ -110,20 +112,33 @@ public abstract class WarmupTimeline {
     }
 
     /** HotSpot as a library user gets it: no flags but the stack. */
-    @Fork(value = 1, jvmArgsAppend = {JvmArgs.STACK})
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {JvmArgs.STACK})
     public static class Default extends WarmupTimeline {}
 
     /** The launchers' flags: HotSpot may compile the interpreters' huge methods. */
-    @Fork(value = 1, jvmArgsAppend = {JvmArgs.STACK, JvmArgs.JIT_1, JvmArgs.JIT_2, JvmArgs.JIT_3})
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {JvmArgs.STACK, JvmArgs.JIT_1, JvmArgs.JIT_2, JvmArgs.JIT_3})
     public static class JitFlags extends WarmupTimeline {}
 
     /** The launchers' flags and a JDK 25 AOT cache (classes loaded and linked, method profiles) from training. */
-    @Fork(value = 1, jvmArgsAppend = {JvmArgs.STACK, JvmArgs.JIT_1, JvmArgs.JIT_2, JvmArgs.JIT_3,
-            "-XX:AOTCache=" + AOT_CACHE})
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {JvmArgs.STACK, JvmArgs.JIT_1, JvmArgs.JIT_2, JvmArgs.JIT_3, "-XX:AOTCache=" + AOT_CACHE})
     public static class AotCache extends WarmupTimeline {}
 
     /** Graal (jargraal from Maven Central) as the JIT instead of C2, huge methods allowed. */
-    @Fork(value = 1, jvmArgsAppend = {JvmArgs.STACK, JvmArgs.JIT_1, "-XX:+UnlockExperimentalVMOptions",
-            "-XX:+EnableJVMCI", "-XX:+UseJVMCICompiler", "--upgrade-module-path=" + GRAAL_JARS})
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                JvmArgs.STACK,
+                JvmArgs.JIT_1,
+                "-XX:+UnlockExperimentalVMOptions",
+                "-XX:+EnableJVMCI",
+                "-XX:+UseJVMCICompiler",
+                "--upgrade-module-path=" + GRAAL_JARS
+            })
     public static class GraalJit extends WarmupTimeline {}
 }

@@ -3,9 +3,9 @@ package io.wasmbox.benchmarks;
 import io.wasmbox.ExecutionResult;
 import io.wasmbox.Interpreter;
 import io.wasmbox.Limits;
-import io.wasmbox.Units;
 import io.wasmbox.RunOptions;
 import io.wasmbox.Sandbox;
+import io.wasmbox.Units;
 import io.wasmbox.Wasmbox;
 import io.wasmbox.wasm.CompileResult;
 import io.wasmbox.wasm.SandboxedCompiler;
@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -33,7 +34,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import java.util.Comparator;
 
 /**
  * A Rust and a C CPU-bound program ({@code bench.rs}, {@code bench.c}: recursive fib, an xorshift loop,
@@ -55,7 +55,9 @@ import java.util.Comparator;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {JvmArgs.STACK, JvmArgs.JIT_1, JvmArgs.JIT_2, JvmArgs.JIT_3})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {JvmArgs.STACK, JvmArgs.JIT_1, JvmArgs.JIT_2, JvmArgs.JIT_3})
 @Warmup(iterations = 4, time = 3)
 @Measurement(iterations = 5, time = 3)
 public class WasmBenchmarks {
@@ -90,9 +92,10 @@ public class WasmBenchmarks {
         Path src = dir.resolve(language.equals("rust") ? "bench.rs" : "bench.c");
         Files.writeString(src, source);
         nativeBinary = dir.resolve("bench");
-        exec(language.equals("rust")
-                ? List.of("/usr/bin/rustc", "-O", "-o", nativeBinary.toString(), src.toString())
-                : List.of("/usr/bin/clang", "-O2", "-o", nativeBinary.toString(), src.toString()));
+        exec(
+                language.equals("rust")
+                        ? List.of("/usr/bin/rustc", "-O", "-o", nativeBinary.toString(), src.toString())
+                        : List.of("/usr/bin/clang", "-O2", "-o", nativeBinary.toString(), src.toString()));
         nodeRunner = dir.resolve("run-wasi.mjs");
         Files.writeString(nodeRunner, resource("run-wasi.mjs"));
         args = switch (workload) {
@@ -102,7 +105,10 @@ public class WasmBenchmarks {
         };
         expected = exec(command(nativeBinary.toString()));
         wasm = Wasmbox.interpreter("wasm");
-        limits = Limits.builder().maxCodeBytes(16 * Units.MIB).timeout(Duration.ofMinutes(5)).build();
+        limits = Limits.builder()
+                .maxCodeBytes(16 * Units.MIB)
+                .timeout(Duration.ofMinutes(5))
+                .build();
         String got = wasmbox();
         if (!got.equals(expected)) throw new IllegalStateException("wasmbox printed " + got + ", native " + expected);
         String node = nodeWasi();
@@ -119,7 +125,8 @@ public class WasmBenchmarks {
     @Benchmark
     public String wasmbox() {
         try (Sandbox sandbox = wasm.sandbox().limits(limits).build()) {
-            ExecutionResult r = sandbox.run(base64, RunOptions.builder().args(args).build());
+            ExecutionResult r =
+                    sandbox.run(base64, RunOptions.builder().args(args).build());
             if (!r.succeeded()) throw new IllegalStateException(r.toString());
             return r.stdout();
         }

@@ -14,19 +14,29 @@ public enum Workload {
     ONE_PLUS_ONE("onePlusOne", "1+1", "", "1+1", "", "1+1", 2),
 
     /** The host calling a guest function with two arguments ({@code invoke("add", 1, 2)}). */
-    INVOKE("invokeFunction", "invoke add(1, 2)",
-            "function add(a, b) { return a + b; }", "add(1, 2)",
-            "def add(a, b):\n    return a + b\n", "add(1, 2)", 3),
+    INVOKE(
+            "invokeFunction",
+            "invoke add(1, 2)",
+            "function add(a, b) { return a + b; }",
+            "add(1, 2)",
+            "def add(a, b):\n    return a + b\n",
+            "add(1, 2)",
+            3),
 
     /** The guest calling the bound host function {@code noop(x)} (returns x) {@value #HOST_CALLS} times. */
-    HOST_CALL("hostCall", "host function round trip",
+    HOST_CALL(
+            "hostCall",
+            "host function round trip",
             "function call_host(n) { var s = 0; for (var i = 0; i < n; i++) { s += noop(i); } return s; }",
             "call_host(" + Workload.HOST_CALLS + ")",
             "def call_host(n):\n    s = 0\n    for i in range(n):\n        s += noop(i)\n    return s\n",
-            "call_host(" + Workload.HOST_CALLS + ")", (long) Workload.HOST_CALLS * (Workload.HOST_CALLS - 1) / 2),
+            "call_host(" + Workload.HOST_CALLS + ")",
+            (long) Workload.HOST_CALLS * (Workload.HOST_CALLS - 1) / 2),
 
     /** Sum of 0..999999 in a loop inside a function. */
-    LOOP_1E6("loop1e6", "1e6-iteration loop",
+    LOOP_1E6(
+            "loop1e6",
+            "1e6-iteration loop",
             "function bench() { var s = 0; for (var i = 0; i < 1000000; i++) { s += i; } return s; }",
             "bench()",
             """
@@ -36,10 +46,13 @@ public enum Workload {
                     s += i
                 return s
             """,
-            "bench()", 499999500000L),
+            "bench()",
+            499999500000L),
 
     /** Naive recursive fib(25). */
-    FIB_25("fib25", "recursive fib(25)",
+    FIB_25(
+            "fib25",
+            "recursive fib(25)",
             "function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }\n"
                     + "function bench() { return fib(25); }",
             "bench()",
@@ -49,14 +62,14 @@ public enum Workload {
             def bench():
                 return fib(25)
             """,
-            "bench()", 75025),
+            "bench()",
+            75025),
 
     /**
      * JSON.parse + JSON.stringify of a ~1 MB document (6000 records) generated in the guest by the
      * prelude; returns the length of the re-serialised text (identical in both languages).
      */
-    JSON_1MB("json1mb", "JSON parse + stringify, 1 MB",
-            """
+    JSON_1MB("json1mb", "JSON parse + stringify, 1 MB", """
             function makeDoc(n) {
               var items = [];
               for (var i = 0; i < n; i++) {
@@ -68,9 +81,7 @@ public enum Workload {
             }
             var DOC = JSON.stringify(makeDoc(6000));
             function bench() { return JSON.stringify(JSON.parse(DOC)).length; }
-            """,
-            "bench()",
-            """
+            """, "bench()", """
             import json
             def make_doc(n):
                 items = []
@@ -84,11 +95,12 @@ public enum Workload {
             DOC = json.dumps(make_doc(6000), separators=(",", ":"))
             def bench():
                 return len(json.dumps(json.loads(DOC), separators=(",", ":")))
-            """,
-            "bench()", Workload.JSON_LENGTH),
+            """, "bench()", Workload.JSON_LENGTH),
 
     /** 100,000 appends to a list of strings, then one join; returns the joined length. */
-    STRING_BUILD("stringBuild", "string building, 100k appends + join",
+    STRING_BUILD(
+            "stringBuild",
+            "string building, 100k appends + join",
             "function bench() { var parts = []; for (var i = 0; i < 100000; i++) { parts.push(\"item\" + i); }"
                     + " return parts.join(\",\").length; }",
             "bench()",
@@ -99,14 +111,14 @@ public enum Workload {
                     parts.append("item" + str(i))
                 return len(",".join(parts))
             """,
-            "bench()", 988889),
+            "bench()",
+            988889),
 
     /**
      * Two regular expressions over a generated ~1 MB access log (10,000 lines): every e-mail address, and
      * the lines (multiline anchors) with a 5xx status; returns the number of matches.
      */
-    REGEX("regex", "regex over a 1 MB log",
-            """
+    REGEX("regex", "regex over a 1 MB log", """
             function pad2(n) { return n < 10 ? "0" + n : String(n); }
             function makeLog(n) {
               var lines = [];
@@ -123,9 +135,7 @@ public enum Workload {
               var errors = LOG.match(/^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2} \\w+ \\S+ GET \\S+ status=5\\d\\d/gm);
               return (emails ? emails.length : 0) + (errors ? errors.length : 0);
             }
-            """,
-            "bench()",
-            """
+            """, "bench()", """
             import re
             def pad2(n):
                 return "0" + str(n) if n < 10 else str(n)
@@ -142,8 +152,7 @@ public enum Workload {
             ERROR = re.compile(r"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2} \\w+ \\S+ GET \\S+ status=5\\d\\d", re.M)
             def bench():
                 return len(EMAIL.findall(LOG)) + len(ERROR.findall(LOG))
-            """,
-            "bench()", 12000);
+            """, "bench()", 12000);
 
     /** Host-function calls per {@link #HOST_CALL} run. */
     public static final int HOST_CALLS = 100;
@@ -162,7 +171,13 @@ public enum Workload {
     private final String pyExpression;
     private final long expected;
 
-    Workload(String key, String title, String jsPrelude, String jsExpression, String pyPrelude, String pyExpression,
+    Workload(
+            String key,
+            String title,
+            String jsPrelude,
+            String jsExpression,
+            String pyPrelude,
+            String pyExpression,
             long expected) {
         this.key = key;
         this.title = title;

@@ -6,14 +6,14 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wasmbox.spi.Json;
 import java.lang.reflect.Array;
+import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.lang.reflect.RecordComponent;
-import java.util.Collections;
 
 /**
  * What of a Java value put into Bindings reaches the guest: plain data only. Strings, numbers, booleans,
@@ -50,7 +50,9 @@ final class GuestData {
         if (value instanceof Enum<?> e) return NODES.textNode(e.name());
         if (depth >= MAX_DEPTH || value instanceof WasmboxBindings) return null; // a live scope is not data
         boolean record = value instanceof Record;
-        boolean container = record || value instanceof Map<?, ?> || value instanceof Collection<?>
+        boolean container = record
+                || value instanceof Map<?, ?>
+                || value instanceof Collection<?>
                 || value.getClass().isArray();
         if (!container) return null;
         Set<Object> seen = active != null ? active : Collections.newSetFromMap(new IdentityHashMap<>());

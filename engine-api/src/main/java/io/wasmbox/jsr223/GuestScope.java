@@ -5,19 +5,19 @@ import io.wasmbox.HostFunction;
 import io.wasmbox.Sandbox;
 import io.wasmbox.SandboxOptions;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.lang.model.SourceVersion;
-import java.util.HashSet;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The global scope of one ENGINE_SCOPE Bindings: its own sandbox (made on first use, from the pool, with
@@ -56,6 +56,7 @@ final class GuestScope {
             }
         }
     }
+
     private SandboxOptions options; // guarded by lock; fixed when the first sandbox is made
 
     // ---- the Java side of the entries (guarded by `this`) ---------------------------------------
@@ -67,6 +68,7 @@ final class GuestScope {
     private java.lang.ref.WeakReference<Map<String, Object>> functions = new java.lang.ref.WeakReference<>(null);
     /** Data entries put from Java: the original object and its JSON. */
     final Map<String, Object> javaData = new LinkedHashMap<>();
+
     final Map<String, JsonNode> javaJson = new HashMap<>();
     /** Data entries not yet sent to the current sandbox. */
     final Set<String> dirty = new LinkedHashSet<>();

@@ -16,7 +16,8 @@ import java.nio.charset.StandardCharsets;
  */
 final class ReaderInputStream extends InputStream {
     private final Reader reader;
-    private final CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder()
+    private final CharsetEncoder encoder = StandardCharsets.UTF_8
+            .newEncoder()
             .onMalformedInput(CodingErrorAction.REPLACE)
             .onUnmappableCharacter(CodingErrorAction.REPLACE);
     private final CharBuffer chars = CharBuffer.allocate(1024).flip();

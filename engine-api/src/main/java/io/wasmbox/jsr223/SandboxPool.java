@@ -6,15 +6,15 @@ import io.wasmbox.Sandbox;
 import io.wasmbox.SandboxOptions;
 import io.wasmbox.Wasmbox;
 import java.lang.System.Logger.Level;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -41,6 +41,7 @@ final class SandboxPool {
 
     /** Sandboxes handed out ready from a pool, and made on the caller's thread because none was ready. */
     static final AtomicLong POOLED = new AtomicLong();
+
     static final AtomicLong MADE_ON_DEMAND = new AtomicLong();
 
     private record Key(String language, Limits limits, Instant frozenAt, boolean realtime, long seed) {}
@@ -62,13 +63,13 @@ final class SandboxPool {
         int size = Integer.getInteger(SIZE_PROPERTY, DEFAULT_SIZE);
         if (size <= 0) return interpreter.sandbox().options(options).build();
         Instant frozenAt = options.realtime() ? null : options.clock().instant();
-        boolean fixedClock = options.realtime() || options.clock().equals(Clock.fixed(frozenAt,
-                ZoneOffset.UTC));
+        boolean fixedClock = options.realtime() || options.clock().equals(Clock.fixed(frozenAt, ZoneOffset.UTC));
         if (!fixedClock) return interpreter.sandbox().options(options).build(); // a ticking test clock: not shareable
         Key key = new Key(interpreter.language(), options.limits(), frozenAt, options.realtime(), options.randomSeed());
         SandboxPool pool = POOLS.get(key);
         if (pool == null) {
-            if (POOLS.size() >= MAX_POOLS) return interpreter.sandbox().options(options).build();
+            if (POOLS.size() >= MAX_POOLS)
+                return interpreter.sandbox().options(options).build();
             pool = POOLS.computeIfAbsent(key, k -> new SandboxPool(interpreter, options, size));
         }
         return pool.take();

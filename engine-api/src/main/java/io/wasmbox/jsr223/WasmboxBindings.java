@@ -7,15 +7,15 @@ import java.lang.ref.Cleaner;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import javax.script.Bindings;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 
 /**
  * Live ENGINE_SCOPE Bindings backed by their own sandbox, as Nashorn's {@code createBindings()}: each
@@ -54,6 +54,7 @@ public final class WasmboxBindings extends AbstractMap<String, Object> implement
      * keep them reachable (see {@link GuestScope#functionSource}).
      */
     private final Map<String, Object> javaOnly = Collections.synchronizedMap(new LinkedHashMap<>());
+
     WasmboxBindings(WasmboxScriptEngineFactory factory) {
         this.scope = new GuestScope(factory);
         scope.functionSource(javaOnly);

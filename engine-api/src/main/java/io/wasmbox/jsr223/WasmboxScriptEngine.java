@@ -1,15 +1,16 @@
 package io.wasmbox.jsr223;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.wasmbox.spi.Json;
 import io.wasmbox.ExecutionResult;
 import io.wasmbox.GuestError;
 import io.wasmbox.OutputListener;
 import io.wasmbox.RunOptions;
 import io.wasmbox.Sandbox;
 import io.wasmbox.WasmboxException;
+import io.wasmbox.spi.Json;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.lang.System.Logger.Level;
@@ -29,7 +30,6 @@ import javax.script.ScriptContext;
 import javax.script.ScriptEngine;
 import javax.script.ScriptEngineFactory;
 import javax.script.ScriptException;
-import java.io.StringWriter;
 
 /**
  * A JSR-223 engine where every ENGINE_SCOPE {@link Bindings} is its own global scope, backed by its own
@@ -107,20 +107,22 @@ public class WasmboxScriptEngine extends AbstractScriptEngine implements Invocab
         }
     }
 
-    private Object eval(String script, ScriptContext context, String fileName, Bindings engineScope,
-            GuestScope scope) throws ScriptException {
-        return guarded(fileName, () -> scope.use(context, box -> {
-            Pending pending = pending(scope, box, engineScope, context.getBindings(ScriptContext.GLOBAL_SCOPE));
-            RunOptions options = runOptions(context, fileName, pending);
-            try {
-                ExecutionResult result = box.run(script, options);
-                pending.markSent(scope);
-                return result.valueOrThrow();
-            } finally {
-                flush(context.getWriter());
-                flush(context.getErrorWriter());
-            }
-        }));
+    private Object eval(String script, ScriptContext context, String fileName, Bindings engineScope, GuestScope scope)
+            throws ScriptException {
+        return guarded(
+                fileName,
+                () -> scope.use(context, box -> {
+                    Pending pending = pending(scope, box, engineScope, context.getBindings(ScriptContext.GLOBAL_SCOPE));
+                    RunOptions options = runOptions(context, fileName, pending);
+                    try {
+                        ExecutionResult result = box.run(script, options);
+                        pending.markSent(scope);
+                        return result.valueOrThrow();
+                    } finally {
+                        flush(context.getWriter());
+                        flush(context.getErrorWriter());
+                    }
+                }));
     }
 
     /** The value of {@code key} in the default context's ENGINE_SCOPE: a guest global once the scope has run. */
@@ -149,13 +151,14 @@ public class WasmboxScriptEngine extends AbstractScriptEngine implements Invocab
      * Callers keep the result reachable while they use its scope: its Cleaner closes the sandbox.
      */
     private WasmboxBindings holderOf(Bindings bindings, boolean attach) {
-        if (bindings instanceof WasmboxBindings own && own.scope.factory.languageInfo().id().equals(language())) {
+        if (bindings instanceof WasmboxBindings own
+                && own.scope.factory.languageInfo().id().equals(language())) {
             return own;
         }
         String key = GLOBAL_KEY_PREFIX + language();
         synchronized (bindings) {
-            if (bindings.get(key) instanceof WasmboxBindings attached && attached.scope.factory.languageInfo().id()
-                    .equals(language())) {
+            if (bindings.get(key) instanceof WasmboxBindings attached
+                    && attached.scope.factory.languageInfo().id().equals(language())) {
                 return attached;
             }
             if (!attach) return null;
@@ -211,7 +214,12 @@ public class WasmboxScriptEngine extends AbstractScriptEngine implements Invocab
     static void flushPending(GuestScope scope, Sandbox box) {
         Pending pending = pending(scope, box, null, null);
         if (pending.isEmpty()) return;
-        box.run("0", RunOptions.builder().globals(pending.globals).prelude(pending.prelude.toString()).build())
+        box.run(
+                        "0",
+                        RunOptions.builder()
+                                .globals(pending.globals)
+                                .prelude(pending.prelude.toString())
+                                .build())
                 .valueOrThrow();
         pending.markSent(scope);
     }
@@ -229,7 +237,8 @@ public class WasmboxScriptEngine extends AbstractScriptEngine implements Invocab
         }
         if (engineScope != null && !(engineScope instanceof WasmboxBindings own && own.scope == scope)) {
             // a client-made map: send what changed, bind its functions
-            for (Map.Entry<String, Object> e : new ArrayList<>(snapshot(engineScope).entrySet())) {
+            for (Map.Entry<String, Object> e :
+                    new ArrayList<>(snapshot(engineScope).entrySet())) {
                 String name = e.getKey();
                 if (!GuestScope.isGuestName(name)) continue;
                 Object value = e.getValue();
@@ -253,7 +262,8 @@ public class WasmboxScriptEngine extends AbstractScriptEngine implements Invocab
         if (engineScope == null) return p; // a flush before reading: fallbacks stay as they are
         Map<String, JsonNode> fallbacks = new LinkedHashMap<>();
         if (globalScope != null && globalScope != engineScope) {
-            Map<String, Object> entries = globalScope instanceof WasmboxBindings wb ? wb.javaData() : snapshot(globalScope);
+            Map<String, Object> entries =
+                    globalScope instanceof WasmboxBindings wb ? wb.javaData() : snapshot(globalScope);
             entries.forEach((name, value) -> {
                 if (!GuestScope.isGuestName(name) || GuestScope.asHostFunction(value) != null) return;
                 JsonNode json = GuestData.toGuest(value);
@@ -311,11 +321,13 @@ public class WasmboxScriptEngine extends AbstractScriptEngine implements Invocab
     private Object invoke(String path, Object[] args) throws ScriptException, NoSuchMethodException {
         Object[] arguments = args == null ? new Object[0] : args;
         ScriptContext ctx = context;
-        Object[] outcome = guarded(null, () -> withDefaultScope(ctx, box -> {
-            ExecutionResult result = box.invoke(path, arguments);
-            boolean missing = result.error() != null && !box.isClosed() && !box.hasFunction(path);
-            return new Object[] {result, missing};
-        }));
+        Object[] outcome = guarded(
+                null,
+                () -> withDefaultScope(ctx, box -> {
+                    ExecutionResult result = box.invoke(path, arguments);
+                    boolean missing = result.error() != null && !box.isClosed() && !box.hasFunction(path);
+                    return new Object[] {result, missing};
+                }));
         if ((Boolean) outcome[1]) throw new NoSuchMethodException("no guest function '" + path + "'");
         return guarded(null, ((ExecutionResult) outcome[0])::valueOrThrow);
     }
@@ -330,8 +342,13 @@ public class WasmboxScriptEngine extends AbstractScriptEngine implements Invocab
             return scope.use(ctx, box -> {
                 Pending pending = pending(scope, box, bindings, ctx.getBindings(ScriptContext.GLOBAL_SCOPE));
                 if (!pending.isEmpty()) {
-                    box.run("0", RunOptions.builder().globals(pending.globals).prelude(pending.prelude.toString())
-                            .build()).valueOrThrow();
+                    box.run(
+                                    "0",
+                                    RunOptions.builder()
+                                            .globals(pending.globals)
+                                            .prelude(pending.prelude.toString())
+                                            .build())
+                            .valueOrThrow();
                     pending.markSent(scope);
                 }
                 return work.run(box);
@@ -345,8 +362,13 @@ public class WasmboxScriptEngine extends AbstractScriptEngine implements Invocab
     private <T> T proxy(String objectPath, Class<T> type) {
         if (type == null || !type.isInterface()) throw new IllegalArgumentException("not an interface: " + type);
         try {
-            return guarded(null, () -> withDefaultScope(context, box ->
-                    box.missingFunctions(objectPath, type).isEmpty() ? box.asInterface(objectPath, type) : null));
+            return guarded(
+                    null,
+                    () -> withDefaultScope(
+                            context,
+                            box -> box.missingFunctions(objectPath, type).isEmpty()
+                                    ? box.asInterface(objectPath, type)
+                                    : null));
         } catch (ScriptException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
@@ -354,8 +376,8 @@ public class WasmboxScriptEngine extends AbstractScriptEngine implements Invocab
 
     private static String objectPath(Object thiz) {
         if (thiz instanceof String name && !name.isBlank()) return name;
-        throw new IllegalArgumentException(
-                "pass the name of a guest global object (a String), not " + (thiz == null ? "null" : thiz.getClass().getName()));
+        throw new IllegalArgumentException("pass the name of a guest global object (a String), not "
+                + (thiz == null ? "null" : thiz.getClass().getName()));
     }
 
     // ---- Compilable ---------------------------------------------------------------------------
@@ -400,7 +422,8 @@ public class WasmboxScriptEngine extends AbstractScriptEngine implements Invocab
                 .outputListener(new WriterListener(context.getWriter(), context.getErrorWriter()));
         Object argv = context.getAttribute(ScriptEngine.ARGV);
         if (argv instanceof String[] array) options.args(Arrays.asList(array));
-        else if (argv instanceof List<?> list) options.args(list.stream().map(String::valueOf).toList());
+        else if (argv instanceof List<?> list)
+            options.args(list.stream().map(String::valueOf).toList());
         Reader reader = context.getReader();
         if (reader != null) options.stdin(new ReaderInputStream(reader));
         return options.build();

@@ -1,14 +1,14 @@
 package io.wasmbox.jsr223;
 
+import io.wasmbox.Language;
 import io.wasmbox.Limits;
 import io.wasmbox.SandboxOptions;
 import io.wasmbox.UnsupportedLanguageException;
 import io.wasmbox.Wasmbox;
 import io.wasmbox.spi.Json;
-import io.wasmbox.Language;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import java.time.Instant;
 import java.util.function.Function;
 import javax.script.ScriptContext;
 import javax.script.ScriptEngine;
@@ -40,8 +40,9 @@ public abstract class WasmboxScriptEngineFactory implements ScriptEngineFactory 
      *     used by {@link #getOutputStatement}
      */
     protected WasmboxScriptEngineFactory(String languageId, String printFunction) {
-        this.info = Wasmbox.findLanguage(languageId).orElseThrow(() -> new UnsupportedLanguageException(
-                "no Wasmbox language '" + languageId + "' on the class path"));
+        this.info = Wasmbox.findLanguage(languageId)
+                .orElseThrow(() ->
+                        new UnsupportedLanguageException("no Wasmbox language '" + languageId + "' on the class path"));
         this.printFunction = printFunction;
     }
 
@@ -95,8 +96,12 @@ public abstract class WasmboxScriptEngineFactory implements ScriptEngineFactory 
                 .maxOutputBytes(Math.min(asked.maxOutputBytes(), ceiling.maxOutputBytes()))
                 .maxCodeBytes(Math.min(asked.maxCodeBytes(), ceiling.maxCodeBytes()))
                 .maxStdinBytes(Math.min(asked.maxStdinBytes(), ceiling.maxStdinBytes()))
-                .cpuTime(ceiling.cpuTime() == null || (asked.cpuTime() != null
-                        && asked.cpuTime().compareTo(ceiling.cpuTime()) < 0) ? asked.cpuTime() : ceiling.cpuTime())
+                .cpuTime(
+                        ceiling.cpuTime() == null
+                                        || (asked.cpuTime() != null
+                                                && asked.cpuTime().compareTo(ceiling.cpuTime()) < 0)
+                                ? asked.cpuTime()
+                                : ceiling.cpuTime())
                 .build();
         Function<String, Object> lookup = name -> {
             Object v = attribute.apply(name);
@@ -130,7 +135,8 @@ public abstract class WasmboxScriptEngineFactory implements ScriptEngineFactory 
      * @return guest statements
      */
     protected String deleteGlobalsCode(Collection<String> names) {
-        return "for (const k of " + Json.write(names) + ") { try { if (!delete globalThis[k]) globalThis[k] = undefined; }"
+        return "for (const k of " + Json.write(names)
+                + ") { try { if (!delete globalThis[k]) globalThis[k] = undefined; }"
                 + " catch (e) { globalThis[k] = undefined; } }\n";
     }
 

@@ -76,6 +76,7 @@ final class CopyOnWriteMemory implements Memory {
     private byte[][] owned;
     /** Current size in pages. */
     private int size;
+
     private int ownedBlocks;
     /** Set when a {@code memory.grow} was refused for lack of room under the maximum. */
     private boolean growRefused;

@@ -12,10 +12,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
-import java.time.Instant;
 
 /**
  * What the shared layer gives a language to build one guest: the memory cap, the streams, the clock, the
@@ -51,8 +51,8 @@ public record GuestContext(
      */
     public static GuestContext forTemplate(long memoryLimitBytes) {
         OutputStream discard = OutputStream.nullOutputStream();
-        return new GuestContext(memoryLimitBytes, discard, discard, InputStream.nullInputStream(), null, 0,
-                HostCalls.NONE);
+        return new GuestContext(
+                memoryLimitBytes, discard, discard, InputStream.nullInputStream(), null, 0, HostCalls.NONE);
     }
 
     /**
@@ -89,8 +89,8 @@ public record GuestContext(
     public HostFunction[] wasiFunctions(WasiPreview1 wasi) {
         HostFunction[] functions = wasi.toHostFunctions();
         if (clock != null) functions = WasiFunctions.wrap(functions, "clock_time_get", this::frozenClock);
-        return WasiFunctions.wrap(functions, f -> f.returnTypes().equals(List.of(ValType.I32)),
-                GuestContext::errnoOnFailure);
+        return WasiFunctions.wrap(
+                functions, f -> f.returnTypes().equals(List.of(ValType.I32)), GuestContext::errnoOnFailure);
     }
 
     /** {@code clock_time_get} answering every clock id from {@link #clock()}. */

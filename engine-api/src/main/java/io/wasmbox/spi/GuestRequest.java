@@ -100,8 +100,17 @@ public record GuestRequest(
      * @return a new builder
      */
     public Builder toBuilder() {
-        return new Builder(mode).code(code).fileName(fileName).stdin(stdin, stdinStream).args(args).env(env)
-                .prelude(prelude).globals(globals).hostFunctions(hostFunctions).target(target).invokeArgs(invokeArgs);
+        return new Builder(mode)
+                .code(code)
+                .fileName(fileName)
+                .stdin(stdin, stdinStream)
+                .args(args)
+                .env(env)
+                .prelude(prelude)
+                .globals(globals)
+                .hostFunctions(hostFunctions)
+                .target(target)
+                .invokeArgs(invokeArgs);
     }
 
     /**
@@ -250,8 +259,19 @@ public record GuestRequest(
          * @return an immutable request
          */
         public GuestRequest build() {
-            return new GuestRequest(mode, code, fileName, stdin, stdinStream, args, env, prelude, globals,
-                    hostFunctions, target, invokeArgs);
+            return new GuestRequest(
+                    mode,
+                    code,
+                    fileName,
+                    stdin,
+                    stdinStream,
+                    args,
+                    env,
+                    prelude,
+                    globals,
+                    hostFunctions,
+                    target,
+                    invokeArgs);
         }
     }
 }

@@ -28,11 +28,18 @@ public record GuestResponse(JsonNode value, int exitCode, GuestError error, bool
         GuestError guestError = null;
         if (error != null && !error.isNull()) {
             ErrorKind kind = error.path("syntax").asBoolean() ? ErrorKind.SYNTAX : ErrorKind.GUEST_ERROR;
-            guestError = new GuestError(kind, text(error, "type"), text(error, "message"), text(error, "stack"),
+            guestError = new GuestError(
+                    kind,
+                    text(error, "type"),
+                    text(error, "message"),
+                    text(error, "stack"),
                     error.path("line").asInt(-1));
         }
         return new GuestResponse(
-                node.get("value"), node.path("exitCode").asInt(0), guestError, node.path("outOfMemory").asBoolean());
+                node.get("value"),
+                node.path("exitCode").asInt(0),
+                guestError,
+                node.path("outOfMemory").asBoolean());
     }
 
     private static String text(JsonNode node, String field) {

@@ -38,12 +38,18 @@ public final class InstanceSnapshot {
      * zeros all {@link CopyOnWriteMemory#ZERO_BLOCK}); shared by every restored instance, never written.
      */
     private final byte[][] blocks;
+
     private final long[] globalLow;
     private final long[] globalHigh;
     private final int[][] tableRefs;
     private final boolean[][] tableSelfOwned;
 
-    private InstanceSnapshot(WasmModule module, byte[][] blocks, long[] globalLow, long[] globalHigh, int[][] tableRefs,
+    private InstanceSnapshot(
+            WasmModule module,
+            byte[][] blocks,
+            long[] globalLow,
+            long[] globalHigh,
+            int[][] tableRefs,
             boolean[][] tableSelfOwned) {
         this.module = module;
         this.blocks = blocks;
@@ -147,7 +153,10 @@ public final class InstanceSnapshot {
                 toBlocks(page, blocks, i);
             } else {
                 // shared and never written: a restored memory copies a block before writing it
-                Arrays.fill(blocks, i * CopyOnWriteMemory.BLOCKS_PER_PAGE, (i + 1) * CopyOnWriteMemory.BLOCKS_PER_PAGE,
+                Arrays.fill(
+                        blocks,
+                        i * CopyOnWriteMemory.BLOCKS_PER_PAGE,
+                        (i + 1) * CopyOnWriteMemory.BLOCKS_PER_PAGE,
                         CopyOnWriteMemory.ZERO_BLOCK);
             }
         }
@@ -219,8 +228,10 @@ public final class InstanceSnapshot {
             throw new IllegalArgumentException("memory cap of " + maxPages * (long) Memory.PAGE_SIZE / (1024 * 1024)
                     + " MiB is below the set-up interpreter's " + memoryBytes() / (1024 * 1024) + " MiB");
         }
-        return new CopyOnWriteMemory(new MemoryLimits(blocks.length / CopyOnWriteMemory.BLOCKS_PER_PAGE, maxPages),
-                blocks, module.dataSection().dataSegments());
+        return new CopyOnWriteMemory(
+                new MemoryLimits(blocks.length / CopyOnWriteMemory.BLOCKS_PER_PAGE, maxPages),
+                blocks,
+                module.dataSection().dataSegments());
     }
 
     /**
@@ -244,14 +255,15 @@ public final class InstanceSnapshot {
                 .withImportValues(imports)
                 .withMachineFactory(machineFactory)
                 .withMemoryLimits(new MemoryLimits(0, maxPages))
-                .withMemoryFactory(limits -> new CopyOnWriteMemory(limits, blocks, module.dataSection().dataSegments()))
+                .withMemoryFactory(limits -> new CopyOnWriteMemory(
+                        limits, blocks, module.dataSection().dataSegments()))
                 .build();
         try {
             GlobalInstance[] globals = (GlobalInstance[]) INSTANCE_GLOBALS.get(instance);
             Global[] definitions = module.globalSection().globals();
             for (int i = 0; i < globals.length; i++) {
-                globals[i] = new GlobalInstance(globalLow[i], globalHigh[i], definitions[i].valueType(),
-                        definitions[i].mutabilityType());
+                globals[i] = new GlobalInstance(
+                        globalLow[i], globalHigh[i], definitions[i].valueType(), definitions[i].mutabilityType());
                 globals[i].setInstance(instance);
             }
         } catch (IllegalAccessException e) {
@@ -272,8 +284,8 @@ public final class InstanceSnapshot {
             f.setAccessible(true);
             return f;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new ExceptionInInitializerError("Chicory internals changed (expected " + type.getName() + "."
-                    + name + "); Wasmbox needs Chicory 1.7.2: " + e);
+            throw new ExceptionInInitializerError("Chicory internals changed (expected " + type.getName() + "." + name
+                    + "); Wasmbox needs Chicory 1.7.2: " + e);
         }
     }
 }

@@ -20,8 +20,8 @@ public final class WasiFunctions {
      * @param wrap gets a function's current handle, returns its new one (the same handle leaves it as it is)
      * @return the new array
      */
-    public static HostFunction[] wrap(HostFunction[] functions, Predicate<HostFunction> which,
-            UnaryOperator<WasmFunctionHandle> wrap) {
+    public static HostFunction[] wrap(
+            HostFunction[] functions, Predicate<HostFunction> which, UnaryOperator<WasmFunctionHandle> wrap) {
         HostFunction[] out = functions.clone();
         for (int i = 0; i < out.length; i++) {
             HostFunction f = out[i];

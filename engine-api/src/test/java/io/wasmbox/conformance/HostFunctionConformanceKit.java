@@ -15,6 +15,7 @@ import io.wasmbox.SandboxOptions;
 import io.wasmbox.Wasmbox;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -27,7 +28,6 @@ import javax.script.ScriptException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import java.util.ArrayList;
 
 /**
  * Host functions, invocation from the host, compilation and the deterministic clock, specified once for
@@ -59,7 +59,10 @@ public abstract class HostFunctionConformanceKit {
     @Test
     void guestCallsABoundHostFunctionWithJson() {
         try (Sandbox box = interpreter.newSandbox()) {
-            box.bind("add", HostFunction.of(args -> ((List<?>) args.getFirst()).stream().mapToLong(x -> (Long) x).sum()));
+            box.bind(
+                    "add",
+                    HostFunction.of(args -> ((List<?>) args.getFirst())
+                            .stream().mapToLong(x -> (Long) x).sum()));
             ExecutionResult r = box.run(lang.callAddWithList());
             assertThat(r.value()).as(r.toString()).isEqualTo(12L);
         }
@@ -93,7 +96,9 @@ public abstract class HostFunctionConformanceKit {
             assertThat(r.error().type()).isEqualTo("HostFunctionError");
             assertThat(r.error().message()).isEqualTo("user u-1 not found");
             assertThat(r.error().stackTrace() + r.stdout() + r.stderr())
-                    .doesNotContain("IllegalStateException").doesNotContain("java.").doesNotContain("io.wasmbox");
+                    .doesNotContain("IllegalStateException")
+                    .doesNotContain("java.")
+                    .doesNotContain("io.wasmbox");
             assertThat(box.isClosed()).isFalse();
         }
     }
@@ -112,7 +117,8 @@ public abstract class HostFunctionConformanceKit {
             });
             assertThat(box.eval(lang.catchHostError("assertion"))).isEqualTo("assertion in host");
             assertThat(box.eval(lang.catchHostError("linkage"))).isEqualTo("some/Missing");
-            assertThat(box.eval(lang.catchHostError("selfInterrupted")).toString()).contains("interrupted");
+            assertThat(box.eval(lang.catchHostError("selfInterrupted")).toString())
+                    .contains("interrupted");
             assertThat(box.isClosed()).isFalse();
             assertThat(box.eval(lang.add(2, 2))).isEqualTo(4L);
         }
@@ -120,7 +126,8 @@ public abstract class HostFunctionConformanceKit {
 
     @Test
     void unboundNamesDoNotExistAndBindingIsPerSandbox() {
-        try (Sandbox a = interpreter.newSandbox(); Sandbox b = interpreter.newSandbox()) {
+        try (Sandbox a = interpreter.newSandbox();
+                Sandbox b = interpreter.newSandbox()) {
             a.bind("secret", args -> IntNode.valueOf(1));
             assertThat(a.eval(lang.isGlobalDefined("secret"))).isEqualTo(true);
             assertThat(b.eval(lang.isGlobalDefined("secret"))).isEqualTo(false);
@@ -141,7 +148,9 @@ public abstract class HostFunctionConformanceKit {
             assertThat(box.invoke("mul", 6, 7).value()).isEqualTo(42L);
             assertThat(box.invoke("greet", "ada").value()).isEqualTo("hi ada");
             assertThat(box.invoke("calc.add", 1, 2).value()).isEqualTo(3L);
-            assertThat(box.invoke("total", List.of(Map.of("price", 1.5), Map.of("price", 2))).value()).isEqualTo(3.5);
+            assertThat(box.invoke("total", List.of(Map.of("price", 1.5), Map.of("price", 2)))
+                            .value())
+                    .isEqualTo(3.5);
             ExecutionResult missing = box.invoke("missing");
             assertThat(missing.kind()).as(missing.toString()).isEqualTo(ErrorKind.GUEST_ERROR);
             assertThat(missing.error().message()).contains("missing");
@@ -163,7 +172,10 @@ public abstract class HostFunctionConformanceKit {
     @Test
     void aSlowHostFunctionIsStoppedByTheRunTimeout() {
         Duration timeout = Duration.ofMillis(500);
-        try (Sandbox box = interpreter.sandbox().limits(Limits.builder().timeout(timeout).build()).build()) {
+        try (Sandbox box = interpreter
+                .sandbox()
+                .limits(Limits.builder().timeout(timeout).build())
+                .build()) {
             box.bind("slow", args -> {
                 Thread.sleep(30_000);
                 return null;
@@ -178,8 +190,13 @@ public abstract class HostFunctionConformanceKit {
     @Test
     void waitingInAHostFunctionDoesNotCountAsCpuTime() {
         // the CPU-time limit is the guest thread's CPU clock: 600 ms asleep in a callback costs (almost) none of 300 ms
-        try (Sandbox box = interpreter.sandbox().limits(Limits.builder().cpuTimeMillis(300).timeout(Duration.ofSeconds(30))
-                .build()).build()) {
+        try (Sandbox box = interpreter
+                .sandbox()
+                .limits(Limits.builder()
+                        .cpuTimeMillis(300)
+                        .timeout(Duration.ofSeconds(30))
+                        .build())
+                .build()) {
             box.run(lang.add(1, 1)); // the first run of a sandbox may warm things up on this thread
             box.bind("slow", args -> {
                 Thread.sleep(600);
@@ -196,15 +213,20 @@ public abstract class HostFunctionConformanceKit {
     void timeIsFrozenAndRandomnessSeededByDefault() {
         List<?> first;
         List<?> second;
-        try (Sandbox a = interpreter.newSandbox(); Sandbox b = interpreter.newSandbox()) {
+        try (Sandbox a = interpreter.newSandbox();
+                Sandbox b = interpreter.newSandbox()) {
             first = (List<?>) a.eval(lang.clockAndRandom());
             second = (List<?>) b.eval(lang.clockAndRandom());
         }
         assertThat(first).isEqualTo(second);
-        assertThat(((Number) first.get(0)).doubleValue()).isEqualTo((double) SandboxOptions.DEFAULT_INSTANT.getEpochSecond());
+        assertThat(((Number) first.get(0)).doubleValue())
+                .isEqualTo((double) SandboxOptions.DEFAULT_INSTANT.getEpochSecond());
         assertThat(first.get(1).toString()).startsWith("2024-01-01");
         Instant frozen = Instant.parse("2030-05-06T07:08:09Z");
-        try (Sandbox c = interpreter.sandbox().options(SandboxOptions.builder().frozenAt(frozen).randomSeed(7).build()).build()) {
+        try (Sandbox c = interpreter
+                .sandbox()
+                .options(SandboxOptions.builder().frozenAt(frozen).randomSeed(7).build())
+                .build()) {
             List<?> other = (List<?>) c.eval(lang.clockAndRandom());
             assertThat(((Number) other.get(0)).longValue()).isEqualTo(frozen.getEpochSecond());
             assertThat(other.get(2)).isNotEqualTo(first.get(2));
@@ -213,7 +235,10 @@ public abstract class HostFunctionConformanceKit {
 
     @Test
     void realtimeOptionGivesTheRealClock() {
-        try (Sandbox box = interpreter.sandbox().options(SandboxOptions.builder().realtime().build()).build()) {
+        try (Sandbox box = interpreter
+                .sandbox()
+                .options(SandboxOptions.builder().realtime().build())
+                .build()) {
             List<?> v = (List<?>) box.eval(lang.clockAndRandom());
             double now = System.currentTimeMillis() / 1000.0;
             assertThat(((Number) v.get(0)).doubleValue()).isBetween(now - 60, now + 60);
@@ -229,19 +254,24 @@ public abstract class HostFunctionConformanceKit {
         Calculator calc = ((Invocable) engine).getInterface(Calculator.class);
         assertThat(calc.mul(6, 7)).isEqualTo(42L);
         assertThat(calc.greet("bob")).isEqualTo("hi bob");
-        assertThat(calc.total(List.of(Map.of("price", 1.25), Map.of("price", 1)))).isEqualTo(2.25);
-        assertThat(((Invocable) engine).getInterface(Runnable.class)).as("the guest has no run()").isNull();
+        assertThat(calc.total(List.of(Map.of("price", 1.25), Map.of("price", 1))))
+                .isEqualTo(2.25);
+        assertThat(((Invocable) engine).getInterface(Runnable.class))
+                .as("the guest has no run()")
+                .isNull();
         assertThat(((Invocable) engine).invokeFunction("mul", 3, 4)).isEqualTo(12L);
         assertThat(((Invocable) engine).invokeMethod("calc", "add", 3, 4)).isEqualTo(7L);
         assertThatThrownBy(() -> ((Invocable) engine).invokeFunction("nope")).isInstanceOf(NoSuchMethodException.class);
-        ScriptException guestError = (ScriptException) catchThrowable(() -> ((Invocable) engine).invokeFunction("mul", "a", null));
+        ScriptException guestError =
+                (ScriptException) catchThrowable(() -> ((Invocable) engine).invokeFunction("mul", "a", null));
         assertThat(guestError).isNotNull();
     }
 
     @Test
     void jsr223BindingsWorkBothWaysAndFunctionsBecomeHostFunctions() throws Exception {
         ScriptEngine engine = new ScriptEngineManager().getEngineByName(lang.language());
-        engine.put("add", (Function<List<Object>, Object>) list -> list.stream().mapToLong(x -> (Long) x).sum());
+        engine.put("add", (Function<List<Object>, Object>)
+                list -> list.stream().mapToLong(x -> (Long) x).sum());
         assertThat(engine.eval(lang.callAddWithList())).isEqualTo(12L);
         engine.put("counter", 1);
         engine.eval(lang.defineGlobal("counter", 5));
@@ -257,7 +287,8 @@ public abstract class HostFunctionConformanceKit {
         ScriptEngine engine = new ScriptEngineManager().getEngineByName(lang.language());
         CompiledScript compiled = ((Compilable) engine).compile(lang.add(20, 22));
         for (int i = 0; i < 5; i++) assertThat(compiled.eval()).isEqualTo(42L);
-        ScriptException e = (ScriptException) catchThrowable(() -> ((Compilable) engine).compile(lang.compileErrorOnLine2()));
+        ScriptException e =
+                (ScriptException) catchThrowable(() -> ((Compilable) engine).compile(lang.compileErrorOnLine2()));
         assertThat(e).isNotNull();
         assertThat(e.getLineNumber()).isEqualTo(2);
     }

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.wasmbox.ExecutionTimeoutException;
 import io.wasmbox.GuestException;
 import io.wasmbox.Limits;
-import io.wasmbox.Units;
 import io.wasmbox.MemoryLimitException;
+import io.wasmbox.Units;
 import io.wasmbox.jsr223.WasmboxBindings;
 import io.wasmbox.jsr223.WasmboxScriptEngine;
 import io.wasmbox.jsr223.WasmboxScriptEngineFactory;
@@ -20,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.script.Bindings;
@@ -31,7 +32,6 @@ import javax.script.ScriptEngineManager;
 import javax.script.ScriptException;
 import javax.script.SimpleBindings;
 import org.junit.jupiter.api.Test;
-import java.util.concurrent.TimeUnit;
 
 /**
  * JSR-223 semantics every language must meet: a global scope per ENGINE_SCOPE Bindings, live Bindings,
@@ -123,9 +123,11 @@ public abstract class Jsr223ConformanceKit {
         mine.put("n", 3);
         assertThat(engine.eval(lang.readGlobal("n"), mine)).isEqualTo(3L);
         engine.eval(lang.defineGlobal("secret", 99), mine);
-        assertThat(mine.get(WasmboxScriptEngine.GLOBAL_KEY_PREFIX + lang.language())).isInstanceOf(WasmboxBindings.class);
+        assertThat(mine.get(WasmboxScriptEngine.GLOBAL_KEY_PREFIX + lang.language()))
+                .isInstanceOf(WasmboxBindings.class);
         assertThat(engine.eval(lang.readGlobal("secret"), mine)).isEqualTo(99L);
-        assertThat(engine.eval(lang.isGlobalDefined("secret"), new SimpleBindings())).isEqualTo(false);
+        assertThat(engine.eval(lang.isGlobalDefined("secret"), new SimpleBindings()))
+                .isEqualTo(false);
         assertThat(engine.eval(lang.isGlobalDefined("secret"))).isEqualTo(false);
         mine.put("n", 4); // changed on the Java side: sent again
         assertThat(engine.eval(lang.readGlobal("n"), mine)).isEqualTo(4L);
@@ -211,8 +213,8 @@ public abstract class Jsr223ConformanceKit {
     @Test
     void contextLimitsLowerTheOperatorCeilingButNeverRaiseIt() throws Exception {
         ScriptEngine engine = engine();
-        ((WasmboxScriptEngineFactory) engine.getFactory()).limitCeiling(
-                Limits.builder().memoryMiB(96).timeoutMillis(5000).build());
+        ((WasmboxScriptEngineFactory) engine.getFactory())
+                .limitCeiling(Limits.builder().memoryMiB(96).timeoutMillis(5000).build());
         try {
             Bindings greedy = engine.createBindings();
             greedy.put("wasmbox.memory", "1g");
@@ -230,7 +232,8 @@ public abstract class Jsr223ConformanceKit {
             Throwable small = catchThrowable(() -> engine.eval(lang.allocate(48 * Units.MIB), hasty));
             assertThat(small).hasCauseInstanceOf(MemoryLimitException.class);
             // a neighbour under the ceiling can use what the ceiling allows
-            assertThat(engine.eval(lang.allocate(48 * Units.MIB), engine.createBindings())).isEqualTo(1L);
+            assertThat(engine.eval(lang.allocate(48 * Units.MIB), engine.createBindings()))
+                    .isEqualTo(1L);
         } finally {
             ((WasmboxScriptEngineFactory) engine.getFactory()).limitCeiling(null);
         }
@@ -295,7 +298,8 @@ public abstract class Jsr223ConformanceKit {
         assertThat(engine.eval(lang.catchHostError("boom"), b)).isEqualTo("boom from Java");
         assertThat((String) engine.eval(lang.catchHostError("sameScope"), b)).contains("cannot run guest code");
         assertThat(engine.eval(lang.callUncaught("otherScope"), b)).isEqualTo(5L);
-        assertThat(engine.eval(lang.callUncaught("readBack").replace("()", "('y')"), b)).isEqualTo(11L);
+        assertThat(engine.eval(lang.callUncaught("readBack").replace("()", "('y')"), b))
+                .isEqualTo(11L);
         assertThat(engine.eval(lang.add(2, 3), b)).isEqualTo(5L); // usable afterwards
     }
 }

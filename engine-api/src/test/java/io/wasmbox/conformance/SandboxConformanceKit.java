@@ -13,14 +13,19 @@ import io.wasmbox.InputTooLargeException;
 import io.wasmbox.Interpreter;
 import io.wasmbox.InvalidCodeException;
 import io.wasmbox.Limits;
-import io.wasmbox.Units;
 import io.wasmbox.MemoryLimitException;
 import io.wasmbox.OutputListener;
 import io.wasmbox.RunOptions;
 import io.wasmbox.Sandbox;
 import io.wasmbox.SandboxClosedException;
+import io.wasmbox.Units;
 import io.wasmbox.UnsupportedLanguageException;
 import io.wasmbox.Wasmbox;
+import java.io.ByteArrayInputStream;
+import java.io.File;
+import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.math.BigInteger;
@@ -44,11 +49,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import java.io.ByteArrayInputStream;
-import java.io.File;
-import java.io.InputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 
 /**
  * The behaviour every Wasmbox language must have, specified once. A language module runs it by
@@ -57,7 +57,9 @@ import java.io.PipedOutputStream;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class SandboxConformanceKit {
     /** A host environment variable that always exists, to prove the guest cannot see it. */
-    private static final String HOST_ENV_VAR = System.getenv().containsKey("PATH") ? "PATH" : System.getenv().keySet().iterator().next();
+    private static final String HOST_ENV_VAR = System.getenv().containsKey("PATH")
+            ? "PATH"
+            : System.getenv().keySet().iterator().next();
 
     protected final LanguageSnippets lang;
     protected Interpreter interpreter;
@@ -87,8 +89,13 @@ public abstract class SandboxConformanceKit {
         assertThat(r.succeeded()).as(r.toString()).isTrue();
         @SuppressWarnings("unchecked")
         Map<String, Object> v = (Map<String, Object>) r.value();
-        assertThat(v).containsEntry("s", "x").containsEntry("i", 42L).containsEntry("f", 1.5)
-                .containsEntry("b", true).containsEntry("n", null).containsEntry("l", List.of(1L, 2L, 3L))
+        assertThat(v)
+                .containsEntry("s", "x")
+                .containsEntry("i", 42L)
+                .containsEntry("f", 1.5)
+                .containsEntry("b", true)
+                .containsEntry("n", null)
+                .containsEntry("l", List.of(1L, 2L, 3L))
                 .containsEntry("big", BigInteger.TWO.pow(70));
         assertThat(r.valueAsJson()).contains("\"i\":42").startsWith("{").endsWith("}");
     }
@@ -105,21 +112,26 @@ public abstract class SandboxConformanceKit {
     @Test
     void outputListenerSeesOutputLive() {
         StringBuilder seen = new StringBuilder();
-        ExecutionResult r = shared.run(lang.printLine("héllo ✓"), RunOptions.builder()
-                .outputListener(new OutputListener() {
-                    @Override
-                    public void stdout(String text) {
-                        seen.append(text);
-                    }
-                })
-                .build());
+        ExecutionResult r = shared.run(
+                lang.printLine("héllo ✓"),
+                RunOptions.builder()
+                        .outputListener(new OutputListener() {
+                            @Override
+                            public void stdout(String text) {
+                                seen.append(text);
+                            }
+                        })
+                        .build());
         assertThat(seen.toString()).isEqualTo("héllo ✓\n").isEqualTo(r.stdout());
     }
 
     @Test
     void stdinArgsAndEnvironmentReachTheGuest() {
-        RunOptions options = RunOptions.builder().stdin("first line\nsecond\n").args(List.of("a", "b c"))
-                .env(Map.of("GREETING", "hi")).build();
+        RunOptions options = RunOptions.builder()
+                .stdin("first line\nsecond\n")
+                .args(List.of("a", "b c"))
+                .env(Map.of("GREETING", "hi"))
+                .build();
         assertThat(shared.run(lang.readStdinLine(), options).value()).isEqualTo("first line");
         assertThat(shared.run(lang.scriptArgs(), options).value()).isEqualTo(List.of("a", "b c"));
         assertThat(shared.run(lang.readEnv("GREETING"), options).value()).isEqualTo("hi");
@@ -128,13 +140,16 @@ public abstract class SandboxConformanceKit {
 
     @Test
     void stdinOfOneRunDoesNotLeakIntoTheNext() {
-        ExecutionResult first = shared.run(lang.printLine("x"), RunOptions.builder().stdin("secret\nmore\n").build());
+        ExecutionResult first = shared.run(
+                lang.printLine("x"),
+                RunOptions.builder().stdin("secret\nmore\n").build());
         assertThat(first.succeeded()).as(first.toString()).isTrue();
         assertThat(first.stdout()).isEqualTo("x\n");
         ExecutionResult r = shared.run(lang.readStdinLine());
         // the next run's stdin is empty: its read gives nothing or the language's end-of-input error
         assertThat(r.kind()).as(r.toString()).isIn(ErrorKind.NONE, ErrorKind.GUEST_ERROR);
-        String seen = r.stdout() + r.value() + (r.error() == null ? "" : r.error().message());
+        String seen =
+                r.stdout() + r.value() + (r.error() == null ? "" : r.error().message());
         assertThat(seen).doesNotContain("more").doesNotContain("secret");
         if (r.succeeded()) assertThat(r.value()).isIn(null, "");
     }
@@ -145,16 +160,21 @@ public abstract class SandboxConformanceKit {
         PipedInputStream stream = new PipedInputStream(feed);
         // like an interactive console: one line is available, the stream stays open
         feed.write("typed line\n".getBytes(StandardCharsets.UTF_8));
-        ExecutionResult r = shared.run(lang.readStdinLine(), RunOptions.builder().stdin(stream).build());
+        ExecutionResult r = shared.run(
+                lang.readStdinLine(), RunOptions.builder().stdin(stream).build());
         assertThat(r.value()).as(r.toString()).isEqualTo("typed line");
         feed.close();
     }
 
     @Test
     void lazyStdinStreamIsCutAtTheStdinLimit() {
-        try (Sandbox box = interpreter.sandbox().limits(Limits.builder().maxStdinBytes(5).build()).build()) {
+        try (Sandbox box = interpreter
+                .sandbox()
+                .limits(Limits.builder().maxStdinBytes(5).build())
+                .build()) {
             InputStream stream = new ByteArrayInputStream("abcdefghij\n".getBytes(StandardCharsets.UTF_8));
-            ExecutionResult r = box.run(lang.readStdinLine(), RunOptions.builder().stdin(stream).build());
+            ExecutionResult r = box.run(
+                    lang.readStdinLine(), RunOptions.builder().stdin(stream).build());
             assertThat(r.value()).isEqualTo("abcde");
         }
     }
@@ -224,7 +244,10 @@ public abstract class SandboxConformanceKit {
     @Test
     void infiniteLoopStopsAtTheTimeoutAndTheHostStaysHealthy() {
         Duration timeout = Duration.ofMillis(500);
-        Sandbox box = interpreter.sandbox().limits(Limits.builder().timeout(timeout).build()).build();
+        Sandbox box = interpreter
+                .sandbox()
+                .limits(Limits.builder().timeout(timeout).build())
+                .build();
         long start = System.nanoTime();
         ExecutionResult r = box.run(lang.infiniteLoop());
         Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -235,7 +258,8 @@ public abstract class SandboxConformanceKit {
         assertThatThrownBy(r::valueOrThrow).isInstanceOf(ExecutionTimeoutException.class);
         // the timed-out sandbox is discarded, everything else keeps working
         assertThat(box.isClosed()).isTrue();
-        assertThatThrownBy(() -> box.run(lang.add(1, 1))).isInstanceOf(SandboxClosedException.class)
+        assertThatThrownBy(() -> box.run(lang.add(1, 1)))
+                .isInstanceOf(SandboxClosedException.class)
                 .hasMessageContaining("timed out");
         assertThat(shared.eval(lang.add(1, 1))).isEqualTo(2L);
         assertThat(Thread.currentThread().isInterrupted()).isFalse();
@@ -243,20 +267,30 @@ public abstract class SandboxConformanceKit {
 
     @Test
     void aRunCanHaveItsOwnTimeout() {
-        try (Sandbox box = interpreter.sandbox().limits(Limits.builder().timeout(Duration.ofSeconds(30)).build()).build()) {
+        try (Sandbox box = interpreter
+                .sandbox()
+                .limits(Limits.builder().timeout(Duration.ofSeconds(30)).build())
+                .build()) {
             long start = System.nanoTime();
-            ExecutionResult r = box.run(lang.infiniteLoop(), RunOptions.builder().timeout(Duration.ofMillis(300)).build());
+            ExecutionResult r = box.run(
+                    lang.infiniteLoop(),
+                    RunOptions.builder().timeout(Duration.ofMillis(300)).build());
             assertThat(r.timeoutHit()).isTrue();
             assertThat(r.error().message()).contains("300 ms");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         }
-        assertThatThrownBy(() -> RunOptions.builder().timeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RunOptions.builder().timeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void evalThrowsTypedTimeout() {
-        try (Sandbox box = interpreter.sandbox().limits(Limits.builder().timeoutMillis(200).build()).build()) {
-            assertThatThrownBy(() -> box.eval(lang.infiniteLoop())).isInstanceOf(ExecutionTimeoutException.class)
+        try (Sandbox box = interpreter
+                .sandbox()
+                .limits(Limits.builder().timeoutMillis(200).build())
+                .build()) {
+            assertThatThrownBy(() -> box.eval(lang.infiniteLoop()))
+                    .isInstanceOf(ExecutionTimeoutException.class)
                     .hasMessageContaining("timed out");
         }
     }
@@ -264,7 +298,13 @@ public abstract class SandboxConformanceKit {
     @Test
     void cpuTimeLimitStopsABusyLoopBeforeTheTimeout() {
         Duration cpuTime = Duration.ofMillis(300);
-        Sandbox box = interpreter.sandbox().limits(Limits.builder().cpuTime(cpuTime).timeout(Duration.ofSeconds(60)).build()).build();
+        Sandbox box = interpreter
+                .sandbox()
+                .limits(Limits.builder()
+                        .cpuTime(cpuTime)
+                        .timeout(Duration.ofSeconds(60))
+                        .build())
+                .build();
         long start = System.nanoTime();
         ExecutionResult r = box.run(lang.infiniteLoop());
         Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -274,7 +314,8 @@ public abstract class SandboxConformanceKit {
         assertThat(r.error().type()).isEqualTo(GuestError.CPU_TIME_LIMIT);
         assertThat(r.cpuTime()).isGreaterThanOrEqualTo(cpuTime).isLessThan(cpuTime.plusSeconds(2));
         assertThat(took).isGreaterThanOrEqualTo(cpuTime).isLessThan(Duration.ofSeconds(30));
-        assertThatThrownBy(r::valueOrThrow).isInstanceOf(io.wasmbox.CpuTimeLimitException.class)
+        assertThatThrownBy(r::valueOrThrow)
+                .isInstanceOf(io.wasmbox.CpuTimeLimitException.class)
                 .hasMessageContaining("CPU-time limit");
         assertThat(box.isClosed()).isTrue();
         assertThat(shared.eval(lang.add(1, 1))).isEqualTo(2L);
@@ -283,7 +324,10 @@ public abstract class SandboxConformanceKit {
 
     @Test
     void aRunWithinItsCpuTimeReportsTheCpuTimeItUsed() {
-        try (Sandbox box = interpreter.sandbox().limits(Limits.builder().cpuTime(Duration.ofSeconds(20)).build()).build()) {
+        try (Sandbox box = interpreter
+                .sandbox()
+                .limits(Limits.builder().cpuTime(Duration.ofSeconds(20)).build())
+                .build()) {
             ExecutionResult r = box.run(lang.add(2, 3));
             assertThat(r.succeeded()).as(r.toString()).isTrue();
             assertThat(r.cpuTimeLimitHit()).isFalse();
@@ -294,7 +338,10 @@ public abstract class SandboxConformanceKit {
     @Test
     void allocationOverTheMemoryCapFailsWithMemoryLimitError() {
         long cap = 64 * Units.MIB;
-        try (Sandbox box = interpreter.sandbox().limits(Limits.builder().memoryBytes(cap).build()).build()) {
+        try (Sandbox box = interpreter
+                .sandbox()
+                .limits(Limits.builder().memoryBytes(cap).build())
+                .build()) {
             ExecutionResult r = box.run(lang.allocate(Units.GIB));
             assertThat(r.memoryLimitHit()).as(r.toString()).isTrue();
             assertThat(r.succeeded()).isFalse();
@@ -306,24 +353,33 @@ public abstract class SandboxConformanceKit {
     @Test
     void memoryNeverExceedsTheCapWhileGrowingStepByStep() {
         long cap = 80 * Units.MIB;
-        try (Sandbox box = interpreter.sandbox().limits(Limits.builder().memoryBytes(cap).build()).build()) {
+        try (Sandbox box = interpreter
+                .sandbox()
+                .limits(Limits.builder().memoryBytes(cap).build())
+                .build()) {
             ExecutionResult last = null;
             for (int i = 0; i < 12; i++) {
                 last = box.run(lang.allocate(8 * Units.MIB));
                 assertThat(last.peakMemoryBytes()).isLessThanOrEqualTo(cap);
                 if (last.memoryLimitHit() || box.isClosed()) break;
             }
-            assertThat(last.memoryLimitHit()).as("12 x 8 MiB kept must hit an 80 MiB cap").isTrue();
+            assertThat(last.memoryLimitHit())
+                    .as("12 x 8 MiB kept must hit an 80 MiB cap")
+                    .isTrue();
         }
     }
 
     @Test
     void outputFloodIsCutAtTheCapAndFlagged() {
         long cap = 10_000;
-        try (Sandbox box = interpreter.sandbox().limits(Limits.builder().maxOutputBytes(cap).timeoutMillis(1500).build()).build()) {
+        try (Sandbox box = interpreter
+                .sandbox()
+                .limits(Limits.builder().maxOutputBytes(cap).timeoutMillis(1500).build())
+                .build()) {
             ExecutionResult r = box.run(lang.outputFlood());
             assertThat(r.outputTruncated()).isTrue();
-            assertThat(r.stdout().getBytes(StandardCharsets.UTF_8).length + r.stderr().getBytes(StandardCharsets.UTF_8).length)
+            assertThat(r.stdout().getBytes(StandardCharsets.UTF_8).length
+                            + r.stderr().getBytes(StandardCharsets.UTF_8).length)
                     .isLessThanOrEqualTo((int) cap);
             assertThat(r.stdout()).isNotEmpty();
         }
@@ -331,38 +387,57 @@ public abstract class SandboxConformanceKit {
 
     @Test
     void memoryCapsOutsideTheValidRangeAreRejectedClearly() {
-        assertThatThrownBy(() -> Limits.builder().memoryBytes(0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Limits.builder().memoryBytes(0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("memory");
-        assertThatThrownBy(() -> Limits.builder().memoryMiB(1 << 20)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Limits.builder().memoryMiB(1 << 20))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("4 GiB");
-        assertThatThrownBy(() -> interpreter.sandbox().limits(Limits.builder().memoryBytes(Units.MIB).build()).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least");
+        assertThatThrownBy(() -> interpreter
+                        .sandbox()
+                        .limits(Limits.builder().memoryBytes(Units.MIB).build())
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least");
     }
 
     // ---- bad input ----------------------------------------------------------------------------
 
     @Test
     void badInputGetsTypedErrors() {
-        assertThatThrownBy(() -> shared.run("")).isInstanceOf(InvalidCodeException.class).hasMessageContaining("empty");
+        assertThatThrownBy(() -> shared.run(""))
+                .isInstanceOf(InvalidCodeException.class)
+                .hasMessageContaining("empty");
         assertThatThrownBy(() -> shared.run("  \n ")).isInstanceOf(InvalidCodeException.class);
-        assertThatThrownBy(() -> shared.run(lang.add(1, 2) + "\0")).isInstanceOf(InvalidCodeException.class)
+        assertThatThrownBy(() -> shared.run(lang.add(1, 2) + "\0"))
+                .isInstanceOf(InvalidCodeException.class)
                 .hasMessageContaining("NUL");
-        assertThatThrownBy(() -> shared.run(lang.add(1, 2) + "\uD800")).isInstanceOf(InvalidCodeException.class)
+        assertThatThrownBy(() -> shared.run(lang.add(1, 2) + "\uD800"))
+                .isInstanceOf(InvalidCodeException.class)
                 .hasMessageContaining("surrogate");
         byte[] invalidUtf8 = {'1', '+', (byte) 0xC3, (byte) 0x28};
-        assertThatThrownBy(() -> shared.run(invalidUtf8, RunOptions.none())).isInstanceOf(InvalidCodeException.class)
+        assertThatThrownBy(() -> shared.run(invalidUtf8, RunOptions.none()))
+                .isInstanceOf(InvalidCodeException.class)
                 .hasMessageContaining("UTF-8");
-        assertThatThrownBy(() -> Wasmbox.interpreter("cobol")).isInstanceOf(UnsupportedLanguageException.class)
-                .hasMessageContaining("cobol").hasMessageContaining(lang.language());
+        assertThatThrownBy(() -> Wasmbox.interpreter("cobol"))
+                .isInstanceOf(UnsupportedLanguageException.class)
+                .hasMessageContaining("cobol")
+                .hasMessageContaining(lang.language());
     }
 
     @Test
     void codeAndStdinOverTheirCapsAreRejectedBeforeRunning() {
-        try (Sandbox box = interpreter.sandbox().limits(Limits.builder().maxCodeBytes(1024).maxStdinBytes(10).build()).build()) {
+        try (Sandbox box = interpreter
+                .sandbox()
+                .limits(Limits.builder().maxCodeBytes(1024).maxStdinBytes(10).build())
+                .build()) {
             String big = lang.printLine("x".repeat(2000));
-            assertThatThrownBy(() -> box.run(big)).isInstanceOf(CodeTooLargeException.class)
+            assertThatThrownBy(() -> box.run(big))
+                    .isInstanceOf(CodeTooLargeException.class)
                     .hasMessageContaining("1 KiB");
-            RunOptions prelude = RunOptions.builder().prelude(lang.printLine("y".repeat(1000))).build();
+            RunOptions prelude = RunOptions.builder()
+                    .prelude(lang.printLine("y".repeat(1000)))
+                    .build();
             assertThatThrownBy(() -> box.run(lang.printLine("z".repeat(100)), prelude))
                     .isInstanceOf(CodeTooLargeException.class);
             RunOptions stdin = RunOptions.builder().stdin("0123456789A").build();
@@ -375,8 +450,14 @@ public abstract class SandboxConformanceKit {
 
     @Test
     void hostFilesCannotBeRead() {
-        for (String path : List.of("/etc/passwd", "/etc/hostname", "/proc/self/environ", "../../../../etc/passwd",
-                "/dev/random", "pom.xml", "/guest/../etc/passwd")) {
+        for (String path : List.of(
+                "/etc/passwd",
+                "/etc/hostname",
+                "/proc/self/environ",
+                "../../../../etc/passwd",
+                "/dev/random",
+                "pom.xml",
+                "/guest/../etc/passwd")) {
             ExecutionResult r = shared.run(lang.readFile(path));
             assertThat(r.error()).as("reading %s must fail, got %s", path, r).isNotNull();
             assertThat(r.stdout() + r.value()).doesNotContain("root:");
@@ -388,7 +469,9 @@ public abstract class SandboxConformanceKit {
         for (String path : List.of("/", "/etc", "/tmp", ".", "/proc")) {
             ExecutionResult r = shared.run(lang.listDirectory(path));
             boolean emptyListing = r.error() == null && r.value() instanceof List<?> list && list.isEmpty();
-            assertThat(r.error() != null || emptyListing).as("listing %s must fail, got %s", path, r.value()).isTrue();
+            assertThat(r.error() != null || emptyListing)
+                    .as("listing %s must fail, got %s", path, r.value())
+                    .isTrue();
         }
     }
 
@@ -416,7 +499,8 @@ public abstract class SandboxConformanceKit {
     void hostProcessesCannotBeStarted() {
         ExecutionResult r = shared.run(lang.runProcess("touch /tmp/wasmbox-escaped"));
         assertThat(r.error() != null || !r.succeeded() || !"0".equals(String.valueOf(r.value())))
-                .as(r.toString()).isTrue();
+                .as(r.toString())
+                .isTrue();
         assertThat(new File("/tmp/wasmbox-escaped")).doesNotExist();
     }
 
@@ -424,7 +508,8 @@ public abstract class SandboxConformanceKit {
 
     @Test
     void sandboxesNeverSeeEachOthersGlobals() {
-        try (Sandbox a = interpreter.sandbox().limits(Limits.defaults()).build(); Sandbox b = interpreter.sandbox().limits(Limits.defaults()).build()) {
+        try (Sandbox a = interpreter.sandbox().limits(Limits.defaults()).build();
+                Sandbox b = interpreter.sandbox().limits(Limits.defaults()).build()) {
             a.run(lang.defineGlobal("onlyInA", 1)).valueOrThrow();
             assertThat(b.eval(lang.isGlobalDefined("onlyInA"))).isEqualTo(false);
             assertThat(a.eval(lang.isGlobalDefined("onlyInA"))).isEqualTo(true);
@@ -441,7 +526,8 @@ public abstract class SandboxConformanceKit {
                 int id = t;
                 futures.add(pool.submit((Callable<Integer>) () -> {
                     int correct = 0;
-                    try (Sandbox box = interpreter.sandbox().limits(Limits.defaults()).build()) {
+                    try (Sandbox box =
+                            interpreter.sandbox().limits(Limits.defaults()).build()) {
                         box.run(lang.defineGlobal("owner", id)).valueOrThrow();
                         for (int i = 0; i < evals; i++) {
                             if (Long.valueOf(id * 1000 + i).equals(box.eval(lang.add(id * 1000, i)))
@@ -532,8 +618,15 @@ public abstract class SandboxConformanceKit {
         Path jrunscript = javaBinary.resolveSibling("jrunscript");
         assertThat(jrunscript).exists();
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process p = new ProcessBuilder(List.of(jrunscript.toString(), "-J-Dwasmbox.jitWarning=false", "-cp",
-                classPath, "-l", lang.jsr223Names().get(1), "-e", lang.echoStdinLine("got:")))
+        Process p = new ProcessBuilder(List.of(
+                        jrunscript.toString(),
+                        "-J-Dwasmbox.jitWarning=false",
+                        "-cp",
+                        classPath,
+                        "-l",
+                        lang.jsr223Names().get(1),
+                        "-e",
+                        lang.echoStdinLine("got:")))
                 .redirectErrorStream(true)
                 .start();
         p.getOutputStream().write("from the console\n".getBytes(StandardCharsets.UTF_8));

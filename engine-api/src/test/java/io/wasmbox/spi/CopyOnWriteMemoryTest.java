@@ -12,6 +12,7 @@ import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.types.DataSegment;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.dylibso.chicory.wasm.types.PassiveDataSegment;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,7 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import java.nio.charset.StandardCharsets;
 
 /**
  * {@link CopyOnWriteMemory} against Chicory's {@link ByteArrayMemory} as the reference: every operation
@@ -41,6 +41,7 @@ class CopyOnWriteMemoryTest {
 
     /** The shared contents as the memory gets them: 4 KiB blocks. */
     private byte[][] shared;
+
     private byte[][] originalBlocks;
     /** The same contents as 64 KiB pages, for the reference memory. */
     private byte[][] original;
@@ -55,8 +56,8 @@ class CopyOnWriteMemoryTest {
     }
 
     private CopyOnWriteMemory cow() {
-        return new CopyOnWriteMemory(new MemoryLimits(0, MAX_PAGES), shared,
-                new DataSegment[] {new PassiveDataSegment(SEGMENT)});
+        return new CopyOnWriteMemory(
+                new MemoryLimits(0, MAX_PAGES), shared, new DataSegment[] {new PassiveDataSegment(SEGMENT)});
     }
 
     private ByteArrayMemory reference() {
@@ -181,64 +182,102 @@ class CopyOnWriteMemoryTest {
                 rmw8("atomicXchgByte", 7, v -> 3, m -> m.atomicXchgByte(7, (byte) 3)),
                 rmw8("atomicCmpxchgByte miss", 7, v -> v == 3 ? 4 : v, m -> m.atomicCmpxchgByte(7, (byte) 3, (byte) 4)),
                 rmw8("atomicCmpxchgByte hit", 7, v -> 4, m -> m.atomicCmpxchgByte(7, m.read(7), (byte) 4)),
-                new Op("atomicWriteByte", m -> {
-                    m.atomicWriteByte(P + 1, (byte) 9);
-                    return null;
-                }, m -> {
-                    m.writeByte(P + 1, (byte) 9);
-                    return null;
-                }),
+                new Op(
+                        "atomicWriteByte",
+                        m -> {
+                            m.atomicWriteByte(P + 1, (byte) 9);
+                            return null;
+                        },
+                        m -> {
+                            m.writeByte(P + 1, (byte) 9);
+                            return null;
+                        }),
                 rmw16("atomicAddShort", P + 2, v -> v + 300, m -> m.atomicAddShort(P + 2, (short) 300)),
                 rmw16("atomicAndShort", P + 2, v -> v & 0x0FF0, m -> m.atomicAndShort(P + 2, (short) 0x0FF0)),
                 rmw16("atomicOrShort", P + 2, v -> v | 0x4001, m -> m.atomicOrShort(P + 2, (short) 0x4001)),
                 rmw16("atomicXorShort", P + 2, v -> v ^ 0x7777, m -> m.atomicXorShort(P + 2, (short) 0x7777)),
                 rmw16("atomicXchgShort", P + 2, v -> 12, m -> m.atomicXchgShort(P + 2, (short) 12)),
-                rmw16("atomicCmpxchgShort miss", P + 2, v -> v == 5 ? 1 : v,
+                rmw16(
+                        "atomicCmpxchgShort miss",
+                        P + 2,
+                        v -> v == 5 ? 1 : v,
                         m -> m.atomicCmpxchgShort(P + 2, (short) 5, (short) 1)),
-                rmw16("atomicCmpxchgShort hit", P + 2, v -> 1,
+                rmw16(
+                        "atomicCmpxchgShort hit",
+                        P + 2,
+                        v -> 1,
                         m -> m.atomicCmpxchgShort(P + 2, m.readShort(P + 2), (short) 1)),
                 rmw16("atomicAddShort straddling", P - 1, v -> v + 1, m -> m.atomicAddShort(P - 1, (short) 1)),
-                new Op("atomicWriteShort", m -> {
-                    m.atomicWriteShort(P + 4, (short) -2);
-                    return null;
-                }, m -> {
-                    m.writeShort(P + 4, (short) -2);
-                    return null;
-                }),
+                new Op(
+                        "atomicWriteShort",
+                        m -> {
+                            m.atomicWriteShort(P + 4, (short) -2);
+                            return null;
+                        },
+                        m -> {
+                            m.writeShort(P + 4, (short) -2);
+                            return null;
+                        }),
                 rmw32("atomicAddInt", 2 * P + 16, v -> v + 123456, m -> m.atomicAddInt(2 * P + 16, 123456)),
                 rmw32("atomicAndInt", 2 * P + 16, v -> v & 0x00FFFF00, m -> m.atomicAndInt(2 * P + 16, 0x00FFFF00)),
                 rmw32("atomicOrInt", 2 * P + 16, v -> v | 0x10000001, m -> m.atomicOrInt(2 * P + 16, 0x10000001)),
                 rmw32("atomicXorInt", 2 * P + 16, v -> ~v, m -> m.atomicXorInt(2 * P + 16, -1)),
                 rmw32("atomicXchgInt", 2 * P + 16, v -> 77, m -> m.atomicXchgInt(2 * P + 16, 77)),
-                rmw32("atomicCmpxchgInt miss", 2 * P + 16, v -> v == 1 ? 2 : v, m -> m.atomicCmpxchgInt(2 * P + 16, 1, 2)),
-                rmw32("atomicCmpxchgInt hit", 2 * P + 16, v -> 2,
+                rmw32(
+                        "atomicCmpxchgInt miss",
+                        2 * P + 16,
+                        v -> v == 1 ? 2 : v,
+                        m -> m.atomicCmpxchgInt(2 * P + 16, 1, 2)),
+                rmw32(
+                        "atomicCmpxchgInt hit",
+                        2 * P + 16,
+                        v -> 2,
                         m -> m.atomicCmpxchgInt(2 * P + 16, m.readInt(2 * P + 16), 2)),
                 rmw32("atomicAddInt straddling", 2 * P - 2, v -> v + 1, m -> m.atomicAddInt(2 * P - 2, 1)),
-                new Op("atomicWriteInt", m -> {
-                    m.atomicWriteInt(2 * P + 20, 5);
-                    return null;
-                }, m -> {
-                    m.writeI32(2 * P + 20, 5);
-                    return null;
-                }),
+                new Op(
+                        "atomicWriteInt",
+                        m -> {
+                            m.atomicWriteInt(2 * P + 20, 5);
+                            return null;
+                        },
+                        m -> {
+                            m.writeI32(2 * P + 20, 5);
+                            return null;
+                        }),
                 rmw64("atomicAddLong", P + 64, v -> v + Long.MAX_VALUE, m -> m.atomicAddLong(P + 64, Long.MAX_VALUE)),
-                rmw64("atomicAndLong", P + 64, v -> v & 0xFF00FF00FF00FF00L,
+                rmw64(
+                        "atomicAndLong",
+                        P + 64,
+                        v -> v & 0xFF00FF00FF00FF00L,
                         m -> m.atomicAndLong(P + 64, 0xFF00FF00FF00FF00L)),
                 rmw64("atomicOrLong", P + 64, v -> v | 1L << 62, m -> m.atomicOrLong(P + 64, 1L << 62)),
-                rmw64("atomicXorLong", P + 64, v -> v ^ 0x5555555555555555L,
+                rmw64(
+                        "atomicXorLong",
+                        P + 64,
+                        v -> v ^ 0x5555555555555555L,
                         m -> m.atomicXorLong(P + 64, 0x5555555555555555L)),
                 rmw64("atomicXchgLong", P + 64, v -> 8L, m -> m.atomicXchgLong(P + 64, 8L)),
-                rmw64("atomicCmpxchgLong miss", P + 64, v -> v == 3L ? 9L : v, m -> m.atomicCmpxchgLong(P + 64, 3L, 9L)),
-                rmw64("atomicCmpxchgLong hit", P + 64, v -> 9L,
+                rmw64(
+                        "atomicCmpxchgLong miss",
+                        P + 64,
+                        v -> v == 3L ? 9L : v,
+                        m -> m.atomicCmpxchgLong(P + 64, 3L, 9L)),
+                rmw64(
+                        "atomicCmpxchgLong hit",
+                        P + 64,
+                        v -> 9L,
                         m -> m.atomicCmpxchgLong(P + 64, m.readLong(P + 64), 9L)),
                 rmw64("atomicXchgLong straddling", P - 3, v -> -1L, m -> m.atomicXchgLong(P - 3, -1L)),
-                new Op("atomicWriteLong", m -> {
-                    m.atomicWriteLong(P + 72, -3L);
-                    return null;
-                }, m -> {
-                    m.writeLong(P + 72, -3L);
-                    return null;
-                })));
+                new Op(
+                        "atomicWriteLong",
+                        m -> {
+                            m.atomicWriteLong(P + 72, -3L);
+                            return null;
+                        },
+                        m -> {
+                            m.writeLong(P + 72, -3L);
+                            return null;
+                        })));
         return ops.stream().map(Arguments::of);
     }
 
@@ -257,7 +296,8 @@ class CopyOnWriteMemoryTest {
         assertThat(contents(other)).as("another memory over the same pages").isEqualTo(concat(original));
         assertThat(shared).as("the shared blocks").isDeepEqualTo(originalBlocks);
         // and the reads of both agree everywhere, value by value, on the written memory
-        for (int addr : new int[] {0, 7, 100, B - 3, B - 1, P + B - 6, P - 7, P - 3, P - 1, P, P + 2, 2 * P - 5, 2 * P + 16}) {
+        for (int addr :
+                new int[] {0, 7, 100, B - 3, B - 1, P + B - 6, P - 7, P - 3, P - 1, P, P + 2, 2 * P - 5, 2 * P + 16}) {
             assertThat(written.readLong(addr)).as("readLong %d", addr).isEqualTo(reference.readLong(addr));
             assertThat(written.readInt(addr)).as("readInt %d", addr).isEqualTo(reference.readInt(addr));
             assertThat(written.readShort(addr)).isEqualTo(reference.readShort(addr));
@@ -308,12 +348,15 @@ class CopyOnWriteMemoryTest {
         m.writeI32(2 * P - 2, 1); // straddles the last block of page 1 and the first of page 2: one is new
         assertThat(m.ownedBytes()).isEqualTo(3L * B);
         assertThat(m.grow(2)).isEqualTo(SHARED_PAGES);
-        assertThat(m.ownedBytes()).as("grown pages are shared zeros until written").isEqualTo(3L * B);
+        assertThat(m.ownedBytes())
+                .as("grown pages are shared zeros until written")
+                .isEqualTo(3L * B);
         assertThat(m.readLong(SHARED_PAGES * P + 5)).isZero();
         m.writeByte(SHARED_PAGES * P + 5, (byte) 1);
         assertThat(m.ownedBytes()).isEqualTo(4L * B);
         assertThat(InstanceSnapshot.ownedMemoryBytes(m)).isEqualTo(4L * B);
-        assertThat(cow().readBytes(SHARED_PAGES * P - 8, 8)).as("a new memory over the same blocks")
+        assertThat(cow().readBytes(SHARED_PAGES * P - 8, 8))
+                .as("a new memory over the same blocks")
                 .isEqualTo(Arrays.copyOfRange(original[SHARED_PAGES - 1], P - 8, P));
         assertThat(cow().ownedBytes()).isZero();
     }
@@ -331,7 +374,9 @@ class CopyOnWriteMemoryTest {
         CopyOnWriteMemory zeroed = cow();
         zeroed.zero();
         assertThat(zeroed.readBytes(0, SHARED_PAGES * P)).containsOnly(0);
-        assertThat(zeroed.ownedBytes()).as("zeroing shares the zero block, copies nothing").isZero();
+        assertThat(zeroed.ownedBytes())
+                .as("zeroing shares the zero block, copies nothing")
+                .isZero();
         m.zero();
         assertThat(m.readBytes(0, SHARED_PAGES * P)).containsOnly(0);
         assertThat(shared).isDeepEqualTo(originalBlocks);
@@ -352,7 +397,8 @@ class CopyOnWriteMemoryTest {
         assertThat(m.pages()).isEqualTo(MAX_PAGES);
         assertThat(m.grow(1)).isEqualTo(-1);
         assertThat(m.pages()).isEqualTo(MAX_PAGES);
-        assertThat(m.readBytes(SHARED_PAGES * P, (MAX_PAGES - SHARED_PAGES) * P)).containsOnly(0);
+        assertThat(m.readBytes(SHARED_PAGES * P, (MAX_PAGES - SHARED_PAGES) * P))
+                .containsOnly(0);
         m.writeLong(MAX_PAGES * P - 8, 5L);
         assertThat(m.readLong(MAX_PAGES * P - 8)).isEqualTo(5L);
         assertThatThrownBy(() -> m.writeByte(MAX_PAGES * P, (byte) 1)).isInstanceOf(WasmRuntimeException.class);
@@ -360,7 +406,8 @@ class CopyOnWriteMemoryTest {
 
     @Test
     void theMaximumIsChicorysRuntimeMaximumAtMost() {
-        CopyOnWriteMemory m = new CopyOnWriteMemory(new MemoryLimits(0, MemoryLimits.MAX_PAGES), shared, new DataSegment[0]);
+        CopyOnWriteMemory m =
+                new CopyOnWriteMemory(new MemoryLimits(0, MemoryLimits.MAX_PAGES), shared, new DataSegment[0]);
         assertThat(m.maximumPages()).isEqualTo(Memory.RUNTIME_MAX_PAGES);
         assertThat(m.grow(Memory.RUNTIME_MAX_PAGES - SHARED_PAGES + 1)).isEqualTo(-1);
         assertThat(m.initialPages()).isZero();
@@ -384,7 +431,8 @@ class CopyOnWriteMemoryTest {
         m.writeI32(P + 4, 7);
         assertThat(m.ownedBytes()).isEqualTo(B);
         assertThat(m.readInt(P + 4)).isEqualTo(7);
-        assertThat(new CopyOnWriteMemory(new MemoryLimits(2, 4)).readInt(P + 4)).as("the shared zero block unchanged")
+        assertThat(new CopyOnWriteMemory(new MemoryLimits(2, 4)).readInt(P + 4))
+                .as("the shared zero block unchanged")
                 .isZero();
         assertThatThrownBy(() -> new CopyOnWriteMemory(new MemoryLimits(5, 4))).isInstanceOf(RuntimeException.class);
     }
@@ -424,7 +472,8 @@ class CopyOnWriteMemoryTest {
         cases.add(Arguments.of("readInt at end", END - 2, 4, (Consumer<Memory>) m -> m.readInt(END - 2)));
         cases.add(Arguments.of("readLong at end", END - 4, 8, (Consumer<Memory>) m -> m.readLong(END - 4)));
         cases.add(Arguments.of("readDouble at end", END - 1, 8, (Consumer<Memory>) m -> m.readDouble(END - 1)));
-        cases.add(Arguments.of("writeShort at end", END - 1, 2, (Consumer<Memory>) m -> m.writeShort(END - 1, (short) 1)));
+        cases.add(Arguments.of(
+                "writeShort at end", END - 1, 2, (Consumer<Memory>) m -> m.writeShort(END - 1, (short) 1)));
         cases.add(Arguments.of("writeI32 at end", END - 2, 4, (Consumer<Memory>) m -> m.writeI32(END - 2, 1)));
         cases.add(Arguments.of("writeLong at end", END - 4, 8, (Consumer<Memory>) m -> m.writeLong(END - 4, 1L)));
         cases.add(Arguments.of("writeF32 at end", END - 3, 4, (Consumer<Memory>) m -> m.writeF32(END - 3, 1f)));
@@ -433,8 +482,8 @@ class CopyOnWriteMemoryTest {
         cases.add(Arguments.of("write at end", END - 2, 4, (Consumer<Memory>) m -> m.write(END - 2, new byte[4])));
         cases.add(Arguments.of("fill at end", END - 2, 4, (Consumer<Memory>) m -> m.fill((byte) 1, END - 2, END + 2)));
         cases.add(Arguments.of("copy to end", END - 2, 4, (Consumer<Memory>) m -> m.copy(END - 2, 0, 4)));
-        cases.add(Arguments.of("memory.init at end", END - 2, 4,
-                (Consumer<Memory>) m -> m.initPassiveSegment(0, END - 2, 0, 4)));
+        cases.add(Arguments.of(
+                "memory.init at end", END - 2, 4, (Consumer<Memory>) m -> m.initPassiveSegment(0, END - 2, 0, 4)));
         cases.add(Arguments.of("negative length", 0, -1, (Consumer<Memory>) m -> m.readBytes(0, -1)));
         cases.add(Arguments.of("fill backwards", 10, -5, (Consumer<Memory>) m -> m.fill((byte) 1, 10, 5)));
         return cases.stream();
@@ -445,7 +494,8 @@ class CopyOnWriteMemoryTest {
     void outOfBoundsAccessesRaiseChicorysErrorAndChangeNothing(String name, int addr, int size, Consumer<Memory> op) {
         CopyOnWriteMemory m = cow();
         Throwable thrown = catchThrowable(() -> op.accept(m));
-        assertThat(thrown).isInstanceOf(WasmRuntimeException.class)
+        assertThat(thrown)
+                .isInstanceOf(WasmRuntimeException.class)
                 .hasMessageContaining("out of bounds memory access")
                 .hasMessageContaining("address: " + addr + " ");
         if (addr < 0) assertThat(thrown).hasMessageContaining("address: -");
@@ -464,7 +514,8 @@ class CopyOnWriteMemoryTest {
     @Test
     void aWriteToHostBytesOutsideTheSourceArrayIsRefused() {
         CopyOnWriteMemory m = cow();
-        assertThatThrownBy(() -> m.write(0, new byte[4], 2, 4)).isInstanceOf(WasmRuntimeException.class)
+        assertThatThrownBy(() -> m.write(0, new byte[4], 2, 4))
+                .isInstanceOf(WasmRuntimeException.class)
                 .hasMessageContaining("out of bounds");
         assertThatThrownBy(() -> m.write(0, new byte[4], -1, 2)).isInstanceOf(WasmRuntimeException.class);
         assertThat(m.ownedBytes()).isZero();
@@ -485,7 +536,8 @@ class CopyOnWriteMemoryTest {
     void waitTrapsAndNotifyWakesNobodyOnAnUnsharedMemory() {
         CopyOnWriteMemory m = cow();
         assertThat(m.shared()).isFalse();
-        assertThatThrownBy(() -> m.atomicWait(0, 0, 1000L)).isInstanceOf(ChicoryException.class)
+        assertThatThrownBy(() -> m.atomicWait(0, 0, 1000L))
+                .isInstanceOf(ChicoryException.class)
                 .hasMessageContaining("non-shared");
         assertThatThrownBy(() -> m.atomicWait(0, 0L, 1000L)).isInstanceOf(ChicoryException.class);
         assertThat(m.atomicNotify(8, 1)).isZero();
@@ -541,7 +593,8 @@ class CopyOnWriteMemoryTest {
                 }
             }
         }
-        for (int i = 0; i < memories.length; i++) assertThat(contents(memories[i])).isEqualTo(contents(references[i]));
+        for (int i = 0; i < memories.length; i++)
+            assertThat(contents(memories[i])).isEqualTo(contents(references[i]));
         assertThat(shared).isDeepEqualTo(originalBlocks);
     }
 

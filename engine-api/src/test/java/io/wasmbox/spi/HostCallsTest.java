@@ -18,22 +18,33 @@ class HostCallsTest {
             return Map.of("n", args.size());
         };
         HostCalls calls = new HostCalls(Map.of("echo", echo), () -> false);
-        String reply = calls.dispatch("{\"name\":\"echo\",\"args\":[1,2.5,\"s\",true,null,[1],{\"k\":18446744073709551616}]}");
+        String reply =
+                calls.dispatch("{\"name\":\"echo\",\"args\":[1,2.5,\"s\",true,null,[1],{\"k\":18446744073709551616}]}");
         assertThat(reply).isEqualTo("{\"value\":{\"n\":7}}");
-        assertThat(seen).containsExactly(1L, 2.5, "s", true, null, List.of(1L),
-                Map.of("k", new BigInteger("18446744073709551616")));
+        assertThat(seen)
+                .containsExactly(
+                        1L, 2.5, "s", true, null, List.of(1L), Map.of("k", new BigInteger("18446744073709551616")));
     }
 
     @Test
     void failuresReachTheGuestAsTheirMessageOnly() {
-        HostCalls calls = new HostCalls(Map.of("boom", args -> {
-            throw new IllegalStateException("no such user");
-        }, "quiet", args -> {
-            throw new RuntimeException();
-        }, "nothing", args -> null), () -> false);
+        HostCalls calls = new HostCalls(
+                Map.of(
+                        "boom",
+                        args -> {
+                            throw new IllegalStateException("no such user");
+                        },
+                        "quiet",
+                        args -> {
+                            throw new RuntimeException();
+                        },
+                        "nothing",
+                        args -> null),
+                () -> false);
         assertThat(calls.dispatch("{\"name\":\"boom\",\"args\":[]}"))
                 .isEqualTo("{\"error\":{\"type\":\"HostFunctionError\",\"message\":\"no such user\"}}");
-        assertThat(calls.dispatch("{\"name\":\"quiet\"}")).contains("host function 'quiet' failed")
+        assertThat(calls.dispatch("{\"name\":\"quiet\"}"))
+                .contains("host function 'quiet' failed")
                 .doesNotContain("RuntimeException");
         assertThat(calls.dispatch("{\"name\":\"missing\"}")).contains("no host function named 'missing' is bound");
         assertThat(calls.dispatch("{\"name\":\"nothing\"}")).isEqualTo("{\"value\":null}");
@@ -53,8 +64,8 @@ class HostCallsTest {
 
     @Test
     void absentRequestFieldsAreEmptyNotNull() {
-        GuestRequest r = new GuestRequest(GuestRequest.RUN, null, null, null, false, null, null, null, null, null,
-                null, null);
+        GuestRequest r =
+                new GuestRequest(GuestRequest.RUN, null, null, null, false, null, null, null, null, null, null, null);
         assertThat(r.code()).isEmpty();
         assertThat(r.stdin()).isEmpty();
         assertThat(r.prelude()).isEmpty();

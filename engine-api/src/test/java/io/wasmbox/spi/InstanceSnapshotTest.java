@@ -21,26 +21,121 @@ class InstanceSnapshotTest {
      * {@code store(addr, i32)}, {@code load(addr) -> i32}, {@code grow(pages) -> old pages or -1}.
      */
     private static final byte[] MODULE = bytes(
-            0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00,
+            0x00,
+            0x61,
+            0x73,
+            0x6D,
+            0x01,
+            0x00,
+            0x00,
+            0x00,
             // types: (i32 i32) -> (), (i32) -> (i32)
-            0x01, 0x0B, 0x02, 0x60, 0x02, 0x7F, 0x7F, 0x00, 0x60, 0x01, 0x7F, 0x01, 0x7F,
+            0x01,
+            0x0B,
+            0x02,
+            0x60,
+            0x02,
+            0x7F,
+            0x7F,
+            0x00,
+            0x60,
+            0x01,
+            0x7F,
+            0x01,
+            0x7F,
             // functions: store, load, grow
-            0x03, 0x04, 0x03, 0x00, 0x01, 0x01,
+            0x03,
+            0x04,
+            0x03,
+            0x00,
+            0x01,
+            0x01,
             // memory: min 1, max 4
-            0x05, 0x04, 0x01, 0x01, 0x01, 0x04,
+            0x05,
+            0x04,
+            0x01,
+            0x01,
+            0x01,
+            0x04,
             // exports: memory, store, load, grow
-            0x07, 0x20, 0x04,
-            0x06, 'm', 'e', 'm', 'o', 'r', 'y', 0x02, 0x00,
-            0x05, 's', 't', 'o', 'r', 'e', 0x00, 0x00,
-            0x04, 'l', 'o', 'a', 'd', 0x00, 0x01,
-            0x04, 'g', 'r', 'o', 'w', 0x00, 0x02,
+            0x07,
+            0x20,
+            0x04,
+            0x06,
+            'm',
+            'e',
+            'm',
+            'o',
+            'r',
+            'y',
+            0x02,
+            0x00,
+            0x05,
+            's',
+            't',
+            'o',
+            'r',
+            'e',
+            0x00,
+            0x00,
+            0x04,
+            'l',
+            'o',
+            'a',
+            'd',
+            0x00,
+            0x01,
+            0x04,
+            'g',
+            'r',
+            'o',
+            'w',
+            0x00,
+            0x02,
             // code: local.get 0, local.get 1, i32.store | local.get 0, i32.load | local.get 0, memory.grow
-            0x0A, 0x1A, 0x03,
-            0x09, 0x00, 0x20, 0x00, 0x20, 0x01, 0x36, 0x02, 0x00, 0x0B,
-            0x07, 0x00, 0x20, 0x00, 0x28, 0x02, 0x00, 0x0B,
-            0x06, 0x00, 0x20, 0x00, 0x40, 0x00, 0x0B,
+            0x0A,
+            0x1A,
+            0x03,
+            0x09,
+            0x00,
+            0x20,
+            0x00,
+            0x20,
+            0x01,
+            0x36,
+            0x02,
+            0x00,
+            0x0B,
+            0x07,
+            0x00,
+            0x20,
+            0x00,
+            0x28,
+            0x02,
+            0x00,
+            0x0B,
+            0x06,
+            0x00,
+            0x20,
+            0x00,
+            0x40,
+            0x00,
+            0x0B,
             // data: active, memory 0, at i32.const 16, "hello"
-            0x0B, 0x0B, 0x01, 0x00, 0x41, 0x10, 0x0B, 0x05, 'h', 'e', 'l', 'l', 'o');
+            0x0B,
+            0x0B,
+            0x01,
+            0x00,
+            0x41,
+            0x10,
+            0x0B,
+            0x05,
+            'h',
+            'e',
+            'l',
+            'l',
+            'o');
+
     private static final int HELL = 'h' | 'e' << 8 | 'l' << 16 | 'l' << 24;
 
     private final WasmModule module = Parser.parse(MODULE);
@@ -50,7 +145,10 @@ class InstanceSnapshotTest {
         return Instance.builder(module)
                 .withMachineFactory(InterpreterMachine::new)
                 .withMemoryLimits(limits)
-                .withMemoryFactory(byteArrayMemory ? ByteArrayMemory::new : GuestContext.forTemplate(4L * PAGE_SIZE).memoryFactory())
+                .withMemoryFactory(
+                        byteArrayMemory
+                                ? ByteArrayMemory::new
+                                : GuestContext.forTemplate(4L * PAGE_SIZE).memoryFactory())
                 .build();
     }
 
@@ -82,15 +180,20 @@ class InstanceSnapshotTest {
             assertThat(call(a, "load", 16)).isEqualTo(HELL);
             assertThat(call(a, "load", 100)).isEqualTo(42);
             assertThat(call(a, "load", PAGE_SIZE + 8)).isEqualTo(43);
-            assertThat(InstanceSnapshot.ownedMemoryBytes(a.memory())).as("reads copy nothing").isZero();
+            assertThat(InstanceSnapshot.ownedMemoryBytes(a.memory()))
+                    .as("reads copy nothing")
+                    .isZero();
 
             call(a, "store", 100, 7);
             assertThat(call(a, "load", 100)).isEqualTo(7);
             assertThat(call(b, "load", 100)).isEqualTo(42);
-            assertThat(InstanceSnapshot.ownedMemoryBytes(a.memory())).as("the 4 KiB block written")
+            assertThat(InstanceSnapshot.ownedMemoryBytes(a.memory()))
+                    .as("the 4 KiB block written")
                     .isEqualTo(CopyOnWriteMemory.BLOCK_SIZE);
             assertThat(InstanceSnapshot.ownedMemoryBytes(b.memory())).isZero();
-            assertThat(call(restore(snapshot, 3), "load", 100)).as("the snapshot is unchanged").isEqualTo(42);
+            assertThat(call(restore(snapshot, 3), "load", 100))
+                    .as("the snapshot is unchanged")
+                    .isEqualTo(42);
 
             b.memory().writeI32(PAGE_SIZE + 8, 99); // the host writes through the same copy on write
             assertThat(call(b, "load", PAGE_SIZE + 8)).isEqualTo(99);
@@ -108,15 +211,19 @@ class InstanceSnapshotTest {
         assertThat(capped.memory().pages()).isEqualTo(2);
         call(capped, "store", 2 * PAGE_SIZE - 4, 5);
         assertThat(call(capped, "load", 2 * PAGE_SIZE - 4)).isEqualTo(5);
-        assertThat(InstanceSnapshot.ownedMemoryBytes(capped.memory())).as("the block written in the grown page")
+        assertThat(InstanceSnapshot.ownedMemoryBytes(capped.memory()))
+                .as("the block written in the grown page")
                 .isEqualTo(CopyOnWriteMemory.BLOCK_SIZE);
-        assertThatThrownBy(() -> call(capped, "store", 2 * PAGE_SIZE - 2, 5)).isInstanceOf(ChicoryException.class)
+        assertThatThrownBy(() -> call(capped, "store", 2 * PAGE_SIZE - 2, 5))
+                .isInstanceOf(ChicoryException.class)
                 .hasMessageContaining("out of bounds memory access");
-        assertThatThrownBy(() -> call(capped, "load", 2 * PAGE_SIZE)).isInstanceOf(ChicoryException.class)
+        assertThatThrownBy(() -> call(capped, "load", 2 * PAGE_SIZE))
+                .isInstanceOf(ChicoryException.class)
                 .hasMessageContaining("out of bounds memory access");
 
         assertThatThrownBy(() -> restore(InstanceSnapshot.capture(module, capped), 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("memory cap");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("memory cap");
     }
 
     @Test

@@ -55,6 +55,7 @@ final class JsGuest implements Guest {
     private static final int OP_AS_JSON = 16;
     /** Id of the driver's host function (QTS_NewFunction's host_ref_id). */
     static final int DRIVER_HOST_FUNCTION = 1;
+
     private static final int READ_CHUNK = 64 * 1024;
 
     /** Addresses inside the instance's memory, the same in every guest restored from one snapshot. */
@@ -72,8 +73,10 @@ final class JsGuest implements Guest {
     private final long randomSeed;
     /** How far the frozen clock has been advanced by timers. */
     private long virtualNanos;
+
     private final long monotonicOrigin = System.nanoTime();
-    private final CharsetDecoder stdinDecoder = StandardCharsets.UTF_8.newDecoder()
+    private final CharsetDecoder stdinDecoder = StandardCharsets.UTF_8
+            .newDecoder()
             .onMalformedInput(CodingErrorAction.REPLACE)
             .onUnmappableCharacter(CodingErrorAction.REPLACE);
     private final ByteBuffer stdinBytes = ByteBuffer.allocate(READ_CHUNK);
@@ -84,6 +87,7 @@ final class JsGuest implements Guest {
      * mentions memory is not it.
      */
     static final String QUICKJS_OUT_OF_MEMORY = "InternalError: out of memory";
+
     private String jobFailure;
 
     /** A guest in its factory's set-up state, with the memory cap of {@code context}. */
@@ -91,8 +95,8 @@ final class JsGuest implements Guest {
         int maxPages = (int) Math.min(65536, context.memoryLimitBytes() / QuickJsModule.PAGE);
         JsGuest[] self = new JsGuest[1];
         Memory memory = factory.snapshot.memory(maxPages);
-        Instance instance = factory.snapshot.restore(QuickJsImports.of(memory, host(self)),
-                factory.module.machineFactory(), maxPages);
+        Instance instance = factory.snapshot.restore(
+                QuickJsImports.of(memory, host(self)), factory.module.machineFactory(), maxPages);
         JsGuest guest = new JsGuest(instance, context);
         self[0] = guest;
         guest.layout = factory.layout;
@@ -103,8 +107,8 @@ final class JsGuest implements Guest {
     /** A new instance with nothing set up, for the factory to set up and snapshot. */
     static JsGuest template(QuickJsModule module, GuestContext context) {
         JsGuest[] self = new JsGuest[1];
-        Memory memory = context.memoryFactory().apply(new MemoryLimits(
-                QuickJsModule.MINIMUM_PAGES, (int) Math.min(65536, context.memoryLimitBytes() / QuickJsModule.PAGE)));
+        Memory memory = context.memoryFactory().apply(new MemoryLimits(QuickJsModule.MINIMUM_PAGES, (int)
+                Math.min(65536, context.memoryLimitBytes() / QuickJsModule.PAGE)));
         Instance instance = Instance.builder(module.module)
                 .withMachineFactory(module.machineFactory())
                 .withImportValues(QuickJsImports.of(memory, host(self)))
@@ -185,8 +189,11 @@ final class JsGuest implements Guest {
             GuestResponse parsed = GuestResponse.fromJson(response);
             if (jobFailure != null && parsed.error() == null) {
                 boolean oom = jobFailure.equals(QUICKJS_OUT_OF_MEMORY);
-                return new GuestResponse(parsed.value(), 1, new GuestError(oom ? "InternalError" : "Error",
-                        jobFailure, jobFailure + "\n", -1), oom);
+                return new GuestResponse(
+                        parsed.value(),
+                        1,
+                        new GuestError(oom ? "InternalError" : "Error", jobFailure, jobFailure + "\n", -1),
+                        oom);
             }
             return parsed;
         } catch (ChicoryInterruptedException | GuestCrashedException e) {
@@ -255,8 +262,8 @@ final class JsGuest implements Guest {
             boolean oom = text.equals(QUICKJS_OUT_OF_MEMORY);
             String type = text.indexOf(':') > 0 ? text.substring(0, text.indexOf(':')) : "InternalError";
             return "{\"value\":null,\"exitCode\":1,\"outOfMemory\":" + oom + ",\"error\":{\"type\":"
-                    + Json.write(type) + ",\"message\":" + Json.write(
-                            "the driver's " + what + " failed: " + text) + ",\"stack\":\"\",\"line\":-1}}";
+                    + Json.write(type) + ",\"message\":" + Json.write("the driver's " + what + " failed: " + text)
+                    + ",\"stack\":\"\",\"line\":-1}}";
         }
         String text = qts.string(context, value);
         qts.freeValue(context, value);
@@ -350,8 +357,15 @@ final class JsGuest implements Guest {
     }
 
     private GuestCrashedException outOfMemory(Throwable cause) {
-        return new GuestCrashedException(new GuestError(ErrorKind.MEMORY, GuestError.OUT_OF_MEMORY,
-                "the JavaScript runtime could not allocate memory within the cap", "", -1), true, cause);
+        return new GuestCrashedException(
+                new GuestError(
+                        ErrorKind.MEMORY,
+                        GuestError.OUT_OF_MEMORY,
+                        "the JavaScript runtime could not allocate memory within the cap",
+                        "",
+                        -1),
+                true,
+                cause);
     }
 
     /** Names the machine failures QuickJS cannot report itself; anything else is left to the sandbox. */
@@ -360,8 +374,15 @@ final class JsGuest implements Guest {
         // Chicory 1.7 reports an exhausted call stack only as a plain ChicoryException with this message.
         String message = String.valueOf(e.getMessage());
         if (message.contains("call stack exhausted")) {
-            return new GuestCrashedException(new GuestError(ErrorKind.STACK_OVERFLOW, GuestError.STACK_OVERFLOW,
-                    "Maximum call stack size exceeded (too deep recursion)", "", -1), false, e);
+            return new GuestCrashedException(
+                    new GuestError(
+                            ErrorKind.STACK_OVERFLOW,
+                            GuestError.STACK_OVERFLOW,
+                            "Maximum call stack size exceeded (too deep recursion)",
+                            "",
+                            -1),
+                    false,
+                    e);
         }
         return e;
     }

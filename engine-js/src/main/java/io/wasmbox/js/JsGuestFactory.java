@@ -5,8 +5,8 @@ import io.wasmbox.spi.GuestContext;
 import io.wasmbox.spi.GuestFactory;
 import io.wasmbox.spi.InstanceSnapshot;
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Sets up one QuickJS-ng runtime and context with the driver installed, snapshots it, and makes every guest
@@ -42,8 +42,14 @@ final class JsGuestFactory implements GuestFactory {
     JsGuestFactory(SetUp extra) {
         this.module = QuickJsModule.get();
         ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-        GuestContext setUp = new GuestContext(TEMPLATE_CAP_BYTES, diagnostics, diagnostics,
-                InputStream.nullInputStream(), null, 0, io.wasmbox.spi.HostCalls.NONE);
+        GuestContext setUp = new GuestContext(
+                TEMPLATE_CAP_BYTES,
+                diagnostics,
+                diagnostics,
+                InputStream.nullInputStream(),
+                null,
+                0,
+                io.wasmbox.spi.HostCalls.NONE);
         JsGuest template = JsGuest.template(module, setUp);
         Qts qts = template.qts();
         try {
@@ -72,8 +78,10 @@ final class JsGuestFactory implements GuestFactory {
             if (extra != null) extra.apply(template, context);
             this.layout = layout;
         } catch (RuntimeException e) {
-            throw new IllegalStateException("the JavaScript driver" + (extra == null ? "" : " or its set-up")
-                    + " failed to install: " + diagnostics.toString(StandardCharsets.UTF_8), e);
+            throw new IllegalStateException(
+                    "the JavaScript driver" + (extra == null ? "" : " or its set-up") + " failed to install: "
+                            + diagnostics.toString(StandardCharsets.UTF_8),
+                    e);
         }
         if (diagnostics.size() > 0) {
             throw new IllegalStateException("the JavaScript driver" + (extra == null ? "" : " or its set-up")

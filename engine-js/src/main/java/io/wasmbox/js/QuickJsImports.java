@@ -174,8 +174,8 @@ final class QuickJsImports {
         Memory memory = inst.memory();
         boolean atCap = atMemoryCap(memory);
         GuestError error = atCap
-                ? new GuestError(ErrorKind.MEMORY, GuestError.OUT_OF_MEMORY, what + ": out of memory within the cap", "",
-                        -1)
+                ? new GuestError(
+                        ErrorKind.MEMORY, GuestError.OUT_OF_MEMORY, what + ": out of memory within the cap", "", -1)
                 : new GuestError(ErrorKind.INTERNAL, "InternalError", what, "", -1);
         return new GuestCrashedException(error, atCap, null);
     }

@@ -7,12 +7,12 @@ import com.dylibso.chicory.wasm.types.Import;
 import com.dylibso.chicory.wasm.types.ImportSection;
 import com.dylibso.chicory.wasm.types.MemoryImport;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
+import io.wasmbox.spi.Resources;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import io.wasmbox.spi.Resources;
 
 /**
  * QuickJS-ng compiled to WebAssembly (quickjs-emscripten's build, see src/main/quickjs-ng/README.md) and
@@ -32,6 +32,7 @@ final class QuickJsModule {
     static final int PAGE = 64 * 1024;
     /** The memory import's minimum as lowered: static data plus the shadow stack (~5.1 MiB), rounded up. */
     static final int MINIMUM_PAGES = 96;
+
     private static final String GLUE = "quickjs-ng/emscripten-module.mjs";
     private static final Pattern EXPORT = Pattern.compile("d\\._(\\w+)=b\\.([\\w$]+);");
 
@@ -78,7 +79,9 @@ final class QuickJsModule {
             Import imp = section.getImport(i);
             if (imp instanceof MemoryImport memory) {
                 MemoryLimits limits = memory.limits();
-                imp = new MemoryImport(memory.module(), memory.name(),
+                imp = new MemoryImport(
+                        memory.module(),
+                        memory.name(),
                         new MemoryLimits(Math.min(MINIMUM_PAGES, limits.initialPages()), limits.maximumPages()));
             }
             imports.addImport(imp);

@@ -22,35 +22,61 @@ final class TranspileResults {
 
     static Result of(GuestResponse response) {
         if (response.outOfMemory()) {
-            return failed(ErrorKind.INTERNAL, "InternalError", "the TypeScript compiler ran out of memory (its cap is "
-                    + (TypeScriptTranspiler.MEMORY_CAP_BYTES >> 20) + " MiB)");
+            return failed(
+                    ErrorKind.INTERNAL,
+                    "InternalError",
+                    "the TypeScript compiler ran out of memory (its cap is "
+                            + (TypeScriptTranspiler.MEMORY_CAP_BYTES >> 20) + " MiB)");
         }
         if (response.error() != null) {
-            return failed(ErrorKind.INTERNAL, response.error().type(), "the TypeScript compiler failed: " + response.error().message());
+            return failed(
+                    ErrorKind.INTERNAL,
+                    response.error().type(),
+                    "the TypeScript compiler failed: " + response.error().message());
         }
         JsonNode out = response.value();
         JsonNode errors = out.path("errors");
         if (!errors.isEmpty()) {
             StringBuilder stack = new StringBuilder();
             for (JsonNode e : errors) {
-                stack.append("SyntaxError: ").append(e.path("message").asText()).append(" (TS")
-                        .append(e.path("code").asInt()).append(")\n");
+                stack.append("SyntaxError: ")
+                        .append(e.path("message").asText())
+                        .append(" (TS")
+                        .append(e.path("code").asInt())
+                        .append(")\n");
                 if (e.path("line").asInt(-1) > 0) {
-                    stack.append("    at <input>:").append(e.path("line").asInt()).append(':')
-                            .append(e.path("column").asInt()).append('\n');
+                    stack.append("    at <input>:")
+                            .append(e.path("line").asInt())
+                            .append(':')
+                            .append(e.path("column").asInt())
+                            .append('\n');
                 }
             }
             JsonNode first = errors.get(0);
-            return new Result(null, null, new GuestError(ErrorKind.SYNTAX, "SyntaxError", first.path("message").asText(),
-                    stack.toString(), first.path("line").asInt(-1)));
+            return new Result(
+                    null,
+                    null,
+                    new GuestError(
+                            ErrorKind.SYNTAX,
+                            "SyntaxError",
+                            first.path("message").asText(),
+                            stack.toString(),
+                            first.path("line").asInt(-1)));
         }
         JsonNode modules = out.path("moduleSyntax");
         if (!modules.isEmpty()) {
             int line = modules.get(0).path("line").asInt(-1);
             int column = modules.get(0).path("column").asInt(-1);
             String at = line > 0 ? "    at <input>:" + line + ":" + column + "\n" : "";
-            return new Result(null, null, new GuestError(ErrorKind.SYNTAX, "SyntaxError", NO_MODULES,
-                    "SyntaxError: " + NO_MODULES + "\n" + at, line));
+            return new Result(
+                    null,
+                    null,
+                    new GuestError(
+                            ErrorKind.SYNTAX,
+                            "SyntaxError",
+                            NO_MODULES,
+                            "SyntaxError: " + NO_MODULES + "\n" + at,
+                            line));
         }
         String mappings = out.path("mappings").asText("");
         return new Result(out.path("js").asText(), mappings.isEmpty() ? null : new SourceMapLines(mappings), null);

@@ -39,14 +39,16 @@ final class TypeScriptGuest implements Guest {
         }
         TypeScriptTranspiler.Result code = transpiler.transpile(request.code());
         if (code.error() != null) return failed(code.error(), "");
-        GuestRequest javascript = request.toBuilder().code(code.js()).prelude(prelude).build();
+        GuestRequest javascript =
+                request.toBuilder().code(code.js()).prelude(prelude).build();
         if (run) lastMap = code.map();
         return mapped(js.run(javascript), code.map());
     }
 
     private static GuestResponse failed(GuestError error, String where) {
-        GuestError e = where.isEmpty() ? error : new GuestError(error.kind(), error.type(),
-                where + error.message(), error.stackTrace(), -1);
+        GuestError e = where.isEmpty()
+                ? error
+                : new GuestError(error.kind(), error.type(), where + error.message(), error.stackTrace(), -1);
         return new GuestResponse(NullNode.getInstance(), 1, e, false);
     }
 

@@ -1,7 +1,7 @@
 package io.wasmbox.js;
 
-import io.wasmbox.spi.GuestFactory;
 import io.wasmbox.Language;
+import io.wasmbox.spi.GuestFactory;
 import io.wasmbox.spi.LanguageProvider;
 import java.util.List;
 

@@ -37,8 +37,9 @@ final class TypeScriptSnapshot {
     static final String RESOURCE = RESOURCE_PREFIX + TypeScriptTranspiler.VERSION + ".snapshot";
     /** Names the format and the recipe of {@link #build}: change it when either changes. */
     private static final String MAGIC = "wasmbox typescript snapshot 3 (warmed by one transpile)";
-    private static final String COMPILER = "/META-INF/resources/webjars/typescript/" + TypeScriptTranspiler.VERSION
-            + "/lib/typescript.js";
+
+    private static final String COMPILER =
+            "/META-INF/resources/webjars/typescript/" + TypeScriptTranspiler.VERSION + "/lib/typescript.js";
 
     private TypeScriptSnapshot() {}
 
@@ -47,19 +48,33 @@ final class TypeScriptSnapshot {
         String identity = identity();
         try (InputStream raw = TypeScriptSnapshot.class.getResourceAsStream(RESOURCE)) {
             if (raw == null) {
-                LOG.log(Level.INFO, "{0} is not on the class path (classes built without the Maven build?):"
-                        + " evaluating the TypeScript compiler here, which takes tens of seconds", RESOURCE);
+                LOG.log(
+                        Level.INFO,
+                        "{0} is not on the class path (classes built without the Maven build?):"
+                                + " evaluating the TypeScript compiler here, which takes tens of seconds",
+                        RESOURCE);
                 return build();
             }
             DataInputStream in = new DataInputStream(new BufferedInputStream(new InflaterInputStream(raw), 1 << 16));
             String header = in.readUTF();
             if (!header.equals(MAGIC + "\n" + identity)) {
-                LOG.log(Level.WARNING, "{0} was made from other sources ({1}); evaluating the TypeScript compiler"
-                        + " here, which takes tens of seconds", RESOURCE, header.replace('\n', ' '));
+                LOG.log(
+                        Level.WARNING,
+                        "{0} was made from other sources ({1}); evaluating the TypeScript compiler"
+                                + " here, which takes tens of seconds",
+                        RESOURCE,
+                        header.replace('\n', ' '));
                 return build();
             }
-            JsGuest.Layout layout = new JsGuest.Layout(in.readInt(), in.readInt(), in.readInt(), in.readInt(),
-                    in.readInt(), in.readInt(), in.readInt(), in.readInt());
+            JsGuest.Layout layout = new JsGuest.Layout(
+                    in.readInt(),
+                    in.readInt(),
+                    in.readInt(),
+                    in.readInt(),
+                    in.readInt(),
+                    in.readInt(),
+                    in.readInt(),
+                    in.readInt());
             return new JsGuestFactory(InstanceSnapshot.read(in, QuickJsModule.get().module), layout);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + RESOURCE, e);
@@ -75,8 +90,14 @@ final class TypeScriptSnapshot {
             template.qts().freeValue(context, template.evaluate(context, driver, "wasmbox:typescript-driver.js"));
             // one transpile before the snapshot: the compiler's lazily built state is then in it, not redone
             // by the first transpile of every JVM
-            template.qts().freeValue(context, template.evaluate(context, "__wasmbox_tsx('enum E { A } class C<T> {"
-                    + " constructor(private x: T) {} } const c: C<E> = new C(E.A); c')", "wasmbox:setup"));
+            template.qts()
+                    .freeValue(
+                            context,
+                            template.evaluate(
+                                    context,
+                                    "__wasmbox_tsx('enum E { A } class C<T> {"
+                                            + " constructor(private x: T) {} } const c: C<E> = new C(E.A); c')",
+                                    "wasmbox:setup"));
         });
     }
 
@@ -95,7 +116,8 @@ final class TypeScriptSnapshot {
         }
         long start = System.nanoTime();
         JsGuestFactory[] built = new JsGuestFactory[1];
-        Thread t = new Thread(null, () -> built[0] = build(), "typescript-snapshot", TypeScriptTranspiler.LOAD_STACK_BYTES);
+        Thread t = new Thread(
+                null, () -> built[0] = build(), "typescript-snapshot", TypeScriptTranspiler.LOAD_STACK_BYTES);
         t.start();
         t.join();
         if (built[0] == null) throw new IllegalStateException("the TypeScript snapshot could not be built");
@@ -105,14 +127,19 @@ final class TypeScriptSnapshot {
                         new DeflaterOutputStream(file, new Deflater(Deflater.BEST_SPEED), 1 << 16), 1 << 16))) {
             data.writeUTF(MAGIC + "\n" + identity());
             JsGuest.Layout l = built[0].layout;
-            for (int v : new int[] {l.runtime(), l.context(), l.run(), l.tick(), l.finish(), l.argv(), l.scratch(),
-                    l.undefined()}) {
+            for (int v : new int[] {
+                l.runtime(), l.context(), l.run(), l.tick(), l.finish(), l.argv(), l.scratch(), l.undefined()
+            }) {
                 data.writeInt(v);
             }
             built[0].snapshot.write(data);
         }
-        System.out.printf("TypeScript snapshot: %s, %d MiB of linear memory, %d KiB deflated, %d ms%n", out,
-                built[0].snapshot.memoryBytes() >> 20, Files.size(out) >> 10, (System.nanoTime() - start) / 1_000_000);
+        System.out.printf(
+                "TypeScript snapshot: %s, %d MiB of linear memory, %d KiB deflated, %d ms%n",
+                out,
+                built[0].snapshot.memoryBytes() >> 20,
+                Files.size(out) >> 10,
+                (System.nanoTime() - start) / 1_000_000);
     }
 
     /** What the snapshot depends on: the TypeScript version and digests of every input. */
@@ -127,7 +154,6 @@ final class TypeScriptSnapshot {
     static byte[] compilerSource() {
         return QuickJsModule.resourceBytes(COMPILER); // from the org.webjars.npm:typescript dependency
     }
-
 
     private static String sha256(byte[] bytes) {
         try {

@@ -41,10 +41,14 @@ final class TypeScriptTranspiler {
     /** Memory cap of a transpiler instance: it runs trusted code, on untrusted input of up to maxCode bytes. */
     static final long MEMORY_CAP_BYTES = 512L << 20;
     /** Transpiler instances that may run at once (system property wasmbox.typescript.transpilers). */
-    static final int POOL_SIZE = Math.max(1, Integer.getInteger("wasmbox.typescript.transpilers",
-            Math.min(2, Runtime.getRuntime().availableProcessors())));
+    static final int POOL_SIZE = Math.max(
+            1,
+            Integer.getInteger(
+                    "wasmbox.typescript.transpilers",
+                    Math.min(2, Runtime.getRuntime().availableProcessors())));
     /** Stack of the thread that loads (or, at build time, compiles) the compiler: the compile recurses deeply. */
     static final long LOAD_STACK_BYTES = 256L << 20;
+
     private static final int CACHE_ENTRIES = 1024;
     private static final long CACHE_BYTES = 32L << 20;
     private static final String TRANSPILE = "__wasmbox_tsx";
@@ -71,13 +75,17 @@ final class TypeScriptTranspiler {
     static TypeScriptTranspiler load() {
         TypeScriptTranspiler[] loaded = new TypeScriptTranspiler[1];
         Throwable[] failure = new Throwable[1];
-        Thread loader = new Thread(null, () -> {
-            try {
-                loaded[0] = new TypeScriptTranspiler();
-            } catch (Throwable e) {
-                failure[0] = e;
-            }
-        }, "wasmbox-typescript-load", LOAD_STACK_BYTES);
+        Thread loader = new Thread(
+                null,
+                () -> {
+                    try {
+                        loaded[0] = new TypeScriptTranspiler();
+                    } catch (Throwable e) {
+                        failure[0] = e;
+                    }
+                },
+                "wasmbox-typescript-load",
+                LOAD_STACK_BYTES);
         loader.setDaemon(true);
         loader.start();
         boolean interrupted = false;
@@ -111,6 +119,7 @@ final class TypeScriptTranspiler {
     private final TranspileCache cache = new TranspileCache(CACHE_ENTRIES, CACHE_BYTES);
     /** An instance whose memory grew past this is replaced by a fresh one from the snapshot. */
     volatile long recycleThresholdBytes = 128L << 20;
+
     final AtomicLong transpiles = new AtomicLong();
     final AtomicLong cacheHits = new AtomicLong();
     final AtomicLong recycles = new AtomicLong();
@@ -121,13 +130,18 @@ final class TypeScriptTranspiler {
         JsGuest first = newInstance();
         GuestResponse version = first.run(request(GuestRequest.GLOBAL, "ts.version", List.of()));
         if (version.error() != null) {
-            throw new IllegalStateException("the TypeScript compiler did not load: " + version.error().summary());
+            throw new IllegalStateException(
+                    "the TypeScript compiler did not load: " + version.error().summary());
         }
         this.compilerVersion = version.value().asText();
         idle.push(first);
         this.loadMillis = (System.nanoTime() - start) / 1_000_000;
-        LOG.log(Level.INFO, "TypeScript {0} compiler ready in {1} ms (transpiler snapshot {2} MiB)", compilerVersion,
-                loadMillis, factory.snapshot.memoryBytes() >> 20);
+        LOG.log(
+                Level.INFO,
+                "TypeScript {0} compiler ready in {1} ms (transpiler snapshot {2} MiB)",
+                compilerVersion,
+                loadMillis,
+                factory.snapshot.memoryBytes() >> 20);
         if (!VERSION.equals(compilerVersion)) {
             LOG.log(Level.WARNING, "the TypeScript WebJar is {0}, expected {1}", compilerVersion, VERSION);
         }
@@ -165,8 +179,8 @@ final class TypeScriptTranspiler {
             instance = idle.pollFirst();
             if (instance == null) instance = newInstance();
             transpiles.incrementAndGet();
-            GuestResponse response = instance.run(request(GuestRequest.INVOKE, TRANSPILE,
-                    List.of(TextNode.valueOf(source))));
+            GuestResponse response =
+                    instance.run(request(GuestRequest.INVOKE, TRANSPILE, List.of(TextNode.valueOf(source))));
             reusable = !response.outOfMemory();
             Result result = TranspileResults.of(response);
             if (response.error() == null) cache.put(source, result);
@@ -174,7 +188,10 @@ final class TypeScriptTranspiler {
         } catch (ChicoryInterruptedException e) {
             throw e;
         } catch (GuestCrashedException e) {
-            return TranspileResults.failed(ErrorKind.INTERNAL, e.error().type(), "the TypeScript compiler failed: " + e.error().message());
+            return TranspileResults.failed(
+                    ErrorKind.INTERNAL,
+                    e.error().type(),
+                    "the TypeScript compiler failed: " + e.error().message());
         } catch (RuntimeException | StackOverflowError e) {
             if (Thread.currentThread().isInterrupted()) throw new ChicoryInterruptedException(e);
             LOG.log(Level.DEBUG, "the TypeScript compiler failed", e);
@@ -184,8 +201,11 @@ final class TypeScriptTranspiler {
                 if (reusable && instance.memoryBytes() <= recycleThresholdBytes) {
                     idle.push(instance);
                 } else {
-                    LOG.log(Level.DEBUG, "TypeScript transpiler instance replaced ({0}, {1} MiB)",
-                            reusable ? "memory over the threshold" : "failed or interrupted", instance.memoryBytes() >> 20);
+                    LOG.log(
+                            Level.DEBUG,
+                            "TypeScript transpiler instance replaced ({0}, {1} MiB)",
+                            reusable ? "memory over the threshold" : "failed or interrupted",
+                            instance.memoryBytes() >> 20);
                     instance.close();
                     recycles.incrementAndGet();
                 }
@@ -196,14 +216,19 @@ final class TypeScriptTranspiler {
 
     private JsGuest newInstance() {
         OutputStream discard = OutputStream.nullOutputStream();
-        return JsGuest.restored(factory, new GuestContext(MEMORY_CAP_BYTES, discard, discard,
-                InputStream.nullInputStream(), null, 0, HostCalls.NONE));
+        return JsGuest.restored(
+                factory,
+                new GuestContext(
+                        MEMORY_CAP_BYTES, discard, discard, InputStream.nullInputStream(), null, 0, HostCalls.NONE));
     }
 
     private static GuestRequest request(String mode, String target, List<JsonNode> args) {
-        return GuestRequest.builder(mode).fileName("<typescript>").target(target).invokeArgs(args).build();
+        return GuestRequest.builder(mode)
+                .fileName("<typescript>")
+                .target(target)
+                .invokeArgs(args)
+                .build();
     }
-
 
     /** For tests: forget cached results. */
     void clearCache() {

@@ -9,14 +9,15 @@ import io.wasmbox.ExecutionTimeoutException;
 import io.wasmbox.GuestError;
 import io.wasmbox.Interpreter;
 import io.wasmbox.Limits;
-import io.wasmbox.Units;
 import io.wasmbox.MemoryLimitException;
 import io.wasmbox.RunOptions;
 import io.wasmbox.Sandbox;
 import io.wasmbox.SandboxClosedException;
 import io.wasmbox.SandboxOptions;
+import io.wasmbox.Units;
 import io.wasmbox.Wasmbox;
 import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import javax.script.ScriptEngine;
@@ -26,7 +27,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import java.util.Arrays;
 
 /** JavaScript semantics beyond the shared conformance kit. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -50,7 +50,8 @@ class JsEngineTest {
         assertThat(engine.eval("[1,2,3].map(x => x*2)")).isEqualTo(List.of(2L, 4L, 6L));
         assertThat(engine.getFactory().getLanguageName()).isEqualTo("ECMAScript");
         assertThat(engine.getFactory().getOutputStatement("hi")).isEqualTo("console.log(\"hi\")");
-        assertThat(new ScriptEngineManager().getEngineByMimeType("text/javascript")).isNotNull();
+        assertThat(new ScriptEngineManager().getEngineByMimeType("text/javascript"))
+                .isNotNull();
         assertThat(new ScriptEngineManager().getEngineByExtension("mjs")).isNotNull();
     }
 
@@ -71,7 +72,8 @@ class JsEngineTest {
 
     @Test
     void infiniteLoopStopsAtTheTimeout() {
-        try (Sandbox box = js.sandbox().limits(Limits.builder().timeoutMillis(300).build()).build()) {
+        try (Sandbox box =
+                js.sandbox().limits(Limits.builder().timeoutMillis(300).build()).build()) {
             ExecutionResult r = box.run("while(true){}");
             assertThat(r.timeoutHit()).isTrue();
             assertThatThrownBy(() -> box.eval("1")).isInstanceOf(SandboxClosedException.class);
@@ -81,7 +83,8 @@ class JsEngineTest {
 
     @Test
     void gibibyteAllocationFailsWithTheMemoryLimitAndTheSandboxSurvives() {
-        try (Sandbox box = js.sandbox().limits(Limits.builder().memoryMiB(64).build()).build()) {
+        try (Sandbox box =
+                js.sandbox().limits(Limits.builder().memoryMiB(64).build()).build()) {
             assertThatThrownBy(() -> box.eval("new ArrayBuffer(1024 * 1024 * 1024)"))
                     .isInstanceOf(MemoryLimitException.class);
             ExecutionResult r = box.run("'x'.repeat(200 * 1024 * 1024).length");
@@ -99,7 +102,9 @@ class JsEngineTest {
     @Test
     void printingNearTheCapIsACatchableOutOfMemory() {
         // (the javy-based engine aborted here: its console copied the string outside QuickJS's allocator)
-        try (Sandbox box = js.sandbox().limits(Limits.builder().memoryMiB(64).maxOutputBytes(1000).build()).build()) {
+        try (Sandbox box = js.sandbox()
+                .limits(Limits.builder().memoryMiB(64).maxOutputBytes(1000).build())
+                .build()) {
             ExecutionResult r = box.run("var s = 'x'.repeat(40e6);\nconsole.log(s + s)");
             assertThat(r.error().type()).isEqualTo("InternalError");
             assertThat(r.error().message()).isEqualTo("out of memory");
@@ -123,7 +128,8 @@ class JsEngineTest {
         assertThat(rejected.error().type()).isEqualTo("TypeError");
         assertThat(rejected.error().message()).isEqualTo("nope");
         assertThat(rejected.error().line()).isEqualTo(2);
-        ExecutionResult asyncThrow = sandbox.run("(async () => {\n  await null;\n  throw new RangeError('late');\n})()");
+        ExecutionResult asyncThrow =
+                sandbox.run("(async () => {\n  await null;\n  throw new RangeError('late');\n})()");
         assertThat(asyncThrow.error().type()).isEqualTo("RangeError");
         assertThat(asyncThrow.error().line()).isEqualTo(3);
         assertThat(sandbox.eval("2 + 2")).isEqualTo(4L); // unsettled and rejected runs leave the sandbox usable
@@ -132,8 +138,11 @@ class JsEngineTest {
     @Test
     void aPromiseLeftPendingByOneRunCannotAnswerForTheNext() {
         try (Sandbox box = js.newSandbox()) {
-            assertThat(box.run("var resolveLater; new Promise(r => resolveLater = r)").error()).isNotNull();
-            assertThat(box.eval("resolveLater('stale'); Promise.resolve('fresh')")).isEqualTo("fresh");
+            assertThat(box.run("var resolveLater; new Promise(r => resolveLater = r)")
+                            .error())
+                    .isNotNull();
+            assertThat(box.eval("resolveLater('stale'); Promise.resolve('fresh')"))
+                    .isEqualTo("fresh");
         }
     }
 
@@ -170,9 +179,10 @@ class JsEngineTest {
     @Test
     void noHostOrInternalApisAreVisible() {
         @SuppressWarnings("unchecked")
-        List<String> types = (List<String>) sandbox.eval("['require', 'process', 'fetch', 'java_invoke', 'Javy', 'plugin',"
-                + " 'host', '__wasmbox_run', 'XMLHttpRequest', 'Deno', 'Bun', 'std', 'os', 'scriptArgs0']"
-                + ".map(n => typeof globalThis[n])");
+        List<String> types =
+                (List<String>) sandbox.eval("['require', 'process', 'fetch', 'java_invoke', 'Javy', 'plugin',"
+                        + " 'host', '__wasmbox_run', 'XMLHttpRequest', 'Deno', 'Bun', 'std', 'os', 'scriptArgs0']"
+                        + ".map(n => typeof globalThis[n])");
         assertThat(types).containsOnly("undefined");
         ExecutionResult dynamicImport = sandbox.run("import('fs')");
         assertThat(dynamicImport.error()).isNotNull();
@@ -180,16 +190,23 @@ class JsEngineTest {
         assertThat(sandbox.eval("eval('1 + 2') + new Function('return 4')()")).isEqualTo(7L);
         // the driver's own names are not reachable from scripts: no global holds them
         assertThat(sandbox.eval("Object.getOwnPropertyNames(globalThis).filter(n => /wasmbox|^host$|^run$|^tick$/"
-                + ".test(n)).length")).isEqualTo(0L);
+                        + ".test(n)).length"))
+                .isEqualTo(0L);
     }
 
     @Test
     void scriptApiStdinArgsEnvExit() {
-        RunOptions options = RunOptions.builder().stdin("one\r\ntwo\nrest\nof it").args(List.of("x", "y"))
-                .env(Map.of("MODE", "test")).fileName("tool.js").build();
-        assertThat(sandbox.run("[readLine(), stdin.readLine(), stdin.read(), stdin.readLine()]", options).value())
+        RunOptions options = RunOptions.builder()
+                .stdin("one\r\ntwo\nrest\nof it")
+                .args(List.of("x", "y"))
+                .env(Map.of("MODE", "test"))
+                .fileName("tool.js")
+                .build();
+        assertThat(sandbox.run("[readLine(), stdin.readLine(), stdin.read(), stdin.readLine()]", options)
+                        .value())
                 .isEqualTo(Arrays.asList("one", "two", "rest\nof it", null));
-        assertThat(sandbox.run("[scriptArgs, env.MODE, Object.isFrozen(env)]", options).value())
+        assertThat(sandbox.run("[scriptArgs, env.MODE, Object.isFrozen(env)]", options)
+                        .value())
                 .isEqualTo(List.of(List.of("tool.js", "x", "y"), "test", true));
         ExecutionResult exit = sandbox.run("console.log('before');\nexit(7);\nconsole.log('after')");
         assertThat(exit.exitCode()).isEqualTo(7);
@@ -198,7 +215,8 @@ class JsEngineTest {
         ExecutionResult message = sandbox.run("exit('fatal: bad input')");
         assertThat(message.exitCode()).isEqualTo(1);
         assertThat(message.stderr()).isEqualTo("fatal: bad input\n");
-        assertThat(sandbox.run("(async () => { await null; exit(5); })()").exitCode()).isEqualTo(5);
+        assertThat(sandbox.run("(async () => { await null; exit(5); })()").exitCode())
+                .isEqualTo(5);
     }
 
     @Test
@@ -209,7 +227,11 @@ class JsEngineTest {
                     .isEqualTo(Arrays.asList(List.of("<script>"), "object", "", "function", null));
             box.run("scriptArgs[0] = 'changed'");
             assertThat(box.eval("scriptArgs")).isEqualTo(List.of("<script>"));
-            RunOptions withInput = RunOptions.builder().stdin("line").args(List.of("a")).env(Map.of("K", "v")).build();
+            RunOptions withInput = RunOptions.builder()
+                    .stdin("line")
+                    .args(List.of("a"))
+                    .env(Map.of("K", "v"))
+                    .build();
             assertThat(box.run("[readLine(), scriptArgs, env.K]", withInput).value())
                     .isEqualTo(List.of("line", List.of("<script>", "a"), "v"));
             assertThat(box.eval("[readLine(), scriptArgs, env.K]"))
@@ -227,7 +249,8 @@ class JsEngineTest {
         assertThat(r.error().message()).isEqualTo("Maximum call stack size exceeded");
         assertThat(box.isClosed()).isFalse();
         assertThat(box.eval("let d = 0; function deep() { d++; deep(); } try { deep() } catch (e) { [e instanceof"
-                + " RangeError, d > 10000] }")).isEqualTo(List.of(true, true));
+                        + " RangeError, d > 10000] }"))
+                .isEqualTo(List.of(true, true));
         // moderate recursion is fine, and other sandboxes are unaffected
         assertThat(sandbox.eval("function depth(n) { return n === 0 ? 0 : 1 + depth(n - 1); } depth(1000)"))
                 .isEqualTo(1000L);
@@ -245,9 +268,14 @@ class JsEngineTest {
         GuestError e = r.error();
         assertThat(e.type()).isEqualTo("TypeError");
         assertThat(e.line()).isEqualTo(2);
-        assertThat(e.stackTrace()).startsWith("TypeError: cannot read property 'property' of null\n")
-                .contains("at inner (<input>:2:").contains("at outer (<input>:4:").contains("(<input>:5:")
-                .doesNotContain("function.mjs").doesNotContain("native").doesNotContain("__wasmbox");
+        assertThat(e.stackTrace())
+                .startsWith("TypeError: cannot read property 'property' of null\n")
+                .contains("at inner (<input>:2:")
+                .contains("at outer (<input>:4:")
+                .contains("(<input>:5:")
+                .doesNotContain("function.mjs")
+                .doesNotContain("native")
+                .doesNotContain("__wasmbox");
         ExecutionResult thrown = sandbox.run("throw 'plain string'");
         assertThat(thrown.error().message()).isEqualTo("Uncaught 'plain string'");
         ScriptException se = (ScriptException) catchThrowable(
@@ -259,14 +287,16 @@ class JsEngineTest {
     @Test
     void sandboxesStartIndependentFromTheSnapshot() {
         SandboxOptions realtime = SandboxOptions.builder().realtime().build();
-        try (Sandbox a = js.sandbox().options(realtime).build(); Sandbox b = js.sandbox().options(realtime).build()) {
+        try (Sandbox a = js.sandbox().options(realtime).build();
+                Sandbox b = js.sandbox().options(realtime).build()) {
             // real randomness is drawn per sandbox, not copied from the snapshot (default sandboxes are
             // deterministic instead: JsHostFunctionsTest)
             Object first = a.eval("Math.random()");
             assertThat(b.eval("Math.random()")).isNotEqualTo(first);
             a.eval("Array.prototype.push = null; JSON.stringify = null; var x = 1");
             assertThat(a.eval("[x, 2]")).isEqualTo(List.of(1L, 2L)); // the driver keeps its own built-ins
-            assertThat(b.eval("[1].concat([2]).length + JSON.stringify({}).length")).isEqualTo(4L);
+            assertThat(b.eval("[1].concat([2]).length + JSON.stringify({}).length"))
+                    .isEqualTo(4L);
         }
     }
 
@@ -281,8 +311,10 @@ class JsEngineTest {
     @Test
     void scriptsBreakingBuiltinsOrFreezingGlobalsDoNotBreakLaterRuns() {
         try (io.wasmbox.Sandbox box = io.wasmbox.Wasmbox.interpreter("js").newSandbox()) {
-            box.run("Object.create = null; Object.keys = null; JSON.stringify = null; 1").valueOrThrow();
-            org.assertj.core.api.Assertions.assertThat(box.eval("({a: [1, 2]})")).isEqualTo(Map.of("a", List.of(1L, 2L)));
+            box.run("Object.create = null; Object.keys = null; JSON.stringify = null; 1")
+                    .valueOrThrow();
+            org.assertj.core.api.Assertions.assertThat(box.eval("({a: [1, 2]})"))
+                    .isEqualTo(Map.of("a", List.of(1L, 2L)));
             box.run("Object.prototype.toJSON = () => 'x'; 1").valueOrThrow();
             io.wasmbox.GuestError e = box.run("throw new RangeError('boom')").error();
             org.assertj.core.api.Assertions.assertThat(e.type()).isEqualTo("RangeError");

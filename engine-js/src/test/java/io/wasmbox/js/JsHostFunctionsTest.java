@@ -31,7 +31,9 @@ class JsHostFunctionsTest {
     @BeforeAll
     void open() {
         sandbox = js.newSandbox();
-        sandbox.bind("add", HostFunction.of(args -> ((Number) args.get(0)).longValue() + ((Number) args.get(1)).longValue()));
+        sandbox.bind(
+                "add",
+                HostFunction.of(args -> ((Number) args.get(0)).longValue() + ((Number) args.get(1)).longValue()));
         sandbox.bind("fail", args -> {
             throw new IllegalArgumentException("no such account");
         });
@@ -58,7 +60,8 @@ class JsHostFunctionsTest {
     @Test
     void largeAndUnicodeValuesCrossTheChannel() {
         assertThat(sandbox.eval("echo('x'.repeat(200000))[0].length")).isEqualTo(200000L);
-        assertThat(sandbox.eval("echo('é€😀'.repeat(30000))[0] === 'é€😀'.repeat(30000)")).isEqualTo(true);
+        assertThat(sandbox.eval("echo('é€😀'.repeat(30000))[0] === 'é€😀'.repeat(30000)"))
+                .isEqualTo(true);
     }
 
     @Test
@@ -107,10 +110,14 @@ class JsHostFunctionsTest {
         assertThat(sandbox.eval("[typeof java_invoke, typeof Javy, typeof __wasmbox_host]"))
                 .isEqualTo(List.of("undefined", "undefined", "undefined"));
         // reading stdin never sees a host reply
-        ExecutionResult r = sandbox.run("add(1, 2); stdin.read()", RunOptions.builder().stdin("input").build());
+        ExecutionResult r = sandbox.run(
+                "add(1, 2); stdin.read()", RunOptions.builder().stdin("input").build());
         assertThat(r.value()).isEqualTo("input");
-        assertThat(sandbox.run("[stdin.readLine(), add(2, 3), stdin.readLine()]",
-                RunOptions.builder().stdin("a\nb\n").build()).value()).isEqualTo(List.of("a", 5L, "b"));
+        assertThat(sandbox.run(
+                                "[stdin.readLine(), add(2, 3), stdin.readLine()]",
+                                RunOptions.builder().stdin("a\nb\n").build())
+                        .value())
+                .isEqualTo(List.of("a", 5L, "b"));
     }
 
     @Test
@@ -145,7 +152,8 @@ class JsHostFunctionsTest {
 
     @Test
     void checkCompilesWithoutRunning() {
-        assertThat(sandbox.check("var checked = 1; function checkedFn() {}; console.log('ran')")).isNull();
+        assertThat(sandbox.check("var checked = 1; function checkedFn() {}; console.log('ran')"))
+                .isNull();
         assertThat(sandbox.eval("[typeof checked, typeof checkedFn]")).isEqualTo(List.of("undefined", "undefined"));
         assertThat(sandbox.check("await 1")).isNotNull(); // a script, not a module
 
@@ -159,7 +167,8 @@ class JsHostFunctionsTest {
         assertThat(sandbox.check("new.target").type()).isEqualTo("SyntaxError");
         // a "use strict" directive counts, as it does in a run
         assertThat(sandbox.check("with (Math) { max(1, 2) }")).isNull();
-        assertThat(sandbox.check("'use strict';\nwith (Math) { max(1, 2) }").line()).isEqualTo(2);
+        assertThat(sandbox.check("'use strict';\nwith (Math) { max(1, 2) }").line())
+                .isEqualTo(2);
         assertThat(sandbox.check("'use strict' + 1; with (Math) {}")).isNull();
         assertThat(sandbox.check("#!/usr/bin/env node\n1 + 1")).isNull();
         // code that tries to close a wrapper and run anyway
@@ -173,7 +182,8 @@ class JsHostFunctionsTest {
 
     @Test
     void clockAndRandomnessAreDeterministicByDefault() {
-        String script = "console.log(Date.now(), new Date().toISOString(), Math.random(), Math.random(), Math.random())";
+        String script =
+                "console.log(Date.now(), new Date().toISOString(), Math.random(), Math.random(), Math.random())";
         String first;
         try (Sandbox box = js.newSandbox()) {
             first = box.run(script).stdout();
@@ -189,14 +199,22 @@ class JsHostFunctionsTest {
         }
         // the seed decides the numbers
         String seeded;
-        try (Sandbox box = js.sandbox().options(SandboxOptions.builder().randomSeed(7).build()).build()) {
+        try (Sandbox box = js.sandbox()
+                .options(SandboxOptions.builder().randomSeed(7).build())
+                .build()) {
             seeded = box.run(script).stdout();
         }
-        try (Sandbox box = js.sandbox().options(SandboxOptions.builder().randomSeed(7).build()).build()) {
+        try (Sandbox box = js.sandbox()
+                .options(SandboxOptions.builder().randomSeed(7).build())
+                .build()) {
             assertThat(box.run(script).stdout()).isEqualTo(seeded);
         }
         assertThat(seeded).startsWith("1704067200000 2024-01-01T00:00:00.000Z ").isNotEqualTo(first);
-        try (Sandbox box = js.sandbox().options(SandboxOptions.builder().frozenAt(Instant.parse("2030-05-06T07:08:09Z")).build()).build()) {
+        try (Sandbox box = js.sandbox()
+                .options(SandboxOptions.builder()
+                        .frozenAt(Instant.parse("2030-05-06T07:08:09Z"))
+                        .build())
+                .build()) {
             assertThat(box.eval("new Date().toISOString()")).isEqualTo("2030-05-06T07:08:09.000Z");
         }
     }
@@ -224,14 +242,17 @@ class JsHostFunctionsTest {
             AtomicReference<Sandbox> self = new AtomicReference<>(box);
             box.bind("reenter", args -> Json.toTree(self.get().eval("1 + 1")));
             ExecutionResult r = box.run("try { reenter() } catch (e) { [e.name, e.message] }");
-            assertThat(r.value()).isEqualTo(List.of("HostFunctionError", "a host function cannot run code in its own sandbox"));
+            assertThat(r.value())
+                    .isEqualTo(List.of("HostFunctionError", "a host function cannot run code in its own sandbox"));
             assertThat(box.eval("2 + 2")).isEqualTo(4L); // and the sandbox is fine
         }
     }
 
     @Test
     void slowHostFunctionIsStoppedByTheTimeout() {
-        SandboxOptions options = SandboxOptions.builder().limits(Limits.builder().timeoutMillis(500).build()).build();
+        SandboxOptions options = SandboxOptions.builder()
+                .limits(Limits.builder().timeoutMillis(500).build())
+                .build();
         try (Sandbox box = js.sandbox().options(options).build()) {
             box.bind("slow", args -> {
                 Thread.sleep(30_000);

@@ -7,8 +7,8 @@ import io.wasmbox.HostFunction;
 import io.wasmbox.Limits;
 import io.wasmbox.Sandbox;
 import io.wasmbox.Wasmbox;
-import org.junit.jupiter.api.Test;
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 /**
  * A JavaScript sandbox lives as long as its owner wants: a run leaves nothing behind (scripts run as global
@@ -22,7 +22,10 @@ class JsSandboxLifetimeTest {
 
     @Test
     void aSmallSandboxHoldsTwoHundredThousandRunsWithFlatMemory() {
-        try (Sandbox box = Wasmbox.interpreter("js").sandbox().limits(Limits.builder().memoryBytes(SMALL_CAP).build()).build()) {
+        try (Sandbox box = Wasmbox.interpreter("js")
+                .sandbox()
+                .limits(Limits.builder().memoryBytes(SMALL_CAP).build())
+                .build()) {
             for (int i = 0; i < 1000; i++) assertThat(box.eval("1+1")).isEqualTo(2L);
             long before = box.run("1+1").peakMemoryBytes();
             for (int i = 0; i < 200_000; i++) {

@@ -96,7 +96,12 @@ class JsTimersTest {
     @Test
     void aTimerFloodIsAnOutOfMemory() {
         // so far past the limit that QuickJS cannot make its own error object (it throws null)
-        try (Sandbox box = js.sandbox().limits(Limits.builder().memoryMiB(24).timeout(Duration.ofSeconds(60)).build()).build()) {
+        try (Sandbox box = js.sandbox()
+                .limits(Limits.builder()
+                        .memoryMiB(24)
+                        .timeout(Duration.ofSeconds(60))
+                        .build())
+                .build()) {
             ExecutionResult r = box.run("for (let i = 0; ; i++) setTimeout(() => {}, i)");
             assertThat(r.memoryLimitHit()).as(r.toString()).isTrue();
             assertThat(r.error().type()).isEqualTo("InternalError");
@@ -110,7 +115,9 @@ class JsTimersTest {
 
     @Test
     void anEndlessIntervalEndsAtTheTimeout() {
-        Sandbox box = js.sandbox().limits(Limits.builder().timeout(Duration.ofMillis(500)).build()).build();
+        Sandbox box = js.sandbox()
+                .limits(Limits.builder().timeout(Duration.ofMillis(500)).build())
+                .build();
         ExecutionResult r = box.run("let n = 0; setInterval(() => n++, 1); 'started'");
         assertThat(r.timeoutHit()).isTrue();
         assertThat(box.isClosed()).isTrue();
@@ -118,7 +125,9 @@ class JsTimersTest {
 
     @Test
     void withTheRealClockTimersWait() {
-        try (Sandbox box = js.sandbox().options(SandboxOptions.builder().realtime().build()).build()) {
+        try (Sandbox box = js.sandbox()
+                .options(SandboxOptions.builder().realtime().build())
+                .build()) {
             ExecutionResult r = box.run("""
                     const t0 = Date.now();
                     new Promise((r) => setTimeout(() => r(Date.now() - t0), 200))""");
@@ -137,11 +146,17 @@ class JsTimersTest {
         try (Sandbox b = js.newSandbox()) {
             assertThat(b.eval(draw)).isEqualTo(first);
         }
-        try (Sandbox c = js.sandbox().options(SandboxOptions.builder().randomSeed(7).build()).build()) {
+        try (Sandbox c = js.sandbox()
+                .options(SandboxOptions.builder().randomSeed(7).build())
+                .build()) {
             assertThat(c.eval(draw)).isNotEqualTo(first);
         }
-        try (Sandbox d = js.sandbox().options(SandboxOptions.builder().realtime().build()).build();
-                Sandbox e = js.sandbox().options(SandboxOptions.builder().realtime().build()).build()) {
+        try (Sandbox d = js.sandbox()
+                        .options(SandboxOptions.builder().realtime().build())
+                        .build();
+                Sandbox e = js.sandbox()
+                        .options(SandboxOptions.builder().realtime().build())
+                        .build()) {
             assertThat(d.eval(draw)).isNotEqualTo(e.eval(draw));
         }
         try (Sandbox f = js.newSandbox()) {

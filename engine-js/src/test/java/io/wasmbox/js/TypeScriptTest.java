@@ -51,41 +51,46 @@ class TypeScriptTest {
 
     @Test
     void enumsClassesGenericsAndInterfacesRun() {
-        assertThat(sandbox.eval(String.join("\n",
-                "enum Color { Red, Green = 5, Blue }",
-                "const enum Flag { On = 1 }",
-                "let c: Color = Color.Blue;",
-                "[Color[c], Color.Red, Color.Green, Flag.On]"))).isEqualTo(List.of("Blue", 0L, 5L, 1L));
-        assertThat(sandbox.eval(String.join("\n",
-                "class Person {",
-                "  #secret: number = 42;",
-                "  private hidden = 'h';",
-                "  static count: number = 0;",
-                "  constructor(public name: string, private readonly age?: number) { Person.count++; }",
-                "  get secret(): number { return this.#secret; }",
-                "  describe(this: Person): string { return `${this.name}:${this.age}:${this.hidden}`; }",
-                "}",
-                "abstract class Base<T> { abstract get(): T; }",
-                "class Impl extends Base<number> { override get() { return 7; } }",
-                "const p = new Person('bob', 3);",
-                "[p.describe(), p.secret, Person.count, new Impl().get()]")))
+        assertThat(sandbox.eval(String.join(
+                        "\n",
+                        "enum Color { Red, Green = 5, Blue }",
+                        "const enum Flag { On = 1 }",
+                        "let c: Color = Color.Blue;",
+                        "[Color[c], Color.Red, Color.Green, Flag.On]")))
+                .isEqualTo(List.of("Blue", 0L, 5L, 1L));
+        assertThat(sandbox.eval(String.join(
+                        "\n",
+                        "class Person {",
+                        "  #secret: number = 42;",
+                        "  private hidden = 'h';",
+                        "  static count: number = 0;",
+                        "  constructor(public name: string, private readonly age?: number) { Person.count++; }",
+                        "  get secret(): number { return this.#secret; }",
+                        "  describe(this: Person): string { return `${this.name}:${this.age}:${this.hidden}`; }",
+                        "}",
+                        "abstract class Base<T> { abstract get(): T; }",
+                        "class Impl extends Base<number> { override get() { return 7; } }",
+                        "const p = new Person('bob', 3);",
+                        "[p.describe(), p.secret, Person.count, new Impl().get()]")))
                 .isEqualTo(List.of("bob:3:h", 42L, 1L, 7L));
-        assertThat(sandbox.eval(String.join("\n",
-                "type Pair<A, B> = [A, B];",
-                "function swap<A, B>(p: Pair<A, B>): Pair<B, A> { return [p[1], p[0]]; }",
-                "const id = <T,>(x: T): T => x;",
-                "interface Shape { area(): number }",
-                "const square = (s: number): Shape => ({ area: () => s * s });",
-                "namespace Geometry { export const sides = 4; }",
-                "let s = { a: 1 } satisfies { a: number };",
-                "[swap<number, string>([1, 'a']), id<string>('w')!, square(3).area(), Geometry.sides, s.a]")))
+        assertThat(sandbox.eval(String.join(
+                        "\n",
+                        "type Pair<A, B> = [A, B];",
+                        "function swap<A, B>(p: Pair<A, B>): Pair<B, A> { return [p[1], p[0]]; }",
+                        "const id = <T,>(x: T): T => x;",
+                        "interface Shape { area(): number }",
+                        "const square = (s: number): Shape => ({ area: () => s * s });",
+                        "namespace Geometry { export const sides = 4; }",
+                        "let s = { a: 1 } satisfies { a: number };",
+                        "[swap<number, string>([1, 'a']), id<string>('w')!, square(3).area(), Geometry.sides, s.a]")))
                 .isEqualTo(List.of(List.of("a", 1L), "w", 9L, 4L, 1L));
     }
 
     @Test
     void varsAndFunctionsPersistBetweenRunsAsInJavaScript() {
         try (Sandbox box = ts.newSandbox()) {
-            box.run("var total: number = 40;\nfunction bump(n: number): number { return total += n; }").valueOrThrow();
+            box.run("var total: number = 40;\nfunction bump(n: number): number { return total += n; }")
+                    .valueOrThrow();
             assertThat(box.eval("bump(2)")).isEqualTo(42L);
             assertThat(box.invoke("bump", 1).value()).isEqualTo(43L);
             assertThat(box.getGlobal("total")).isEqualTo(43L);
@@ -121,7 +126,8 @@ class TypeScriptTest {
 
     @Test
     void runtimeErrorLinesAreTheTypeScriptLines() {
-        ExecutionResult r = run(String.join("\n",
+        ExecutionResult r = run(String.join(
+                "\n",
                 "interface Foo {",
                 "  a: number;",
                 "}",
@@ -131,7 +137,8 @@ class TypeScriptTest {
         assertThat(r.error().type()).isEqualTo("TypeError");
         assertThat(r.error().line()).isEqualTo(5);
         assertThat(r.error().stackTrace()).contains("<input>:5:").doesNotContain("<input>:2:");
-        ExecutionResult deep = run(String.join("\n",
+        ExecutionResult deep = run(String.join(
+                "\n",
                 "type T = { a: number };",
                 "",
                 "// comment",
@@ -156,31 +163,39 @@ class TypeScriptTest {
             // (a thrown error: QuickJS-ng 0.12 reports a failed property read inside a function at the function's
             // first line, see README "JavaScript semantics")
             box.run("interface In { v: number }\n\n\nfunction f(i: In): number {\n  if (!(i as any).x) throw new"
-                    + " TypeError('no x');\n  return 1;\n}").valueOrThrow();
+                            + " TypeError('no x');\n  return 1;\n}")
+                    .valueOrThrow();
             assertThat(box.invoke("f", Map.of("v", 1)).error().line()).isEqualTo(5);
         }
     }
 
     @Test
     void importAndExportAreClearErrors() {
-        for (String code : List.of("export const q: number = 1;\nq", "const a = 1;\nimport { x } from './x';\nx",
+        for (String code : List.of(
+                "export const q: number = 1;\nq",
+                "const a = 1;\nimport { x } from './x';\nx",
                 "const z = 2;\nexport default z;")) {
             ExecutionResult r = run(code);
             assertThat(r.error()).as(code).isNotNull();
             assertThat(r.error().type()).isEqualTo("SyntaxError");
             assertThat(r.error().message()).contains("import and export statements are not supported");
         }
-        assertThat(run("const a = 1;\nimport { x } from './x';\nx").error().line()).isEqualTo(2);
+        assertThat(run("const a = 1;\nimport { x } from './x';\nx").error().line())
+                .isEqualTo(2);
         // type-only imports and exports vanish with the types
-        ExecutionResult typeOnly = run("import type { X } from './x';\nexport type Y = number;\nconst y: X | null = null;\ny ?? 'none'");
+        ExecutionResult typeOnly =
+                run("import type { X } from './x';\nexport type Y = number;\nconst y: X | null = null;\ny ?? 'none'");
         assertThat(typeOnly.value()).as(typeOnly.toString()).isEqualTo("none");
     }
 
     @Test
     void scriptEngineManagerFindsTypeScript() throws Exception {
         ScriptEngineManager manager = new ScriptEngineManager();
-        for (ScriptEngine engine : List.of(manager.getEngineByName("typescript"), manager.getEngineByName("ts"),
-                manager.getEngineByExtension("ts"), manager.getEngineByMimeType("application/typescript"))) {
+        for (ScriptEngine engine : List.of(
+                manager.getEngineByName("typescript"),
+                manager.getEngineByName("ts"),
+                manager.getEngineByExtension("ts"),
+                manager.getEngineByMimeType("application/typescript"))) {
             assertThat(engine).isNotNull();
             assertThat(engine.getFactory().getLanguageName()).isEqualTo("TypeScript");
         }
@@ -195,9 +210,11 @@ class TypeScriptTest {
 
     @Test
     void languageVersionIsTheCompilersVersion() {
-        assertThat(ts.languageVersion()).isEqualTo(TypeScriptTranspiler.shared().compilerVersion())
+        assertThat(ts.languageVersion())
+                .isEqualTo(TypeScriptTranspiler.shared().compilerVersion())
                 .isEqualTo(TypeScriptTranspiler.VERSION);
-        assertThat(ts.info().engineVersion()).contains("TypeScript " + TypeScriptTranspiler.VERSION)
+        assertThat(ts.info().engineVersion())
+                .contains("TypeScript " + TypeScriptTranspiler.VERSION)
                 .contains("QuickJS");
     }
 
@@ -221,7 +238,8 @@ class TypeScriptTest {
                     int correct = 0;
                     try (Sandbox box = ts.newSandbox()) {
                         for (int i = 0; i < 5; i++) {
-                            Object v = box.eval("const base: number = " + id + " * 100;\nenum E { A = " + i + " }\nbase + E.A");
+                            Object v = box.eval(
+                                    "const base: number = " + id + " * 100;\nenum E { A = " + i + " }\nbase + E.A");
                             if (Long.valueOf(id * 100L + i).equals(v)) correct++;
                         }
                     }
@@ -238,18 +256,28 @@ class TypeScriptTest {
     void aTranspileStoppedByTheTimeoutLeavesTypeScriptUsable() {
         StringBuilder big = new StringBuilder();
         for (int i = 0; i < 400; i++) {
-            big.append("interface I").append(i).append(" { id: number; name: string }\n")
-                    .append("function f").append(i).append("(x: I").append(i).append("): string { return x.name + ")
-                    .append(i).append("; }\n");
+            big.append("interface I")
+                    .append(i)
+                    .append(" { id: number; name: string }\n")
+                    .append("function f")
+                    .append(i)
+                    .append("(x: I")
+                    .append(i)
+                    .append("): string { return x.name + ")
+                    .append(i)
+                    .append("; }\n");
         }
         big.append("f0({ id: 1, name: 'n' })\n");
         TypeScriptTranspiler transpiler = TypeScriptTranspiler.shared();
         long recycled = transpiler.recycles.get();
-        try (Sandbox box = ts.sandbox().limits(Limits.builder().timeoutMillis(200).build()).build()) {
+        try (Sandbox box =
+                ts.sandbox().limits(Limits.builder().timeoutMillis(200).build()).build()) {
             ExecutionResult r = box.run(big.toString());
             assertThat(r.timeoutHit()).as(r.toString()).isTrue();
         }
-        assertThat(transpiler.recycles.get()).as("the interrupted transpiler instance is dropped").isGreaterThan(recycled);
+        assertThat(transpiler.recycles.get())
+                .as("the interrupted transpiler instance is dropped")
+                .isGreaterThan(recycled);
         assertThat(run("const ok: string = 'still fine';\nok").value()).isEqualTo("still fine");
     }
 
@@ -273,8 +301,9 @@ class TypeScriptTest {
 
     @Test
     void preludeIsTypeScriptToo() {
-        ExecutionResult r = sandbox.run("greeting + '!'", RunOptions.builder()
-                .prelude("var greeting: string = 'hello';").build());
+        ExecutionResult r = sandbox.run(
+                "greeting + '!'",
+                RunOptions.builder().prelude("var greeting: string = 'hello';").build());
         assertThat(r.value()).as(r.toString()).isEqualTo("hello!");
     }
 }

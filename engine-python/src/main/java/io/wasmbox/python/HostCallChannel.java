@@ -45,12 +45,18 @@ final class HostCallChannel {
 
     /** WASI's {@code fd_write}/{@code fd_read} with the channel descriptor intercepted. */
     HostFunction[] wrap(HostFunction[] wasi) {
-        HostFunction[] out = WasiFunctions.wrap(wasi, "fd_write", real -> (inst, args) -> (int) args[0] == FD
-                ? new long[] {guarded(() -> write(inst, (int) args[1], (int) args[2], (int) args[3]))}
-                : real.apply(inst, args));
-        return WasiFunctions.wrap(out, "fd_read", real -> (inst, args) -> (int) args[0] == FD
-                ? new long[] {guarded(() -> read(inst, (int) args[1], (int) args[2], (int) args[3]))}
-                : real.apply(inst, args));
+        HostFunction[] out = WasiFunctions.wrap(
+                wasi,
+                "fd_write",
+                real -> (inst, args) -> (int) args[0] == FD
+                        ? new long[] {guarded(() -> write(inst, (int) args[1], (int) args[2], (int) args[3]))}
+                        : real.apply(inst, args));
+        return WasiFunctions.wrap(
+                out,
+                "fd_read",
+                real -> (inst, args) -> (int) args[0] == FD
+                        ? new long[] {guarded(() -> read(inst, (int) args[1], (int) args[2], (int) args[3]))}
+                        : real.apply(inst, args));
     }
 
     /** A bad pointer from the guest is its errno, not an exception unwinding through it. */
@@ -86,7 +92,9 @@ final class HostCallChannel {
             if (headerFilled < 4) {
                 header[headerFilled++] = bytes[at++];
                 if (headerFilled == 4) {
-                    long length = (header[0] & 0xFFL) | (header[1] & 0xFFL) << 8 | (header[2] & 0xFFL) << 16
+                    long length = (header[0] & 0xFFL)
+                            | (header[1] & 0xFFL) << 8
+                            | (header[2] & 0xFFL) << 16
                             | (header[3] & 0xFFL) << 24;
                     if (length > MAX_FRAME_BYTES) return false;
                     expected = (int) length;

@@ -63,7 +63,8 @@ final class PythonGuest implements Guest {
             throw new UncheckedIOException(e);
         }
         this.wasi = WasiPreview1.builder()
-                .withOptions(context.wasiOptions().withDirectory("/guest", guestDir).build())
+                .withOptions(
+                        context.wasiOptions().withDirectory("/guest", guestDir).build())
                 .build();
         ImportValues imports = ImportValues.builder()
                 .addFunction(new HostCallChannel(context.hostCalls()).wrap(context.wasiFunctions(wasi)))
@@ -115,8 +116,10 @@ final class PythonGuest implements Guest {
             deallocate.apply(data);
         }
         if (result == 0) {
-            GuestError error = hostReportedError != null ? hostReportedError
-                    : new GuestError(ErrorKind.INTERNAL, "InternalError", "the Python driver returned no result", "", -1);
+            GuestError error = hostReportedError != null
+                    ? hostReportedError
+                    : new GuestError(
+                            ErrorKind.INTERNAL, "InternalError", "the Python driver returned no result", "", -1);
             return new GuestResponse(null, 1, error, error.kind() == ErrorKind.MEMORY);
         }
         // VARCHAR result: [i32 size][i8 present][i32 length][utf-8 bytes]
@@ -146,8 +149,8 @@ final class PythonGuest implements Guest {
 
     /** {@code trino.return_error}: the driver itself failed (it catches everything the user code raises). */
     private HostFunction returnErrorFunction() {
-        FunctionType type = FunctionType.of(
-                List.of(ValType.I32, ValType.I32, ValType.I32, ValType.I32, ValType.I32), List.of());
+        FunctionType type =
+                FunctionType.of(List.of(ValType.I32, ValType.I32, ValType.I32, ValType.I32, ValType.I32), List.of());
         return new HostFunction("trino", "return_error", type, (inst, args) -> {
             String message = readString((int) args[1], (int) args[2]);
             String traceback = readString((int) args[3], (int) args[4]);

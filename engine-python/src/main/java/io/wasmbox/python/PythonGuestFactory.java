@@ -9,13 +9,14 @@ import io.wasmbox.spi.Guest;
 import io.wasmbox.spi.GuestContext;
 import io.wasmbox.spi.GuestFactory;
 import io.wasmbox.spi.InstanceSnapshot;
-import java.util.function.Function;
 import io.wasmbox.spi.Resources;
+import java.util.function.Function;
 
 /** Loads the CPython module once and creates isolated guests from it. */
 final class PythonGuestFactory implements GuestFactory {
     /** Headroom above the pre-initialised interpreter's memory for setting up the driver and running code. */
     private static final long HEADROOM_BYTES = 2L * 1024 * 1024;
+
     private static final long TEMPLATE_MEMORY = 64L * 1024 * 1024;
 
     final WasmModule module;

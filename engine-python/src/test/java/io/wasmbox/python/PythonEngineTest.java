@@ -8,6 +8,8 @@ import io.wasmbox.Limits;
 import io.wasmbox.Sandbox;
 import io.wasmbox.Wasmbox;
 import java.math.BigInteger;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import javax.script.ScriptEngine;
@@ -16,8 +18,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import java.time.Duration;
-import java.util.Arrays;
 
 /** Python semantics beyond the shared conformance kit. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -73,7 +73,8 @@ class PythonEngineTest {
 
     @Test
     void tracebackShowsSourceLinesAndNoDriverFrames() {
-        ExecutionResult r = sandbox.run("def f(d):\n    return d['missing']\n\nf({})", 
+        ExecutionResult r = sandbox.run(
+                "def f(d):\n    return d['missing']\n\nf({})",
                 io.wasmbox.RunOptions.builder().fileName("job.py").build());
         assertThat(r.error().type()).isEqualTo("KeyError");
         assertThat(r.error().line()).isEqualTo(2);
@@ -86,7 +87,9 @@ class PythonEngineTest {
     @Test
     void recursionErrorIsCleanAndTheSandboxSurvives() {
         // its own sandbox with room to spare: a thousand frames deep in a cold JVM on a busy machine took >10 s
-        try (Sandbox box = python.sandbox().limits(Limits.builder().timeout(Duration.ofSeconds(120)).build()).build()) {
+        try (Sandbox box = python.sandbox()
+                .limits(Limits.builder().timeout(Duration.ofSeconds(120)).build())
+                .build()) {
             ExecutionResult r = box.run("def f(n):\n    return f(n + 1)\nf(0)");
             assertThat(r.error().type()).isEqualTo("RecursionError");
             assertThat(box.isClosed()).isFalse();
@@ -96,7 +99,8 @@ class PythonEngineTest {
 
     @Test
     void pythonMemoryErrorKeepsTheSandboxUsable() {
-        try (Sandbox box = python.sandbox().limits(Limits.builder().memoryMiB(48).build()).build()) {
+        try (Sandbox box =
+                python.sandbox().limits(Limits.builder().memoryMiB(48).build()).build()) {
             ExecutionResult r = box.run("x = bytearray(100 * 1024 * 1024)");
             assertThat(r.memoryLimitHit()).isTrue();
             assertThat(r.error().type()).isEqualTo("MemoryError");
@@ -116,7 +120,8 @@ class PythonEngineTest {
 
     @Test
     void driverScratchFilesAreNotSharedBetweenSandboxes() {
-        try (Sandbox a = python.newSandbox(); Sandbox b = python.newSandbox()) {
+        try (Sandbox a = python.newSandbox();
+                Sandbox b = python.newSandbox()) {
             a.run("open('/guest/note.txt', 'w').write('from a')").valueOrThrow();
             assertThat(a.eval("open('/guest/note.txt').read()")).isEqualTo("from a");
             assertThat(b.run("open('/guest/note.txt').read()").error().type()).isEqualTo("FileNotFoundError");
@@ -133,7 +138,8 @@ class PythonEngineTest {
 
     @Test
     void forgedHostCallFramesAreRefusedWithoutTouchingTheHostHeap() {
-        try (Sandbox box = python.sandbox().limits(Limits.builder().memoryMiB(64).build()).build()) {
+        try (Sandbox box =
+                python.sandbox().limits(Limits.builder().memoryMiB(64).build()).build()) {
             long before = usedHeap();
             ExecutionResult huge = box.run("import os\nos.write(3, (2**30).to_bytes(4, 'little'))\n"
                     + "for i in range(64): os.write(3, b'x' * (1 << 20))");
@@ -177,9 +183,12 @@ class PythonEngineTest {
     @Test
     void bundledPackagesImport() {
         // importing a large package runs a lot of bytecode: give it room on a loaded CI machine
-        try (Sandbox box = python.sandbox().limits(Limits.builder().timeout(Duration.ofMinutes(2)).build()).build()) {
+        try (Sandbox box = python.sandbox()
+                .limits(Limits.builder().timeout(Duration.ofMinutes(2)).build())
+                .build()) {
             assertThat(box.eval("import jsonschema, dateutil.parser\n"
-                    + "str(dateutil.parser.parse('2024-01-02T03:04:05Z').year)")).isEqualTo("2024");
+                            + "str(dateutil.parser.parse('2024-01-02T03:04:05Z').year)"))
+                    .isEqualTo("2024");
         }
     }
 }

@@ -30,6 +30,9 @@ record CompiledModule(String sha256, WasmModule module, Function<Instance, Machi
 
     /** The module's own memory limits, or null when it has no memory. */
     MemoryLimits declaredMemory() {
-        return module.memorySection().filter(s -> s.memoryCount() > 0).map(s -> s.getMemory(0).limits()).orElse(null);
+        return module.memorySection()
+                .filter(s -> s.memoryCount() > 0)
+                .map(s -> s.getMemory(0).limits())
+                .orElse(null);
     }
 }

@@ -30,13 +30,12 @@ final class ModuleCache {
 
     private static final ModuleCache SHARED = new ModuleCache();
 
-    private final Map<String, CompletableFuture<CompiledModule>> entries =
-            new LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<CompiledModule>> eldest) {
-                    return size() > CAPACITY;
-                }
-            };
+    private final Map<String, CompletableFuture<CompiledModule>> entries = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<CompiledModule>> eldest) {
+            return size() > CAPACITY;
+        }
+    };
     private long compilations;
 
     static ModuleCache shared() {
@@ -92,16 +91,20 @@ final class ModuleCache {
     private CompiledModule compile(String sha256, byte[] bytes) {
         long start = System.nanoTime();
         WasmModule module = ModuleValidator.parseAndValidate(bytes);
-        Function<com.dylibso.chicory.runtime.Instance, com.dylibso.chicory.runtime.Machine> machineFactory =
-                INTERPRET ? com.dylibso.chicory.runtime.InterpreterMachine::new
-                        : MachineFactoryCompiler.builder(module)
-                                .withClassName("io.wasmbox.wasm.guest.M" + sha256.substring(0, 16))
-                                .withInterpreterFallback(InterpreterFallback.WARN)
-                                .compile();
+        Function<com.dylibso.chicory.runtime.Instance, com.dylibso.chicory.runtime.Machine> machineFactory = INTERPRET
+                ? com.dylibso.chicory.runtime.InterpreterMachine::new
+                : MachineFactoryCompiler.builder(module)
+                        .withClassName("io.wasmbox.wasm.guest.M" + sha256.substring(0, 16))
+                        .withInterpreterFallback(InterpreterFallback.WARN)
+                        .compile();
         synchronized (this) {
             compilations++;
         }
-        LOG.log(Level.DEBUG, "compiled a {0}-byte module ({1}) in {2} ms", bytes.length, sha256.substring(0, 12),
+        LOG.log(
+                Level.DEBUG,
+                "compiled a {0}-byte module ({1}) in {2} ms",
+                bytes.length,
+                sha256.substring(0, 12),
                 (System.nanoTime() - start) / 1_000_000);
         return new CompiledModule(sha256, module, machineFactory);
     }

@@ -27,7 +27,10 @@ final class ModuleValidator {
 
     /** @throws InvalidCodeException naming what is wrong */
     static WasmModule parseAndValidate(byte[] bytes) {
-        if (bytes.length < 8 || bytes[0] != MAGIC[0] || bytes[1] != MAGIC[1] || bytes[2] != MAGIC[2]
+        if (bytes.length < 8
+                || bytes[0] != MAGIC[0]
+                || bytes[1] != MAGIC[1]
+                || bytes[2] != MAGIC[2]
                 || bytes[3] != MAGIC[3]) {
             throw new InvalidCodeException("not a WebAssembly module (it does not start with \\0asm)");
         }
@@ -54,8 +57,9 @@ final class ModuleValidator {
     private static void checkImport(WasmModule module, Import imported) {
         String name = imported.module() + "." + imported.name();
         if (!(imported instanceof FunctionImport function)) {
-            throw new InvalidCodeException("the module imports " + imported.importType().name().toLowerCase()
-                    + " " + name + "; only WASI preview 1 functions (" + WASI_MODULE + ") are provided");
+            throw new InvalidCodeException(
+                    "the module imports " + imported.importType().name().toLowerCase() + " " + name
+                            + "; only WASI preview 1 functions (" + WASI_MODULE + ") are provided");
         }
         FunctionType wasi = WASI_MODULE.equals(imported.module()) ? WASI_FUNCTIONS.get(imported.name()) : null;
         if (wasi == null) {
@@ -64,14 +68,16 @@ final class ModuleValidator {
         }
         FunctionType declared = module.typeSection().getType(function.typeIndex());
         if (!declared.params().equals(wasi.params()) || !declared.returns().equals(wasi.returns())) {
-            throw new InvalidCodeException("the module imports " + name + " as " + declared + ", but WASI's is "
-                    + wasi);
+            throw new InvalidCodeException(
+                    "the module imports " + name + " as " + declared + ", but WASI's is " + wasi);
         }
     }
 
     private static Map<String, FunctionType> wasiFunctions() {
         Map<String, FunctionType> types = new HashMap<>();
-        try (WasiPreview1 wasi = WasiPreview1.builder().withOptions(WasiOptions.builder().build()).build()) {
+        try (WasiPreview1 wasi = WasiPreview1.builder()
+                .withOptions(WasiOptions.builder().build())
+                .build()) {
             for (HostFunction f : wasi.toHostFunctions()) types.put(f.name(), f.functionType());
         }
         return Map.copyOf(types);

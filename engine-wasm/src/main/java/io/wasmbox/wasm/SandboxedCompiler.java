@@ -43,7 +43,9 @@ public final class SandboxedCompiler {
     private static final Map<Toolchain, String> MISSING = new ConcurrentHashMap<>();
     /** The bubblewrap probe's outcome once made: "" when bubblewrap works, else the problem. */
     private static final String[] PROBE = new String[1];
-    private static final Semaphore SLOTS = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()), true);
+
+    private static final Semaphore SLOTS =
+            new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()), true);
 
     private final Toolchain toolchain;
     private final Duration timeout;
@@ -75,7 +77,8 @@ public final class SandboxedCompiler {
         String reason = MISSING.computeIfAbsent(toolchain, t -> {
             String missing = t.missing();
             if (missing == null && !Files.isExecutable(Path.of(BWRAP))) missing = BWRAP + " (bubblewrap) is missing";
-            if (missing == null && !Files.isExecutable(Path.of(PRLIMIT))) missing = PRLIMIT + " (util-linux) is missing";
+            if (missing == null && !Files.isExecutable(Path.of(PRLIMIT)))
+                missing = PRLIMIT + " (util-linux) is missing";
             return missing == null ? "" : missing + " (" + t.install() + " bubblewrap)";
         });
         return reason.isEmpty() ? null : reason;
@@ -126,8 +129,12 @@ public final class SandboxedCompiler {
         if (missing != null) throw new IllegalStateException(toolchain.language() + " is not available: " + missing);
         String sandboxProblem = bubblewrapProblemOnce();
         if (sandboxProblem != null) {
-            return new CompileResult(null, "cannot compile here: " + sandboxProblem
-                    + " (the compiler only ever runs inside bubblewrap)", -1, false, Duration.ZERO);
+            return new CompileResult(
+                    null,
+                    "cannot compile here: " + sandboxProblem + " (the compiler only ever runs inside bubblewrap)",
+                    -1,
+                    false,
+                    Duration.ZERO);
         }
         SLOTS.acquire();
         Path dir = null;
@@ -136,10 +143,17 @@ public final class SandboxedCompiler {
             dir = Files.createTempDirectory("wasmbox-compile-");
             Files.writeString(dir.resolve(toolchain.sourceFile()), source, StandardCharsets.UTF_8);
             List<String> command = new ArrayList<>(bwrap(dir, toolchain.needsProc()));
-            command.addAll(List.of(PRLIMIT, "--as=" + memoryBytes, "--fsize=" + maxModuleBytes,
-                    "--cpu=" + Math.max(1, timeout.toSeconds() + 1), "--nofile=256", "--core=0", "--"));
+            command.addAll(List.of(
+                    PRLIMIT,
+                    "--as=" + memoryBytes,
+                    "--fsize=" + maxModuleBytes,
+                    "--cpu=" + Math.max(1, timeout.toSeconds() + 1),
+                    "--nofile=256",
+                    "--core=0",
+                    "--"));
             command.addAll(toolchain.command(toolchain.sourceFile(), "main.wasm"));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             process.getOutputStream().close();
             CappedReader diagnostics = new CappedReader(process.getInputStream());
             Thread reader = Thread.ofVirtual().start(diagnostics);
@@ -158,8 +172,8 @@ public final class SandboxedCompiler {
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             String text = clean(diagnostics.text());
             if (!finished) {
-                return new CompileResult(null, text + "\ncompilation stopped after " + timeout.toMillis() + " ms",
-                        -1, true, took);
+                return new CompileResult(
+                        null, text + "\ncompilation stopped after " + timeout.toMillis() + " ms", -1, true, took);
             }
             Path module = dir.resolve("main.wasm");
             boolean ok = process.exitValue() == 0 && Files.isRegularFile(module);
@@ -178,25 +192,46 @@ public final class SandboxedCompiler {
      * /dev}, and (when asked) a {@code /proc} of the sandbox's own PID namespace; nothing else of the host.
      */
     private static List<String> bwrap(Path dir, boolean proc) {
-        List<String> args = new ArrayList<>(List.of(BWRAP,
-                "--ro-bind", "/usr", "/usr",
-                "--symlink", "usr/lib", "/lib",
-                "--symlink", "usr/lib64", "/lib64",
-                "--symlink", "usr/bin", "/bin"));
+        List<String> args = new ArrayList<>(List.of(
+                BWRAP,
+                "--ro-bind",
+                "/usr",
+                "/usr",
+                "--symlink",
+                "usr/lib",
+                "/lib",
+                "--symlink",
+                "usr/lib64",
+                "/lib64",
+                "--symlink",
+                "usr/bin",
+                "/bin"));
         if (proc) args.addAll(List.of("--proc", "/proc"));
         args.addAll(List.of(
-                "--dev", "/dev",
-                "--tmpfs", "/tmp",
-                "--bind", dir.toString(), WORK,
-                "--chdir", WORK,
+                "--dev",
+                "/dev",
+                "--tmpfs",
+                "/tmp",
+                "--bind",
+                dir.toString(),
+                WORK,
+                "--chdir",
+                WORK,
                 "--unshare-all",
-                "--cap-drop", "ALL",
+                "--cap-drop",
+                "ALL",
                 "--die-with-parent",
                 "--new-session",
                 "--clearenv",
-                "--setenv", "PATH", "/usr/bin",
-                "--setenv", "HOME", WORK,
-                "--setenv", "TMPDIR", "/tmp"));
+                "--setenv",
+                "PATH",
+                "/usr/bin",
+                "--setenv",
+                "HOME",
+                WORK,
+                "--setenv",
+                "TMPDIR",
+                "/tmp"));
         return args;
     }
 

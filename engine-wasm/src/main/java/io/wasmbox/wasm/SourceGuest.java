@@ -38,9 +38,11 @@ final class SourceGuest implements Guest {
             throw new ChicoryInterruptedException("interrupted while compiling");
         }
         if (!compiled.succeeded()) {
-            String message = compiled.timedOut() ? "compilation timed out\n" + compiled.diagnostics()
-                    : compiled.diagnostics().isBlank() ? "the compiler failed (exit " + compiled.exitCode() + ")"
-                    : compiled.diagnostics();
+            String message = compiled.timedOut()
+                    ? "compilation timed out\n" + compiled.diagnostics()
+                    : compiled.diagnostics().isBlank()
+                            ? "the compiler failed (exit " + compiled.exitCode() + ")"
+                            : compiled.diagnostics();
             return new GuestResponse(null, 1, new GuestError(ErrorKind.SYNTAX, COMPILE_ERROR, message, "", -1), false);
         }
         if (check) return new GuestResponse(null, 0, null, false);
@@ -48,7 +50,8 @@ final class SourceGuest implements Guest {
         try {
             module = modules.load(compiled.module());
         } catch (InvalidCodeException e) {
-            return new GuestResponse(null, 1, new GuestError(ErrorKind.SYNTAX, COMPILE_ERROR, e.getMessage(), "", -1), false);
+            return new GuestResponse(
+                    null, 1, new GuestError(ErrorKind.SYNTAX, COMPILE_ERROR, e.getMessage(), "", -1), false);
         }
         return wasm.runModule(module, request);
     }

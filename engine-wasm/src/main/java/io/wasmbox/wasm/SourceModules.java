@@ -1,8 +1,8 @@
 package io.wasmbox.wasm;
 
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Compilations of one toolchain by the SHA-256 of their source (LRU), so the same program submitted again

@@ -1,11 +1,11 @@
 package io.wasmbox.wasm;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import java.io.IOException;
 
 /**
  * A compiler from Debian's packages that builds {@code wasm32-wasi} modules: what it needs on the host,
@@ -16,8 +16,20 @@ public enum Toolchain {
     RUST("rust", "main.rs", "rustc", "apt-get install rustc libstd-rust-dev-wasm32") {
         @Override
         List<String> command(String source, String output) {
-            return List.of("/usr/bin/rustc", "--target", "wasm32-wasi", "--edition", "2021", "-O", "-C",
-                    "strip=symbols", "--crate-name", "main", "-o", output, source);
+            return List.of(
+                    "/usr/bin/rustc",
+                    "--target",
+                    "wasm32-wasi",
+                    "--edition",
+                    "2021",
+                    "-O",
+                    "-C",
+                    "strip=symbols",
+                    "--crate-name",
+                    "main",
+                    "-o",
+                    output,
+                    source);
         }
 
         @Override
@@ -46,12 +58,23 @@ public enum Toolchain {
         }
     },
     /** Debian's {@code clang++} with the C toolchain plus {@code libc++-14-dev-wasm32} (no exceptions on wasm32-wasi). */
-    CPP("cpp", "main.cpp", "clang++",
+    CPP(
+            "cpp",
+            "main.cpp",
+            "clang++",
             "apt-get install clang lld wasi-libc libclang-rt-14-dev-wasm32 libc++-14-dev-wasm32 libc++abi-14-dev-wasm32") {
         @Override
         List<String> command(String source, String output) {
-            return List.of("/usr/bin/clang++", "--target=wasm32-wasi", "-O2", "-s", "-fno-exceptions", "-o", output,
-                    source, "-lm");
+            return List.of(
+                    "/usr/bin/clang++",
+                    "--target=wasm32-wasi",
+                    "-O2",
+                    "-s",
+                    "-fno-exceptions",
+                    "-o",
+                    output,
+                    source,
+                    "-lm");
         }
 
         @Override

@@ -42,6 +42,7 @@ final class WasmGuest implements Guest {
     private Instance instance;
     /** The last run's reactor instance, or null. */
     private Instance reactor;
+
     private CompiledModule reactorModule;
 
     WasmGuest(ModuleCache modules, GuestContext context) {
@@ -55,7 +56,8 @@ final class WasmGuest implements Guest {
             case GuestRequest.RUN -> runModule(modules.load(request.code()), request);
             case GuestRequest.CHECK -> ok(null);
             case GuestRequest.INVOKE -> invoke(request.target(), request.invokeArgs());
-            case GuestRequest.CALLABLE -> ok(JSON.booleanNode(reactor != null && exportedFunction(request.target()) != null));
+            case GuestRequest.CALLABLE ->
+                ok(JSON.booleanNode(reactor != null && exportedFunction(request.target()) != null));
             case GuestRequest.GLOBAL -> global(request.target());
             default -> error("Error", "unsupported request for a WebAssembly module: " + request.mode());
         };
@@ -68,11 +70,15 @@ final class WasmGuest implements Guest {
         try {
             limits = memoryLimits(module);
         } catch (IllegalArgumentException e) { // its initial memory is above the cap
-            return new GuestResponse(null, 1, new GuestError(ErrorKind.MEMORY, GuestError.OUT_OF_MEMORY, e.getMessage(), "", -1), true);
+            return new GuestResponse(
+                    null, 1, new GuestError(ErrorKind.MEMORY, GuestError.OUT_OF_MEMORY, e.getMessage(), "", -1), true);
         }
-        try (WasiPreview1 wasi = WasiPreview1.builder().withOptions(wasiOptions(request)).build()) {
+        try (WasiPreview1 wasi =
+                WasiPreview1.builder().withOptions(wasiOptions(request)).build()) {
             Instance.Builder builder = Instance.builder(module.module())
-                    .withImportValues(ImportValues.builder().addFunction(context.wasiFunctions(wasi)).build())
+                    .withImportValues(ImportValues.builder()
+                            .addFunction(context.wasiFunctions(wasi))
+                            .build())
                     .withMachineFactory(module.machineFactory())
                     .withMemoryFactory(context.memoryFactory())
                     .withStart(false);
@@ -83,7 +89,8 @@ final class WasmGuest implements Guest {
                     instance.export("_start").apply();
                     return ok(null);
                 }
-                if (module.exportsFunction("_initialize")) instance.export("_initialize").apply();
+                if (module.exportsFunction("_initialize"))
+                    instance.export("_initialize").apply();
                 reactor = instance;
                 reactorModule = module;
                 return ok(null);
@@ -120,7 +127,9 @@ final class WasmGuest implements Guest {
     }
 
     private boolean capHit(MemoryLimits limits) {
-        return instance != null && limits != null && GuestContext.growRefused(instance.memory())
+        return instance != null
+                && limits != null
+                && GuestContext.growRefused(instance.memory())
                 && (long) limits.maximumPages() * PAGE_SIZE >= context.memoryLimitBytes() - PAGE_SIZE + 1;
     }
 
@@ -128,12 +137,18 @@ final class WasmGuest implements Guest {
         String message = e instanceof StackOverflowError ? "call stack exhausted" : String.valueOf(e.getMessage());
         if (instance == null && e instanceof IllegalArgumentException) {
             // instantiation refused: the module's initial memory is above the cap
-            return new GuestResponse(null, 1, new GuestError(ErrorKind.MEMORY, GuestError.OUT_OF_MEMORY, message, "", -1), true);
+            return new GuestResponse(
+                    null, 1, new GuestError(ErrorKind.MEMORY, GuestError.OUT_OF_MEMORY, message, "", -1), true);
         }
         boolean outOfMemory = capHit(limits);
         GuestError error = outOfMemory
-                ? new GuestError(ErrorKind.MEMORY, GuestError.OUT_OF_MEMORY, "the module ran out of memory (cap "
-                        + Units.formatBytes(context.memoryLimitBytes()) + ") and trapped: " + message, "", -1)
+                ? new GuestError(
+                        ErrorKind.MEMORY,
+                        GuestError.OUT_OF_MEMORY,
+                        "the module ran out of memory (cap " + Units.formatBytes(context.memoryLimitBytes())
+                                + ") and trapped: " + message,
+                        "",
+                        -1)
                 : e instanceof StackOverflowError
                         ? new GuestError(ErrorKind.STACK_OVERFLOW, GuestError.TRAP, message, "", -1)
                         : new GuestError(ErrorKind.TRAP, GuestError.TRAP, message, "", -1);
@@ -143,9 +158,11 @@ final class WasmGuest implements Guest {
     private GuestResponse invoke(String name, List<JsonNode> args) {
         ExportFunction function = reactor == null ? null : exportedFunction(name);
         if (function == null) {
-            return error("NameError", reactor == null
-                    ? "no reactor module is loaded: run a module without _start first, then invoke its exports"
-                    : "the module exports no function '" + name + "'");
+            return error(
+                    "NameError",
+                    reactor == null
+                            ? "no reactor module is loaded: run a module without _start first, then invoke its exports"
+                            : "the module exports no function '" + name + "'");
         }
         FunctionType type = reactor.exportType(name);
         List<JsonNode> given = args == null ? List.of() : args;
@@ -166,8 +183,14 @@ final class WasmGuest implements Guest {
         try {
             long[] results = function.apply(params);
             List<JsonNode> values = new ArrayList<>();
-            for (int i = 0; i < type.returns().size(); i++) values.add(number(type.returns().get(i), results[i]));
-            return ok(values.isEmpty() ? null : values.size() == 1 ? values.getFirst() : JSON.arrayNode().addAll(values));
+            for (int i = 0; i < type.returns().size(); i++)
+                values.add(number(type.returns().get(i), results[i]));
+            return ok(
+                    values.isEmpty()
+                            ? null
+                            : values.size() == 1
+                                    ? values.getFirst()
+                                    : JSON.arrayNode().addAll(values));
         } catch (WasiExitException exit) {
             reactor = null;
             return new GuestResponse(null, exit.exitCode(), null, false);
@@ -215,7 +238,8 @@ final class WasmGuest implements Guest {
     @Override
     public long memoryBytes() {
         Instance current = instance;
-        return current == null || current.module().memorySection().isEmpty() ? 0
+        return current == null || current.module().memorySection().isEmpty()
+                ? 0
                 : (long) current.memory().pages() * PAGE_SIZE;
     }
 

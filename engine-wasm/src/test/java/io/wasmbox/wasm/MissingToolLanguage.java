@@ -1,7 +1,7 @@
 package io.wasmbox.wasm;
 
-import io.wasmbox.spi.GuestFactory;
 import io.wasmbox.Language;
+import io.wasmbox.spi.GuestFactory;
 import io.wasmbox.spi.LanguageProvider;
 import java.util.List;
 
@@ -11,8 +11,15 @@ public final class MissingToolLanguage implements LanguageProvider {
 
     @Override
     public Language info() {
-        return new Language("missing-tool", "Missing", "1", "Missing", "Missing", List.of("missing-tool"),
-                List.of("missing"), List.of());
+        return new Language(
+                "missing-tool",
+                "Missing",
+                "1",
+                "Missing",
+                "Missing",
+                List.of("missing-tool"),
+                List.of("missing"),
+                List.of());
     }
 
     @Override

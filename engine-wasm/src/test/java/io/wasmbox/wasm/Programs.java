@@ -8,12 +8,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.ArrayList;
 
 /**
  * The test programs (src/test/resources/programs), compiled once per JVM with the toolchains, which the
@@ -35,7 +35,9 @@ final class Programs {
 
     static void requireToolchain(Toolchain toolchain) {
         assertThat(SandboxedCompiler.unavailableReason(toolchain))
-                .as("the %s toolchain is needed by these tests: %s bubblewrap", toolchain.language(), toolchain.install())
+                .as(
+                        "the %s toolchain is needed by these tests: %s bubblewrap",
+                        toolchain.language(), toolchain.install())
                 .isNull();
     }
 

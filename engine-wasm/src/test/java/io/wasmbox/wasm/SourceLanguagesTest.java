@@ -25,8 +25,10 @@ class SourceLanguagesTest {
     }
 
     private static ExecutionResult run(String language, String source, RunOptions options) {
-        try (Sandbox box = Wasmbox.interpreter(language).sandbox().limits(Limits.builder().timeout(Duration.ofSeconds(60))
-                .build()).build()) {
+        try (Sandbox box = Wasmbox.interpreter(language)
+                .sandbox()
+                .limits(Limits.builder().timeout(Duration.ofSeconds(60)).build())
+                .build()) {
             return box.run(source, options);
         }
     }
@@ -41,25 +43,33 @@ class SourceLanguagesTest {
 
     @Test
     void aRustProgramCompilesAndRunsWithStdinArgsEnv() {
-        ExecutionResult r = run("rust", Programs.source("probe.rs"), RunOptions.builder().stdin("typed")
-                .args(List.of("io", "4")).env(Map.of("GREETING", "moin")).build());
+        ExecutionResult r = run(
+                "rust",
+                Programs.source("probe.rs"),
+                RunOptions.builder()
+                        .stdin("typed")
+                        .args(List.of("io", "4"))
+                        .env(Map.of("GREETING", "moin"))
+                        .build());
         assertThat(r.stdout()).contains("stdin=typed\n", "argv[1]=io\n", "GREETING=moin\n");
         assertThat(r.exitCode()).isEqualTo(4);
     }
 
     @Test
     void aCProgramCompilesAndRuns() {
-        ExecutionResult r = run("c", "#include <stdio.h>\nint main(void) { printf(\"%d\\n\", 6 * 7); return 0; }\n",
-                RunOptions.none());
+        ExecutionResult r = run(
+                "c", "#include <stdio.h>\nint main(void) { printf(\"%d\\n\", 6 * 7); return 0; }\n", RunOptions.none());
         assertThat(r.succeeded()).as(r.toString()).isTrue();
         assertThat(r.stdout()).isEqualTo("42\n");
     }
 
     @Test
     void aCppProgramCompilesAndRunsWithTheStandardLibrary() {
-        ExecutionResult r = run("cpp", "#include <iostream>\n#include <map>\n#include <string>\nint main() {"
-                + " std::map<std::string, int> m{{\"a\", 1}, {\"b\", 2}}; std::string line; std::getline(std::cin, line);"
-                + " std::cout << line << \":\" << m.size() << std::endl; return 3; }\n",
+        ExecutionResult r = run(
+                "cpp",
+                "#include <iostream>\n#include <map>\n#include <string>\nint main() {"
+                        + " std::map<std::string, int> m{{\"a\", 1}, {\"b\", 2}}; std::string line; std::getline(std::cin, line);"
+                        + " std::cout << line << \":\" << m.size() << std::endl; return 3; }\n",
                 RunOptions.builder().stdin("in\n").build());
         assertThat(r.stdout()).as(r.toString()).isEqualTo("in:2\n");
         assertThat(r.exitCode()).isEqualTo(3);
@@ -84,19 +94,21 @@ class SourceLanguagesTest {
 
     @Test
     void rustIncludeStrOfAHostFileFailsToCompile() {
-        ExecutionResult r = run("rust", "fn main() { print!(\"{}\", include_str!(\"/etc/passwd\")); }\n",
-                RunOptions.none());
+        ExecutionResult r =
+                run("rust", "fn main() { print!(\"{}\", include_str!(\"/etc/passwd\")); }\n", RunOptions.none());
         assertThat(r.error()).isNotNull();
         assertThat(r.error().type()).isEqualTo(SourceGuest.COMPILE_ERROR);
         assertThat(r.error().message()).contains("couldn't read").doesNotContain("root:");
         assertThat(r.stdout()).doesNotContain("root:");
-        // rustc needs a /proc: it is the sandbox's own, and the compiler's environment is PATH, HOME, TMPDIR (and PWD) only
-        ExecutionResult environ = run("rust", "fn main() { print!(\"{}\", include_str!(\"/proc/self/environ\")); }\n",
-                RunOptions.none());
+        // rustc needs a /proc: it is the sandbox's own, and the compiler's environment is PATH, HOME, TMPDIR (and PWD)
+        // only
+        ExecutionResult environ =
+                run("rust", "fn main() { print!(\"{}\", include_str!(\"/proc/self/environ\")); }\n", RunOptions.none());
         assertThat(environ.succeeded()).as(environ.toString()).isTrue();
-        assertThat(environ.stdout().split("\0")).containsExactlyInAnyOrder("PATH=/usr/bin", "HOME=/work", "TMPDIR=/tmp", "PWD=/work");
-        ExecutionResult home = run("rust", "fn main() { print!(\"{}\", include_str!(\"/root/.bashrc\")); }\n",
-                RunOptions.none());
+        assertThat(environ.stdout().split("\0"))
+                .containsExactlyInAnyOrder("PATH=/usr/bin", "HOME=/work", "TMPDIR=/tmp", "PWD=/work");
+        ExecutionResult home =
+                run("rust", "fn main() { print!(\"{}\", include_str!(\"/root/.bashrc\")); }\n", RunOptions.none());
         assertThat(home.error().type()).isEqualTo(SourceGuest.COMPILE_ERROR);
     }
 
@@ -104,14 +116,17 @@ class SourceLanguagesTest {
     void cIncludeOfAHostFileFailsToCompile() {
         ExecutionResult r = run("c", "#include \"/etc/passwd\"\nint main(void) { return 0; }\n", RunOptions.none());
         assertThat(r.error().type()).isEqualTo(SourceGuest.COMPILE_ERROR);
-        assertThat(r.error().message()).contains("/etc/passwd").containsIgnoringCase("not found")
+        assertThat(r.error().message())
+                .contains("/etc/passwd")
+                .containsIgnoringCase("not found")
                 .doesNotContain("root:");
     }
 
     @Test
     void assemblerIncbinOfAHostFileFailsToCompile() {
-        String source = "__asm__(\".section .data.leak,\\\"\\\",@\\n.globl leak\\nleak:\\n.incbin \\\"/etc/passwd\\\"\\n\");\n"
-                + "extern const char leak[];\n#include <stdio.h>\nint main(void) { printf(\"%.40s\", leak); return 0; }\n";
+        String source =
+                "__asm__(\".section .data.leak,\\\"\\\",@\\n.globl leak\\nleak:\\n.incbin \\\"/etc/passwd\\\"\\n\");\n"
+                        + "extern const char leak[];\n#include <stdio.h>\nint main(void) { printf(\"%.40s\", leak); return 0; }\n";
         ExecutionResult r = run("c", source, RunOptions.none());
         assertThat(r.error()).as(r.stdout()).isNotNull();
         assertThat(r.error().type()).isEqualTo(SourceGuest.COMPILE_ERROR);
@@ -124,8 +139,8 @@ class SourceLanguagesTest {
         Path outside = Files.createTempFile(Path.of(System.getProperty("java.io.tmpdir")), "host-header", ".h");
         try {
             Files.writeString(outside, "int host_secret = 42;\n");
-            CompileResult r = new SandboxedCompiler(Toolchain.C).compile("#include \"" + outside
-                    + "\"\nint main(void) { return host_secret; }\n");
+            CompileResult r = new SandboxedCompiler(Toolchain.C)
+                    .compile("#include \"" + outside + "\"\nint main(void) { return host_secret; }\n");
             assertThat(r.succeeded()).isFalse();
             assertThat(r.diagnostics()).contains("file not found");
         } finally {
@@ -135,8 +150,11 @@ class SourceLanguagesTest {
 
     @Test
     void aCompilationOverItsTimeoutIsStopped() throws Exception {
-        SandboxedCompiler slow = new SandboxedCompiler(Toolchain.RUST, Duration.ofMillis(50),
-                SandboxedCompiler.DEFAULT_MEMORY_BYTES, SandboxedCompiler.DEFAULT_MAX_MODULE_BYTES);
+        SandboxedCompiler slow = new SandboxedCompiler(
+                Toolchain.RUST,
+                Duration.ofMillis(50),
+                SandboxedCompiler.DEFAULT_MEMORY_BYTES,
+                SandboxedCompiler.DEFAULT_MAX_MODULE_BYTES);
         CompileResult r = slow.compile("fn main() { println!(\"{}\", 1); }\n");
         assertThat(r.timedOut()).isTrue();
         assertThat(r.succeeded()).isFalse();
@@ -146,8 +164,8 @@ class SourceLanguagesTest {
     void aPreprocessorBombEndsAtTheCompilersTimeOrMemoryLimit() throws Exception {
         String bomb = "#define A(x) x x\n#define B(x) A(A(A(A(x))))\n#define C(x) B(B(B(B(x))))\n"
                 + "#define D(x) C(C(C(C(x))))\nint a[] = { D(1,) };\nint main(void) { return 0; }\n";
-        SandboxedCompiler compiler = new SandboxedCompiler(Toolchain.C, Duration.ofSeconds(5), 256L << 20,
-                SandboxedCompiler.DEFAULT_MAX_MODULE_BYTES);
+        SandboxedCompiler compiler = new SandboxedCompiler(
+                Toolchain.C, Duration.ofSeconds(5), 256L << 20, SandboxedCompiler.DEFAULT_MAX_MODULE_BYTES);
         long start = System.nanoTime();
         CompileResult r = compiler.compile(bomb);
         assertThat(r.succeeded()).isFalse();

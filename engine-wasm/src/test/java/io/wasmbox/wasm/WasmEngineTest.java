@@ -9,21 +9,21 @@ import io.wasmbox.GuestError;
 import io.wasmbox.Interpreter;
 import io.wasmbox.InvalidCodeException;
 import io.wasmbox.Limits;
-import io.wasmbox.Units;
 import io.wasmbox.RunOptions;
 import io.wasmbox.Sandbox;
 import io.wasmbox.SandboxOptions;
+import io.wasmbox.Units;
 import io.wasmbox.Wasmbox;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
-import java.util.Arrays;
 
 class WasmEngineTest {
     private static final Interpreter WASM = Wasmbox.interpreter("wasm");
@@ -38,7 +38,9 @@ class WasmEngineTest {
 
     private static ExecutionResult run(byte[] module, String... args) {
         try (Sandbox box = sandbox()) {
-            return box.run(Programs.base64(module), RunOptions.builder().args(List.of(args)).build());
+            return box.run(
+                    Programs.base64(module),
+                    RunOptions.builder().args(List.of(args)).build());
         }
     }
 
@@ -47,17 +49,24 @@ class WasmEngineTest {
     @Test
     void aCProgramGetsStdinArgsEnvAndItsExitCode() {
         try (Sandbox box = sandbox()) {
-            ExecutionResult r = box.run(Programs.base64(Programs.probeC()), RunOptions.builder()
-                    .stdin("hello from stdin\n").args(List.of("io", "7")).env(Map.of("GREETING", "salut"))
-                    .fileName("probe.wasm").build());
-            assertThat(r.stdout()).isEqualTo("stdin=hello from stdin\nargv[0]=probe.wasm\nargv[1]=io\nargv[2]=7\n"
-                    + "GREETING=salut\nHOME=(none)\n");
+            ExecutionResult r = box.run(
+                    Programs.base64(Programs.probeC()),
+                    RunOptions.builder()
+                            .stdin("hello from stdin\n")
+                            .args(List.of("io", "7"))
+                            .env(Map.of("GREETING", "salut"))
+                            .fileName("probe.wasm")
+                            .build());
+            assertThat(r.stdout())
+                    .isEqualTo("stdin=hello from stdin\nargv[0]=probe.wasm\nargv[1]=io\nargv[2]=7\n"
+                            + "GREETING=salut\nHOME=(none)\n");
             assertThat(r.stderr()).isEqualTo("to stderr\n");
             assertThat(r.exitCode()).isEqualTo(7);
             assertThat(r.error()).isNull();
             // the sandbox stays usable: every run is a fresh instance
-            ExecutionResult again = box.run(Programs.base64(Programs.probeC()), RunOptions.builder()
-                    .args(List.of("exit", "0")).build());
+            ExecutionResult again = box.run(
+                    Programs.base64(Programs.probeC()),
+                    RunOptions.builder().args(List.of("exit", "0")).build());
             assertThat(again.succeeded()).as(again.toString()).isTrue();
         }
     }
@@ -65,14 +74,24 @@ class WasmEngineTest {
     @Test
     void aRustProgramGetsStdinArgsEnvAndItsExitCode() {
         try (Sandbox box = sandbox()) {
-            ExecutionResult r = box.run(Programs.base64(Programs.probeRust()), RunOptions.builder()
-                    .stdin("from rust stdin").args(List.of("io", "42")).env(Map.of("GREETING", "hej")).build());
-            assertThat(r.stdout()).isEqualTo("stdin=from rust stdin\nargv[0]=main.wasm\nargv[1]=io\nargv[2]=42\n"
-                    + "GREETING=hej\n");
+            ExecutionResult r = box.run(
+                    Programs.base64(Programs.probeRust()),
+                    RunOptions.builder()
+                            .stdin("from rust stdin")
+                            .args(List.of("io", "42"))
+                            .env(Map.of("GREETING", "hej"))
+                            .build());
+            assertThat(r.stdout())
+                    .isEqualTo("stdin=from rust stdin\nargv[0]=main.wasm\nargv[1]=io\nargv[2]=42\n" + "GREETING=hej\n");
             assertThat(r.stderr()).isEqualTo("to stderr\n");
             assertThat(r.exitCode()).isEqualTo(42);
-            assertThat(box.run(Programs.base64(Programs.probeRust()), RunOptions.builder().args(List.of("io", "0"))
-                    .build()).succeeded()).isTrue();
+            assertThat(box.run(
+                                    Programs.base64(Programs.probeRust()),
+                                    RunOptions.builder()
+                                            .args(List.of("io", "0"))
+                                            .build())
+                            .succeeded())
+                    .isTrue();
         }
     }
 
@@ -90,19 +109,28 @@ class WasmEngineTest {
     @Test
     void aModuleSeesNoHostFiles() {
         assertThat(run(Programs.probeC(), "files").stdout())
-                .contains("fopen(/etc/passwd): ").doesNotContain("opened").doesNotContain("root:");
+                .contains("fopen(/etc/passwd): ")
+                .doesNotContain("opened")
+                .doesNotContain("root:");
         assertThat(run(Programs.probeRust(), "files").stdout()).startsWith("error: ");
     }
 
     @Test
     void clockIsFrozenAndRandomSeededByDefault() {
         String first = run(Programs.probeC(), "clock").stdout();
-        assertThat(first).startsWith("time=" + Instant.parse("2024-01-01T00:00:00Z").getEpochSecond() + " ");
+        assertThat(first)
+                .startsWith("time=" + Instant.parse("2024-01-01T00:00:00Z").getEpochSecond() + " ");
         assertThat(run(Programs.probeC(), "clock").stdout()).isEqualTo(first);
-        try (Sandbox box = WASM.sandbox().options(SandboxOptions.builder().randomSeed(99)
-                .limits(Limits.builder().maxCodeBytes(4 * Units.MIB).build()).build()).build()) {
-            String other = box.run(Programs.base64(Programs.probeC()), RunOptions.builder().args(List.of("clock"))
-                    .build()).stdout();
+        try (Sandbox box = WASM.sandbox()
+                .options(SandboxOptions.builder()
+                        .randomSeed(99)
+                        .limits(Limits.builder().maxCodeBytes(4 * Units.MIB).build())
+                        .build())
+                .build()) {
+            String other = box.run(
+                            Programs.base64(Programs.probeC()),
+                            RunOptions.builder().args(List.of("clock")).build())
+                    .stdout();
             assertThat(other).isNotEqualTo(first).startsWith("time=1704067200 ");
         }
     }
@@ -114,8 +142,12 @@ class WasmEngineTest {
         long cap = 32 * Units.MIB;
         for (byte[] module : List.of(Programs.probeC(), Programs.probeRust())) {
             try (Sandbox box = sandbox(Limits.builder().memoryBytes(cap))) {
-                ExecutionResult r = box.run(Programs.base64(module), RunOptions.builder().args(List.of("hog")).build());
-                assertThat(r.memoryLimitHit()).as(r + " " + r.stdout() + r.stderr()).isTrue();
+                ExecutionResult r = box.run(
+                        Programs.base64(module),
+                        RunOptions.builder().args(List.of("hog")).build());
+                assertThat(r.memoryLimitHit())
+                        .as(r + " " + r.stdout() + r.stderr())
+                        .isTrue();
                 assertThat(r.succeeded()).isFalse();
                 assertThat(r.peakMemoryBytes()).isLessThanOrEqualTo(cap);
             }
@@ -126,8 +158,9 @@ class WasmEngineTest {
     void anInfiniteLoopStopsAtTheTimeout() {
         try (Sandbox box = sandbox(Limits.builder().timeoutMillis(500))) {
             long start = System.nanoTime();
-            ExecutionResult r = box.run(Programs.base64(Programs.probeC()), RunOptions.builder()
-                    .args(List.of("loop")).build());
+            ExecutionResult r = box.run(
+                    Programs.base64(Programs.probeC()),
+                    RunOptions.builder().args(List.of("loop")).build());
             assertThat(r.timeoutHit()).isTrue();
             assertThat(r.exitCode()).isEqualTo(ExecutionResult.TIMEOUT_EXIT_CODE);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
@@ -138,7 +171,9 @@ class WasmEngineTest {
     void anInfiniteLoopStopsAtTheCpuTimeLimit() {
         for (byte[] module : List.of(Programs.probeC(), Programs.probeRust())) {
             try (Sandbox box = sandbox(Limits.builder().cpuTimeMillis(300).timeout(Duration.ofSeconds(60)))) {
-                ExecutionResult r = box.run(Programs.base64(module), RunOptions.builder().args(List.of("loop")).build());
+                ExecutionResult r = box.run(
+                        Programs.base64(module),
+                        RunOptions.builder().args(List.of("loop")).build());
                 assertThat(r.cpuTimeLimitHit()).as(r.toString()).isTrue();
                 assertThat(r.timeoutHit()).isFalse();
                 assertThat(r.exitCode()).isEqualTo(ExecutionResult.CPU_TIME_LIMIT_EXIT_CODE);
@@ -152,8 +187,9 @@ class WasmEngineTest {
     void theModulesOwnMaximumCannotRaiseTheCap() {
         // this build of probe.c declares a 1 GiB maximum: the sandbox's 8 MiB cap still wins
         try (Sandbox box = sandbox(Limits.builder().memoryMiB(8))) {
-            ExecutionResult r = box.run(Programs.base64(Programs.probeCDeclaringOneGiB()), RunOptions.builder()
-                    .args(List.of("hog")).build());
+            ExecutionResult r = box.run(
+                    Programs.base64(Programs.probeCDeclaringOneGiB()),
+                    RunOptions.builder().args(List.of("hog")).build());
             assertThat(r.memoryLimitHit()).isTrue();
             assertThat(r.stdout()).matches("malloc failed after [0-7] MiB\n");
             assertThat(r.exitCode()).isEqualTo(3);
@@ -166,21 +202,29 @@ class WasmEngineTest {
     @Test
     void trapsAreResultsAndTheSandboxStaysUsable() {
         try (Sandbox box = sandbox()) {
-            ExecutionResult unreachable = box.run(Programs.base64(Programs.probeC()), RunOptions.builder()
-                    .args(List.of("unreachable")).build());
+            ExecutionResult unreachable = box.run(
+                    Programs.base64(Programs.probeC()),
+                    RunOptions.builder().args(List.of("unreachable")).build());
             assertThat(unreachable.error().type()).isEqualTo(GuestError.TRAP);
             assertThat(unreachable.error().message()).containsIgnoringCase("unreachable");
-            ExecutionResult oob = box.run(Programs.base64(Programs.probeC()), RunOptions.builder()
-                    .args(List.of("oob")).build());
+            ExecutionResult oob = box.run(
+                    Programs.base64(Programs.probeC()),
+                    RunOptions.builder().args(List.of("oob")).build());
             assertThat(oob.error().type()).isEqualTo(GuestError.TRAP);
             assertThat(oob.error().message()).containsIgnoringCase("out of bounds");
             assertThat(oob.memoryLimitHit()).isFalse();
-            ExecutionResult stack = box.run(Programs.base64(Programs.probeC()), RunOptions.builder()
-                    .args(List.of("stack")).build());
+            ExecutionResult stack = box.run(
+                    Programs.base64(Programs.probeC()),
+                    RunOptions.builder().args(List.of("stack")).build());
             assertThat(stack.succeeded()).isFalse();
             assertThat(box.isClosed()).isFalse();
-            assertThat(box.run(Programs.base64(Programs.probeC()), RunOptions.builder().args(List.of("exit", "0"))
-                    .build()).succeeded()).isTrue();
+            assertThat(box.run(
+                                    Programs.base64(Programs.probeC()),
+                                    RunOptions.builder()
+                                            .args(List.of("exit", "0"))
+                                            .build())
+                            .succeeded())
+                    .isTrue();
         }
     }
 
@@ -189,12 +233,15 @@ class WasmEngineTest {
     @Test
     void bytesThatAreNotAModuleAreInvalidCode() {
         try (Sandbox box = sandbox()) {
-            assertThatThrownBy(() -> box.run("print('hi')")).isInstanceOf(InvalidCodeException.class)
+            assertThatThrownBy(() -> box.run("print('hi')"))
+                    .isInstanceOf(InvalidCodeException.class)
                     .hasMessageContaining("base64");
             assertThatThrownBy(() -> box.run(Programs.base64("#!/bin/sh\necho hi\n".getBytes())))
-                    .isInstanceOf(InvalidCodeException.class).hasMessageContaining("not a WebAssembly module");
+                    .isInstanceOf(InvalidCodeException.class)
+                    .hasMessageContaining("not a WebAssembly module");
             byte[] truncated = Arrays.copyOf(Programs.probeC(), 1000);
-            assertThatThrownBy(() -> box.run(Programs.base64(truncated))).isInstanceOf(InvalidCodeException.class)
+            assertThatThrownBy(() -> box.run(Programs.base64(truncated)))
+                    .isInstanceOf(InvalidCodeException.class)
                     .hasMessageContaining("invalid WebAssembly module");
             assertThat(box.isClosed()).isFalse();
         }
@@ -263,8 +310,13 @@ class WasmEngineTest {
                 byte[] module = i % 2 == 0 ? Programs.probeC() : Programs.probeRust();
                 results.add(pool.submit(() -> {
                     try (Sandbox box = sandbox()) {
-                        return box.run(Programs.base64(module), RunOptions.builder().stdin(token + "\n")
-                                .args(List.of("io", "0")).env(Map.of("GREETING", token)).build());
+                        return box.run(
+                                Programs.base64(module),
+                                RunOptions.builder()
+                                        .stdin(token + "\n")
+                                        .args(List.of("io", "0"))
+                                        .env(Map.of("GREETING", token))
+                                        .build());
                     }
                 }));
             }

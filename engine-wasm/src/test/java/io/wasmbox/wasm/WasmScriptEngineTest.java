@@ -42,7 +42,8 @@ class WasmScriptEngineTest {
         ScriptEngine engine = engine();
         engine.put(ScriptEngine.FILENAME, file.toString());
         engine.eval("");
-        assertThat(((javax.script.Invocable) engine).invokeFunction("add", 20, 22)).isEqualTo(42L);
+        assertThat(((javax.script.Invocable) engine).invokeFunction("add", 20, 22))
+                .isEqualTo(42L);
     }
 
     @Test

@@ -91,7 +91,8 @@ final class RecordJson {
         Headers headers = record.headers();
         JsonNode h = answer.get("headers");
         if (h != null && !h.isNull()) {
-            if (!h.isObject()) throw new DataException("transform returned headers that are not an object: " + abbreviate(h));
+            if (!h.isObject())
+                throw new DataException("transform returned headers that are not an object: " + abbreviate(h));
             headers = new ConnectHeaders();
             for (Map.Entry<String, JsonNode> e : h.properties()) {
                 headers.add(e.getKey(), TransformJson.toJava(e.getValue()), null);

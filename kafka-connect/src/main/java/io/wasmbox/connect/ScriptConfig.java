@@ -6,6 +6,7 @@ import io.wasmbox.Wasmbox;
 import io.wasmbox.transform.TransformJson;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,6 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
-import java.nio.ByteBuffer;
 
 /**
  * The validated configuration of a {@link ScriptTransform} or {@link ScriptPredicate}. Limits may be lowered
@@ -43,6 +43,7 @@ public final class ScriptConfig extends AbstractConfig {
     public static final String MAX_MEMORY_PROPERTY = "wasmbox.connect.maxMemory";
     /** Worker-level ceiling of {@code limits.timeout} (per record): a duration such as {@code 5s}. */
     public static final String MAX_TIMEOUT_PROPERTY = "wasmbox.connect.maxTimeout";
+
     static final long DEFAULT_MAX_MEMORY = 256 * Units.MIB;
     static final Duration DEFAULT_MAX_TIMEOUT = Duration.ofSeconds(5);
     static final long DEFAULT_MEMORY = 128 * Units.MIB;
@@ -66,14 +67,17 @@ public final class ScriptConfig extends AbstractConfig {
         boolean hasInline = inline != null && !inline.isBlank();
         boolean hasFile = file != null && !file.isBlank();
         if (hasInline == hasFile) {
-            throw new ConfigException(hasInline
-                    ? "set either 'script' (inline source) or 'script.file', not both"
-                    : "a script is required: set 'script' (inline source) or 'script.file' (a path on the worker)");
+            throw new ConfigException(
+                    hasInline
+                            ? "set either 'script' (inline source) or 'script.file', not both"
+                            : "a script is required: set 'script' (inline source) or 'script.file' (a path on the worker)");
         }
         this.script = hasInline ? inline : readScript(file);
-        this.memoryBytes = getString(LIMITS_MEMORY) == null ? Math.min(DEFAULT_MEMORY, maxMemory())
+        this.memoryBytes = getString(LIMITS_MEMORY) == null
+                ? Math.min(DEFAULT_MEMORY, maxMemory())
                 : Units.parseSize(LIMITS_MEMORY, getString(LIMITS_MEMORY));
-        this.timeout = getString(LIMITS_TIMEOUT) == null ? min(DEFAULT_TIMEOUT, maxTimeout())
+        this.timeout = getString(LIMITS_TIMEOUT) == null
+                ? min(DEFAULT_TIMEOUT, maxTimeout())
                 : Units.parseDuration(LIMITS_TIMEOUT, getString(LIMITS_TIMEOUT));
         this.bindings = bindings(originalsWithPrefix(BINDINGS_PREFIX));
     }
@@ -81,25 +85,57 @@ public final class ScriptConfig extends AbstractConfig {
     /** The definition for a transform ({@code function} default {@code transform}) or a predicate ({@code test}). */
     public static ConfigDef configDef(String defaultFunction) {
         return new ConfigDef()
-                .define(LANGUAGE, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, ScriptConfig::validateLanguage, Importance.HIGH,
+                .define(
+                        LANGUAGE,
+                        Type.STRING,
+                        ConfigDef.NO_DEFAULT_VALUE,
+                        ScriptConfig::validateLanguage,
+                        Importance.HIGH,
                         "The script's language: javascript (or js), typescript (or ts), python (or py).")
-                .define(SCRIPT, Type.STRING, null, Importance.HIGH,
+                .define(
+                        SCRIPT,
+                        Type.STRING,
+                        null,
+                        Importance.HIGH,
                         "The script's source, inline. It defines " + defaultFunction + "(record). Exactly one of "
                                 + "script and script.file.")
-                .define(SCRIPT_FILE, Type.STRING, null, Importance.HIGH,
+                .define(
+                        SCRIPT_FILE,
+                        Type.STRING,
+                        null,
+                        Importance.HIGH,
                         "A path, on every worker, of a UTF-8 file holding the script (at most " + MAX_SCRIPT_BYTES
                                 + " bytes). Exactly one of script and script.file.")
-                .define(FUNCTION, Type.STRING, defaultFunction, ScriptConfig::validateFunction, Importance.MEDIUM,
+                .define(
+                        FUNCTION,
+                        Type.STRING,
+                        defaultFunction,
+                        ScriptConfig::validateFunction,
+                        Importance.MEDIUM,
                         "The guest function called for each record.")
-                .define(LIMITS_MEMORY, Type.STRING, null, ScriptConfig::validateMemory, Importance.MEDIUM,
+                .define(
+                        LIMITS_MEMORY,
+                        Type.STRING,
+                        null,
+                        ScriptConfig::validateMemory,
+                        Importance.MEDIUM,
                         "The sandbox's memory cap, such as 64m (default: 128m or the worker's ceiling if lower). "
                                 + "At most the worker's ceiling, system property " + MAX_MEMORY_PROPERTY
                                 + " (default 256m).")
-                .define(LIMITS_TIMEOUT, Type.STRING, null, ScriptConfig::validateTimeout, Importance.MEDIUM,
+                .define(
+                        LIMITS_TIMEOUT,
+                        Type.STRING,
+                        null,
+                        ScriptConfig::validateTimeout,
+                        Importance.MEDIUM,
                         "The wall-clock limit of one record's call, such as 500ms (default: 1s or the worker's "
                                 + "ceiling if lower). At most the worker's ceiling, system property "
                                 + MAX_TIMEOUT_PROPERTY + " (default 5s).")
-                .define(REALTIME, Type.BOOLEAN, false, Importance.LOW,
+                .define(
+                        REALTIME,
+                        Type.BOOLEAN,
+                        false,
+                        Importance.LOW,
                         "Give the guest the real clock. Default false: every clock reads 2024-01-01T00:00:00Z and "
                                 + "random sources are seeded, so the transform is deterministic.");
     }
@@ -192,8 +228,11 @@ public final class ScriptConfig extends AbstractConfig {
         if (bytes < 4 * Units.MIB) throw new ConfigException(name, value, "must be at least 4m");
         long max = maxMemory();
         if (bytes > max) {
-            throw new ConfigException(name, value, "is above the worker's ceiling of " + max / Units.MIB
-                    + "m (system property " + MAX_MEMORY_PROPERTY + "); connector config can lower it, not raise it");
+            throw new ConfigException(
+                    name,
+                    value,
+                    "is above the worker's ceiling of " + max / Units.MIB + "m (system property " + MAX_MEMORY_PROPERTY
+                            + "); connector config can lower it, not raise it");
         }
     }
 
@@ -208,8 +247,11 @@ public final class ScriptConfig extends AbstractConfig {
         if (d.compareTo(Limits.MIN_TIMEOUT) < 0) throw new ConfigException(name, value, "must be at least 1ms");
         Duration max = maxTimeout();
         if (d.compareTo(max) > 0) {
-            throw new ConfigException(name, value, "is above the worker's ceiling of " + max.toMillis()
-                    + "ms (system property " + MAX_TIMEOUT_PROPERTY + "); connector config can lower it, not raise it");
+            throw new ConfigException(
+                    name,
+                    value,
+                    "is above the worker's ceiling of " + max.toMillis() + "ms (system property " + MAX_TIMEOUT_PROPERTY
+                            + "); connector config can lower it, not raise it");
         }
     }
 
@@ -247,8 +289,11 @@ public final class ScriptConfig extends AbstractConfig {
             throw new ConfigException(SCRIPT_FILE, file, "is larger than " + MAX_SCRIPT_BYTES + " bytes");
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new ConfigException(SCRIPT_FILE, file, "is not UTF-8");
         }

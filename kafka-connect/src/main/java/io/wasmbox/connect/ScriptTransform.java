@@ -3,15 +3,15 @@ package io.wasmbox.connect;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wasmbox.transform.TransformException;
 import io.wasmbox.transform.TransformSession;
+import java.io.IOException;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.transforms.Transformation;
-import java.io.IOException;
-import java.util.Properties;
 
 /**
  * A single message transform written in JavaScript, TypeScript or Python. The script defines {@code
@@ -86,8 +86,8 @@ public class ScriptTransform<R extends ConnectRecord<R>> implements Transformati
                 s.open();
             } catch (TransformException e) {
                 s.close();
-                throw new ConfigException("the " + config.language() + " script of this " + kind
-                        + " cannot be used: " + e.getMessage());
+                throw new ConfigException(
+                        "the " + config.language() + " script of this " + kind + " cannot be used: " + e.getMessage());
             }
             this.session = s;
         }
@@ -110,7 +110,8 @@ public class ScriptTransform<R extends ConnectRecord<R>> implements Transformati
 
         static String where(ConnectRecord<?> record) {
             String offset = record instanceof org.apache.kafka.connect.sink.SinkRecord s
-                    ? String.valueOf(s.kafkaOffset()) : "n/a";
+                    ? String.valueOf(s.kafkaOffset())
+                    : "n/a";
             return "Wasmbox script failed on the record at topic=" + record.topic() + " partition="
                     + record.kafkaPartition() + " offset=" + offset;
         }

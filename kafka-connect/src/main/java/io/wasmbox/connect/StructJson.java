@@ -21,6 +21,8 @@ final class StructJson {
 
     JsonNode toJson(String topic, Schema schema, Object value) {
         byte[] bytes = converter.fromConnectData(topic, schema, value);
-        return bytes == null ? TransformJson.nodes().nullNode() : TransformJson.parse(new String(bytes, StandardCharsets.UTF_8));
+        return bytes == null
+                ? TransformJson.nodes().nullNode()
+                : TransformJson.parse(new String(bytes, StandardCharsets.UTF_8));
     }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import java.util.Collection;
 
 /**
  * The transform inside a real Connect cluster: Kafka's EmbeddedConnectCluster, a KRaft broker and two
@@ -56,7 +56,11 @@ class ConnectClusterTest {
 
     @BeforeAll
     static void start() {
-        connect = new EmbeddedConnectCluster.Builder().name("wasmbox-connect").numWorkers(2).numBrokers(1).build();
+        connect = new EmbeddedConnectCluster.Builder()
+                .name("wasmbox-connect")
+                .numWorkers(2)
+                .numBrokers(1)
+                .build();
         connect.start();
     }
 
@@ -70,8 +74,12 @@ class ConnectClusterTest {
         connect.kafka().createTopic(topic, 2);
         for (int id = 0; id < 20; id++) {
             int amount = id % 5 == 0 ? 0 : id * 100;
-            connect.kafka().produce(topic, id % 2, "order-" + id,
-                    "{\"id\":" + id + ",\"amount\":" + amount + ",\"currency\":\"EUR\"}");
+            connect.kafka()
+                    .produce(
+                            topic,
+                            id % 2,
+                            "order-" + id,
+                            "{\"id\":" + id + ",\"amount\":" + amount + ",\"currency\":\"EUR\"}");
         }
     }
 
@@ -79,25 +87,43 @@ class ConnectClusterTest {
         String topic = "orders-" + language;
         String name = "enrich-" + language;
         produceOrders(topic);
-        startAndAwait(connect, name, sink(topic, 2,
-                "transforms", "enrich",
-                "transforms.enrich.type", ScriptTransform.class.getName(),
-                "transforms.enrich.language", language,
-                "transforms.enrich.script", script,
-                "transforms.enrich.limits.timeout", "5s",
-                "transforms.enrich.bindings.rates", "{\"EUR\": 1.08, \"USD\": 1.0}"), 2);
+        startAndAwait(
+                connect,
+                name,
+                sink(
+                        topic,
+                        2,
+                        "transforms",
+                        "enrich",
+                        "transforms.enrich.type",
+                        ScriptTransform.class.getName(),
+                        "transforms.enrich.language",
+                        language,
+                        "transforms.enrich.script",
+                        script,
+                        "transforms.enrich.limits.timeout",
+                        "5s",
+                        "transforms.enrich.bindings.rates",
+                        "{\"EUR\": 1.08, \"USD\": 1.0}"),
+                2);
         List<SinkRecord> got = awaitRecords(connect, name, 16);
         Thread.sleep(2_000); // nothing more arrives: the dropped records stay dropped
         got = List.copyOf(CollectingSinkConnector.of(name));
         assertThat(got).hasSize(16);
-        Set<Long> ids = got.stream().map(r -> (Long) ((Map<?, ?>) r.value()).get("id")).collect(Collectors.toCollection(TreeSet::new));
+        Set<Long> ids = got.stream()
+                .map(r -> (Long) ((Map<?, ?>) r.value()).get("id"))
+                .collect(Collectors.toCollection(TreeSet::new));
         assertThat(ids).doesNotContain(0L, 5L, 10L, 15L).hasSize(16);
-        assertThat(got).extracting(SinkRecord::kafkaPartition).containsOnly(0, 1).contains(0, 1);
+        assertThat(got)
+                .extracting(SinkRecord::kafkaPartition)
+                .containsOnly(0, 1)
+                .contains(0, 1);
         for (SinkRecord r : got) {
             Map<?, ?> v = (Map<?, ?>) r.value();
             long id = (Long) v.get("id");
             assertThat(v.get("lang")).isEqualTo(language);
-            assertThat(((Number) v.get("amount_usd")).doubleValue()).isEqualTo(Math.round(id * 100 * 1.08 * 100) / 100.0);
+            assertThat(((Number) v.get("amount_usd")).doubleValue())
+                    .isEqualTo(Math.round(id * 100 * 1.08 * 100) / 100.0);
             assertThat(r.key()).isEqualTo("order-" + id);
             assertThat(r.kafkaPartition()).isEqualTo((int) (id % 2));
             if (id * 108 > 500) {
@@ -124,15 +150,23 @@ class ConnectClusterTest {
     }
 
     private static List<Long> ids(Collection<SinkRecord> records) {
-        return records.stream().map(r -> (Long) ((Map<?, ?>) r.value()).get("id")).toList();
+        return records.stream()
+                .map(r -> (Long) ((Map<?, ?>) r.value()).get("id"))
+                .toList();
     }
 
     private static Map<String, String> deadLetters(String dlq) {
-        return Map.of("errors.tolerance", "all",
-                "errors.deadletterqueue.topic.name", dlq,
-                "errors.deadletterqueue.topic.replication.factor", "1",
-                "errors.deadletterqueue.context.headers.enable", "true",
-                "errors.log.enable", "true");
+        return Map.of(
+                "errors.tolerance",
+                "all",
+                "errors.deadletterqueue.topic.name",
+                dlq,
+                "errors.deadletterqueue.topic.replication.factor",
+                "1",
+                "errors.deadletterqueue.context.headers.enable",
+                "true",
+                "errors.log.enable",
+                "true");
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
@@ -154,17 +188,30 @@ class ConnectClusterTest {
         String topic = "orders-throw";
         String name = "throwing";
         produceOrders(topic);
-        startAndAwait(connect, name, sink(topic, 2, with(deadLetters("dlq-throw"),
-                "transforms", "t",
-                "transforms.t.type", ScriptTransform.class.getName(),
-                "transforms.t.language", "python",
-                "transforms.t.limits.timeout", "5s",
-                "transforms.t.script", """
+        startAndAwait(
+                connect,
+                name,
+                sink(
+                        topic,
+                        2,
+                        with(
+                                deadLetters("dlq-throw"),
+                                "transforms",
+                                "t",
+                                "transforms.t.type",
+                                ScriptTransform.class.getName(),
+                                "transforms.t.language",
+                                "python",
+                                "transforms.t.limits.timeout",
+                                "5s",
+                                "transforms.t.script",
+                                """
                         def transform(r):
                             if r["value"]["id"] % 4 == 3:
                                 raise ValueError("boom on order %d" % r["value"]["id"])
                             return {"value": {"id": r["value"]["id"], "ok": True}}
-                        """)), 2);
+                        """)),
+                2);
         // ids 3, 7, 11, 15, 19 fail; the 15 others go through
         List<SinkRecord> got = awaitRecords(connect, name, 15);
         assertThat(ids(got))
@@ -175,10 +222,13 @@ class ConnectClusterTest {
         for (ConsumerRecord<byte[], byte[]> r : dead) {
             keys.add(new String(r.key(), StandardCharsets.UTF_8));
             String message = header(r, "__connect.errors.exception.message");
-            assertThat(message).contains("topic=" + topic).contains("partition=" + header(r, "__connect.errors.partition"))
+            assertThat(message)
+                    .contains("topic=" + topic)
+                    .contains("partition=" + header(r, "__connect.errors.partition"))
                     .contains("offset=" + header(r, "__connect.errors.offset"))
                     .contains("ValueError: boom on order");
-            assertThat(header(r, "__connect.errors.exception.class.name")).isEqualTo("org.apache.kafka.connect.errors.DataException");
+            assertThat(header(r, "__connect.errors.exception.class.name"))
+                    .isEqualTo("org.apache.kafka.connect.errors.DataException");
             assertThat(header(r, "__connect.errors.stage")).isEqualTo("TRANSFORMATION");
         }
         assertThat(keys).containsExactly("order-11", "order-15", "order-19", "order-3", "order-7");
@@ -191,23 +241,38 @@ class ConnectClusterTest {
         String topic = "orders-loop";
         String name = "looping";
         produceOrders(topic);
-        startAndAwait(connect, name, sink(topic, 2, with(deadLetters("dlq-loop"),
-                "transforms", "t",
-                "transforms.t.type", ScriptTransform.class.getName(),
-                "transforms.t.language", "javascript",
-                "transforms.t.limits.timeout", "3s",
-                "transforms.t.script", """
+        startAndAwait(
+                connect,
+                name,
+                sink(
+                        topic,
+                        2,
+                        with(
+                                deadLetters("dlq-loop"),
+                                "transforms",
+                                "t",
+                                "transforms.t.type",
+                                ScriptTransform.class.getName(),
+                                "transforms.t.language",
+                                "javascript",
+                                "transforms.t.limits.timeout",
+                                "3s",
+                                "transforms.t.script",
+                                """
                         function transform(r) {
                           if (r.value.id === 7) { for (;;) {} }
                           return { value: { id: r.value.id, seen: true } };
-                        }""")), 2);
+                        }""")),
+                2);
         List<SinkRecord> got = awaitRecords(connect, name, 19);
         assertThat(ids(got)).doesNotContain(7L).hasSize(19);
         ConsumerRecords<byte[], byte[]> dead = connect.kafka().consume(1, ConnectClusters.WAIT.toMillis(), "dlq-loop");
         ConsumerRecord<byte[], byte[]> only = dead.iterator().next();
         assertThat(new String(only.key(), StandardCharsets.UTF_8)).isEqualTo("order-7");
         assertThat(header(only, "__connect.errors.exception.message"))
-                .contains("topic=" + topic + " partition=1").contains("timed out").contains("TIMEOUT");
+                .contains("topic=" + topic + " partition=1")
+                .contains("timed out")
+                .contains("TIMEOUT");
         // records after the looping one, on the same partition, went through the recreated sandbox
         assertThat(ids(got)).contains(9L, 11L, 13L, 15L, 17L, 19L);
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 2, "the task must survive the loop");
@@ -219,15 +284,29 @@ class ConnectClusterTest {
         String topic = "orders-filter";
         String name = "filtering";
         produceOrders(topic);
-        startAndAwait(connect, name, sink(topic, 2,
-                "transforms", "dropSmall",
-                "transforms.dropSmall.type", "org.apache.kafka.connect.transforms.Filter",
-                "transforms.dropSmall.predicate", "small",
-                "predicates", "small",
-                "predicates.small.type", ScriptPredicate.class.getName(),
-                "predicates.small.language", "python",
-                "predicates.small.limits.timeout", "5s",
-                "predicates.small.script", "def test(r):\n    return r['value']['amount'] < 1000\n"), 2);
+        startAndAwait(
+                connect,
+                name,
+                sink(
+                        topic,
+                        2,
+                        "transforms",
+                        "dropSmall",
+                        "transforms.dropSmall.type",
+                        "org.apache.kafka.connect.transforms.Filter",
+                        "transforms.dropSmall.predicate",
+                        "small",
+                        "predicates",
+                        "small",
+                        "predicates.small.type",
+                        ScriptPredicate.class.getName(),
+                        "predicates.small.language",
+                        "python",
+                        "predicates.small.limits.timeout",
+                        "5s",
+                        "predicates.small.script",
+                        "def test(r):\n    return r['value']['amount'] < 1000\n"),
+                2);
         // amounts: 0 for 0/5/10/15, id x 100 otherwise: ids 11..19 minus 15 are >= 1000
         List<SinkRecord> got = awaitRecords(connect, name, 8);
         Thread.sleep(2_000);
@@ -239,15 +318,27 @@ class ConnectClusterTest {
 
     @Test
     void connectValidationShowsTheConfigErrors() {
-        ConfigInfos infos = connect.validateConnectorConfig(CollectingSinkConnector.class.getSimpleName(), sink("unused", 1,
-                "name", "invalid",
-                "transforms", "t",
-                "transforms.t.type", ScriptTransform.class.getName(),
-                "transforms.t.language", "cobol",
-                "transforms.t.script", "function transform(r) { return r }",
-                "transforms.t.limits.memory", "8g"));
+        ConfigInfos infos = connect.validateConnectorConfig(
+                CollectingSinkConnector.class.getSimpleName(),
+                sink(
+                        "unused",
+                        1,
+                        "name",
+                        "invalid",
+                        "transforms",
+                        "t",
+                        "transforms.t.type",
+                        ScriptTransform.class.getName(),
+                        "transforms.t.language",
+                        "cobol",
+                        "transforms.t.script",
+                        "function transform(r) { return r }",
+                        "transforms.t.limits.memory",
+                        "8g"));
         List<String> errors = infos.configs().stream()
-                .flatMap(c -> c.configValue().errors().stream().map(e -> c.configValue().name() + ": " + e)).toList();
+                .flatMap(c -> c.configValue().errors().stream()
+                        .map(e -> c.configValue().name() + ": " + e))
+                .toList();
         assertThat(infos.errorCount()).as(errors.toString()).isEqualTo(2);
         assertThat(errors).anySatisfy(e -> assertThat(e).contains("must be one of javascript, typescript, python"));
         assertThat(errors).anySatisfy(e -> assertThat(e).contains("is above the worker's ceiling of 256m"));

@@ -32,14 +32,16 @@ final class ConnectClusters {
     }
 
     /** Waits until the sink of {@code connector} got {@code n} records (or more), then returns them. */
-    static List<SinkRecord> awaitRecords(EmbeddedConnectCluster connect, String connector, int n) throws InterruptedException {
+    static List<SinkRecord> awaitRecords(EmbeddedConnectCluster connect, String connector, int n)
+            throws InterruptedException {
         Queue<SinkRecord> got = CollectingSinkConnector.of(connector);
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (got.size() < n && System.nanoTime() < deadline) Thread.sleep(100);
         if (got.size() < n) {
             // say why: the connector's and tasks' states and traces
-            assertThat(got).as("records the sink of %s received; status: %s", connector,
-                    connect.connectorStatus(connector)).hasSizeGreaterThanOrEqualTo(n);
+            assertThat(got)
+                    .as("records the sink of %s received; status: %s", connector, connect.connectorStatus(connector))
+                    .hasSizeGreaterThanOrEqualTo(n);
         }
         return List.copyOf(got);
     }

@@ -21,7 +21,8 @@ class ScriptConfigTest {
     }
 
     private static Map<String, String> js(String... more) {
-        Map<String, String> m = new HashMap<>(Map.of("language", "javascript", "script", "function transform(r) { return r }"));
+        Map<String, String> m =
+                new HashMap<>(Map.of("language", "javascript", "script", "function transform(r) { return r }"));
         for (int i = 0; i < more.length; i += 2) m.put(more[i], more[i + 1]);
         return m;
     }
@@ -29,7 +30,10 @@ class ScriptConfigTest {
     /** The message Connect's validate endpoint would show for one key. */
     private static List<String> errors(Map<String, String> props, String key) {
         return ScriptTransform.CONFIG_DEF.validate(props).stream()
-                .filter(v -> v.name().equals(key)).findFirst().map(ConfigValue::errorMessages).orElseThrow();
+                .filter(v -> v.name().equals(key))
+                .findFirst()
+                .map(ConfigValue::errorMessages)
+                .orElseThrow();
     }
 
     @AfterEach
@@ -46,7 +50,8 @@ class ScriptConfigTest {
         assertThat(c.memoryBytes()).isEqualTo(128L << 20);
         assertThat(c.timeout()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.realtime()).isFalse();
-        assertThat(new ScriptConfig(ScriptPredicate.CONFIG_DEF, js()).function()).isEqualTo("test");
+        assertThat(new ScriptConfig(ScriptPredicate.CONFIG_DEF, js()).function())
+                .isEqualTo("test");
         assertThat(config(js("language", "py")).language()).isEqualTo("python");
         assertThat(config(js("language", "ts")).language()).isEqualTo("typescript");
     }
@@ -55,19 +60,23 @@ class ScriptConfigTest {
     void unknownLanguageIsNamed() {
         assertThatThrownBy(() -> config(js("language", "ruby")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("language").hasMessageContaining("ruby")
+                .hasMessageContaining("language")
+                .hasMessageContaining("ruby")
                 .hasMessageContaining("must be one of javascript, typescript, python");
         Map<String, String> none = js();
         none.remove("language");
-        assertThatThrownBy(() -> config(none)).isInstanceOf(ConfigException.class).hasMessageContaining("language");
+        assertThatThrownBy(() -> config(none))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("language");
     }
 
     @Test
     void exactlyOneScriptSource(@TempDir Path dir) throws Exception {
         Map<String, String> none = js();
         none.remove("script");
-        assertThatThrownBy(() -> config(none)).hasMessage(
-                "a script is required: set 'script' (inline source) or 'script.file' (a path on the worker)");
+        assertThatThrownBy(() -> config(none))
+                .hasMessage(
+                        "a script is required: set 'script' (inline source) or 'script.file' (a path on the worker)");
         Path file = dir.resolve("t.py");
         Files.writeString(file, "def transform(r):\n    return r\n");
         assertThatThrownBy(() -> config(js("script.file", file.toString())))
@@ -78,7 +87,8 @@ class ScriptConfigTest {
         assertThat(c.script()).contains("def transform");
         assertThat(c.fileName()).isEqualTo("t.py");
         fromFile.put("script.file", dir.resolve("missing.py").toString());
-        assertThatThrownBy(() -> config(fromFile)).hasMessageContaining("missing.py")
+        assertThatThrownBy(() -> config(fromFile))
+                .hasMessageContaining("missing.py")
                 .hasMessageContaining("is not a regular file on this worker");
         Path big = dir.resolve("big.js");
         Files.writeString(big, "x".repeat(200_000));
@@ -91,23 +101,37 @@ class ScriptConfigTest {
         ScriptConfig c = config(js("limits.memory", "64m", "limits.timeout", "250ms"));
         assertThat(c.memoryBytes()).isEqualTo(64L << 20);
         assertThat(c.timeout()).isEqualTo(Duration.ofMillis(250));
-        assertThat(errors(js("limits.memory", "lots"), "limits.memory")).singleElement().asString()
+        assertThat(errors(js("limits.memory", "lots"), "limits.memory"))
+                .singleElement()
+                .asString()
                 .contains("must be a size such as 64m or 1g");
-        assertThat(errors(js("limits.timeout", "soon"), "limits.timeout")).singleElement().asString()
+        assertThat(errors(js("limits.timeout", "soon"), "limits.timeout"))
+                .singleElement()
+                .asString()
                 .contains("must be a duration such as 500ms or 2s");
-        assertThat(errors(js("limits.memory", "1m"), "limits.memory")).singleElement().asString()
+        assertThat(errors(js("limits.memory", "1m"), "limits.memory"))
+                .singleElement()
+                .asString()
                 .contains("must be at least 4m");
         // defaults ceilings: 256m, 5s
-        assertThatThrownBy(() -> config(js("limits.memory", "512m"))).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("is above the worker's ceiling of 256m (system property wasmbox.connect.maxMemory)");
-        assertThatThrownBy(() -> config(js("limits.timeout", "6s"))).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("is above the worker's ceiling of 5000ms (system property wasmbox.connect.maxTimeout)");
+        assertThatThrownBy(() -> config(js("limits.memory", "512m")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(
+                        "is above the worker's ceiling of 256m (system property wasmbox.connect.maxMemory)");
+        assertThatThrownBy(() -> config(js("limits.timeout", "6s")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(
+                        "is above the worker's ceiling of 5000ms (system property wasmbox.connect.maxTimeout)");
         // the operator lowers the ceilings: connector config cannot go above them, and the defaults follow
         System.setProperty(ScriptConfig.MAX_MEMORY_PROPERTY, "32m");
         System.setProperty(ScriptConfig.MAX_TIMEOUT_PROPERTY, "200ms");
-        assertThat(errors(js("limits.memory", "64m"), "limits.memory")).singleElement().asString()
+        assertThat(errors(js("limits.memory", "64m"), "limits.memory"))
+                .singleElement()
+                .asString()
                 .contains("ceiling of 32m");
-        assertThat(errors(js("limits.timeout", "1s"), "limits.timeout")).singleElement().asString()
+        assertThat(errors(js("limits.timeout", "1s"), "limits.timeout"))
+                .singleElement()
+                .asString()
                 .contains("ceiling of 200ms");
         ScriptConfig lowered = config(js());
         assertThat(lowered.memoryBytes()).isEqualTo(32L << 20);
@@ -117,21 +141,29 @@ class ScriptConfigTest {
 
     @Test
     void functionAndBindings() {
-        assertThat(errors(js("function", "a.b()"), "function")).singleElement().asString()
+        assertThat(errors(js("function", "a.b()"), "function"))
+                .singleElement()
+                .asString()
                 .contains("must be a plain identifier");
-        ScriptConfig c = config(js("bindings.rates", "{\"EUR\": 1.08}", "bindings.region", "eu-west", "bindings.n", "3"));
-        assertThat(c.bindings()).containsEntry("rates", Map.of("EUR", 1.08)).containsEntry("region", "eu-west")
+        ScriptConfig c =
+                config(js("bindings.rates", "{\"EUR\": 1.08}", "bindings.region", "eu-west", "bindings.n", "3"));
+        assertThat(c.bindings())
+                .containsEntry("rates", Map.of("EUR", 1.08))
+                .containsEntry("region", "eu-west")
                 .containsEntry("n", 3L);
         assertThatThrownBy(() -> config(js("bindings.not-a-name", "1")))
-                .hasMessageContaining("bindings.not-a-name").hasMessageContaining("plain identifier");
+                .hasMessageContaining("bindings.not-a-name")
+                .hasMessageContaining("plain identifier");
     }
 
     @Test
     void aScriptThatCannotRunFailsInConfigure() {
         ScriptTransform<org.apache.kafka.connect.sink.SinkRecord> t = new ScriptTransform<>();
         assertThatThrownBy(() -> t.configure(js("script", "function (")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("SyntaxError");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SyntaxError");
         assertThatThrownBy(() -> t.configure(js("script", "var x = 1")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("must define a function transform(record)");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("must define a function transform(record)");
     }
 }

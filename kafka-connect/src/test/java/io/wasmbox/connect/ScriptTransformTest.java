@@ -3,6 +3,7 @@ package io.wasmbox.connect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.data.Schema;
@@ -13,7 +14,6 @@ import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.Test;
-import java.util.HashMap;
 
 /** The transform and predicate on their own (the cluster tests run them inside Connect). */
 class ScriptTransformTest {
@@ -28,8 +28,17 @@ class ScriptTransformTest {
     private static SinkRecord record(Object key, Object value) {
         ConnectHeaders headers = new ConnectHeaders();
         headers.addString("source", "test");
-        return new SinkRecord("orders", 1, null, key, null, value, 42, 1_700_000_000_000L,
-                org.apache.kafka.common.record.TimestampType.CREATE_TIME, headers);
+        return new SinkRecord(
+                "orders",
+                1,
+                null,
+                key,
+                null,
+                value,
+                42,
+                1_700_000_000_000L,
+                org.apache.kafka.common.record.TimestampType.CREATE_TIME,
+                headers);
     }
 
     @Test
@@ -46,8 +55,9 @@ class ScriptTransformTest {
             assertThat(out.kafkaOffset()).isEqualTo(42);
             assertThat(out.key()).isEqualTo("K1");
             assertThat(out.keySchema()).isNull();
-            assertThat(out.value()).isEqualTo(Map.of("amount", 10L, "offset", 42L, "ts", 1_700_000_000_000L,
-                    "src", "test", "rate", 1.08));
+            assertThat(out.value())
+                    .isEqualTo(Map.of(
+                            "amount", 10L, "offset", 42L, "ts", 1_700_000_000_000L, "src", "test", "rate", 1.08));
             assertThat(out.headers().lastWithName("seen").value()).isEqualTo(true);
             assertThat(out.headers().lastWithName("source")).isNull();
         }
@@ -61,11 +71,27 @@ class ScriptTransformTest {
                         return None
                     return {"value": {"double": r["value"]["n"] * 2, "name": r["value"]["name"]}}
                 """)) {
-            Schema schema = SchemaBuilder.struct().field("n", Schema.INT32_SCHEMA).field("name", Schema.STRING_SCHEMA).build();
-            SinkRecord zero = new SinkRecord("orders", 0, null, null, schema, new Struct(schema).put("n", 0).put("name", "a"), 1);
+            Schema schema = SchemaBuilder.struct()
+                    .field("n", Schema.INT32_SCHEMA)
+                    .field("name", Schema.STRING_SCHEMA)
+                    .build();
+            SinkRecord zero = new SinkRecord(
+                    "orders",
+                    0,
+                    null,
+                    null,
+                    schema,
+                    new Struct(schema).put("n", 0).put("name", "a"),
+                    1);
             assertThat(t.apply(zero)).isNull();
-            SinkRecord two = new SinkRecord("orders", 0, Schema.STRING_SCHEMA, "k", schema,
-                    new Struct(schema).put("n", 2).put("name", "b"), 2);
+            SinkRecord two = new SinkRecord(
+                    "orders",
+                    0,
+                    Schema.STRING_SCHEMA,
+                    "k",
+                    schema,
+                    new Struct(schema).put("n", 2).put("name", "b"),
+                    2);
             SinkRecord out = t.apply(two);
             assertThat(out.value()).isEqualTo(Map.of("double", 4L, "name", "b"));
             assertThat(out.valueSchema()).isNull();
@@ -90,11 +116,15 @@ class ScriptTransformTest {
                     .hasMessageContaining("TypeError: bad record 5");
             assertThatThrownBy(() -> t.apply(record(null, Map.of("mode", "loop", "id", 6))))
                     .isInstanceOf(DataException.class)
-                    .hasMessageContaining("offset=42").hasMessageContaining("timed out").hasMessageContaining("TIMEOUT");
+                    .hasMessageContaining("offset=42")
+                    .hasMessageContaining("timed out")
+                    .hasMessageContaining("TIMEOUT");
             assertThatThrownBy(() -> t.apply(record(null, Map.of("mode", "number", "id", 7))))
-                    .isInstanceOf(DataException.class).hasMessageContaining("must return an object");
+                    .isInstanceOf(DataException.class)
+                    .hasMessageContaining("must return an object");
             // the sandbox discarded by the timeout was replaced: the next record goes through
-            assertThat(t.apply(record(null, Map.of("mode", "ok", "id", 8))).value()).isEqualTo(Map.of("ok", 8L));
+            assertThat(t.apply(record(null, Map.of("mode", "ok", "id", 8))).value())
+                    .isEqualTo(Map.of("ok", 8L));
             assertThat(t.session().sandboxesCreated()).isEqualTo(2);
         }
     }
@@ -106,7 +136,8 @@ class ScriptTransformTest {
                     return {"value": len("x" * (200 * 1024 * 1024))}
                 """, "limits.memory", "48m")) {
             assertThatThrownBy(() -> t.apply(record(null, Map.of())))
-                    .isInstanceOf(DataException.class).hasMessageContaining("offset=42")
+                    .isInstanceOf(DataException.class)
+                    .hasMessageContaining("offset=42")
                     .satisfies(e -> assertThat(e.getMessage()).containsAnyOf("MemoryError", "memory limit"));
         }
     }
@@ -114,8 +145,11 @@ class ScriptTransformTest {
     @Test
     void predicateAndTypeScriptAndSourceRecords() {
         ScriptPredicate<SourceRecord> p = new ScriptPredicate<>();
-        p.configure(Map.of("language", "typescript",
-                "script", "function test(r: { value: { amount: number } }): boolean { return r.value.amount > 100 }"));
+        p.configure(Map.of(
+                "language",
+                "typescript",
+                "script",
+                "function test(r: { value: { amount: number } }): boolean { return r.value.amount > 100 }"));
         try {
             SourceRecord big = new SourceRecord(null, null, "orders", 0, null, Map.of("amount", 500));
             SourceRecord small = new SourceRecord(null, null, "orders", 0, null, Map.of("amount", 5));
@@ -129,7 +163,8 @@ class ScriptTransformTest {
         notBoolean.configure(Map.of("language", "python", "script", "def test(r):\n    return 'yes'\n"));
         try {
             assertThatThrownBy(() -> notBoolean.test(record(null, List.of(1))))
-                    .isInstanceOf(DataException.class).hasMessageContaining("test must return a boolean");
+                    .isInstanceOf(DataException.class)
+                    .hasMessageContaining("test must return a boolean");
         } finally {
             notBoolean.close();
         }

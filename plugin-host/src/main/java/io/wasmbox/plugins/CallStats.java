@@ -36,7 +36,7 @@ final class CallStats {
     }
 
     synchronized PluginStats snapshot() {
-        return new PluginStats(calls, failures, consecutiveFailures, rejectedCalls, Duration.ofNanos(totalNanos),
-                lastError);
+        return new PluginStats(
+                calls, failures, consecutiveFailures, rejectedCalls, Duration.ofNanos(totalNanos), lastError);
     }
 }

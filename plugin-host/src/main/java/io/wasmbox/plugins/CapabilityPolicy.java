@@ -49,9 +49,11 @@ public interface CapabilityPolicy {
      * that matter.
      */
     static CapabilityPolicy allowList(Map<String, ? extends Collection<String>> capabilitiesByPluginId) {
-        Map<String, Set<String>> copy = capabilitiesByPluginId.entrySet().stream().collect(Collectors.toUnmodifiableMap(
-                Map.Entry::getKey, e -> Set.copyOf(Objects.requireNonNull(e.getValue(), e.getKey()))));
-        return (plugin, capability) -> copy.getOrDefault(plugin.getPluginId(), Set.of()).contains(capability);
+        Map<String, Set<String>> copy = capabilitiesByPluginId.entrySet().stream()
+                .collect(Collectors.toUnmodifiableMap(
+                        Map.Entry::getKey, e -> Set.copyOf(Objects.requireNonNull(e.getValue(), e.getKey()))));
+        return (plugin, capability) ->
+                copy.getOrDefault(plugin.getPluginId(), Set.of()).contains(capability);
     }
 
     /**
@@ -60,9 +62,11 @@ public interface CapabilityPolicy {
      * are not resolved).
      */
     static CapabilityPolicy allowListByLocation(Map<Path, ? extends Collection<String>> capabilitiesByPath) {
-        Map<Path, Set<String>> copy = capabilitiesByPath.entrySet().stream().collect(Collectors.toUnmodifiableMap(
-                e -> e.getKey().toAbsolutePath().normalize(),
-                e -> Set.copyOf(Objects.requireNonNull(e.getValue(), e.getKey().toString()))));
+        Map<Path, Set<String>> copy = capabilitiesByPath.entrySet().stream()
+                .collect(Collectors.toUnmodifiableMap(
+                        e -> e.getKey().toAbsolutePath().normalize(),
+                        e -> Set.copyOf(
+                                Objects.requireNonNull(e.getValue(), e.getKey().toString()))));
         return new CapabilityPolicy() {
             @Override
             public boolean allows(PluginDescriptor plugin, String capability) {
@@ -71,8 +75,10 @@ public interface CapabilityPolicy {
 
             @Override
             public boolean allows(PluginDescriptor plugin, PluginSource source, String capability) {
-                return source != null && source.path() != null && copy.getOrDefault(
-                        source.path().toAbsolutePath().normalize(), Set.of()).contains(capability);
+                return source != null
+                        && source.path() != null
+                        && copy.getOrDefault(source.path().toAbsolutePath().normalize(), Set.of())
+                                .contains(capability);
             }
         };
     }
@@ -82,8 +88,10 @@ public interface CapabilityPolicy {
      * capabilities, whatever id it declares and wherever it is; directories and other zips get none.
      */
     static CapabilityPolicy allowListBySha256(Map<String, ? extends Collection<String>> capabilitiesBySha256) {
-        Map<String, Set<String>> copy = capabilitiesBySha256.entrySet().stream().collect(Collectors.toUnmodifiableMap(
-                e -> checkSha256(e.getKey()), e -> Set.copyOf(Objects.requireNonNull(e.getValue(), e.getKey()))));
+        Map<String, Set<String>> copy = capabilitiesBySha256.entrySet().stream()
+                .collect(Collectors.toUnmodifiableMap(
+                        e -> checkSha256(e.getKey()),
+                        e -> Set.copyOf(Objects.requireNonNull(e.getValue(), e.getKey()))));
         return new CapabilityPolicy() {
             @Override
             public boolean allows(PluginDescriptor plugin, String capability) {
@@ -92,7 +100,8 @@ public interface CapabilityPolicy {
 
             @Override
             public boolean allows(PluginDescriptor plugin, PluginSource source, String capability) {
-                return source != null && source.sha256() != null
+                return source != null
+                        && source.sha256() != null
                         && copy.getOrDefault(source.sha256(), Set.of()).contains(capability);
             }
         };

@@ -5,14 +5,14 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.pf4j.PluginDependency;
 import org.pf4j.PluginDescriptor;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * The dependency cycles among plugins (PF4J only says that there is one, and then resolves nothing): each

@@ -21,8 +21,8 @@ final class ExtensionProxy implements InvocationHandler {
     }
 
     static <T> T create(PluginHost host, String pluginId, Class<T> type) {
-        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-                new ExtensionProxy(host, pluginId, type)));
+        return type.cast(Proxy.newProxyInstance(
+                type.getClassLoader(), new Class<?>[] {type}, new ExtensionProxy(host, pluginId, type)));
     }
 
     /** The plugin id behind {@code extension}, or null when it is not one of ours. */

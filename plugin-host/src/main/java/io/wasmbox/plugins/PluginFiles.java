@@ -55,11 +55,15 @@ abstract sealed class PluginFiles implements AutoCloseable {
         }
         if (a.isDirectory()) return new Directory(pluginPath);
         if (!a.isRegularFile()) {
-            throw new PluginRuntimeException("{}: is {}, not a plugin directory or zip file", pluginPath, kind(pluginPath));
+            throw new PluginRuntimeException(
+                    "{}: is {}, not a plugin directory or zip file", pluginPath, kind(pluginPath));
         }
         if (a.size() > MAX_ARCHIVE_BYTES) {
-            throw new PluginRuntimeException("{}: the zip is {} bytes, over the plugin archive limit of {} bytes",
-                    pluginPath, a.size(), MAX_ARCHIVE_BYTES);
+            throw new PluginRuntimeException(
+                    "{}: the zip is {} bytes, over the plugin archive limit of {} bytes",
+                    pluginPath,
+                    a.size(),
+                    MAX_ARCHIVE_BYTES);
         }
         try {
             return new Zip(pluginPath, new ZipFile(pluginPath.toFile()));
@@ -136,14 +140,14 @@ abstract sealed class PluginFiles implements AutoCloseable {
             }
             // a symbolic link (of the file or of a directory on its way) must not lead out of the plugin
             if (!real.startsWith(realRoot)) {
-                throw new PluginRuntimeException("{}: {} is a symbolic link leading outside the plugin directory",
-                        pluginPath, name);
+                throw new PluginRuntimeException(
+                        "{}: {} is a symbolic link leading outside the plugin directory", pluginPath, name);
             }
             BasicFileAttributes a = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             // checked before opening: opening a FIFO for reading blocks until someone writes to it
             if (!a.isRegularFile()) {
-                throw new PluginRuntimeException("{}: {} is {}, not a regular file", pluginPath, name,
-                        kind(real, LinkOption.NOFOLLOW_LINKS));
+                throw new PluginRuntimeException(
+                        "{}: {} is {}, not a regular file", pluginPath, name, kind(real, LinkOption.NOFOLLOW_LINKS));
             }
             if (a.size() > maxBytes) throw tooLarge(name, Long.toString(a.size()), maxBytes, what);
             try (InputStream in = Files.newInputStream(real, LinkOption.NOFOLLOW_LINKS)) {
@@ -179,7 +183,8 @@ abstract sealed class PluginFiles implements AutoCloseable {
         byte[] read(String name, long maxBytes, String what) throws IOException {
             ZipEntry e = zip.getEntry(name);
             if (e == null) throw new NoSuchFileException(pluginPath + "!/" + name);
-            if (e.isDirectory()) throw new PluginRuntimeException("{}: {} is a directory in the zip, not a file", pluginPath, name);
+            if (e.isDirectory())
+                throw new PluginRuntimeException("{}: {} is a directory in the zip, not a file", pluginPath, name);
             // two entries of one name: zip readers disagree about which one counts, so neither does
             if (zip.stream().filter(x -> x.getName().equals(name)).limit(2).count() > 1) {
                 throw new PluginRuntimeException("{}: the zip holds {} twice", pluginPath, name);
@@ -188,10 +193,12 @@ abstract sealed class PluginFiles implements AutoCloseable {
             // the sizes in the zip's headers may lie: inflate at most one byte past the cap, whatever they say
             try (InputStream in = zip.getInputStream(e)) {
                 byte[] bytes = readAtMost(in, maxBytes);
-                if (bytes.length > maxBytes) throw tooLarge(name, "more than " + maxBytes + " (inflated)", maxBytes, what);
+                if (bytes.length > maxBytes)
+                    throw tooLarge(name, "more than " + maxBytes + " (inflated)", maxBytes, what);
                 return bytes;
             } catch (ZipException x) {
-                throw new PluginRuntimeException("{}: {} cannot be read from the zip ({})", pluginPath, name, x.getMessage());
+                throw new PluginRuntimeException(
+                        "{}: {} cannot be read from the zip ({})", pluginPath, name, x.getMessage());
             }
         }
 
@@ -210,8 +217,10 @@ abstract sealed class PluginFiles implements AutoCloseable {
                     digest.update(buffer, 0, n);
                     total += n;
                     if (total > MAX_ARCHIVE_BYTES) {
-                        throw new PluginRuntimeException("{}: the zip grew past the plugin archive limit of {} bytes",
-                                pluginPath, MAX_ARCHIVE_BYTES);
+                        throw new PluginRuntimeException(
+                                "{}: the zip grew past the plugin archive limit of {} bytes",
+                                pluginPath,
+                                MAX_ARCHIVE_BYTES);
                     }
                 }
             }

@@ -20,19 +20,25 @@ record PluginGrants(List<String> granted, List<String> denied) {
         denied = List.copyOf(denied);
     }
 
-    static PluginGrants decide(ScriptPluginDescriptor descriptor, PluginSource source, HostSettings settings,
-            String label) {
+    static PluginGrants decide(
+            ScriptPluginDescriptor descriptor, PluginSource source, HostSettings settings, String label) {
         List<String> granted = new ArrayList<>();
         List<String> denied = new ArrayList<>();
         for (String name : descriptor.capabilities()) {
             if (!settings.capabilities().containsKey(name)) {
                 denied.add(name);
-                LOG.log(Level.WARNING, "plugin ''{0}'' asks for capability ''{1}'', which the host does not offer: denied",
-                        label, name);
+                LOG.log(
+                        Level.WARNING,
+                        "plugin ''{0}'' asks for capability ''{1}'', which the host does not offer: denied",
+                        label,
+                        name);
             } else if (!settings.policy().allows(descriptor, source, name)) {
                 denied.add(name);
-                LOG.log(Level.WARNING, "plugin ''{0}'' asks for capability ''{1}'': denied by the capability policy",
-                        label, name);
+                LOG.log(
+                        Level.WARNING,
+                        "plugin ''{0}'' asks for capability ''{1}'': denied by the capability policy",
+                        label,
+                        name);
             } else {
                 granted.add(name);
             }

@@ -3,7 +3,10 @@ package io.wasmbox.plugins;
 import io.wasmbox.HostFunction;
 import io.wasmbox.Limits;
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -20,9 +23,6 @@ import org.pf4j.PluginRuntimeException;
 import org.pf4j.PluginState;
 import org.pf4j.PluginStateListener;
 import org.pf4j.PluginWrapper;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.time.Duration;
 
 /**
  * Hosts plugins written in JavaScript, TypeScript or Python, each in its own Wasmbox sandbox, on PF4J.
@@ -57,6 +57,7 @@ public final class PluginHost implements AutoCloseable {
     private final ScriptPluginManager manager;
     /** The plugin instance of every loaded plugin that has one, readable without the lock (call path). */
     private final Map<String, ScriptPlugin> plugins = new ConcurrentHashMap<>();
+
     private final Map<Path, String> loadFailures = new ConcurrentHashMap<>();
 
     private PluginHost(HostSettings settings) {
@@ -143,21 +144,32 @@ public final class PluginHost implements AutoCloseable {
             try {
                 next = manager.inspect(path);
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "plugin ''{0}'': not reloaded, the version at {1} is broken: {2}", pluginId, path,
+                LOG.log(
+                        Level.WARNING,
+                        "plugin ''{0}'': not reloaded, the version at {1} is broken: {2}",
+                        pluginId,
+                        path,
                         e.getMessage());
                 throw e;
             }
             if (!next.getPluginId().equals(pluginId)) {
-                throw new PluginRuntimeException("{}: now declares plugin id '{}', not '{}'; unload it and load it instead",
-                        path, next.getPluginId(), pluginId);
+                throw new PluginRuntimeException(
+                        "{}: now declares plugin id '{}', not '{}'; unload it and load it instead",
+                        path,
+                        next.getPluginId(),
+                        pluginId);
             }
             List<PluginDescriptor> after = new ArrayList<>();
-            for (PluginWrapper w : manager.getPlugins()) if (!w.getPluginId().equals(pluginId)) after.add(w.getDescriptor());
+            for (PluginWrapper w : manager.getPlugins())
+                if (!w.getPluginId().equals(pluginId)) after.add(w.getDescriptor());
             after.add(next);
             for (List<String> cycle : DependencyCycles.find(after)) {
                 if (cycle.contains(pluginId)) {
-                    throw new PluginRuntimeException("{}: not reloaded: its new dependencies close a dependency cycle ({} -> {})",
-                            path, String.join(" -> ", cycle), cycle.getFirst());
+                    throw new PluginRuntimeException(
+                            "{}: not reloaded: its new dependencies close a dependency cycle ({} -> {})",
+                            path,
+                            String.join(" -> ", cycle),
+                            cycle.getFirst());
                 }
             }
             List<String> dependents = manager.startedDependents(pluginId);
@@ -167,7 +179,11 @@ public final class PluginHost implements AutoCloseable {
             String id = manager.loadPlugin(path);
             manager.startPlugin(id);
             for (String dependent : dependents) manager.startPlugin(dependent);
-            LOG.log(Level.INFO, "plugin ''{0}'' reloaded: version {1} -> {2}", pluginId, old.getDescriptor().getVersion(),
+            LOG.log(
+                    Level.INFO,
+                    "plugin ''{0}'' reloaded: version {1} -> {2}",
+                    pluginId,
+                    old.getDescriptor().getVersion(),
                     next.getVersion());
             return id;
         }
@@ -258,15 +274,19 @@ public final class PluginHost implements AutoCloseable {
     /** The status of every loaded plugin, by id. */
     public List<PluginStatus> statuses() {
         synchronized (lock) {
-            return manager.getPlugins().stream().sorted(Comparator.comparing(PluginWrapper::getPluginId))
-                    .map(this::status).toList();
+            return manager.getPlugins().stream()
+                    .sorted(Comparator.comparing(PluginWrapper::getPluginId))
+                    .map(this::status)
+                    .toList();
         }
     }
 
     /** Plugins found in the roots (or given to {@link #loadPlugin}) that could not be loaded, and why. */
     public List<LoadFailure> loadFailures() {
-        return loadFailures.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .map(e -> new LoadFailure(e.getKey(), e.getValue())).toList();
+        return loadFailures.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .map(e -> new LoadFailure(e.getKey(), e.getValue()))
+                .toList();
     }
 
     /**
@@ -303,11 +323,22 @@ public final class PluginHost implements AutoCloseable {
             else if (p != null && (state.isStopped() || state.isDisabled())) reason = p.unavailableReason();
             if (reason == null) reason = state.isDisabled() ? "disabled" : "not started";
         }
-        String language = w.getPluginClassLoader() instanceof ScriptClassLoader l ? l.script().language() : null;
+        String language = w.getPluginClassLoader() instanceof ScriptClassLoader l
+                ? l.script().language()
+                : null;
         PluginStats stats = p != null ? p.stats() : new PluginStats(0, 0, 0, 0, Duration.ZERO, null);
-        return new PluginStatus(w.getPluginId(), w.getDescriptor().getVersion(), language, w.getPluginPath(), state,
-                reason, p != null ? p.granted() : List.of(), p != null ? p.denied() : List.of(),
-                p != null ? p.limits() : null, p != null ? p.callsPerSecond() : 0, stats,
+        return new PluginStatus(
+                w.getPluginId(),
+                w.getDescriptor().getVersion(),
+                language,
+                w.getPluginPath(),
+                state,
+                reason,
+                p != null ? p.granted() : List.of(),
+                p != null ? p.denied() : List.of(),
+                p != null ? p.limits() : null,
+                p != null ? p.callsPerSecond() : 0,
+                stats,
                 w.getDescriptor() instanceof ScriptPluginDescriptor d ? d.sha256() : null);
     }
 
@@ -386,8 +417,11 @@ public final class PluginHost implements AutoCloseable {
 
         /** Like {@link #capability(String, HostFunction)}, with a function made for each plugin from its id. */
         public Builder pluginScopedCapability(String name, Function<String, HostFunction> functionForPlugin) {
-            if (name == null || !ScriptPluginDescriptorFinder.IDENTIFIER.matcher(name).matches() || name.startsWith("__")) {
-                throw new IllegalArgumentException("a capability name must be an identifier not starting with '__': " + name);
+            if (name == null
+                    || !ScriptPluginDescriptorFinder.IDENTIFIER.matcher(name).matches()
+                    || name.startsWith("__")) {
+                throw new IllegalArgumentException(
+                        "a capability name must be an identifier not starting with '__': " + name);
             }
             capabilities.put(name, Objects.requireNonNull(functionForPlugin, "functionForPlugin"));
             return this;
@@ -419,7 +453,8 @@ public final class PluginHost implements AutoCloseable {
 
         /** Failed calls in a row after which a plugin is disabled (default 3). Timeouts and memory-cap hits disable at once. */
         public Builder maxConsecutiveFailures(int failures) {
-            if (failures < 1) throw new IllegalArgumentException("maxConsecutiveFailures must be >= 1, got " + failures);
+            if (failures < 1)
+                throw new IllegalArgumentException("maxConsecutiveFailures must be >= 1, got " + failures);
             this.maxConsecutiveFailures = failures;
             return this;
         }
@@ -431,8 +466,8 @@ public final class PluginHost implements AutoCloseable {
         }
 
         public PluginHost build() {
-            return new PluginHost(new HostSettings(roots, capabilities, policy, ceiling, maxCallsPerSecond,
-                    maxConsecutiveFailures, systemVersion));
+            return new PluginHost(new HostSettings(
+                    roots, capabilities, policy, ceiling, maxCallsPerSecond, maxConsecutiveFailures, systemVersion));
         }
     }
 }

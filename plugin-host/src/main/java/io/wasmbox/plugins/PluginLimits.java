@@ -24,7 +24,11 @@ final class PluginLimits {
         }
         if (declared.timeout() != null) {
             if (declared.timeout().compareTo(ceiling.timeout()) > 0) {
-                logClamp(label, "timeout", declared.timeout().toMillis() + " ms", ceiling.timeout().toMillis() + " ms");
+                logClamp(
+                        label,
+                        "timeout",
+                        declared.timeout().toMillis() + " ms",
+                        ceiling.timeout().toMillis() + " ms");
                 b.timeout(ceiling.timeout());
             } else {
                 b.timeout(declared.timeout());
@@ -51,7 +55,12 @@ final class PluginLimits {
     }
 
     private static void logClamp(String label, String name, String declared, String ceiling) {
-        LOG.log(Level.WARNING, "plugin ''{0}'' declares {1}={2}, above the host''s ceiling; clamped to {3}",
-                label, ScriptPluginDescriptorFinder.LIMITS_PREFIX + name, declared, ceiling);
+        LOG.log(
+                Level.WARNING,
+                "plugin ''{0}'' declares {1}={2}, above the host''s ceiling; clamped to {3}",
+                label,
+                ScriptPluginDescriptorFinder.LIMITS_PREFIX + name,
+                declared,
+                ceiling);
     }
 }

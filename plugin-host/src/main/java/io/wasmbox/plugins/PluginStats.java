@@ -12,8 +12,8 @@ import java.time.Duration;
  * @param totalTime time spent in the guest over all calls
  * @param lastError the last failure, as {@code function: Type: message}, or null
  */
-public record PluginStats(long calls, long failures, int consecutiveFailures, long rejectedCalls, Duration totalTime,
-        String lastError) {
+public record PluginStats(
+        long calls, long failures, int consecutiveFailures, long rejectedCalls, Duration totalTime, String lastError) {
     /** Mean time of one call in the guest, zero before the first call. */
     public Duration averageTime() {
         return calls == 0 ? Duration.ZERO : totalTime.dividedBy(calls);

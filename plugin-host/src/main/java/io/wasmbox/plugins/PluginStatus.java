@@ -24,6 +24,16 @@ import org.pf4j.PluginState;
  * @param sha256 the SHA-256 of its zip file as loaded (hex, what {@code sha256sum} prints, for {@link
  *     CapabilityPolicy#allowListBySha256}); null for a directory
  */
-public record PluginStatus(String id, String version, String language, Path path, PluginState state, String reason,
-        List<String> grantedCapabilities, List<String> deniedCapabilities, Limits limits, double callsPerSecond,
-        PluginStats stats, String sha256) {}
+public record PluginStatus(
+        String id,
+        String version,
+        String language,
+        Path path,
+        PluginState state,
+        String reason,
+        List<String> grantedCapabilities,
+        List<String> deniedCapabilities,
+        Limits limits,
+        double callsPerSecond,
+        PluginStats stats,
+        String sha256) {}

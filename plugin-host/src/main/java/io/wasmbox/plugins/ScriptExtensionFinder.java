@@ -40,8 +40,8 @@ final class ScriptExtensionFinder implements ExtensionFinder {
         for (PluginWrapper wrapper : new ArrayList<>(manager.getStartedPlugins())) {
             if (pluginId != null && !pluginId.equals(wrapper.getPluginId())) continue;
             if (wrapper.getPlugin() instanceof ScriptPlugin plugin && plugin.implementsType(type)) {
-                found.add(new ProxyExtensionWrapper<>(ordinal++, type,
-                        ExtensionProxy.create(manager.host(), plugin.id(), type)));
+                found.add(new ProxyExtensionWrapper<>(
+                        ordinal++, type, ExtensionProxy.create(manager.host(), plugin.id(), type)));
             }
         }
         return found;
@@ -58,7 +58,8 @@ final class ScriptExtensionFinder implements ExtensionFinder {
     @Override
     public Set<String> findClassNames(String pluginId) {
         Set<String> names = new TreeSet<>();
-        for (ExtensionWrapper<?> w : find(pluginId)) names.add(w.getDescriptor().extensionClass.getName());
+        for (ExtensionWrapper<?> w : find(pluginId))
+            names.add(w.getDescriptor().extensionClass.getName());
         return names;
     }
 

@@ -3,11 +3,11 @@ package io.wasmbox.plugins;
 import io.wasmbox.ExecutionResult;
 import io.wasmbox.GuestError;
 import io.wasmbox.Limits;
-import io.wasmbox.Units;
 import io.wasmbox.RunOptions;
 import io.wasmbox.Sandbox;
 import io.wasmbox.SandboxClosedException;
 import io.wasmbox.SandboxOptions;
+import io.wasmbox.Units;
 import io.wasmbox.Wasmbox;
 import io.wasmbox.WasmboxException;
 import java.lang.System.Logger.Level;
@@ -55,13 +55,17 @@ final class ScriptPlugin extends Plugin {
     private volatile Sandbox sandbox;
     /** Guest implementations of extension interfaces in the current sandbox. Guarded by {@link #lock}. */
     private final Map<Class<?>, Binding> bindings = new HashMap<>();
+
     private volatile boolean running;
     /** Why calls are refused (stopped, disabled and why); null while running. */
     private volatile String unavailableReason = "not started";
 
     private final CallStats stats = new CallStats();
 
-    ScriptPlugin(PluginWrapper wrapper, PluginScript script, HostSettings settings,
+    ScriptPlugin(
+            PluginWrapper wrapper,
+            PluginScript script,
+            HostSettings settings,
             BiConsumer<ScriptPlugin, String> onMisbehaviour) {
         ScriptPluginDescriptor d = (ScriptPluginDescriptor) wrapper.getDescriptor();
         this.id = d.getPluginId();
@@ -70,7 +74,8 @@ final class ScriptPlugin extends Plugin {
         this.settings = settings;
         this.onMisbehaviour = onMisbehaviour;
         this.limits = PluginLimits.effective(d.limits(), settings.ceiling(), label);
-        this.callsPerSecond = PluginLimits.effectiveRate(d.limits().callsPerSecond(), settings.maxCallsPerSecond(), label);
+        this.callsPerSecond =
+                PluginLimits.effectiveRate(d.limits().callsPerSecond(), settings.maxCallsPerSecond(), label);
         this.rateLimiter = callsPerSecond > 0 ? new CallRateLimiter(callsPerSecond) : null;
         PluginSource source = new PluginSource(wrapper.getPluginPath(), d.sha256());
         PluginGrants grants = PluginGrants.decide(d, source, settings, label);
@@ -96,8 +101,13 @@ final class ScriptPlugin extends Plugin {
             }
             unavailableReason = null;
             running = true;
-            LOG.log(Level.INFO, "plugin ''{0}'' started ({1}, {2}, capabilities {3})", label, script.language(),
-                    limits, granted);
+            LOG.log(
+                    Level.INFO,
+                    "plugin ''{0}'' started ({1}, {2}, capabilities {3})",
+                    label,
+                    script.language(),
+                    limits,
+                    granted);
         } finally {
             lock.unlock();
         }
@@ -132,10 +142,13 @@ final class ScriptPlugin extends Plugin {
      */
     private void precompile() {
         Limits generous = settings.ceiling().toBuilder()
-                .timeout(max(settings.ceiling().timeout(), PRECOMPILE_TIMEOUT)).build();
+                .timeout(max(settings.ceiling().timeout(), PRECOMPILE_TIMEOUT))
+                .build();
         GuestError error;
         try (Sandbox s = Wasmbox.interpreter(script.language())
-                .sandbox().options(SandboxOptions.builder().limits(generous).build()).build()) {
+                .sandbox()
+                .options(SandboxOptions.builder().limits(generous).build())
+                .build()) {
             error = s.check(script.code());
             if (error == null) s.run("0"); // and the run path, cold too
         } catch (RuntimeException e) {
@@ -143,8 +156,9 @@ final class ScriptPlugin extends Plugin {
             return;
         }
         if (error != null) {
-            throw new PluginRuntimeException("plugin '" + label + "' failed to start: " + script.fileName()
-                    + " does not compile: " + error.summary() + (error.line() > 0 ? " (line " + error.line() + ")" : ""));
+            throw new PluginRuntimeException(
+                    "plugin '" + label + "' failed to start: " + script.fileName() + " does not compile: "
+                            + error.summary() + (error.line() > 0 ? " (line " + error.line() + ")" : ""));
         }
     }
 
@@ -155,16 +169,22 @@ final class ScriptPlugin extends Plugin {
     private Sandbox newSandbox() {
         Sandbox s;
         try {
-            s = Wasmbox.interpreter(script.language()).sandbox().options(SandboxOptions.builder().limits(limits).build()).build();
+            s = Wasmbox.interpreter(script.language())
+                    .sandbox()
+                    .options(SandboxOptions.builder().limits(limits).build())
+                    .build();
         } catch (RuntimeException e) {
             throw new PluginRuntimeException("plugin '" + label + "' cannot start: " + e.getMessage());
         }
         try {
-            for (String name : granted) s.bind(name, settings.capabilities().get(name).apply(id));
-            ExecutionResult r = s.run(script.code(), RunOptions.builder().fileName(script.fileName()).build());
+            for (String name : granted)
+                s.bind(name, settings.capabilities().get(name).apply(id));
+            ExecutionResult r = s.run(
+                    script.code(),
+                    RunOptions.builder().fileName(script.fileName()).build());
             if (!r.succeeded()) {
-                throw new PluginRuntimeException("plugin '" + label + "' failed to start: " + script.fileName() + " "
-                        + describe(r));
+                throw new PluginRuntimeException(
+                        "plugin '" + label + "' failed to start: " + script.fileName() + " " + describe(r));
             }
             return s;
         } catch (WasmboxException e) {
@@ -197,7 +217,12 @@ final class ScriptPlugin extends Plugin {
             if (!running) return false;
             return binding(type).missing().isEmpty();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "plugin ''{0}'': cannot inspect it for {1}: {2}", label, type.getName(), e.getMessage());
+            LOG.log(
+                    Level.WARNING,
+                    "plugin ''{0}'': cannot inspect it for {1}: {2}",
+                    label,
+                    type.getName(),
+                    e.getMessage());
             return false;
         } finally {
             lock.unlock();
@@ -218,8 +243,12 @@ final class ScriptPlugin extends Plugin {
             b = new Binding(objectPath, missing.isEmpty() ? s.asInterface(objectPath, type) : null, missing);
             bindings.put(type, b);
             if (!missing.isEmpty()) {
-                LOG.log(Level.INFO, "plugin ''{0}'' does not implement {1} (missing {2}); skipped for it", label,
-                        type.getName(), String.join(", ", missing));
+                LOG.log(
+                        Level.INFO,
+                        "plugin ''{0}'' does not implement {1} (missing {2}); skipped for it",
+                        label,
+                        type.getName(),
+                        String.join(", ", missing));
             }
         }
         return b;
@@ -247,8 +276,8 @@ final class ScriptPlugin extends Plugin {
         if (!running) throw unavailable();
         if (rateLimiter != null && !rateLimiter.tryAcquire()) {
             stats.rejected();
-            throw new PluginUnavailableException(id, "plugin '" + label + "' is over its limit of " + callsPerSecond
-                    + " calls per second", true);
+            throw new PluginUnavailableException(
+                    id, "plugin '" + label + "' is over its limit of " + callsPerSecond + " calls per second", true);
         }
         String disableReason = null;
         lock.lock();
@@ -258,8 +287,11 @@ final class ScriptPlugin extends Plugin {
             try {
                 Binding b = binding(type);
                 if (!b.missing().isEmpty()) {
-                    throw new PluginUnavailableException(id, "plugin '" + label + "' does not implement "
-                            + type.getName() + " (missing " + String.join(", ", b.missing()) + ")", false);
+                    throw new PluginUnavailableException(
+                            id,
+                            "plugin '" + label + "' does not implement " + type.getName() + " (missing "
+                                    + String.join(", ", b.missing()) + ")",
+                            false);
                 }
                 start = System.nanoTime();
                 Object value = Proxy.getInvocationHandler(b.target()).invoke(b.target(), method, args);
@@ -268,14 +300,16 @@ final class ScriptPlugin extends Plugin {
             } catch (PluginException | Error e) {
                 throw e;
             } catch (Throwable e) {
-                if (!(e instanceof WasmboxException || e instanceof IllegalArgumentException
+                if (!(e instanceof WasmboxException
+                        || e instanceof IllegalArgumentException
                         || e instanceof PluginRuntimeException)) {
                     throw e instanceof RuntimeException r ? r : new UndeclaredThrowableException(e);
                 }
                 if (e instanceof SandboxClosedException && !running) throw unavailable(); // stopped meanwhile
                 // a guest error, crash, timeout or memory cap; a value the return type cannot hold; a failed restart
                 int inARow = stats.failure(System.nanoTime() - start, FailurePolicy.errorText(method, e));
-                disableReason = FailurePolicy.disableReason(e, method, limits, inARow, settings.maxConsecutiveFailures());
+                disableReason =
+                        FailurePolicy.disableReason(e, method, limits, inARow, settings.maxConsecutiveFailures());
                 if (disableReason != null) markUnavailable(disableReason);
                 throw new PluginCallException(id, callFailure(method, e, disableReason), e, disableReason != null);
             }
@@ -292,8 +326,8 @@ final class ScriptPlugin extends Plugin {
 
     private PluginUnavailableException unavailable() {
         String reason = unavailableReason;
-        return new PluginUnavailableException(id, "plugin '" + label + "' is not available"
-                + (reason == null ? "" : ": " + reason), false);
+        return new PluginUnavailableException(
+                id, "plugin '" + label + "' is not available" + (reason == null ? "" : ": " + reason), false);
     }
 
     PluginStats stats() {

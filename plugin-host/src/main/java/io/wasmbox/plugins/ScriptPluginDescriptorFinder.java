@@ -85,8 +85,8 @@ final class ScriptPluginDescriptorFinder extends PropertiesPluginDescriptorFinde
 
     private Properties readProperties(PluginFiles files) throws IOException {
         if (!files.exists(propertiesFileName)) {
-            throw new InvalidPluginDescriptorException(files.pluginPath + ": no readable " + propertiesFileName
-                    + " at the top of the plugin");
+            throw new InvalidPluginDescriptorException(
+                    files.pluginPath + ": no readable " + propertiesFileName + " at the top of the plugin");
         }
         byte[] bytes = files.read(propertiesFileName, PluginFiles.MAX_DESCRIPTOR_BYTES, "the descriptor size limit");
         Properties properties = new Properties();
@@ -99,14 +99,16 @@ final class ScriptPluginDescriptorFinder extends PropertiesPluginDescriptorFinde
         String id = d.getPluginId();
         if (id == null || id.isBlank()) throw new IllegalArgumentException(PLUGIN_ID + " is missing");
         if (!PLUGIN_ID_PATTERN.matcher(id).matches()) {
-            throw new IllegalArgumentException(PLUGIN_ID + " '" + id + "' may hold only letters, digits, '.', '_' and '-'");
+            throw new IllegalArgumentException(
+                    PLUGIN_ID + " '" + id + "' may hold only letters, digits, '.', '_' and '-'");
         }
         String version = d.getVersion();
         if (version == null || version.isBlank()) throw new IllegalArgumentException(PLUGIN_VERSION + " is missing");
         try {
             new DefaultVersionManager().compareVersions(version, "0.0.0");
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(PLUGIN_VERSION + " '" + version + "' is not a semantic version (e.g. 1.0.0)");
+            throw new IllegalArgumentException(
+                    PLUGIN_VERSION + " '" + version + "' is not a semantic version (e.g. 1.0.0)");
         }
         // No Java class from a plugin is ever loaded: a descriptor that names one is a mistake, not a hint.
         if (p.getProperty(PLUGIN_CLASS) != null) {
@@ -127,7 +129,8 @@ final class ScriptPluginDescriptorFinder extends PropertiesPluginDescriptorFinde
     /** A relative path inside the plugin, without '..': a plugin cannot point the host at other files. */
     static String checkScriptName(String name) {
         String normalized = name.replace('\\', '/');
-        if (normalized.startsWith("/") || normalized.matches("^[A-Za-z]:.*")
+        if (normalized.startsWith("/")
+                || normalized.matches("^[A-Za-z]:.*")
                 || List.of(normalized.split("/")).contains("..")) {
             throw new IllegalArgumentException(SCRIPT + " '" + name + "' must be a path inside the plugin");
         }
@@ -150,8 +153,8 @@ final class ScriptPluginDescriptorFinder extends PropertiesPluginDescriptorFinde
     private static ScriptPluginDescriptor.DeclaredLimits limits(Properties p) {
         for (String key : p.stringPropertyNames()) {
             if (key.startsWith(LIMITS_PREFIX) && !LIMIT_KEYS.contains(key)) {
-                throw new IllegalArgumentException("unknown limit " + key + " (known: " + String.join(", ",
-                        List.of(MEMORY, TIMEOUT, MAX_OUTPUT, CALLS_PER_SECOND)) + ")");
+                throw new IllegalArgumentException("unknown limit " + key + " (known: "
+                        + String.join(", ", List.of(MEMORY, TIMEOUT, MAX_OUTPUT, CALLS_PER_SECOND)) + ")");
             }
         }
         Long memory = size(p, MEMORY, Limits.MEMORY_PROPERTY);

@@ -1,7 +1,7 @@
 package io.wasmbox.plugins;
 
-import io.wasmbox.Wasmbox;
 import io.wasmbox.Language;
+import io.wasmbox.Wasmbox;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -47,12 +47,18 @@ final class ScriptPluginLoader implements PluginLoader {
         try (PluginFiles files = PluginFiles.open(pluginPath)) {
             String entry = d.script() != null ? d.script() : findEntry(files, pluginPath);
             if (!files.exists(entry)) {
-                throw new PluginRuntimeException("plugin '{}' ({}): its entry script {} does not exist", id, pluginPath, entry);
+                throw new PluginRuntimeException(
+                        "plugin '{}' ({}): its entry script {} does not exist", id, pluginPath, entry);
             }
-            Language language = Wasmbox.languageForFile(entry).orElseThrow(() -> new PluginRuntimeException(
-                    "plugin '{}' ({}): no Wasmbox language engine on the class path runs '{}' files (installed: {})",
-                    id, pluginPath, extension(entry), installedLanguages()));
-            String code = decode(files.read(entry, maxScriptBytes.getAsLong(), "the host's script size limit"), id, entry);
+            Language language = Wasmbox.languageForFile(entry)
+                    .orElseThrow(() -> new PluginRuntimeException(
+                            "plugin '{}' ({}): no Wasmbox language engine on the class path runs '{}' files (installed: {})",
+                            id,
+                            pluginPath,
+                            extension(entry),
+                            installedLanguages()));
+            String code =
+                    decode(files.read(entry, maxScriptBytes.getAsLong(), "the host's script size limit"), id, entry);
             return new ScriptClassLoader(id, new PluginScript(entry, language.id(), code));
         } catch (IOException e) {
             throw new PluginRuntimeException(e, "plugin '{}' ({}): cannot read it: {}", id, pluginPath, e.getMessage());
@@ -66,19 +72,25 @@ final class ScriptPluginLoader implements PluginLoader {
         for (String ext : extensions) if (files.exists("main." + ext)) found.add("main." + ext);
         if (found.size() == 1) return found.getFirst();
         if (found.isEmpty()) {
-            throw new PluginRuntimeException("{}: no entry script: expected one of main.js, main.ts, main.py (or "
-                    + "name it with " + ScriptPluginDescriptorFinder.SCRIPT + "=...)", pluginPath);
+            throw new PluginRuntimeException(
+                    "{}: no entry script: expected one of main.js, main.ts, main.py (or " + "name it with "
+                            + ScriptPluginDescriptorFinder.SCRIPT + "=...)",
+                    pluginPath);
         }
-        throw new PluginRuntimeException("{}: several entry scripts ({}): name one with "
-                + ScriptPluginDescriptorFinder.SCRIPT + "=...", pluginPath, String.join(", ", found));
+        throw new PluginRuntimeException(
+                "{}: several entry scripts ({}): name one with " + ScriptPluginDescriptorFinder.SCRIPT + "=...",
+                pluginPath,
+                String.join(", ", found));
     }
 
     private static String decode(byte[] bytes, String id, String entry) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new PluginRuntimeException("plugin '{}': {} is not valid UTF-8", id, entry);
         }

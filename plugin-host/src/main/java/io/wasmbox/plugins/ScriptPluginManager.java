@@ -2,11 +2,13 @@ package io.wasmbox.plugins;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.pf4j.AbstractPluginManager;
 import org.pf4j.DefaultVersionManager;
@@ -24,8 +26,6 @@ import org.pf4j.PluginState;
 import org.pf4j.PluginStatusProvider;
 import org.pf4j.PluginWrapper;
 import org.pf4j.VersionManager;
-import java.util.Collections;
-import java.util.TreeSet;
 
 /**
  * PF4J's plugin manager with script-plugin components: descriptors from {@code plugin.properties}
@@ -72,7 +72,8 @@ final class ScriptPluginManager extends AbstractPluginManager {
     protected PluginFactory createPluginFactory() {
         return wrapper -> {
             if (!(wrapper.getPluginClassLoader() instanceof ScriptClassLoader loader)) {
-                throw new PluginRuntimeException("plugin '{}' was not loaded as a script plugin", wrapper.getPluginId());
+                throw new PluginRuntimeException(
+                        "plugin '{}' was not loaded as a script plugin", wrapper.getPluginId());
             }
             ScriptPlugin plugin = new ScriptPlugin(wrapper, loader.script(), host.settings(), host::disableMisbehaving);
             host.created(plugin);
@@ -135,7 +136,8 @@ final class ScriptPluginManager extends AbstractPluginManager {
         Map<String, List<Path>> claims = new LinkedHashMap<>();
         for (Path path : fresh) {
             try {
-                claims.computeIfAbsent(getPluginDescriptorFinder().find(path).getPluginId(), k -> new ArrayList<>()).add(path);
+                claims.computeIfAbsent(getPluginDescriptorFinder().find(path).getPluginId(), k -> new ArrayList<>())
+                        .add(path);
             } catch (RuntimeException e) {
                 // reported when it is loaded below
             }
@@ -145,9 +147,11 @@ final class ScriptPluginManager extends AbstractPluginManager {
             if (claimants.size() < 2) return;
             for (Path path : claimants) {
                 refused.add(path);
-                host.loadFailed(path, path + ": plugin id '" + id + "' is declared by " + claimants.size() + " plugins ("
-                        + claimants.stream().map(Path::toString).collect(Collectors.joining(", "))
-                        + "): none of them is loaded (an id names one plugin: remove or rename the others)");
+                host.loadFailed(
+                        path,
+                        path + ": plugin id '" + id + "' is declared by " + claimants.size() + " plugins ("
+                                + claimants.stream().map(Path::toString).collect(Collectors.joining(", "))
+                                + "): none of them is loaded (an id names one plugin: remove or rename the others)");
             }
         });
         List<String> ids = new ArrayList<>();
@@ -189,8 +193,11 @@ final class ScriptPluginManager extends AbstractPluginManager {
             host.loaded(pluginPath);
             if (wrapper.getPluginState() == PluginState.DISABLED && wrapper.getFailedException() != null) {
                 // PF4J says only "Plugin validation failed": say which requirement failed
-                wrapper.setFailedException(new PluginRuntimeException("plugin '{}' requires host version {}, the host is {}",
-                        wrapper.getPluginId(), wrapper.getDescriptor().getRequires(), getSystemVersion()));
+                wrapper.setFailedException(new PluginRuntimeException(
+                        "plugin '{}' requires host version {}, the host is {}",
+                        wrapper.getPluginId(),
+                        wrapper.getDescriptor().getRequires(),
+                        getSystemVersion()));
             }
             return wrapper;
         } catch (PluginAlreadyLoadedException e) {
@@ -216,8 +223,11 @@ final class ScriptPluginManager extends AbstractPluginManager {
         super.validatePluginDescriptor(descriptor);
         PluginWrapper holder = loadingPath == null ? null : plugins.get(descriptor.getPluginId());
         if (holder != null && !holder.getPluginPath().equals(loadingPath)) {
-            throw new PluginRuntimeException("{}: plugin id '{}' is already taken by the loaded plugin at {}: not loaded"
-                    + " (a plugin cannot take another plugin's id)", loadingPath, descriptor.getPluginId(),
+            throw new PluginRuntimeException(
+                    "{}: plugin id '{}' is already taken by the loaded plugin at {}: not loaded"
+                            + " (a plugin cannot take another plugin's id)",
+                    loadingPath,
+                    descriptor.getPluginId(),
                     holder.getPluginPath());
         }
     }
@@ -228,34 +238,44 @@ final class ScriptPluginManager extends AbstractPluginManager {
      */
     @Override
     protected DependencyResolver.Result resolveDependencies() {
-        for (List<String> cycle : DependencyCycles.find(plugins.values().stream().map(PluginWrapper::getDescriptor).toList())) {
+        for (List<String> cycle : DependencyCycles.find(
+                plugins.values().stream().map(PluginWrapper::getDescriptor).toList())) {
             String path = String.join(" -> ", cycle) + " -> " + cycle.getFirst();
             for (String id : new TreeSet<>(cycle)) {
                 PluginWrapper w = plugins.get(id);
                 if (w == null) continue;
-                host.loadFailed(w.getPluginPath(), "plugin '" + id + "' is in a dependency cycle (" + path
-                        + "): not loaded; plugins outside the cycle are not affected");
+                host.loadFailed(
+                        w.getPluginPath(),
+                        "plugin '" + id + "' is in a dependency cycle (" + path
+                                + "): not loaded; plugins outside the cycle are not affected");
                 rejectedInCycle.add(id);
                 unloadAlone(id);
             }
         }
-        List<PluginDescriptor> descriptors = plugins.values().stream().map(PluginWrapper::getDescriptor).toList();
+        List<PluginDescriptor> descriptors =
+                plugins.values().stream().map(PluginWrapper::getDescriptor).toList();
         DependencyResolver.Result result = dependencyResolver.resolve(descriptors);
         for (String missing : result.getNotFoundDependencies()) {
             for (String dependent : dependencyResolver.getDependents(missing)) {
                 PluginWrapper w = plugins.get(dependent);
                 if (w != null) {
-                    host.loadFailed(w.getPluginPath(), "plugin '" + dependent + "' needs plugin '" + missing + "', which "
-                            + (rejectedInCycle.contains(missing) ? "is in a dependency cycle" : "is not loaded"));
+                    host.loadFailed(
+                            w.getPluginPath(),
+                            "plugin '" + dependent + "' needs plugin '" + missing + "', which "
+                                    + (rejectedInCycle.contains(missing)
+                                            ? "is in a dependency cycle"
+                                            : "is not loaded"));
                 }
             }
         }
         for (DependencyResolver.WrongDependencyVersion wrong : result.getWrongVersionDependencies()) {
             PluginWrapper w = plugins.get(wrong.getDependentId());
             if (w != null) {
-                host.loadFailed(w.getPluginPath(), "plugin '" + wrong.getDependentId() + "' needs plugin '"
-                        + wrong.getDependencyId() + "' " + wrong.getRequiredVersion() + ", found "
-                        + wrong.getExistingVersion());
+                host.loadFailed(
+                        w.getPluginPath(),
+                        "plugin '" + wrong.getDependentId() + "' needs plugin '"
+                                + wrong.getDependencyId() + "' " + wrong.getRequiredVersion() + ", found "
+                                + wrong.getExistingVersion());
             }
         }
         return super.resolveDependencies();

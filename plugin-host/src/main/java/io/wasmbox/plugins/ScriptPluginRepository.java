@@ -4,8 +4,8 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import org.pf4j.BasePluginRepository;
 import java.util.Locale;
+import org.pf4j.BasePluginRepository;
 
 /**
  * Every non-hidden directory and everything named {@code *.zip} directly in the plugin roots, by name.
@@ -15,8 +15,11 @@ import java.util.Locale;
  */
 final class ScriptPluginRepository extends BasePluginRepository {
     ScriptPluginRepository(List<Path> roots) {
-        super(roots, file -> !file.isHidden() && !file.getName().startsWith(".")
-                && (file.getName().toLowerCase(Locale.ROOT).endsWith(".zip") || file.isDirectory()));
+        super(
+                roots,
+                file -> !file.isHidden()
+                        && !file.getName().startsWith(".")
+                        && (file.getName().toLowerCase(Locale.ROOT).endsWith(".zip") || file.isDirectory()));
         setComparator(Comparator.comparing(File::getName));
     }
 }

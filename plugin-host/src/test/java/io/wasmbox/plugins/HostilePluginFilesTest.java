@@ -33,8 +33,10 @@ class HostilePluginFilesTest {
 
     @TempDir
     Path root;
+
     @TempDir
     Path outside;
+
     private PluginHost host;
 
     @AfterEach
@@ -42,7 +44,9 @@ class HostilePluginFilesTest {
         if (host == null) return;
         // on a thread of its own: a loadPlugins still blocked inside the host lock must fail the test, not hang it
         Thread closer = Thread.ofPlatform().daemon().start(host::close);
-        assertThat(closer.join(Duration.ofSeconds(30))).as("host.close() returned (the host lock is free)").isTrue();
+        assertThat(closer.join(Duration.ofSeconds(30)))
+                .as("host.close() returned (the host lock is free)")
+                .isTrue();
     }
 
     /** Loads the root (next to a good plugin) within {@link #BOUND}; returns the host. */
@@ -61,21 +65,27 @@ class HostilePluginFilesTest {
     }
 
     static void mkfifo(Path path) throws Exception {
-        Process p = new ProcessBuilder("mkfifo", path.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("mkfifo", path.toString())
+                .redirectErrorStream(true)
+                .start();
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
+        assertThat(p.exitValue())
+                .as(new String(p.getInputStream().readAllBytes()))
+                .isZero();
         assertThat(PluginFiles.kind(path)).isEqualTo("a FIFO (named pipe)");
     }
 
     /** A zip whose plugin.properties holds one line of {@code lineBytes} bytes (compressed ~1000:1). */
     static Path zipWithHugeManifestLine(Path zip, long lineBytes) throws IOException {
-        try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out)) {
+        try (OutputStream out = Files.newOutputStream(zip);
+                ZipOutputStream z = new ZipOutputStream(out)) {
             z.setLevel(Deflater.BEST_COMPRESSION);
             z.putNextEntry(new ZipEntry("plugin.properties"));
             z.write("plugin.id=huge\nplugin.version=1.0.0\nplugin.description=".getBytes(StandardCharsets.ISO_8859_1));
             byte[] chunk = new byte[1 << 20];
             Arrays.fill(chunk, (byte) 'x');
-            for (long left = lineBytes; left > 0; left -= chunk.length) z.write(chunk, 0, (int) Math.min(left, chunk.length));
+            for (long left = lineBytes; left > 0; left -= chunk.length)
+                z.write(chunk, 0, (int) Math.min(left, chunk.length));
             z.putNextEntry(new ZipEntry("main.js"));
             z.write(OK.getBytes(StandardCharsets.UTF_8));
         }
@@ -89,7 +99,9 @@ class HostilePluginFilesTest {
         load();
         assertThat(onlyFailure()).satisfies(f -> {
             assertThat(f.path()).isEqualTo(zip);
-            assertThat(f.reason()).contains(zip + ": plugin.properties is").contains("over the descriptor size limit of 65536 bytes");
+            assertThat(f.reason())
+                    .contains(zip + ": plugin.properties is")
+                    .contains("over the descriptor size limit of 65536 bytes");
         });
         assertThat(host.status("huge")).isEmpty();
     }
@@ -99,8 +111,9 @@ class HostilePluginFilesTest {
         Path zip = zipWithHugeManifestLine(root.resolve("liar.zip"), 8L * 1024 * 1024);
         lieAboutSizes(zip, "plugin.properties", 100);
         load();
-        assertThat(onlyFailure().reason()).contains(zip + ": plugin.properties is more than 65536 (inflated) bytes, over"
-                + " the descriptor size limit");
+        assertThat(onlyFailure().reason())
+                .contains(zip + ": plugin.properties is more than 65536 (inflated) bytes, over"
+                        + " the descriptor size limit");
     }
 
     /** Rewrites the uncompressed size of an entry in the zip's central directory. */
@@ -109,7 +122,10 @@ class HostilePluginFilesTest {
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
         boolean patched = false;
         for (int i = 0; i + 46 + n.length <= bytes.length; i++) {
-            if (bytes[i] == 'P' && bytes[i + 1] == 'K' && bytes[i + 2] == 1 && bytes[i + 3] == 2
+            if (bytes[i] == 'P'
+                    && bytes[i + 1] == 'K'
+                    && bytes[i + 2] == 1
+                    && bytes[i + 3] == 2
                     && Arrays.equals(bytes, i + 46, i + 46 + n.length, n, 0, n.length)) {
                 for (int k = 0; k < 4; k++) bytes[i + 24 + k] = (byte) (size >>> (8 * k));
                 patched = true;
@@ -122,7 +138,8 @@ class HostilePluginFilesTest {
     @Test
     void aZipBombEntryScriptIsCutAtTheCodeLimit() throws Exception {
         Path zip = root.resolve("bomb.zip");
-        try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out)) {
+        try (OutputStream out = Files.newOutputStream(zip);
+                ZipOutputStream z = new ZipOutputStream(out)) {
             z.putNextEntry(new ZipEntry("plugin.properties"));
             z.write("plugin.id=bomb\nplugin.version=1.0.0\n".getBytes(StandardCharsets.ISO_8859_1));
             z.putNextEntry(new ZipEntry("main.js"));
@@ -131,8 +148,9 @@ class HostilePluginFilesTest {
         }
         lieAboutSizes(zip, "main.js", 10);
         load();
-        assertThat(onlyFailure().reason()).contains("main.js is more than 102400 (inflated) bytes, over the host's script"
-                + " size limit of 102400 bytes");
+        assertThat(onlyFailure().reason())
+                .contains("main.js is more than 102400 (inflated) bytes, over the host's script"
+                        + " size limit of 102400 bytes");
     }
 
     @Test
@@ -141,8 +159,8 @@ class HostilePluginFilesTest {
         Files.delete(dir.resolve("plugin.properties"));
         Files.createSymbolicLink(dir.resolve("plugin.properties"), Path.of("/dev/zero"));
         load();
-        assertThat(onlyFailure().reason()).isEqualTo(dir + ": plugin.properties is a symbolic link leading outside"
-                + " the plugin directory");
+        assertThat(onlyFailure().reason())
+                .isEqualTo(dir + ": plugin.properties is a symbolic link leading outside" + " the plugin directory");
     }
 
     @Test
@@ -153,8 +171,8 @@ class HostilePluginFilesTest {
         Files.delete(dir.resolve("plugin.properties"));
         Files.createSymbolicLink(dir.resolve("plugin.properties"), elsewhere.resolve("plugin.properties"));
         load();
-        assertThat(onlyFailure().reason()).isEqualTo(dir + ": plugin.properties is a symbolic link leading outside"
-                + " the plugin directory");
+        assertThat(onlyFailure().reason())
+                .isEqualTo(dir + ": plugin.properties is a symbolic link leading outside" + " the plugin directory");
         assertThat(host.status("borrowed")).isEmpty();
     }
 
@@ -166,8 +184,8 @@ class HostilePluginFilesTest {
         Files.delete(dir.resolve("main.js"));
         Files.createSymbolicLink(dir.resolve("lib"), secrets);
         load();
-        assertThat(onlyFailure().reason()).isEqualTo(dir + ": lib/main.js is a symbolic link leading outside the plugin"
-                + " directory");
+        assertThat(onlyFailure().reason())
+                .isEqualTo(dir + ": lib/main.js is a symbolic link leading outside the plugin" + " directory");
     }
 
     @Test
@@ -187,8 +205,10 @@ class HostilePluginFilesTest {
         Files.delete(dir.resolve("plugin.properties"));
         mkfifo(dir.resolve("plugin.properties"));
         load(); // within BOUND: opening the FIFO would have blocked for ever
-        assertThat(onlyFailure().reason()).isEqualTo(dir + ": plugin.properties is a FIFO (named pipe), not a regular file");
-        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThat(host.statuses()).hasSize(1));
+        assertThat(onlyFailure().reason())
+                .isEqualTo(dir + ": plugin.properties is a FIFO (named pipe), not a regular file");
+        assertTimeoutPreemptively(
+                Duration.ofSeconds(10), () -> assertThat(host.statuses()).hasSize(1));
     }
 
     @Test
@@ -201,10 +221,12 @@ class HostilePluginFilesTest {
         Path zeroZip = root.resolve("c-zero.zip");
         Files.createSymbolicLink(zeroZip, Path.of("/dev/zero"));
         load();
-        assertThat(host.loadFailures()).extracting(LoadFailure::reason).containsExactly(
-                dir + ": main.js is a FIFO (named pipe), not a regular file",
-                fifoZip + ": is a FIFO (named pipe), not a plugin directory or zip file",
-                zeroZip + ": is a character device, not a plugin directory or zip file");
+        assertThat(host.loadFailures())
+                .extracting(LoadFailure::reason)
+                .containsExactly(
+                        dir + ": main.js is a FIFO (named pipe), not a regular file",
+                        fifoZip + ": is a FIFO (named pipe), not a plugin directory or zip file",
+                        zeroZip + ": is a character device, not a plugin directory or zip file");
     }
 
     @Test
@@ -220,7 +242,8 @@ class HostilePluginFilesTest {
     @Test
     void aZipHoldingTheManifestTwiceIsRefused() throws Exception {
         Path zip = root.resolve("twice.zip");
-        try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out)) {
+        try (OutputStream out = Files.newOutputStream(zip);
+                ZipOutputStream z = new ZipOutputStream(out)) {
             z.putNextEntry(new ZipEntry("plugin.properties"));
             z.write("plugin.id=first\nplugin.version=1.0.0\n".getBytes(StandardCharsets.ISO_8859_1));
             z.putNextEntry(new ZipEntry("plugin.propertieX"));
@@ -242,8 +265,9 @@ class HostilePluginFilesTest {
             f.setLength(PluginFiles.MAX_ARCHIVE_BYTES + 1);
         }
         load();
-        assertThat(onlyFailure().reason()).isEqualTo(zip + ": the zip is " + (PluginFiles.MAX_ARCHIVE_BYTES + 1)
-                + " bytes, over the plugin archive limit of " + PluginFiles.MAX_ARCHIVE_BYTES + " bytes");
+        assertThat(onlyFailure().reason())
+                .isEqualTo(zip + ": the zip is " + (PluginFiles.MAX_ARCHIVE_BYTES + 1)
+                        + " bytes, over the plugin archive limit of " + PluginFiles.MAX_ARCHIVE_BYTES + " bytes");
     }
 
     @Test
@@ -261,8 +285,10 @@ class HostilePluginFilesTest {
         mkfifo(dir.resolve("plugin.properties"));
         PluginHost h = PluginHost.builder().build();
         host = h; // closed by close(), which fails rather than hangs when the host lock is still held
-        assertTimeoutPreemptively(BOUND, () -> org.assertj.core.api.Assertions.assertThatThrownBy(() -> h.loadPlugin(dir))
-                .hasMessage(dir + ": plugin.properties is a FIFO (named pipe), not a regular file"));
+        assertTimeoutPreemptively(
+                BOUND,
+                () -> org.assertj.core.api.Assertions.assertThatThrownBy(() -> h.loadPlugin(dir))
+                        .hasMessage(dir + ": plugin.properties is a FIFO (named pipe), not a regular file"));
         assertThat(h.loadFailures()).extracting(LoadFailure::path).isEqualTo(List.of(dir));
     }
 }

@@ -28,31 +28,55 @@ class MalformedPluginTest {
                 Arguments.of("missing id", plugin(null, "1.0.0").file("main.py", OK), "plugin.id is missing"),
                 Arguments.of("bad id", plugin("a b", "1.0.0").file("main.py", OK), "plugin.id 'a b' may hold only"),
                 Arguments.of("missing version", plugin("p", null).file("main.py", OK), "plugin.version is missing"),
-                Arguments.of("bad version", plugin("p", "one").file("main.py", OK),
+                Arguments.of(
+                        "bad version",
+                        plugin("p", "one").file("main.py", OK),
                         "plugin.version 'one' is not a semantic version"),
-                Arguments.of("java class", python("p", OK).property("plugin.class", "x.Y"),
-                        "plugin.class is not supported"),
-                Arguments.of("unknown limit", python("p", OK).property("plugin.limits.cpu", "2"),
+                Arguments.of(
+                        "java class", python("p", OK).property("plugin.class", "x.Y"), "plugin.class is not supported"),
+                Arguments.of(
+                        "unknown limit",
+                        python("p", OK).property("plugin.limits.cpu", "2"),
                         "unknown limit plugin.limits.cpu"),
-                Arguments.of("bad size", python("p", OK).property("plugin.limits.memory", "lots"),
+                Arguments.of(
+                        "bad size",
+                        python("p", OK).property("plugin.limits.memory", "lots"),
                         "plugin.limits.memory: 'lots' is not a size"),
-                Arguments.of("size out of range", python("p", OK).property("plugin.limits.memory", "9g"),
+                Arguments.of(
+                        "size out of range",
+                        python("p", OK).property("plugin.limits.memory", "9g"),
                         "plugin.limits.memory: memory must be between"),
-                Arguments.of("bad timeout", python("p", OK).property("plugin.limits.timeout", "soon"),
+                Arguments.of(
+                        "bad timeout",
+                        python("p", OK).property("plugin.limits.timeout", "soon"),
                         "plugin.limits.timeout: 'soon' is not a duration"),
-                Arguments.of("bad rate", python("p", OK).property("plugin.limits.callsPerSecond", "-1"),
+                Arguments.of(
+                        "bad rate",
+                        python("p", OK).property("plugin.limits.callsPerSecond", "-1"),
                         "plugin.limits.callsPerSecond: '-1' is not a positive number"),
-                Arguments.of("bad capability", python("p", OK).property("plugin.capabilities", "get-user"),
+                Arguments.of(
+                        "bad capability",
+                        python("p", OK).property("plugin.capabilities", "get-user"),
                         "plugin.capabilities: 'get-user' is not a function name"),
-                Arguments.of("script outside", python("p", OK).property("plugin.script", "../x.py"),
+                Arguments.of(
+                        "script outside",
+                        python("p", OK).property("plugin.script", "../x.py"),
                         "plugin.script '../x.py' must be a path inside the plugin"),
-                Arguments.of("named script missing", python("p", OK).property("plugin.script", "app.py"),
+                Arguments.of(
+                        "named script missing",
+                        python("p", OK).property("plugin.script", "app.py"),
                         "its entry script app.py does not exist"),
-                Arguments.of("no script", plugin("p", "1.0.0").file("README", "hi"),
+                Arguments.of(
+                        "no script",
+                        plugin("p", "1.0.0").file("README", "hi"),
                         "no entry script: expected one of main.js, main.ts, main.py"),
-                Arguments.of("two scripts", python("p", OK).file("main.js", "1"),
+                Arguments.of(
+                        "two scripts",
+                        python("p", OK).file("main.js", "1"),
                         "several entry scripts (main.js, main.py)"),
-                Arguments.of("unknown language", plugin("p", "1.0.0").file("main.rb", "1").property("plugin.script", "main.rb"),
+                Arguments.of(
+                        "unknown language",
+                        plugin("p", "1.0.0").file("main.rb", "1").property("plugin.script", "main.rb"),
                         "no Wasmbox language engine on the class path runs '.rb' files"));
     }
 
@@ -72,7 +96,8 @@ class MalformedPluginTest {
             assertThat(host.status("good").orElseThrow().state()).isEqualTo(PluginState.STARTED);
         }
         try (PluginHost host = PluginHost.builder().build()) {
-            assertThatThrownBy(() -> host.loadPlugin(brokenDir)).isInstanceOf(PluginRuntimeException.class)
+            assertThatThrownBy(() -> host.loadPlugin(brokenDir))
+                    .isInstanceOf(PluginRuntimeException.class)
                     .hasMessageContaining(expected);
         }
     }
@@ -83,8 +108,10 @@ class MalformedPluginTest {
         Files.writeString(dir.resolve("main.py"), OK);
         try (PluginHost host = PluginHost.builder().pluginsRoot(root).build()) {
             host.loadPlugins();
-            assertThat(host.loadFailures()).singleElement().satisfies(f ->
-                    assertThat(f.reason()).contains(dir + ": no readable plugin.properties at the top of the plugin"));
+            assertThat(host.loadFailures())
+                    .singleElement()
+                    .satisfies(f -> assertThat(f.reason())
+                            .contains(dir + ": no readable plugin.properties at the top of the plugin"));
         }
     }
 
@@ -95,7 +122,9 @@ class MalformedPluginTest {
             host.loadPlugins();
             assertThat(host.loadFailures()).singleElement().satisfies(f -> {
                 assertThat(f.path()).isEqualTo(big);
-                assertThat(f.reason()).contains("main.py is").contains("over the host's script size limit of 102400 bytes");
+                assertThat(f.reason())
+                        .contains("main.py is")
+                        .contains("over the host's script size limit of 102400 bytes");
             });
         }
     }

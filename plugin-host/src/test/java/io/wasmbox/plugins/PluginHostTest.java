@@ -11,8 +11,8 @@ import io.wasmbox.ExecutionTimeoutException;
 import io.wasmbox.GuestException;
 import io.wasmbox.HostFunction;
 import io.wasmbox.Limits;
-import io.wasmbox.Units;
 import io.wasmbox.MemoryLimitException;
+import io.wasmbox.Units;
 import io.wasmbox.Wasmbox;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -32,7 +33,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pf4j.PluginRuntimeException;
 import org.pf4j.PluginState;
-import java.util.NoSuchElementException;
 
 class PluginHostTest {
     /** The extension point of most tests. */
@@ -56,6 +56,7 @@ class PluginHostTest {
 
     @TempDir
     Path root;
+
     private PluginHost host;
 
     @AfterEach
@@ -65,7 +66,8 @@ class PluginHostTest {
 
     /** A host over {@link #root}, configured, with every plugin there loaded and started. */
     private PluginHost start(Consumer<PluginHost.Builder> config) {
-        PluginHost.Builder b = PluginHost.builder().pluginsRoot(root)
+        PluginHost.Builder b = PluginHost.builder()
+                .pluginsRoot(root)
                 .ceiling(Limits.builder().timeout(Duration.ofSeconds(5)).build());
         config.accept(b);
         host = b.build();
@@ -97,7 +99,9 @@ class PluginHostTest {
         assertThat(s.stats().failures()).isZero();
         assertThat(s.stats().totalTime()).isPositive();
         assertThat(s.stats().averageTime()).isEqualTo(s.stats().totalTime().dividedBy(2));
-        assertThat(host.manager().getExtensions(TextTransformer.class)).as("PF4J's own lookup").hasSize(1);
+        assertThat(host.manager().getExtensions(TextTransformer.class))
+                .as("PF4J's own lookup")
+                .hasSize(1);
     }
 
     @Test
@@ -112,7 +116,8 @@ class PluginHostTest {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("shout.zip");
         }
 
-        plugin("shout", "1.1.0").file("main.js", "function transform(t) { return t.toUpperCase() + '!!!' }")
+        plugin("shout", "1.1.0")
+                .file("main.js", "function transform(t) { return t.toUpperCase() + '!!!' }")
                 .writeZip(root, "shout.zip");
         host.reloadPlugin("shout");
         assertThat(shout.transform("hi")).isEqualTo("HI!!!");
@@ -124,19 +129,25 @@ class PluginHostTest {
         List<String> log = Collections.synchronizedList(new ArrayList<>());
         // directory names sort the dependent first, so only the dependency graph can put 'lib' first
         python("app", "log('start')\ndef transform(t):\n    return 'app(' + t + ')'\n")
-                .property("plugin.dependencies", "lib").property("plugin.capabilities", "log")
+                .property("plugin.dependencies", "lib")
+                .property("plugin.capabilities", "log")
                 .writeDirectory(root, "a-app");
         python("lib", "log('start')\ndef transform(t):\n    return 'lib(' + t + ')'\n")
-                .property("plugin.capabilities", "log").writeDirectory(root, "b-lib");
-        Path orphan = python("orphan", "def transform(t):\n    return t\n").property("plugin.dependencies", "nowhere")
+                .property("plugin.capabilities", "log")
+                .writeDirectory(root, "b-lib");
+        Path orphan = python("orphan", "def transform(t):\n    return t\n")
+                .property("plugin.dependencies", "nowhere")
                 .writeDirectory(root, "c-orphan");
-        start(b -> b.pluginScopedCapability("log", id -> HostFunction.of(args -> {
-            log.add(id + ":" + args.getFirst());
-            return null;
-        })));
+        start(b -> b.pluginScopedCapability(
+                "log",
+                id -> HostFunction.of(args -> {
+                    log.add(id + ":" + args.getFirst());
+                    return null;
+                })));
 
         assertThat(log).containsExactly("lib:start", "app:start");
-        assertThat(host.extensions(TextTransformer.class)).extracting(t -> PluginHost.pluginIdOf(t).orElseThrow())
+        assertThat(host.extensions(TextTransformer.class))
+                .extracting(t -> PluginHost.pluginIdOf(t).orElseThrow())
                 .containsExactly("lib", "app");
         assertThat(host.loadFailures()).singleElement().satisfies(f -> {
             assertThat(f.path()).isEqualTo(orphan);
@@ -151,15 +162,19 @@ class PluginHostTest {
 
     @Test
     void reloadingADependencyRestartsItsRunningDependents() {
-        python("app", "def transform(t):\n    return 'app ' + t\n").property("plugin.dependencies", "lib")
+        python("app", "def transform(t):\n    return 'app ' + t\n")
+                .property("plugin.dependencies", "lib")
                 .writeDirectory(root, "app");
         python("lib", "def transform(t):\n    return 'lib1 ' + t\n").writeDirectory(root, "lib");
         start(b -> {});
 
-        plugin("lib", "1.1.0").file("main.py", "def transform(t):\n    return 'lib2 ' + t\n").writeDirectory(root, "lib");
+        plugin("lib", "1.1.0")
+                .file("main.py", "def transform(t):\n    return 'lib2 ' + t\n")
+                .writeDirectory(root, "lib");
         host.reloadPlugin("lib");
         assertThat(host.status("app").orElseThrow().state()).isEqualTo(PluginState.STARTED);
-        assertThat(host.extensions(TextTransformer.class)).extracting(t -> t.transform("x"))
+        assertThat(host.extensions(TextTransformer.class))
+                .extracting(t -> t.transform("x"))
                 .containsExactlyInAnyOrder("lib2 x", "app x");
         assertThat(host.loadFailures()).isEmpty();
     }
@@ -173,17 +188,20 @@ class PluginHostTest {
 
         PluginStatus typo = host.status("typo").orElseThrow();
         assertThat(typo.state()).isEqualTo(PluginState.FAILED);
-        assertThat(typo.reason()).startsWith("plugin 'typo@1.0.0' failed to start: main.py does not compile: SyntaxError")
+        assertThat(typo.reason())
+                .startsWith("plugin 'typo@1.0.0' failed to start: main.py does not compile: SyntaxError")
                 .endsWith("(line 2)");
         assertThat(host.status("raises").orElseThrow().reason())
                 .isEqualTo("plugin 'raises@1.0.0' failed to start: main.py raised RuntimeError: no config (line 2)");
-        assertThat(host.extensions(TextTransformer.class)).extracting(t -> PluginHost.pluginIdOf(t).orElseThrow())
+        assertThat(host.extensions(TextTransformer.class))
+                .extracting(t -> PluginHost.pluginIdOf(t).orElseThrow())
                 .containsExactly("fine");
     }
 
     @Test
     void aPluginRequiringANewerHostIsDisabledWithTheReason() {
-        python("future", "def transform(t):\n    return t\n").property("plugin.requires", ">=2.0.0")
+        python("future", "def transform(t):\n    return t\n")
+                .property("plugin.requires", ">=2.0.0")
                 .writeDirectory(root, "future");
         start(b -> b.systemVersion("1.4.0"));
 
@@ -197,12 +215,13 @@ class PluginHostTest {
     void aPluginGetsOnlyTheCapabilitiesItDeclaredThatTheHostOffersAndThePolicyAllows() {
         String probe = "def visible(names):\n    return [n for n in names if n in globals()]\n"
                 + "def user():\n    return getUser('u1') if 'getUser' in globals() else None\n";
-        python("probe", probe).property("plugin.capabilities", "getUser, secret, readFile").writeDirectory(root, "probe");
+        python("probe", probe)
+                .property("plugin.capabilities", "getUser, secret, readFile")
+                .writeDirectory(root, "probe");
         python("other", probe).property("plugin.capabilities", "getUser").writeDirectory(root, "other");
         List<String> names = List.of("getUser", "log", "secret", "readFile");
         try (TestPlugins.LogCapture logs = new TestPlugins.LogCapture()) {
-            start(b -> b
-                    .capability("getUser", HostFunction.of(args -> Map.of("id", args.getFirst(), "name", "Ada")))
+            start(b -> b.capability("getUser", HostFunction.of(args -> Map.of("id", args.getFirst(), "name", "Ada")))
                     .capability("log", HostFunction.of(args -> null))
                     .capability("secret", HostFunction.of(args -> "s3cr3t"))
                     .capabilityPolicy(CapabilityPolicy.allowList(Map.of("probe", List.of("getUser", "log")))));
@@ -218,8 +237,11 @@ class PluginHostTest {
             assertThat(other.visible(names)).as("not on the allow list").isEmpty();
             assertThat(other.user()).isNull();
 
-            assertThat(logs.messages(Level.WARNING)).anySatisfy(m -> assertThat(m).contains("probe").contains("'secret'")
-                    .contains("denied by the capability policy"))
+            assertThat(logs.messages(Level.WARNING))
+                    .anySatisfy(m -> assertThat(m)
+                            .contains("probe")
+                            .contains("'secret'")
+                            .contains("denied by the capability policy"))
                     .anySatisfy(m -> assertThat(m).contains("'readFile'").contains("does not offer"))
                     .anySatisfy(m -> assertThat(m).contains("other").contains("'getUser'"));
         }
@@ -227,7 +249,8 @@ class PluginHostTest {
 
     @Test
     void aTimeoutDisablesThePluginAndTheOthersAndTheHostKeepWorking() {
-        python("spin", "def transform(t):\n    while True:\n        pass\n").property("plugin.limits.timeout", "300ms")
+        python("spin", "def transform(t):\n    while True:\n        pass\n")
+                .property("plugin.limits.timeout", "300ms")
                 .writeDirectory(root, "spin");
         python("fine", "def transform(t):\n    return t[::-1]\n").writeDirectory(root, "fine");
         start(b -> {});
@@ -244,18 +267,23 @@ class PluginHostTest {
         assertThat(s.state()).isEqualTo(PluginState.DISABLED);
         assertThat(s.reason()).isEqualTo("timed out: transform() ran over its 300 ms limit");
         assertThat(s.stats().failures()).isEqualTo(1);
-        assertThatThrownBy(() -> spin.transform("y")).isInstanceOf(PluginUnavailableException.class)
+        assertThatThrownBy(() -> spin.transform("y"))
+                .isInstanceOf(PluginUnavailableException.class)
                 .hasMessageContaining("timed out");
-        assertThat(host.extensions(TextTransformer.class)).extracting(t -> t.transform("abc")).containsExactly("cba");
+        assertThat(host.extensions(TextTransformer.class))
+                .extracting(t -> t.transform("abc"))
+                .containsExactly("cba");
     }
 
     @Test
     void hittingTheMemoryCapDisablesThePlugin() {
         python("hog", "def transform(t):\n    return len(bytearray(200 * 1024 * 1024))\n")
-                .property("plugin.limits.memory", "48m").writeDirectory(root, "hog");
+                .property("plugin.limits.memory", "48m")
+                .writeDirectory(root, "hog");
         start(b -> {});
 
-        PluginCallException e = catchThrowableOfType(PluginCallException.class, () -> transformer("hog").transform("x"));
+        PluginCallException e = catchThrowableOfType(
+                PluginCallException.class, () -> transformer("hog").transform("x"));
         assertThat(e.getCause()).isInstanceOf(MemoryLimitException.class);
         assertThat(e.disabledThePlugin()).isTrue();
         PluginStatus s = host.status("hog").orElseThrow();
@@ -266,7 +294,9 @@ class PluginHostTest {
 
     @Test
     void failingNCallsInARowDisablesThePluginUntilItIsEnabledAgain() {
-        python("flaky", "def transform(t):\n    if t == 'bad':\n        raise ValueError('cannot take ' + t)\n    return t\n")
+        python(
+                        "flaky",
+                        "def transform(t):\n    if t == 'bad':\n        raise ValueError('cannot take ' + t)\n    return t\n")
                 .writeDirectory(root, "flaky");
         start(b -> b.maxConsecutiveFailures(3));
         TextTransformer flaky = transformer("flaky");
@@ -277,8 +307,12 @@ class PluginHostTest {
             assertThat(((GuestException) e.getCause()).guestError().type()).isEqualTo("ValueError");
         }
         assertThat(flaky.transform("good")).as("a success resets the count").isEqualTo("good");
-        assertThat(catchThrowableOfType(PluginCallException.class, () -> flaky.transform("bad")).disabledThePlugin()).isFalse();
-        assertThat(catchThrowableOfType(PluginCallException.class, () -> flaky.transform("bad")).disabledThePlugin()).isFalse();
+        assertThat(catchThrowableOfType(PluginCallException.class, () -> flaky.transform("bad"))
+                        .disabledThePlugin())
+                .isFalse();
+        assertThat(catchThrowableOfType(PluginCallException.class, () -> flaky.transform("bad"))
+                        .disabledThePlugin())
+                .isFalse();
         PluginCallException third = catchThrowableOfType(PluginCallException.class, () -> flaky.transform("bad"));
         assertThat(third.disabledThePlugin()).isTrue();
         assertThat(third).hasMessageContaining("plugin disabled: failed 3 calls in a row");
@@ -293,40 +327,52 @@ class PluginHostTest {
 
         assertThat(host.enablePlugin("flaky")).isEqualTo(PluginState.STARTED);
         assertThat(flaky.transform("good")).isEqualTo("good");
-        assertThat(host.status("flaky").orElseThrow().stats().consecutiveFailures()).isZero();
+        assertThat(host.status("flaky").orElseThrow().stats().consecutiveFailures())
+                .isZero();
     }
 
     @Test
     void aCrashBelowTheLimitGetsAFreshSandboxWithTheScriptRunAgain() {
-        python("crashy", "import os\ncount = 0\ndef next():\n    global count\n    count += 1\n    if count == 3:\n"
-                + "        os._exit(3)\n    return count\n").writeDirectory(root, "crashy");
+        python(
+                        "crashy",
+                        "import os\ncount = 0\ndef next():\n    global count\n    count += 1\n    if count == 3:\n"
+                                + "        os._exit(3)\n    return count\n")
+                .writeDirectory(root, "crashy");
         start(b -> b.maxConsecutiveFailures(2));
         Counter c = host.extension(Counter.class, "crashy").orElseThrow();
 
         assertThat(c.next()).isEqualTo(1);
         assertThat(c.next()).isEqualTo(2);
-        assertThat(catchThrowableOfType(PluginCallException.class, c::next).disabledThePlugin()).isFalse();
+        assertThat(catchThrowableOfType(PluginCallException.class, c::next).disabledThePlugin())
+                .isFalse();
         assertThat(c.next()).as("globals start over in the new sandbox").isEqualTo(1);
         assertThat(host.status("crashy").orElseThrow().state()).isEqualTo(PluginState.STARTED);
     }
 
     @Test
     void reloadLoadsANewVersionAndKeepsTheRunningOneWhenTheNewOneIsBroken() {
-        Path dir = python("greeter", "def transform(t):\n    return 'v1 ' + t\n").writeDirectory(root, "greeter");
+        Path dir =
+                python("greeter", "def transform(t):\n    return 'v1 ' + t\n").writeDirectory(root, "greeter");
         start(b -> {});
         TextTransformer greeter = transformer("greeter");
         assertThat(greeter.transform("x")).isEqualTo("v1 x");
 
-        plugin("greeter", "2.0.0").file("main.py", "def transform(t):\n    return 'v2 ' + t\n").writeDirectory(root, "greeter");
+        plugin("greeter", "2.0.0")
+                .file("main.py", "def transform(t):\n    return 'v2 ' + t\n")
+                .writeDirectory(root, "greeter");
         assertThat(host.reloadPlugin("greeter")).isEqualTo("greeter");
-        assertThat(greeter.transform("x")).as("the same extension object reaches the new version").isEqualTo("v2 x");
+        assertThat(greeter.transform("x"))
+                .as("the same extension object reaches the new version")
+                .isEqualTo("v2 x");
         PluginStatus s = host.status("greeter").orElseThrow();
         assertThat(s.version()).isEqualTo("2.0.0");
         assertThat(s.stats().calls()).isEqualTo(1);
 
         plugin("greeter", "3.0.0").file("main.rb", "puts 1").writeDirectory(root, "greeter");
-        assertThatThrownBy(() -> host.reloadPlugin("greeter")).isInstanceOf(PluginRuntimeException.class)
-                .hasMessageContaining(dir.toString()).hasMessageContaining("no entry script");
+        assertThatThrownBy(() -> host.reloadPlugin("greeter"))
+                .isInstanceOf(PluginRuntimeException.class)
+                .hasMessageContaining(dir.toString())
+                .hasMessageContaining("no entry script");
         assertThat(host.status("greeter").orElseThrow().version()).isEqualTo("2.0.0");
         assertThat(greeter.transform("y")).isEqualTo("v2 y");
     }
@@ -336,9 +382,13 @@ class PluginHostTest {
         python("fixme", "def transform(t):\n    raise RuntimeError('bug')\n").writeDirectory(root, "fixme");
         start(b -> b.maxConsecutiveFailures(1));
         TextTransformer t = transformer("fixme");
-        assertThat(catchThrowableOfType(PluginCallException.class, () -> t.transform("a")).disabledThePlugin()).isTrue();
+        assertThat(catchThrowableOfType(PluginCallException.class, () -> t.transform("a"))
+                        .disabledThePlugin())
+                .isTrue();
 
-        plugin("fixme", "1.0.1").file("main.py", "def transform(t):\n    return 'fixed ' + t\n").writeDirectory(root, "fixme");
+        plugin("fixme", "1.0.1")
+                .file("main.py", "def transform(t):\n    return 'fixed ' + t\n")
+                .writeDirectory(root, "fixme");
         host.reloadPlugin("fixme");
         assertThat(host.status("fixme").orElseThrow().state()).isEqualTo(PluginState.STARTED);
         assertThat(t.transform("a")).isEqualTo("fixed a");
@@ -363,15 +413,19 @@ class PluginHostTest {
             }
             for (Future<?> f : futures) f.get();
         }
-        assertThat(seen).containsExactlyInAnyOrderElementsOf(LongStream.range(0, threads * callsEach).boxed().toList());
+        assertThat(seen)
+                .containsExactlyInAnyOrderElementsOf(
+                        LongStream.range(0, threads * callsEach).boxed().toList());
         assertThat(host.status("counter").orElseThrow().stats().calls()).isEqualTo(threads * callsEach);
     }
 
     @Test
     void pluginsDoNotSeeEachOthersState() {
-        python("a", "secret = 'a-only'\ndef peek():\n    return globals().get('secret')\n").writeDirectory(root, "a");
+        python("a", "secret = 'a-only'\ndef peek():\n    return globals().get('secret')\n")
+                .writeDirectory(root, "a");
         python("b", "def peek():\n    return globals().get('secret')\n").writeDirectory(root, "b");
-        js("c", "function peek() { return typeof secret === 'undefined' ? null : secret }").writeDirectory(root, "c");
+        js("c", "function peek() { return typeof secret === 'undefined' ? null : secret }")
+                .writeDirectory(root, "c");
         start(b -> {});
 
         assertThat(host.extension(Peek.class, "a").orElseThrow().peek()).isEqualTo("a-only");
@@ -381,18 +435,29 @@ class PluginHostTest {
 
     @Test
     void declaredLimitsAreLoweredToTheCeilingButNeverRaised() {
-        python("greedy", "def transform(t):\n    return t\n").property("plugin.limits.memory", "1g")
-                .property("plugin.limits.timeout", "30s").property("plugin.limits.callsPerSecond", "1000")
+        python("greedy", "def transform(t):\n    return t\n")
+                .property("plugin.limits.memory", "1g")
+                .property("plugin.limits.timeout", "30s")
+                .property("plugin.limits.callsPerSecond", "1000")
                 .writeDirectory(root, "greedy");
-        python("modest", "def transform(t):\n    return t\n").property("plugin.limits.memory", "40m")
-                .property("plugin.limits.timeout", "200ms").property("plugin.limits.callsPerSecond", "5")
+        python("modest", "def transform(t):\n    return t\n")
+                .property("plugin.limits.memory", "40m")
+                .property("plugin.limits.timeout", "200ms")
+                .property("plugin.limits.callsPerSecond", "5")
                 .writeDirectory(root, "modest");
         python("silent", "def transform(t):\n    return t\n").writeDirectory(root, "silent");
-        python("tiny", "def transform(t):\n    return t\n").property("plugin.limits.memory", "8m")
+        python("tiny", "def transform(t):\n    return t\n")
+                .property("plugin.limits.memory", "8m")
                 .writeDirectory(root, "tiny");
         try (TestPlugins.LogCapture logs = new TestPlugins.LogCapture()) {
-            host = PluginHost.builder().pluginsRoot(root).maxCallsPerSecond(50)
-                    .ceiling(Limits.builder().memoryMiB(64).timeout(Duration.ofSeconds(1)).build()).build();
+            host = PluginHost.builder()
+                    .pluginsRoot(root)
+                    .maxCallsPerSecond(50)
+                    .ceiling(Limits.builder()
+                            .memoryMiB(64)
+                            .timeout(Duration.ofSeconds(1))
+                            .build())
+                    .build();
             host.loadPlugins();
             host.startPlugins();
 
@@ -400,8 +465,11 @@ class PluginHostTest {
             assertThat(greedy.limits().memoryBytes()).isEqualTo(64 * Units.MIB);
             assertThat(greedy.limits().timeout()).isEqualTo(Duration.ofSeconds(1));
             assertThat(greedy.callsPerSecond()).isEqualTo(50);
-            assertThat(logs.messages(Level.WARNING)).anySatisfy(m -> assertThat(m)
-                    .contains("'greedy@1.0.0' declares plugin.limits.memory=1 GiB, above the host's ceiling; clamped to 64 MiB"));
+            assertThat(logs.messages(Level.WARNING))
+                    .anySatisfy(
+                            m -> assertThat(m)
+                                    .contains(
+                                            "'greedy@1.0.0' declares plugin.limits.memory=1 GiB, above the host's ceiling; clamped to 64 MiB"));
 
             PluginStatus modest = host.status("modest").orElseThrow();
             assertThat(modest.limits().memoryBytes()).isEqualTo(40 * Units.MIB);
@@ -420,14 +488,16 @@ class PluginHostTest {
 
     @Test
     void theCallsPerSecondLimitRefusesCallsOverIt() throws Exception {
-        python("slowly", "def transform(t):\n    return t\n").property("plugin.limits.callsPerSecond", "2")
+        python("slowly", "def transform(t):\n    return t\n")
+                .property("plugin.limits.callsPerSecond", "2")
                 .writeDirectory(root, "slowly");
         start(b -> {});
         TextTransformer t = transformer("slowly");
 
         assertThat(t.transform("1")).isEqualTo("1");
         assertThat(t.transform("2")).isEqualTo("2");
-        PluginUnavailableException refused = catchThrowableOfType(PluginUnavailableException.class, () -> t.transform("3"));
+        PluginUnavailableException refused =
+                catchThrowableOfType(PluginUnavailableException.class, () -> t.transform("3"));
         assertThat(refused.rateLimited()).isTrue();
         assertThat(refused).hasMessageContaining("over its limit of 2.0 calls per second");
         assertThat(host.status("slowly").orElseThrow().stats().rejectedCalls()).isEqualTo(1);
@@ -443,7 +513,9 @@ class PluginHostTest {
         TextTransformer t = transformer("p");
 
         assertThat(host.stopPlugin("p")).isEqualTo(PluginState.STOPPED);
-        assertThatThrownBy(() -> t.transform("a")).isInstanceOf(PluginUnavailableException.class).hasMessageContaining("stopped");
+        assertThatThrownBy(() -> t.transform("a"))
+                .isInstanceOf(PluginUnavailableException.class)
+                .hasMessageContaining("stopped");
         assertThat(host.extensions(TextTransformer.class)).isEmpty();
         assertThat(host.status("p").orElseThrow().reason()).isEqualTo("stopped");
 
@@ -452,14 +524,19 @@ class PluginHostTest {
 
         assertThat(host.unloadPlugin("p")).isTrue();
         assertThat(host.status("p")).isEmpty();
-        assertThatThrownBy(() -> t.transform("a")).isInstanceOf(PluginUnavailableException.class).hasMessageContaining("not loaded");
+        assertThatThrownBy(() -> t.transform("a"))
+                .isInstanceOf(PluginUnavailableException.class)
+                .hasMessageContaining("not loaded");
 
         assertThat(host.loadPlugin(root.resolve("p"))).isEqualTo("p");
         host.startPlugin("p");
         assertThat(t.transform("b")).isEqualTo("b.");
-        assertThatThrownBy(() -> host.loadPlugin(root.resolve("p"))).isInstanceOf(PluginRuntimeException.class)
+        assertThatThrownBy(() -> host.loadPlugin(root.resolve("p")))
+                .isInstanceOf(PluginRuntimeException.class)
                 .hasMessageContaining("already loaded");
-        assertThat(host.loadFailures()).as("loading it twice is not a broken plugin").isEmpty();
+        assertThat(host.loadFailures())
+                .as("loading it twice is not a broken plugin")
+                .isEmpty();
     }
 
     @Test
@@ -470,30 +547,41 @@ class PluginHostTest {
 
         assertThat(host.loadNewPlugins()).containsExactly("second");
         assertThat(host.loadNewPlugins()).isEmpty();
-        assertThat(host.extensions(TextTransformer.class)).extracting(t -> t.transform("x")).containsExactly("1x", "2x");
+        assertThat(host.extensions(TextTransformer.class))
+                .extracting(t -> t.transform("x"))
+                .containsExactly("1x", "2x");
     }
 
     @Test
     void aPluginLackingTheInterfaceIsSkippedAndAnObjectNamedAfterItIsPreferred() {
         js("other", "function somethingElse() { return 1 }").writeDirectory(root, "other");
-        js("both", "var TextTransformer = { transform(t) { return '[' + t + ']' } };\n"
-                + "function transform(t) { return 'global ' + t }").writeDirectory(root, "both");
+        js(
+                        "both",
+                        "var TextTransformer = { transform(t) { return '[' + t + ']' } };\n"
+                                + "function transform(t) { return 'global ' + t }")
+                .writeDirectory(root, "both");
         try (TestPlugins.LogCapture logs = new TestPlugins.LogCapture()) {
             start(b -> {});
             List<TextTransformer> all = host.extensions(TextTransformer.class);
-            assertThat(all).extracting(t -> PluginHost.pluginIdOf(t).orElseThrow()).containsExactly("both");
+            assertThat(all)
+                    .extracting(t -> PluginHost.pluginIdOf(t).orElseThrow())
+                    .containsExactly("both");
             assertThat(all.getFirst().transform("x")).isEqualTo("[x]");
-            assertThat(logs.messages(Level.INFO)).anySatisfy(m -> assertThat(m).contains("'other@1.0.0' does not implement")
-                    .contains("missing transform"));
+            assertThat(logs.messages(Level.INFO))
+                    .anySatisfy(m -> assertThat(m)
+                            .contains("'other@1.0.0' does not implement")
+                            .contains("missing transform"));
         }
     }
 
     @Test
     void noJavaCodeOfAPluginIsEverLoaded() throws Exception {
-        python("jar", "def transform(t):\n    return t\n").file("Evil.class", "\u00ca\u00fe\u00ba\u00be")
+        python("jar", "def transform(t):\n    return t\n")
+                .file("Evil.class", "\u00ca\u00fe\u00ba\u00be")
                 .writeDirectory(root, "jar");
         Path withClass = python("classy", "def transform(t):\n    return t\n")
-                .property("plugin.class", "com.example.EvilPlugin").writeDirectory(root, "classy");
+                .property("plugin.class", "com.example.EvilPlugin")
+                .writeDirectory(root, "classy");
         start(b -> {});
 
         ClassLoader loader = host.manager().getPluginClassLoader("jar");
@@ -509,7 +597,9 @@ class PluginHostTest {
     @Test
     void aTypeScriptPluginRunsWhenATypeScriptEngineIsInstalledAndIsReportedClearlyOtherwise() {
         Path ts = plugin("reverse", "1.0.0")
-                .file("main.ts", "function transform(text: string): string { return text.split('').reverse().join('') }")
+                .file(
+                        "main.ts",
+                        "function transform(text: string): string { return text.split('').reverse().join('') }")
                 .writeDirectory(root, "reverse");
         start(b -> {});
         if (Wasmbox.languageForFile("main.ts").isPresent()) {

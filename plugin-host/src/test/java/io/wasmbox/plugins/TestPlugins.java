@@ -7,17 +7,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import java.util.Comparator;
-import java.util.logging.Level;
-import java.util.logging.SimpleFormatter;
 
 /** Writes plugin directories and zips for the tests, and captures the host's log. */
 final class TestPlugins {
@@ -65,7 +65,8 @@ final class TestPlugins {
 
         Path writeZip(Path root, String name) {
             Path zip = root.resolve(name);
-            try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out)) {
+            try (OutputStream out = Files.newOutputStream(zip);
+                    ZipOutputStream z = new ZipOutputStream(out)) {
                 z.putNextEntry(new ZipEntry("plugin.properties"));
                 z.write(descriptor().getBytes(StandardCharsets.ISO_8859_1));
                 for (var f : files.entrySet()) {

@@ -71,7 +71,11 @@ class ReadmeSnippetsTest {
         List<Snippet> list = new ArrayList<>();
         Matcher m = BLOCK.matcher(readme);
         while (m.find()) {
-            int line = (int) readme.substring(0, m.start(2)).chars().filter(c -> c == '\n').count() + 1;
+            int line = (int) readme.substring(0, m.start(2))
+                            .chars()
+                            .filter(c -> c == '\n')
+                            .count()
+                    + 1;
             list.add(new Snippet(list.size() + 1, line, m.group(2), m.group(1) != null));
         }
         return list;
@@ -83,16 +87,19 @@ class ReadmeSnippetsTest {
                 return dir.resolve("README.md");
             }
         }
-        throw new IllegalStateException("README.md of the project not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "README.md of the project not found above " + Path.of("").toAbsolutePath());
     }
 
     @TestFactory
     Stream<DynamicTest> everyJavaExampleCompilesAndRuns() throws IOException {
         List<Snippet> snippets = snippets();
         assertThat(snippets).as("java blocks in README.md").hasSizeGreaterThanOrEqualTo(4);
-        return snippets.stream().map(s -> DynamicTest.dynamicTest(
-                "README.md block " + s.number() + " (line " + s.line() + ")" + (s.compileOnly() ? ", compile only" : ""),
-                () -> check(s)));
+        return snippets.stream()
+                .map(s -> DynamicTest.dynamicTest(
+                        "README.md block " + s.number() + " (line " + s.line() + ")"
+                                + (s.compileOnly() ? ", compile only" : ""),
+                        () -> check(s)));
     }
 
     private static void check(Snippet s) throws Exception {
@@ -112,28 +119,38 @@ class ReadmeSnippetsTest {
         Map<String, ByteArrayClass> classes = new HashMap<>();
         ForwardingJavaFileManager<StandardJavaFileManager> files = new ForwardingJavaFileManager<>(standard) {
             @Override
-            public JavaFileObject getJavaFileForOutput(Location location, String name, JavaFileObject.Kind kind,
-                    FileObject sibling) {
+            public JavaFileObject getJavaFileForOutput(
+                    Location location, String name, JavaFileObject.Kind kind, FileObject sibling) {
                 ByteArrayClass out = new ByteArrayClass(name);
                 classes.put(name, out);
                 return out;
             }
         };
-        JavaFileObject unit = new SimpleJavaFileObject(
-                URI.create("string:///" + className.replace('.', '/') + ".java"), JavaFileObject.Kind.SOURCE) {
-            @Override
-            public CharSequence getCharContent(boolean ignoreEncodingErrors) {
-                return source;
-            }
-        };
+        JavaFileObject unit =
+                new SimpleJavaFileObject(
+                        URI.create("string:///" + className.replace('.', '/') + ".java"), JavaFileObject.Kind.SOURCE) {
+                    @Override
+                    public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+                        return source;
+                    }
+                };
         StringWriter out = new StringWriter();
-        boolean ok = javac.getTask(out, files, diagnostics,
-                List.of("-classpath", System.getProperty("java.class.path"), "-proc:none", "-Xlint:all"), null,
-                List.of(unit)).call();
+        boolean ok = javac.getTask(
+                        out,
+                        files,
+                        diagnostics,
+                        List.of("-classpath", System.getProperty("java.class.path"), "-proc:none", "-Xlint:all"),
+                        null,
+                        List.of(unit))
+                .call();
         StringBuilder report = new StringBuilder(out.toString());
         for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
-            report.append(d.getKind()).append(" line ").append(d.getLineNumber()).append(": ")
-                    .append(d.getMessage(null)).append('\n');
+            report.append(d.getKind())
+                    .append(" line ")
+                    .append(d.getLineNumber())
+                    .append(": ")
+                    .append(d.getMessage(null))
+                    .append('\n');
         }
         assertThat(ok).as("compiles:\n%s\n%s", report, source).isTrue();
         ClassLoader loader = new ClassLoader(ReadmeSnippetsTest.class.getClassLoader()) {

@@ -147,29 +147,39 @@ class AdversarialCasesTest {
     @Order(10)
     @Test
     void timeoutCasesEndWithinTheirTimeoutPlus100msAtP99() throws Exception {
-        List<Case> timeouts = allCases().stream().filter(c -> c.outcome == Case.Outcome.TIMEOUT).toList();
+        List<Case> timeouts = allCases().stream()
+                .filter(c -> c.outcome == Case.Outcome.TIMEOUT)
+                .toList();
         assertThat(timeouts).as("the tables have timeout cases").hasSizeGreaterThanOrEqualTo(20);
         for (Case c : timeouts) {
-            int measured = CaseRunner.TIMEOUT_OVERSHOOT.getOrDefault(c.id(), List.of()).size();
+            int measured =
+                    CaseRunner.TIMEOUT_OVERSHOOT.getOrDefault(c.id(), List.of()).size();
             for (int i = measured; i < TIMEOUT_RUNS; i++) CaseRunner.run(c);
         }
         Duration p99 = CaseRunner.overshootPercentile(99);
-        System.out.printf("timeout overshoot over %d cases x %d runs: p50 %d ms, p99 %d ms, max %d ms%n", timeouts.size(), TIMEOUT_RUNS,
-                CaseRunner.overshootPercentile(50).toMillis(), p99.toMillis(),
+        System.out.printf(
+                "timeout overshoot over %d cases x %d runs: p50 %d ms, p99 %d ms, max %d ms%n",
+                timeouts.size(),
+                TIMEOUT_RUNS,
+                CaseRunner.overshootPercentile(50).toMillis(),
+                p99.toMillis(),
                 CaseRunner.overshootPercentile(100).toMillis());
-        assertThat(p99).as("p99 of (end - timeout) over %d timeout cases: %s", timeouts.size(),
-                CaseRunner.TIMEOUT_OVERSHOOT).isLessThanOrEqualTo(P99_OVERSHOOT);
+        assertThat(p99)
+                .as("p99 of (end - timeout) over %d timeout cases: %s", timeouts.size(), CaseRunner.TIMEOUT_OVERSHOOT)
+                .isLessThanOrEqualTo(P99_OVERSHOOT);
     }
 
     @Test
     void caseNamesAreUniqueAndTheSuiteIsLargeEnough() {
         List<Case> all = allCases();
         Set<String> ids = new HashSet<>();
-        for (Case c : all) assertThat(ids.add(c.id())).as("duplicate case %s", c).isTrue();
+        for (Case c : all)
+            assertThat(ids.add(c.id())).as("duplicate case %s", c).isTrue();
         assertThat(all).hasSizeGreaterThanOrEqualTo(200);
         for (Case.Family f : Case.Family.values()) {
             for (String language : List.of(Languages.PYTHON, Languages.JS)) {
-                assertThat(all).as("%s has %s cases", language, f)
+                assertThat(all)
+                        .as("%s has %s cases", language, f)
                         .anyMatch(c -> c.family == f && c.language.equals(language));
             }
         }
@@ -178,16 +188,20 @@ class AdversarialCasesTest {
     @Test
     void typescriptCasesExistOnceTheEngineDoes() {
         if (Languages.typescriptAvailable()) {
-            assertThat(TypeScriptCases.all()).as("the TypeScript engine is on the class path: list its cases")
+            assertThat(TypeScriptCases.all())
+                    .as("the TypeScript engine is on the class path: list its cases")
                     .isNotEmpty();
         } else {
-            assertThat(TypeScriptCases.all()).as("TypeScript cases without the engine cannot run").isEmpty();
+            assertThat(TypeScriptCases.all())
+                    .as("TypeScript cases without the engine cannot run")
+                    .isEmpty();
         }
     }
 
     @Test
     void theHostSecretsAreInPlace() {
-        assertThat(System.getenv(SuiteSecrets.ENV_NAME)).as("surefire sets the host environment secret")
+        assertThat(System.getenv(SuiteSecrets.ENV_NAME))
+                .as("surefire sets the host environment secret")
                 .isEqualTo(SuiteSecrets.HOST_ENV);
         assertThat(SuiteSecrets.HOST_FILE).exists().content().contains(SuiteSecrets.HOST_FILE_CONTENT);
     }

@@ -20,8 +20,15 @@ import java.util.function.Predicate;
  */
 final class Case {
     enum Family {
-        FILESYSTEM("fs"), NETWORK("net"), ENVIRONMENT("env"), PROCESSES("proc"), CLOCKS("clock"),
-        INTROSPECTION("introspect"), HOST_FUNCTIONS("hostfn"), RESOURCES("resource"), BAD_INPUT("input");
+        FILESYSTEM("fs"),
+        NETWORK("net"),
+        ENVIRONMENT("env"),
+        PROCESSES("proc"),
+        CLOCKS("clock"),
+        INTROSPECTION("introspect"),
+        HOST_FUNCTIONS("hostfn"),
+        RESOURCES("resource"),
+        BAD_INPUT("input");
 
         final String prefix;
 
@@ -77,6 +84,7 @@ final class Case {
     String extraDescription;
     /** Code run next in the same sandbox, with its expected value: the hostile run did not break the driver. */
     String followUp;
+
     Object followUpValue;
     /** Longest a timeout case may take past its timeout for this case alone (the p99 bound is separate). */
     Duration timeoutSlack = Duration.ofMillis(1500);

@@ -1,10 +1,10 @@
 package io.wasmbox.security;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.wasmbox.ExecutionResult;
 import io.wasmbox.ExecutionTimeoutException;
 import io.wasmbox.GuestError;
@@ -20,12 +20,12 @@ import io.wasmbox.Wasmbox;
 import io.wasmbox.WasmboxException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.Collections;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Runs one {@link Case} and checks everything the suite promises for it: the typed outcome, the limits
@@ -53,7 +53,10 @@ final class CaseRunner {
     /** What an {@link Case.Action} works with. */
     record Context(Case c, Interpreter interpreter) {
         Sandbox newSandbox() {
-            return interpreter.sandbox().options(SandboxOptions.builder().limits(c.limits).build()).build();
+            return interpreter
+                    .sandbox()
+                    .options(SandboxOptions.builder().limits(c.limits).build())
+                    .build();
         }
     }
 
@@ -93,7 +96,8 @@ final class CaseRunner {
         }
         if (result != null) {
             assertNoSecrets(c, result);
-            assertThat(result.peakMemoryBytes()).as("%s: linear memory within the cap", c)
+            assertThat(result.peakMemoryBytes())
+                    .as("%s: linear memory within the cap", c)
                     .isLessThanOrEqualTo(c.limits.memoryBytes());
         }
         assertHostHealthy(c);
@@ -106,7 +110,8 @@ final class CaseRunner {
     private static ExecutionResult attempt(Case c, Attempt attempt) throws Exception {
         if (c.outcome == Case.Outcome.REJECTED) {
             Throwable thrown = catchThrowable(attempt::get);
-            assertThat(thrown).as("%s must be rejected with %s", c, c.rejectedWith.getSimpleName())
+            assertThat(thrown)
+                    .as("%s must be rejected with %s", c, c.rejectedWith.getSimpleName())
                     .isInstanceOf(c.rejectedWith);
             assertNoSecrets(c, String.valueOf(thrown.getMessage()));
             return null;
@@ -131,7 +136,8 @@ final class CaseRunner {
             if (c.followUp != null) {
                 ExecutionResult next = box.run(c.followUp);
                 assertNoSecrets(c, next);
-                assertThat(next.succeeded()).as("%s: the next run in the same sandbox still works: %s", c, next)
+                assertThat(next.succeeded())
+                        .as("%s: the next run in the same sandbox still works: %s", c, next)
                         .isTrue();
                 assertThat(next.value()).as("%s: the next run's value", c).isEqualTo(c.followUpValue);
             }
@@ -147,21 +153,30 @@ final class CaseRunner {
                 assertThat(r.succeeded()).as("must succeed: %s", desc).isTrue();
                 assertThat(r.memoryLimitHit()).as(desc).isFalse();
                 if (c.valueCheck != null) {
-                    assertThat(c.valueCheck.test(r.value())).as("value %s: %s", c.valueDescription, desc).isTrue();
+                    assertThat(c.valueCheck.test(r.value()))
+                            .as("value %s: %s", c.valueDescription, desc)
+                            .isTrue();
                 } else {
                     assertThat(r.value()).as(desc).isEqualTo(c.expectedValue);
                 }
             }
             case GUEST_ERROR -> {
                 assertThat(r.timeoutHit()).as(desc).isFalse();
-                assertThat(r.error()).as("must fail with a guest error: %s", desc).isNotNull();
-                if (!c.errorTypes.isEmpty()) assertThat(r.error().type()).as(desc).isIn(c.errorTypes);
-                if (c.messageFragment != null) assertThat(r.error().message()).as(desc).contains(c.messageFragment);
+                assertThat(r.error())
+                        .as("must fail with a guest error: %s", desc)
+                        .isNotNull();
+                if (!c.errorTypes.isEmpty())
+                    assertThat(r.error().type()).as(desc).isIn(c.errorTypes);
+                if (c.messageFragment != null)
+                    assertThat(r.error().message()).as(desc).contains(c.messageFragment);
                 assertThat(r.exitCode()).as(desc).isEqualTo(1);
-                assertThatThrownBy(r::valueOrThrow).as(desc).isInstanceOfAny(GuestException.class,
-                        MemoryLimitException.class);
+                assertThatThrownBy(r::valueOrThrow)
+                        .as(desc)
+                        .isInstanceOfAny(GuestException.class, MemoryLimitException.class);
                 if (box != null) {
-                    assertThat(box.isClosed()).as("a handled guest error keeps the sandbox: %s", desc).isFalse();
+                    assertThat(box.isClosed())
+                            .as("a handled guest error keeps the sandbox: %s", desc)
+                            .isFalse();
                     assertThat(box.eval("1 + 1")).as(desc).isEqualTo(2L);
                 }
             }
@@ -171,31 +186,47 @@ final class CaseRunner {
                 assertThat(r.error().type()).as(desc).isEqualTo(GuestError.TIMEOUT);
                 assertThatThrownBy(r::valueOrThrow).isInstanceOf(ExecutionTimeoutException.class);
                 Duration timeout = c.limits.timeout();
-                assertThat(elapsed).as("%s: stopped at, not before, its timeout", c).isGreaterThanOrEqualTo(timeout);
-                assertThat(elapsed).as("%s: stopped soon after its timeout", c)
+                assertThat(elapsed)
+                        .as("%s: stopped at, not before, its timeout", c)
+                        .isGreaterThanOrEqualTo(timeout);
+                assertThat(elapsed)
+                        .as("%s: stopped soon after its timeout", c)
                         .isLessThanOrEqualTo(timeout.plus(c.timeoutSlack));
-                TIMEOUT_OVERSHOOT.computeIfAbsent(c.id(), id -> Collections.synchronizedList(new ArrayList<>()))
+                TIMEOUT_OVERSHOOT
+                        .computeIfAbsent(c.id(), id -> Collections.synchronizedList(new ArrayList<>()))
                         .add(elapsed.minus(timeout).toNanos());
                 if (box != null) {
-                    assertThat(box.isClosed()).as("a timed-out sandbox is discarded").isTrue();
+                    assertThat(box.isClosed())
+                            .as("a timed-out sandbox is discarded")
+                            .isTrue();
                     assertThatThrownBy(() -> box.run("1 + 1")).isInstanceOf(SandboxClosedException.class);
                 }
             }
             case MEMORY_LIMIT -> {
-                assertThat(r.memoryLimitHit()).as("must hit the memory cap: %s", desc).isTrue();
+                assertThat(r.memoryLimitHit())
+                        .as("must hit the memory cap: %s", desc)
+                        .isTrue();
                 assertThat(r.timeoutHit()).as(desc).isFalse();
                 assertThat(r.succeeded()).as(desc).isFalse();
                 assertThatThrownBy(r::valueOrThrow).as(desc).isInstanceOf(MemoryLimitException.class);
                 if (box != null && !box.isClosed()) {
-                    assertThat(box.eval("1 + 1")).as("%s: still usable after its own MemoryError", c).isEqualTo(2L);
+                    assertThat(box.eval("1 + 1"))
+                            .as("%s: still usable after its own MemoryError", c)
+                            .isEqualTo(2L);
                 }
             }
             case CRASH -> {
                 assertThat(r.timeoutHit()).as(desc).isFalse();
-                assertThat(r.error()).as("must crash with a typed error: %s", desc).isNotNull();
-                if (!c.errorTypes.isEmpty()) assertThat(r.error().type()).as(desc).isIn(c.errorTypes);
+                assertThat(r.error())
+                        .as("must crash with a typed error: %s", desc)
+                        .isNotNull();
+                if (!c.errorTypes.isEmpty())
+                    assertThat(r.error().type()).as(desc).isIn(c.errorTypes);
                 assertThatThrownBy(r::valueOrThrow).as(desc).isInstanceOf(WasmboxException.class);
-                if (box != null) assertThat(box.isClosed()).as("a crashed guest's sandbox is discarded: %s", desc).isTrue();
+                if (box != null)
+                    assertThat(box.isClosed())
+                            .as("a crashed guest's sandbox is discarded: %s", desc)
+                            .isTrue();
             }
             case EXIT -> {
                 assertThat(r.timeoutHit()).as(desc).isFalse();
@@ -204,13 +235,24 @@ final class CaseRunner {
             }
             case REJECTED -> throw new AssertionError(c + " must be rejected before running, but ran: " + desc);
         }
-        if (c.extraCheck != null) assertThat(c.extraCheck.test(r)).as("%s: %s", c.extraDescription, desc).isTrue();
+        if (c.extraCheck != null)
+            assertThat(c.extraCheck.test(r))
+                    .as("%s: %s", c.extraDescription, desc)
+                    .isTrue();
     }
 
     static void assertNoSecrets(Case c, ExecutionResult r) {
-        StringBuilder all = new StringBuilder().append(r.stdout()).append('\n').append(r.stderr()).append('\n')
+        StringBuilder all = new StringBuilder()
+                .append(r.stdout())
+                .append('\n')
+                .append(r.stderr())
+                .append('\n')
                 .append(r.valueAs(JsonNode.class));
-        if (r.error() != null) all.append('\n').append(r.error().message()).append('\n').append(r.error().stackTrace());
+        if (r.error() != null)
+            all.append('\n')
+                    .append(r.error().message())
+                    .append('\n')
+                    .append(r.error().stackTrace());
         assertNoSecrets(c, all.toString());
     }
 
@@ -222,24 +264,34 @@ final class CaseRunner {
 
     /** The host after the case: guest threads idle, no new threads, neighbours intact, fresh sandboxes work. */
     static void assertHostHealthy(Case c) throws Exception {
-        assertThat(Thread.currentThread().isInterrupted()).as("%s: the caller's thread is not interrupted", c).isFalse();
+        assertThat(Thread.currentThread().isInterrupted())
+                .as("%s: the caller's thread is not interrupted", c)
+                .isFalse();
         List<String> busy = HostHealth.awaitGuestThreadsIdle(THREAD_SETTLE);
         assertThat(busy).as("%s: every guest thread is back in the pool", c).isEmpty();
         List<String> extra = new ArrayList<>(HostHealth.nonGuestThreads());
         for (String name : baselineThreads) extra.remove(name);
         extra.remove("Attach Listener"); // started by jcmd/jstack attaching to the JVM, not by a guest
         extra.removeIf(ALLOWED_THREADS::contains);
-        assertThat(extra).as("%s: no threads beyond the guest pool were left behind", c).isEmpty();
-        assertThat(HostListener.acceptedConnections()).as("%s: nothing connected to the host's listener", c).isZero();
+        assertThat(extra)
+                .as("%s: no threads beyond the guest pool were left behind", c)
+                .isEmpty();
+        assertThat(HostListener.acceptedConnections())
+                .as("%s: nothing connected to the host's listener", c)
+                .isZero();
         for (String language : Languages.all()) {
             long start = System.nanoTime();
-            assertThat(Neighbours.readBack(language)).as("%s: the %s neighbour sandbox is intact", c, language)
+            assertThat(Neighbours.readBack(language))
+                    .as("%s: the %s neighbour sandbox is intact", c, language)
                     .isEqualTo(Neighbours.expected());
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("%s: the neighbour answers promptly", c)
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .as("%s: the neighbour answers promptly", c)
                     .isLessThan(Duration.ofSeconds(5));
         }
         try (Sandbox fresh = Wasmbox.interpreter(c.language).newSandbox()) {
-            assertThat(fresh.eval("6 * 7")).as("%s: a fresh sandbox works afterwards", c).isEqualTo(42L);
+            assertThat(fresh.eval("6 * 7"))
+                    .as("%s: a fresh sandbox works afterwards", c)
+                    .isEqualTo(42L);
         }
     }
 

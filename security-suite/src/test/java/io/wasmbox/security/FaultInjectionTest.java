@@ -14,6 +14,7 @@ import io.wasmbox.Sandbox;
 import io.wasmbox.SandboxClosedException;
 import io.wasmbox.Wasmbox;
 import io.wasmbox.WasmboxException;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -23,8 +24,11 @@ import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -34,10 +38,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import java.io.IOException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * Fault injection: host callbacks that throw any throwable, block (interruptibly or not) or return random
@@ -66,7 +66,8 @@ class FaultInjectionTest {
 
     private static String callAndCatch(String language, String fn) {
         return language.equals(Languages.PYTHON)
-                ? "try:\n    " + fn + "()\n    r = 'no error'\nexcept HostFunctionError as e:\n    r = 'caught: ' + str(e)\nr"
+                ? "try:\n    " + fn
+                        + "()\n    r = 'no error'\nexcept HostFunctionError as e:\n    r = 'caught: ' + str(e)\nr"
                 : "let r; try { " + fn + "(); r = 'no error' } catch (e) { r = (e instanceof HostFunctionError ? "
                         + "'caught: ' : 'other: ') + e.message } r";
     }
@@ -102,7 +103,10 @@ class FaultInjectionTest {
             });
             ExecutionResult r = box.run(callAndCatch(language, "boom"));
             assertThat(r.succeeded()).as(r.toString()).isTrue();
-            assertThat(String.valueOf(r.value())).as(kind).startsWith("caught: ").doesNotContain("java.");
+            assertThat(String.valueOf(r.value()))
+                    .as(kind)
+                    .startsWith("caught: ")
+                    .doesNotContain("java.");
             assertThat(box.eval("1 + 1")).isEqualTo(2L);
         }
         Thread.interrupted(); // InterruptedException re-asserts the guest thread's flag, never the caller's
@@ -129,42 +133,60 @@ class FaultInjectionTest {
     static List<Object[]> interruptibleBlocks() {
         List<Object[]> rows = new ArrayList<>();
         List<Object[]> kinds = List.of(
-                new Object[] {"Thread.sleep", (HostFunction) args -> {
-                    Thread.sleep(60_000);
-                    return null;
-                }},
-                new Object[] {"Object.wait", (HostFunction) args -> {
-                    Object lock = new Object();
-                    synchronized (lock) {
-                        lock.wait(60_000);
+                new Object[] {
+                    "Thread.sleep",
+                    (HostFunction) args -> {
+                        Thread.sleep(60_000);
+                        return null;
                     }
-                    return null;
-                }},
-                new Object[] {"BlockingQueue.take", (HostFunction) args -> {
-                    BlockingQueue<String> q = new LinkedBlockingQueue<>();
-                    return TextNode.valueOf(q.take());
-                }},
-                new Object[] {"Future.get", (HostFunction) args -> {
-                    new CompletableFuture<String>().get();
-                    return null;
-                }},
-                new Object[] {"LockSupport.park (returns on interrupt)", (HostFunction) args -> {
-                    LockSupport.parkNanos(60_000_000_000L);
-                    return TextNode.valueOf("unparked");
-                }},
-                new Object[] {"lockInterruptibly", (HostFunction) args -> {
-                    ReentrantLock lock = heldLock();
-                    lock.lockInterruptibly();
-                    return null;
-                }});
+                },
+                new Object[] {
+                    "Object.wait",
+                    (HostFunction) args -> {
+                        Object lock = new Object();
+                        synchronized (lock) {
+                            lock.wait(60_000);
+                        }
+                        return null;
+                    }
+                },
+                new Object[] {
+                    "BlockingQueue.take",
+                    (HostFunction) args -> {
+                        BlockingQueue<String> q = new LinkedBlockingQueue<>();
+                        return TextNode.valueOf(q.take());
+                    }
+                },
+                new Object[] {
+                    "Future.get",
+                    (HostFunction) args -> {
+                        new CompletableFuture<String>().get();
+                        return null;
+                    }
+                },
+                new Object[] {
+                    "LockSupport.park (returns on interrupt)",
+                    (HostFunction) args -> {
+                        LockSupport.parkNanos(60_000_000_000L);
+                        return TextNode.valueOf("unparked");
+                    }
+                },
+                new Object[] {
+                    "lockInterruptibly",
+                    (HostFunction) args -> {
+                        ReentrantLock lock = heldLock();
+                        lock.lockInterruptibly();
+                        return null;
+                    }
+                });
         for (String language : Languages.all()) {
             for (Object[] k : kinds) rows.add(new Object[] {language, k[0], k[1]});
         }
         return rows;
     }
 
-    private static final ExecutorService HOLDER = Executors.newSingleThreadExecutor(
-            r -> new Thread(r, "fault-lock-holder"));
+    private static final ExecutorService HOLDER =
+            Executors.newSingleThreadExecutor(r -> new Thread(r, "fault-lock-holder"));
 
     private static ReentrantLock heldLock() throws InterruptedException {
         ReentrantLock lock = new ReentrantLock();
@@ -184,11 +206,14 @@ class FaultInjectionTest {
     void callbacksBlockedInterruptiblyAreStoppedAtTheTimeout(String language, String kind, HostFunction block)
             throws Exception {
         Duration timeout = Duration.ofMillis(300);
-        try (Sandbox box = Wasmbox.interpreter(language).sandbox().limits(Limits.builder().timeout(timeout).build()).build()) {
+        try (Sandbox box = Wasmbox.interpreter(language)
+                .sandbox()
+                .limits(Limits.builder().timeout(timeout).build())
+                .build()) {
             box.bind("block", block);
             long start = System.nanoTime();
-            ExecutionResult r = box.run(language.equals(Languages.PYTHON) ? "block()\nwhile True:\n    pass"
-                    : "block(); for (;;) {}");
+            ExecutionResult r = box.run(
+                    language.equals(Languages.PYTHON) ? "block()\nwhile True:\n    pass" : "block(); for (;;) {}");
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             assertThat(r.timeoutHit()).as(r.toString()).isTrue();
             assertThat(took).as(kind).isBetween(timeout, timeout.plusMillis(400));
@@ -201,7 +226,10 @@ class FaultInjectionTest {
     void callbacksIgnoringInterruptsAreAbandonedAfterTheGrace(String language) throws Exception {
         Duration timeout = Duration.ofMillis(200);
         CountDownLatch finished = new CountDownLatch(1);
-        try (Sandbox box = Wasmbox.interpreter(language).sandbox().limits(Limits.builder().timeout(timeout).build()).build()) {
+        try (Sandbox box = Wasmbox.interpreter(language)
+                .sandbox()
+                .limits(Limits.builder().timeout(timeout).build())
+                .build()) {
             box.bind("stubborn", args -> {
                 long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
                 while (System.nanoTime() < end) Thread.onSpinWait(); // never looks at its interrupt
@@ -213,7 +241,8 @@ class FaultInjectionTest {
             ExecutionResult r = box.run("stubborn()");
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             assertThat(r.timeoutHit()).as(r.toString()).isTrue();
-            assertThat(took).as("timeout + 2 s grace, not the callback's 4 s")
+            assertThat(took)
+                    .as("timeout + 2 s grace, not the callback's 4 s")
                     .isBetween(timeout.plusSeconds(2), timeout.plusMillis(2_800));
             assertThat(box.isClosed()).isTrue();
         }
@@ -225,13 +254,17 @@ class FaultInjectionTest {
     @MethodSource("languages")
     void callbacksIgnoringInterruptsBrieflyEndTheRunWhenTheyReturn(String language) throws Exception {
         Duration timeout = Duration.ofMillis(200);
-        try (Sandbox box = Wasmbox.interpreter(language).sandbox().limits(Limits.builder().timeout(timeout).build()).build()) {
+        try (Sandbox box = Wasmbox.interpreter(language)
+                .sandbox()
+                .limits(Limits.builder().timeout(timeout).build())
+                .build()) {
             box.bind("stubborn", args -> {
                 long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(700);
                 while (System.nanoTime() < end) Thread.onSpinWait();
                 return TextNode.valueOf("late");
             });
-            String code = language.equals(Languages.PYTHON) ? "stubborn()\nwhile True:\n    pass" : "stubborn(); for (;;) {}";
+            String code =
+                    language.equals(Languages.PYTHON) ? "stubborn()\nwhile True:\n    pass" : "stubborn(); for (;;) {}";
             warmTranspiler(language, code);
             long start = System.nanoTime();
             ExecutionResult r = box.run(code);
@@ -248,7 +281,10 @@ class FaultInjectionTest {
      * timeout must land in the callback, not in the compiler.
      */
     private static void warmTranspiler(String language, String code) {
-        try (Sandbox warm = Wasmbox.interpreter(language).sandbox().limits(Limits.builder().timeoutMillis(20_000).build()).build()) {
+        try (Sandbox warm = Wasmbox.interpreter(language)
+                .sandbox()
+                .limits(Limits.builder().timeoutMillis(20_000).build())
+                .build()) {
             warm.bind("stubborn", args -> {
                 throw new IllegalStateException("warm-up");
             });
@@ -267,13 +303,16 @@ class FaultInjectionTest {
             box.bind("garbage", args -> next[0]);
             for (int i = 0; i < 150; i++) {
                 next[0] = randomJson(random, 0);
-                ExecutionResult r = box.run(language.equals(Languages.PYTHON) ? "g = garbage()\ng" : "const g = garbage(); g");
+                ExecutionResult r =
+                        box.run(language.equals(Languages.PYTHON) ? "g = garbage()\ng" : "const g = garbage(); g");
                 assertThat(r.timeoutHit()).isFalse();
                 if (!r.succeeded()) {
                     assertThat(r.error()).as("garbage %s gave %s", next[0], r).isNotNull();
                     assertThat(r.error().type()).isIn("HostFunctionError", "RecursionError", "ValueError");
                 }
-                assertThat(box.isClosed()).as("garbage %s closed the sandbox: %s", next[0], r).isFalse();
+                assertThat(box.isClosed())
+                        .as("garbage %s closed the sandbox: %s", next[0], r)
+                        .isFalse();
             }
         }
         healthy("garbage from callbacks", language);
@@ -288,8 +327,10 @@ class FaultInjectionTest {
             case 2 -> f.numberNode(random.nextLong());
             case 3 -> f.numberNode(new BigInteger(random.nextInt(400) + 1, random));
             case 4 -> f.numberNode(new BigDecimal(new BigInteger(200, random), random.nextInt(600) - 300));
-            case 5 -> f.numberNode(new double[] {Double.NaN, Double.POSITIVE_INFINITY, -0.0, Double.MIN_VALUE,
-                    Double.MAX_VALUE}[random.nextInt(5)]);
+            case 5 ->
+                f.numberNode(
+                        new double[] {Double.NaN, Double.POSITIVE_INFINITY, -0.0, Double.MIN_VALUE, Double.MAX_VALUE}
+                                [random.nextInt(5)]);
             case 6 -> f.textNode(randomText(random));
             case 7 -> f.binaryNode(new byte[random.nextInt(64)]);
             case 8 -> f.textNode("x".repeat(random.nextInt(100_000)));
@@ -309,14 +350,15 @@ class FaultInjectionTest {
     private static String randomText(Random random) {
         StringBuilder s = new StringBuilder();
         for (int i = random.nextInt(20); i > 0; i--) {
-            s.append(switch (random.nextInt(6)) {
-                case 0 -> (char) random.nextInt(0x20);            // control characters, NUL
-                case 1 -> (char) (0xD800 + random.nextInt(0x800)); // lone surrogates
-                case 2 -> "\"\\'`${}</script>";
-                case 3 -> "__proto__";
-                case 4 -> new String(Character.toChars(0x1F600 + random.nextInt(50)));
-                default -> (char) ('a' + random.nextInt(26));
-            });
+            s.append(
+                    switch (random.nextInt(6)) {
+                        case 0 -> (char) random.nextInt(0x20); // control characters, NUL
+                        case 1 -> (char) (0xD800 + random.nextInt(0x800)); // lone surrogates
+                        case 2 -> "\"\\'`${}</script>";
+                        case 3 -> "__proto__";
+                        case 4 -> new String(Character.toChars(0x1F600 + random.nextInt(50)));
+                        default -> (char) ('a' + random.nextInt(26));
+                    });
         }
         return s.toString();
     }
@@ -338,7 +380,10 @@ class FaultInjectionTest {
         int completed = 0, stopped = 0;
         for (int i = 0; i < INTERRUPTS; i++) {
             int timeoutMs = 1 + random.nextInt(python ? 400 : 150);
-            try (Sandbox box = Wasmbox.interpreter(language).sandbox().limits(Limits.builder().timeoutMillis(timeoutMs).build()).build()) {
+            try (Sandbox box = Wasmbox.interpreter(language)
+                    .sandbox()
+                    .limits(Limits.builder().timeoutMillis(timeoutMs).build())
+                    .build()) {
                 box.bind("echo", args -> args.getFirst());
                 long start = System.nanoTime();
                 ExecutionResult r = box.run(work);
@@ -346,11 +391,14 @@ class FaultInjectionTest {
                 if (r.timeoutHit()) {
                     stopped++;
                     assertThat(box.isClosed()).isTrue();
-                    assertThat(took).as("interrupted after %d ms", timeoutMs)
+                    assertThat(took)
+                            .as("interrupted after %d ms", timeoutMs)
                             .isLessThan(Duration.ofMillis(timeoutMs + 1_000));
                 } else {
                     completed++;
-                    assertThat(r.succeeded()).as("timeout %d ms: %s", timeoutMs, r).isTrue();
+                    assertThat(r.succeeded())
+                            .as("timeout %d ms: %s", timeoutMs, r)
+                            .isTrue();
                     assertThat(r.value()).isEqualTo(200L);
                 }
             }
@@ -379,7 +427,10 @@ class FaultInjectionTest {
         String loop = language.equals(Languages.PYTHON) ? "while True:\n    pass" : "for (;;) {}";
         int interrupted = 0;
         for (int i = 0; i < 40; i++) {
-            Sandbox box = Wasmbox.interpreter(language).sandbox().limits(Limits.builder().timeoutMillis(300).build()).build();
+            Sandbox box = Wasmbox.interpreter(language)
+                    .sandbox()
+                    .limits(Limits.builder().timeoutMillis(300).build())
+                    .build();
             Thread caller = Thread.currentThread();
             var pending = scheduler.schedule(caller::interrupt, random.nextInt(200), TimeUnit.MILLISECONDS);
             try {
@@ -405,7 +456,10 @@ class FaultInjectionTest {
     @ParameterizedTest(name = "{0}: closing a sandbox under a running guest")
     @MethodSource("languages")
     void closingASandboxUnderARunningGuest(String language) throws Exception {
-        Sandbox box = Wasmbox.interpreter(language).sandbox().limits(Limits.builder().timeoutMillis(400).build()).build();
+        Sandbox box = Wasmbox.interpreter(language)
+                .sandbox()
+                .limits(Limits.builder().timeoutMillis(400).build())
+                .build();
         scheduler.schedule(box::close, 100, TimeUnit.MILLISECONDS);
         ExecutionResult r = box.run(language.equals(Languages.PYTHON) ? "while True:\n    pass" : "for (;;) {}");
         assertThat(r.timeoutHit()).isTrue();

@@ -10,10 +10,10 @@ import com.fasterxml.jackson.databind.node.POJONode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.wasmbox.HostFunction;
 import io.wasmbox.spi.Json;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.io.IOException;
 
 /** The host functions hostile cases get to abuse: well-behaved ones, failing ones, slow ones, garbage. */
 final class HostFunctions {
@@ -55,7 +55,8 @@ final class HostFunctions {
         });
         f.put("deep", args -> {
             JsonNode node = Json.nodes().arrayNode();
-            for (int i = 0; i < DEEP_LEVELS; i++) node = Json.nodes().arrayNode().add(node);
+            for (int i = 0; i < DEEP_LEVELS; i++)
+                node = Json.nodes().arrayNode().add(node);
             return node;
         });
         f.put("missing", args -> MissingNode.getInstance());

@@ -42,9 +42,10 @@ final class HostHealth {
      */
     static List<String> awaitGuestThreadsIdle(Duration max) throws InterruptedException {
         long deadline = System.nanoTime() + max.toNanos();
-        for (;;) {
+        for (; ; ) {
             List<String> busy = new ArrayList<>();
-            for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+            for (Map.Entry<Thread, StackTraceElement[]> e :
+                    Thread.getAllStackTraces().entrySet()) {
                 Thread t = e.getKey();
                 if (!t.isAlive() || !t.getName().startsWith(GUEST_THREAD_PREFIX)) continue;
                 boolean idle = Arrays.stream(e.getValue())
@@ -80,7 +81,9 @@ final class HostHealth {
         for (int i = 0; i < 4; i++) {
             System.gc();
             Thread.sleep(150);
-            used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+            used = Math.min(
+                    used,
+                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         }
         return used;
     }

@@ -99,11 +99,15 @@ class Jsr223ClientsTest {
             String label = sample.getSampleLabel();
             int group = label.charAt(label.length() - 1) - '0';
             long sum = (group * 10L) * (group * 10L - 1) / 2;
-            assertThat(sample.isSuccessful()).as(label + ": " + sample.getResponseMessage()).isTrue();
+            assertThat(sample.isSuccessful())
+                    .as(label + ": " + sample.getResponseMessage())
+                    .isTrue();
             assertThat(sample.getResponseDataAsString()).as(label).isEqualTo("g" + group + ":" + label + ":1:" + sum);
         }
         for (String label : labels) {
-            assertThat(samples).filteredOn(s -> s.getSampleLabel().equals(label)).hasSize(THREADS_PER_GROUP * LOOPS);
+            assertThat(samples)
+                    .filteredOn(s -> s.getSampleLabel().equals(label))
+                    .hasSize(THREADS_PER_GROUP * LOOPS);
         }
     }
 
@@ -112,12 +116,15 @@ class Jsr223ClientsTest {
         for (String language : List.of("python", "javascript")) {
             StandardScriptEvaluator evaluator = new StandardScriptEvaluator();
             evaluator.setLanguage(language);
-            assertThat(evaluator.evaluate(new StaticScriptSource("a * b"), Map.of("a", 6, "b", 7))).isEqualTo(42L);
+            assertThat(evaluator.evaluate(new StaticScriptSource("a * b"), Map.of("a", 6, "b", 7)))
+                    .isEqualTo(42L);
             String define = language.equals("python") ? "leaked = 'first'\nleaked" : "var leaked = 'first'; leaked";
-            assertThat(evaluator.evaluate(new StaticScriptSource(define), Map.of("x", 1))).isEqualTo("first");
+            assertThat(evaluator.evaluate(new StaticScriptSource(define), Map.of("x", 1)))
+                    .isEqualTo("first");
             // each evaluation with arguments is its own scope: nothing defined before is visible
             String probe = language.equals("python") ? "'leaked' in globals()" : "typeof leaked !== 'undefined'";
-            assertThat(evaluator.evaluate(new StaticScriptSource(probe), Map.of("x", 2))).isEqualTo(false);
+            assertThat(evaluator.evaluate(new StaticScriptSource(probe), Map.of("x", 2)))
+                    .isEqualTo(false);
             assertThat(evaluator.evaluate(new StaticScriptSource(language.equals("python") ? "1 + 1" : "1 + 1")))
                     .isEqualTo(2L);
         }

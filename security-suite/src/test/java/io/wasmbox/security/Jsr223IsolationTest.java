@@ -68,7 +68,10 @@ class Jsr223IsolationTest {
         String seenFromMap = String.valueOf(engine.eval(everythingVisible(language), new SimpleBindings()));
         assertThat(seenFromMap).isNotEmpty().doesNotContain(SECRET);
 
-        engine.eval(python(language) ? "stash = 'mallory'\ntoken = 'mallory'" : "var stash = 'mallory'; var token = 'mallory'",
+        engine.eval(
+                python(language)
+                        ? "stash = 'mallory'\ntoken = 'mallory'"
+                        : "var stash = 'mallory'; var token = 'mallory'",
                 mallory);
         assertThat(engine.eval("stash", alice)).isEqualTo(SECRET);
         assertThat(engine.eval("token", alice)).isEqualTo(SECRET);
@@ -81,8 +84,8 @@ class Jsr223IsolationTest {
     @ValueSource(strings = {Languages.PYTHON, Languages.JS})
     void aScriptCannotRaiseItsOwnLimits(String language) throws Exception {
         ScriptEngine engine = engine(language);
-        ((WasmboxScriptEngineFactory) engine.getFactory()).limitCeiling(
-                Limits.builder().memoryMiB(64).timeoutMillis(2000).build());
+        ((WasmboxScriptEngineFactory) engine.getFactory())
+                .limitCeiling(Limits.builder().memoryMiB(64).timeoutMillis(2000).build());
         Bindings b = engine.createBindings();
         b.put("wasmbox.memory", "1g"); // above the ceiling: capped
         String raise = python(language)
@@ -92,14 +95,16 @@ class Jsr223IsolationTest {
         assertThat(engine.eval(raise, b)).isEqualTo("done");
         assertThat(b.get("wasmbox.memory")).isEqualTo("1g"); // Java's entry, untouched by the guest
         assertThat(b.get("wasmbox.timeout")).isNull();
-        String allocate = python(language) ? "x = bytearray(400 * 1024 * 1024)\nlen(x)"
+        String allocate = python(language)
+                ? "x = bytearray(400 * 1024 * 1024)\nlen(x)"
                 : "var x = new Uint8Array(400 * 1024 * 1024).fill(1); x.length";
         Throwable oom = catchThrowable(() -> engine.eval(allocate, b));
         assertThat(oom).isInstanceOf(ScriptException.class).hasCauseInstanceOf(MemoryLimitException.class);
         // the sandbox that replaces a crashed one has the same limits, whatever the script wrote
         Throwable again = catchThrowable(() -> engine.eval(raise + "\n" + allocate, b));
         assertThat(again).hasCauseInstanceOf(MemoryLimitException.class);
-        Throwable slow = catchThrowable(() -> engine.eval(python(language) ? "while True:\n    pass" : "for (;;) {}", b));
+        Throwable slow =
+                catchThrowable(() -> engine.eval(python(language) ? "while True:\n    pass" : "for (;;) {}", b));
         assertThat(slow).hasCauseInstanceOf(ExecutionTimeoutException.class);
         ((WasmboxScriptEngineFactory) engine.getFactory()).limitCeiling(null);
     }
@@ -128,7 +133,8 @@ class Jsr223IsolationTest {
     @ValueSource(strings = {Languages.PYTHON, Languages.JS})
     void throwingAndReentrantFunctionsNeitherHangNorLeak(String language) throws Exception {
         ScriptEngine engine = engine(language);
-        ((WasmboxScriptEngineFactory) engine.getFactory()).limitCeiling(Limits.builder().timeoutMillis(1500).build());
+        ((WasmboxScriptEngineFactory) engine.getFactory())
+                .limitCeiling(Limits.builder().timeoutMillis(1500).build());
         try {
             Bindings first = engine.createBindings();
             Bindings second = engine.createBindings();

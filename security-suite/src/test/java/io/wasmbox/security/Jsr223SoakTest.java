@@ -4,19 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wasmbox.jsr223.WasmboxBindings;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import javax.script.Bindings;
 import javax.script.Compilable;
 import javax.script.CompiledScript;
 import javax.script.ScriptEngine;
 import javax.script.ScriptEngineManager;
 import org.junit.jupiter.api.Test;
-import java.util.ArrayList;
-import java.util.function.Supplier;
 
 /**
  * Throwaway Bindings leak nothing: very many {@code createBindings()} per language, each used for one
@@ -50,12 +50,23 @@ class Jsr223SoakTest {
         HostHealth.awaitGuestThreadsGone(Duration.ofSeconds(45));
         long heapAfter = HostHealth.heapAfterGc();
         List<String> threadsAfter = HostHealth.nonGuestThreads();
-        System.out.printf("jsr223 soak: %d JavaScript + %d Python throwaway Bindings in %d s; sandboxes still open %d;"
-                + " heap after GC %d -> %d MiB; threads %d -> %d%n", JS, PYTHON, seconds, open, heapBefore >> 20,
-                heapAfter >> 20, threadsBefore.size(), threadsAfter.size());
+        System.out.printf(
+                "jsr223 soak: %d JavaScript + %d Python throwaway Bindings in %d s; sandboxes still open %d;"
+                        + " heap after GC %d -> %d MiB; threads %d -> %d%n",
+                JS,
+                PYTHON,
+                seconds,
+                open,
+                heapBefore >> 20,
+                heapAfter >> 20,
+                threadsBefore.size(),
+                threadsAfter.size());
         assertThat(wrong).as("wrong answers").isZero();
-        assertThat(open).as("sandboxes of unreachable Bindings still open (%d before)", openBefore).isZero();
-        assertThat(heapAfter).as("heap after GC within 10%% of its start (%d MiB)", heapBefore >> 20)
+        assertThat(open)
+                .as("sandboxes of unreachable Bindings still open (%d before)", openBefore)
+                .isZero();
+        assertThat(heapAfter)
+                .as("heap after GC within 10%% of its start (%d MiB)", heapBefore >> 20)
                 .isLessThanOrEqualTo(heapBefore + heapBefore / 10);
         assertThat(threadsAfter.size()).as("threads " + threadsAfter).isLessThanOrEqualTo(threadsBefore.size());
     }

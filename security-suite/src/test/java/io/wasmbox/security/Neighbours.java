@@ -22,12 +22,16 @@ final class Neighbours {
         return SANDBOXES.computeIfAbsent(Wasmbox.interpreter(language).language(), id -> {
             Sandbox box = Wasmbox.interpreter(id).newSandbox();
             box.bind("neighbourSecret", args -> TextNode.valueOf(SuiteSecrets.NEIGHBOUR_FUNCTION));
-            ExecutionResult r = box.run(id.equals("python")
-                    ? "neighbour_secret = " + quote(SuiteSecrets.NEIGHBOUR_GLOBAL) + "\nneighbour_stdin = input()"
-                    : "var neighbour_secret = " + quote(SuiteSecrets.NEIGHBOUR_GLOBAL)
-                            + "; var neighbour_stdin = readLine();",
-                    RunOptions.builder().stdin(SuiteSecrets.NEIGHBOUR_STDIN + "\n")
-                            .env(Map.of("NEIGHBOUR_ENV", SuiteSecrets.NEIGHBOUR_GLOBAL)).build());
+            ExecutionResult r = box.run(
+                    id.equals("python")
+                            ? "neighbour_secret = " + quote(SuiteSecrets.NEIGHBOUR_GLOBAL)
+                                    + "\nneighbour_stdin = input()"
+                            : "var neighbour_secret = " + quote(SuiteSecrets.NEIGHBOUR_GLOBAL)
+                                    + "; var neighbour_stdin = readLine();",
+                    RunOptions.builder()
+                            .stdin(SuiteSecrets.NEIGHBOUR_STDIN + "\n")
+                            .env(Map.of("NEIGHBOUR_ENV", SuiteSecrets.NEIGHBOUR_GLOBAL))
+                            .build());
             if (!r.succeeded()) throw new IllegalStateException("neighbour set-up failed: " + r);
             return box;
         });
@@ -36,13 +40,15 @@ final class Neighbours {
     /** What the neighbour's secrets read back as now: global, stdin line, host function, joined by '|'. */
     static Object readBack(String language) {
         Sandbox box = of(language);
-        return box.eval(box.interpreter().language().equals("python")
-                ? "neighbour_secret + '|' + neighbour_stdin + '|' + neighbourSecret()"
-                : "neighbour_secret + '|' + neighbour_stdin + '|' + neighbourSecret()");
+        return box.eval(
+                box.interpreter().language().equals("python")
+                        ? "neighbour_secret + '|' + neighbour_stdin + '|' + neighbourSecret()"
+                        : "neighbour_secret + '|' + neighbour_stdin + '|' + neighbourSecret()");
     }
 
     static String expected() {
-        return SuiteSecrets.NEIGHBOUR_GLOBAL + "|" + SuiteSecrets.NEIGHBOUR_STDIN + "|" + SuiteSecrets.NEIGHBOUR_FUNCTION;
+        return SuiteSecrets.NEIGHBOUR_GLOBAL + "|" + SuiteSecrets.NEIGHBOUR_STDIN + "|"
+                + SuiteSecrets.NEIGHBOUR_FUNCTION;
     }
 
     private static String quote(String s) {

@@ -6,9 +6,11 @@ import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import java.nio.file.LinkOption;
-import java.util.Comparator;
 
 /**
  * The plugin-archive family ({@code plugin/archive/*}): plugin directories and zips written by an
@@ -50,101 +50,180 @@ final class PluginArchiveCases {
 
     static List<PluginCase> all() {
         List<PluginCase> cases = new ArrayList<>();
-        cases.add(new PluginCase("huge-manifest-line-in-small-zip", (root, outside) ->
-                zipWithManifestLine(root.resolve("huge.zip"), 400L * 1024 * 1024),
+        cases.add(new PluginCase(
+                "huge-manifest-line-in-small-zip",
+                (root, outside) -> zipWithManifestLine(root.resolve("huge.zip"), 400L * 1024 * 1024),
                 Map.of("huge.zip", "plugin.properties is 4194304"), // 400 MiB + the first lines: 4194304xx bytes
                 List.of(HONEST_ID)));
-        cases.add(new PluginCase("manifest-size-understated-in-zip-headers", (root, outside) -> {
-            Path zip = zipWithManifestLine(root.resolve("liar.zip"), 64L * 1024 * 1024);
-            understate(zip, "plugin.properties");
-        }, Map.of("liar.zip", "plugin.properties is more than 65536 (inflated) bytes"), List.of(HONEST_ID)));
-        cases.add(new PluginCase("zip-bomb-entry-script", (root, outside) -> {
-            Path zip = root.resolve("bomb.zip");
-            try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip))) {
-                z.setLevel(Deflater.BEST_COMPRESSION);
-                entry(z, "plugin.properties", "plugin.id=bomb\nplugin.version=1.0.0\n");
-                z.putNextEntry(new ZipEntry("main.js"));
-                byte[] zeros = new byte[1 << 20];
-                for (int i = 0; i < 512; i++) z.write(zeros);
-            }
-            understate(zip, "main.js");
-        }, Map.of("bomb.zip", "main.js is more than 102400 (inflated) bytes, over the host's script size limit"), List.of(HONEST_ID)));
-        cases.add(new PluginCase("manifest-linked-to-dev-zero", (root, outside) -> {
-            Path dir = directory(root, "zero", null);
-            Files.createSymbolicLink(dir.resolve("plugin.properties"), Path.of("/dev/zero"));
-        }, Map.of("zero", "plugin.properties is a symbolic link leading outside the plugin directory"), List.of(HONEST_ID)));
-        cases.add(new PluginCase("manifest-linked-to-another-plugins-manifest", (root, outside) -> {
-            Path other = directory(outside, "other", "plugin.id=borrowed\nplugin.version=1.0.0\n");
-            Path dir = directory(root, "linker", null);
-            Files.createSymbolicLink(dir.resolve("plugin.properties"), other.resolve("plugin.properties"));
-        }, Map.of("linker", "plugin.properties is a symbolic link leading outside the plugin directory"), List.of(HONEST_ID)));
-        cases.add(new PluginCase("script-linked-to-host-file", (root, outside) -> {
-            Path dir = directory(root, "passwd", "plugin.id=passwd\nplugin.version=1.0.0\nplugin.script=main.js\n");
-            Files.delete(dir.resolve("main.js"));
-            Files.createSymbolicLink(dir.resolve("main.js"), SuiteSecrets.HOST_FILE);
-        }, Map.of("passwd", "main.js is a symbolic link leading outside the plugin directory"), List.of(HONEST_ID)));
-        cases.add(new PluginCase("script-through-linked-directory", (root, outside) -> {
-            Path lib = Files.createDirectories(outside.resolve("lib"));
-            Files.writeString(lib.resolve("main.js"), OK);
-            Path dir = directory(root, "via", "plugin.id=via\nplugin.version=1.0.0\nplugin.script=lib/main.js\n");
-            Files.delete(dir.resolve("main.js"));
-            Files.createSymbolicLink(dir.resolve("lib"), lib);
-        }, Map.of("via", "lib/main.js is a symbolic link leading outside the plugin directory"), List.of(HONEST_ID)));
-        cases.add(new PluginCase("manifest-is-a-fifo", (root, outside) -> {
-            Path dir = directory(root, "fifo", null);
-            mkfifo(dir.resolve("plugin.properties"));
-        }, Map.of("fifo", "plugin.properties is a FIFO (named pipe), not a regular file"), List.of(HONEST_ID)));
-        cases.add(new PluginCase("script-is-a-fifo", (root, outside) -> {
-            Path dir = directory(root, "fifoscript", "plugin.id=fifoscript\nplugin.version=1.0.0\n");
-            Files.delete(dir.resolve("main.js"));
-            mkfifo(dir.resolve("main.js"));
-        }, Map.of("fifoscript", "main.js is a FIFO (named pipe), not a regular file"), List.of(HONEST_ID)));
-        cases.add(new PluginCase("zip-is-a-fifo", (root, outside) -> mkfifo(root.resolve("pipe.zip")),
-                Map.of("pipe.zip", "is a FIFO (named pipe), not a plugin directory or zip file"), List.of(HONEST_ID)));
-        cases.add(new PluginCase("zip-linked-to-dev-zero", (root, outside) ->
-                Files.createSymbolicLink(root.resolve("zero.zip"), Path.of("/dev/zero")),
-                Map.of("zero.zip", "is a character device, not a plugin directory or zip file"), List.of(HONEST_ID)));
-        cases.add(new PluginCase("manifest-is-a-directory", (root, outside) -> {
-            Path dir = directory(root, "dirmanifest", null);
-            Files.createDirectories(dir.resolve("plugin.properties"));
-        }, Map.of("dirmanifest", "plugin.properties is a directory, not a regular file"), List.of(HONEST_ID)));
-        cases.add(new PluginCase("zip-over-the-archive-limit", (root, outside) -> {
-            try (RandomAccessFile f = new RandomAccessFile(root.resolve("vast.zip").toFile(), "rw")) {
-                f.setLength(32L * 1024 * 1024 + 1);
-            }
-        }, Map.of("vast.zip", "over the plugin archive limit of 33554432 bytes"), List.of(HONEST_ID)));
-        cases.add(new PluginCase("manifest-twice-in-zip", (root, outside) -> {
-            Path zip = root.resolve("twice.zip");
-            try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip))) {
-                entry(z, "plugin.properties", "plugin.id=first\nplugin.version=1.0.0\n");
-                entry(z, "plugin.propertieX", "plugin.id=second\nplugin.version=1.0.0\n");
-                entry(z, "main.js", OK);
-            }
-            String bytes = Files.readString(zip, StandardCharsets.ISO_8859_1);
-            Files.writeString(zip, bytes.replace("plugin.propertieX", "plugin.properties"), StandardCharsets.ISO_8859_1);
-        }, Map.of("twice.zip", "the zip holds plugin.properties twice"), List.of(HONEST_ID)));
-        cases.add(new PluginCase("script-path-traversal", (root, outside) -> directory(root, "traversal",
-                "plugin.id=traversal\nplugin.version=1.0.0\nplugin.script=../../../etc/passwd\n"),
-                Map.of("traversal", "must be a path inside the plugin"), List.of(HONEST_ID)));
-        cases.add(new PluginCase("dependency-cycle-and-innocents", (root, outside) -> {
-            directory(root, "a", "plugin.id=a\nplugin.version=1.0.0\nplugin.dependencies=b\n");
-            directory(root, "b", "plugin.id=b\nplugin.version=1.0.0\nplugin.dependencies=a\n");
-            directory(root, "self", "plugin.id=self\nplugin.version=1.0.0\nplugin.dependencies=self\n");
-            directory(root, "needs-a", "plugin.id=needs-a\nplugin.version=1.0.0\nplugin.dependencies=a\n");
-            directory(root, "lib", "plugin.id=lib\nplugin.version=1.0.0\n");
-            directory(root, "app", "plugin.id=app\nplugin.version=1.0.0\nplugin.dependencies=lib\n");
-        }, ordered("a", "in a dependency cycle (a -> b -> a)", "b", "in a dependency cycle (a -> b -> a)",
-                "self", "in a dependency cycle (self -> self)", "needs-a", "needs plugin 'a', which is in a dependency cycle"),
+        cases.add(new PluginCase(
+                "manifest-size-understated-in-zip-headers",
+                (root, outside) -> {
+                    Path zip = zipWithManifestLine(root.resolve("liar.zip"), 64L * 1024 * 1024);
+                    understate(zip, "plugin.properties");
+                },
+                Map.of("liar.zip", "plugin.properties is more than 65536 (inflated) bytes"),
+                List.of(HONEST_ID)));
+        cases.add(new PluginCase(
+                "zip-bomb-entry-script",
+                (root, outside) -> {
+                    Path zip = root.resolve("bomb.zip");
+                    try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip))) {
+                        z.setLevel(Deflater.BEST_COMPRESSION);
+                        entry(z, "plugin.properties", "plugin.id=bomb\nplugin.version=1.0.0\n");
+                        z.putNextEntry(new ZipEntry("main.js"));
+                        byte[] zeros = new byte[1 << 20];
+                        for (int i = 0; i < 512; i++) z.write(zeros);
+                    }
+                    understate(zip, "main.js");
+                },
+                Map.of("bomb.zip", "main.js is more than 102400 (inflated) bytes, over the host's script size limit"),
+                List.of(HONEST_ID)));
+        cases.add(new PluginCase(
+                "manifest-linked-to-dev-zero",
+                (root, outside) -> {
+                    Path dir = directory(root, "zero", null);
+                    Files.createSymbolicLink(dir.resolve("plugin.properties"), Path.of("/dev/zero"));
+                },
+                Map.of("zero", "plugin.properties is a symbolic link leading outside the plugin directory"),
+                List.of(HONEST_ID)));
+        cases.add(new PluginCase(
+                "manifest-linked-to-another-plugins-manifest",
+                (root, outside) -> {
+                    Path other = directory(outside, "other", "plugin.id=borrowed\nplugin.version=1.0.0\n");
+                    Path dir = directory(root, "linker", null);
+                    Files.createSymbolicLink(dir.resolve("plugin.properties"), other.resolve("plugin.properties"));
+                },
+                Map.of("linker", "plugin.properties is a symbolic link leading outside the plugin directory"),
+                List.of(HONEST_ID)));
+        cases.add(new PluginCase(
+                "script-linked-to-host-file",
+                (root, outside) -> {
+                    Path dir = directory(
+                            root, "passwd", "plugin.id=passwd\nplugin.version=1.0.0\nplugin.script=main.js\n");
+                    Files.delete(dir.resolve("main.js"));
+                    Files.createSymbolicLink(dir.resolve("main.js"), SuiteSecrets.HOST_FILE);
+                },
+                Map.of("passwd", "main.js is a symbolic link leading outside the plugin directory"),
+                List.of(HONEST_ID)));
+        cases.add(new PluginCase(
+                "script-through-linked-directory",
+                (root, outside) -> {
+                    Path lib = Files.createDirectories(outside.resolve("lib"));
+                    Files.writeString(lib.resolve("main.js"), OK);
+                    Path dir =
+                            directory(root, "via", "plugin.id=via\nplugin.version=1.0.0\nplugin.script=lib/main.js\n");
+                    Files.delete(dir.resolve("main.js"));
+                    Files.createSymbolicLink(dir.resolve("lib"), lib);
+                },
+                Map.of("via", "lib/main.js is a symbolic link leading outside the plugin directory"),
+                List.of(HONEST_ID)));
+        cases.add(new PluginCase(
+                "manifest-is-a-fifo",
+                (root, outside) -> {
+                    Path dir = directory(root, "fifo", null);
+                    mkfifo(dir.resolve("plugin.properties"));
+                },
+                Map.of("fifo", "plugin.properties is a FIFO (named pipe), not a regular file"),
+                List.of(HONEST_ID)));
+        cases.add(new PluginCase(
+                "script-is-a-fifo",
+                (root, outside) -> {
+                    Path dir = directory(root, "fifoscript", "plugin.id=fifoscript\nplugin.version=1.0.0\n");
+                    Files.delete(dir.resolve("main.js"));
+                    mkfifo(dir.resolve("main.js"));
+                },
+                Map.of("fifoscript", "main.js is a FIFO (named pipe), not a regular file"),
+                List.of(HONEST_ID)));
+        cases.add(new PluginCase(
+                "zip-is-a-fifo",
+                (root, outside) -> mkfifo(root.resolve("pipe.zip")),
+                Map.of("pipe.zip", "is a FIFO (named pipe), not a plugin directory or zip file"),
+                List.of(HONEST_ID)));
+        cases.add(new PluginCase(
+                "zip-linked-to-dev-zero",
+                (root, outside) -> Files.createSymbolicLink(root.resolve("zero.zip"), Path.of("/dev/zero")),
+                Map.of("zero.zip", "is a character device, not a plugin directory or zip file"),
+                List.of(HONEST_ID)));
+        cases.add(new PluginCase(
+                "manifest-is-a-directory",
+                (root, outside) -> {
+                    Path dir = directory(root, "dirmanifest", null);
+                    Files.createDirectories(dir.resolve("plugin.properties"));
+                },
+                Map.of("dirmanifest", "plugin.properties is a directory, not a regular file"),
+                List.of(HONEST_ID)));
+        cases.add(new PluginCase(
+                "zip-over-the-archive-limit",
+                (root, outside) -> {
+                    try (RandomAccessFile f =
+                            new RandomAccessFile(root.resolve("vast.zip").toFile(), "rw")) {
+                        f.setLength(32L * 1024 * 1024 + 1);
+                    }
+                },
+                Map.of("vast.zip", "over the plugin archive limit of 33554432 bytes"),
+                List.of(HONEST_ID)));
+        cases.add(new PluginCase(
+                "manifest-twice-in-zip",
+                (root, outside) -> {
+                    Path zip = root.resolve("twice.zip");
+                    try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip))) {
+                        entry(z, "plugin.properties", "plugin.id=first\nplugin.version=1.0.0\n");
+                        entry(z, "plugin.propertieX", "plugin.id=second\nplugin.version=1.0.0\n");
+                        entry(z, "main.js", OK);
+                    }
+                    String bytes = Files.readString(zip, StandardCharsets.ISO_8859_1);
+                    Files.writeString(
+                            zip, bytes.replace("plugin.propertieX", "plugin.properties"), StandardCharsets.ISO_8859_1);
+                },
+                Map.of("twice.zip", "the zip holds plugin.properties twice"),
+                List.of(HONEST_ID)));
+        cases.add(new PluginCase(
+                "script-path-traversal",
+                (root, outside) -> directory(
+                        root,
+                        "traversal",
+                        "plugin.id=traversal\nplugin.version=1.0.0\nplugin.script=../../../etc/passwd\n"),
+                Map.of("traversal", "must be a path inside the plugin"),
+                List.of(HONEST_ID)));
+        cases.add(new PluginCase(
+                "dependency-cycle-and-innocents",
+                (root, outside) -> {
+                    directory(root, "a", "plugin.id=a\nplugin.version=1.0.0\nplugin.dependencies=b\n");
+                    directory(root, "b", "plugin.id=b\nplugin.version=1.0.0\nplugin.dependencies=a\n");
+                    directory(root, "self", "plugin.id=self\nplugin.version=1.0.0\nplugin.dependencies=self\n");
+                    directory(root, "needs-a", "plugin.id=needs-a\nplugin.version=1.0.0\nplugin.dependencies=a\n");
+                    directory(root, "lib", "plugin.id=lib\nplugin.version=1.0.0\n");
+                    directory(root, "app", "plugin.id=app\nplugin.version=1.0.0\nplugin.dependencies=lib\n");
+                },
+                ordered(
+                        "a",
+                        "in a dependency cycle (a -> b -> a)",
+                        "b",
+                        "in a dependency cycle (a -> b -> a)",
+                        "self",
+                        "in a dependency cycle (self -> self)",
+                        "needs-a",
+                        "needs plugin 'a', which is in a dependency cycle"),
                 List.of("app", HONEST_ID, "lib")));
-        cases.add(new PluginCase("id-spoofing-two-claimants", (root, outside) -> {
-            directory(root, "a-impostor", "plugin.id=titlecase\nplugin.version=9.9.9\n");
-            directory(root, "titlecase", "plugin.id=titlecase\nplugin.version=1.0.0\n");
-        }, ordered("a-impostor", "plugin id 'titlecase' is declared by 2 plugins",
-                "titlecase", "plugin id 'titlecase' is declared by 2 plugins"), List.of(HONEST_ID)));
-        cases.add(new PluginCase("id-spoofing-the-honest-plugin", (root, outside) ->
-                directory(root, "a-spoof", "plugin.id=" + HONEST_ID + "\nplugin.version=2.0.0\n"),
-                ordered("a-spoof", "plugin id '" + HONEST_ID + "' is declared by 2 plugins",
-                        "zz-honest", "plugin id '" + HONEST_ID + "' is declared by 2 plugins"), List.of()));
+        cases.add(new PluginCase(
+                "id-spoofing-two-claimants",
+                (root, outside) -> {
+                    directory(root, "a-impostor", "plugin.id=titlecase\nplugin.version=9.9.9\n");
+                    directory(root, "titlecase", "plugin.id=titlecase\nplugin.version=1.0.0\n");
+                },
+                ordered(
+                        "a-impostor",
+                        "plugin id 'titlecase' is declared by 2 plugins",
+                        "titlecase",
+                        "plugin id 'titlecase' is declared by 2 plugins"),
+                List.of(HONEST_ID)));
+        cases.add(new PluginCase(
+                "id-spoofing-the-honest-plugin",
+                (root, outside) -> directory(root, "a-spoof", "plugin.id=" + HONEST_ID + "\nplugin.version=2.0.0\n"),
+                ordered(
+                        "a-spoof", "plugin id '" + HONEST_ID + "' is declared by 2 plugins",
+                        "zz-honest", "plugin id '" + HONEST_ID + "' is declared by 2 plugins"),
+                List.of()));
         return cases;
     }
 
@@ -174,13 +253,15 @@ final class PluginArchiveCases {
 
     /** A zip whose descriptor has a {@code lineBytes}-byte line (about 1000:1 compressed). */
     static Path zipWithManifestLine(Path zip, long lineBytes) throws IOException {
-        try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out)) {
+        try (OutputStream out = Files.newOutputStream(zip);
+                ZipOutputStream z = new ZipOutputStream(out)) {
             z.setLevel(Deflater.BEST_COMPRESSION);
             z.putNextEntry(new ZipEntry("plugin.properties"));
             z.write("plugin.id=huge\nplugin.version=1.0.0\nplugin.description=".getBytes(StandardCharsets.ISO_8859_1));
             byte[] chunk = new byte[1 << 20];
             Arrays.fill(chunk, (byte) 'x');
-            for (long left = lineBytes; left > 0; left -= chunk.length) z.write(chunk, 0, (int) Math.min(left, chunk.length));
+            for (long left = lineBytes; left > 0; left -= chunk.length)
+                z.write(chunk, 0, (int) Math.min(left, chunk.length));
             entry(z, "main.js", OK);
         }
         return zip;
@@ -192,7 +273,10 @@ final class PluginArchiveCases {
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
         boolean patched = false;
         for (int i = 0; i + 46 + n.length <= bytes.length; i++) {
-            if (bytes[i] == 'P' && bytes[i + 1] == 'K' && bytes[i + 2] == 1 && bytes[i + 3] == 2
+            if (bytes[i] == 'P'
+                    && bytes[i + 1] == 'K'
+                    && bytes[i + 2] == 1
+                    && bytes[i + 3] == 2
                     && Arrays.equals(bytes, i + 46, i + 46 + n.length, n, 0, n.length)) {
                 bytes[i + 24] = 10;
                 bytes[i + 25] = 0;
@@ -206,9 +290,12 @@ final class PluginArchiveCases {
     }
 
     static void mkfifo(Path path) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("mkfifo", path.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("mkfifo", path.toString())
+                .redirectErrorStream(true)
+                .start();
         if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException("mkfifo " + path + " failed: " + new String(p.getInputStream().readAllBytes()));
+            throw new IllegalStateException("mkfifo " + path + " failed: "
+                    + new String(p.getInputStream().readAllBytes()));
         }
         if (Files.isRegularFile(path) || !Files.exists(path)) throw new IllegalStateException(path + " is not a FIFO");
     }

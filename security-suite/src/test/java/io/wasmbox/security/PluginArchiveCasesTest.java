@@ -44,8 +44,13 @@ class PluginArchiveCasesTest {
             assertThat(PluginArchiveProbe.problems(c, host, work)).isEmpty();
             host.startPlugins();
             if (c.loaded().contains(PluginArchiveCases.HONEST_ID)) {
-                assertThat(host.status(PluginArchiveCases.HONEST_ID).orElseThrow().state()).isEqualTo(PluginState.STARTED);
-                assertThat(host.extension(Transformer.class, PluginArchiveCases.HONEST_ID).orElseThrow().transform("x"))
+                assertThat(host.status(PluginArchiveCases.HONEST_ID)
+                                .orElseThrow()
+                                .state())
+                        .isEqualTo(PluginState.STARTED);
+                assertThat(host.extension(Transformer.class, PluginArchiveCases.HONEST_ID)
+                                .orElseThrow()
+                                .transform("x"))
                         .isEqualTo("x!");
             }
             // the host lock is free: status reads and new loads do not wait behind a stuck read
@@ -55,17 +60,27 @@ class PluginArchiveCasesTest {
             });
         } finally {
             closer = Thread.ofPlatform().daemon().start(host::close);
-            assertThat(closer.join(Duration.ofSeconds(30))).as("host.close() returned").isTrue();
+            assertThat(closer.join(Duration.ofSeconds(30)))
+                    .as("host.close() returned")
+                    .isTrue();
         }
     }
 
     @Test
     void everyCaseLoadsInAJvmWithA64MiBHeap() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(), SMALL_HEAP, "-XX:+ExitOnOutOfMemoryError",
-                "-cp", System.getProperty("java.class.path"), PluginArchiveProbe.class.getName()));
+        List<String> command = new ArrayList<>(List.of(
+                java.toString(),
+                SMALL_HEAP,
+                "-XX:+ExitOnOutOfMemoryError",
+                "-cp",
+                System.getProperty("java.class.path"),
+                PluginArchiveProbe.class.getName()));
         Path log = Files.createTempFile("plugin-archive-probe", ".log");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         if (!p.waitFor(10, TimeUnit.MINUTES)) {
             p.destroyForcibly().waitFor();
         }
@@ -74,6 +89,7 @@ class PluginArchiveCasesTest {
         String output = new String(out, StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(output).isZero();
         assertThat(output).doesNotContain("OutOfMemoryError").contains("done, max heap");
-        for (PluginArchiveCases.PluginCase c : PluginArchiveCases.all()) assertThat(output).contains("ok " + c + "\n");
+        for (PluginArchiveCases.PluginCase c : PluginArchiveCases.all())
+            assertThat(output).contains("ok " + c + "\n");
     }
 }

@@ -61,11 +61,13 @@ final class PluginArchiveProbe {
         Map<Path, String> expected = new TreeMap<>();
         c.failures().forEach((name, fragment) -> expected.put(root.resolve(name), fragment));
         if (!failures.keySet().equals(expected.keySet())) {
-            problems.add("load failures for " + failures.keySet() + ", expected " + expected.keySet() + ": " + failures);
+            problems.add(
+                    "load failures for " + failures.keySet() + ", expected " + expected.keySet() + ": " + failures);
         }
         expected.forEach((path, fragment) -> {
             String reason = failures.get(path);
-            if (reason != null && !reason.contains(fragment)) problems.add(path + ": reason '" + reason + "' lacks '" + fragment + "'");
+            if (reason != null && !reason.contains(fragment))
+                problems.add(path + ": reason '" + reason + "' lacks '" + fragment + "'");
             if (reason != null && !reason.contains(path.toString()) && !reason.contains("plugin '")) {
                 problems.add(path + ": reason '" + reason + "' names neither the path nor the plugin");
             }

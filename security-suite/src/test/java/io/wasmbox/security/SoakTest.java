@@ -1,17 +1,19 @@
 package io.wasmbox.security;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.wasmbox.ExecutionResult;
 import io.wasmbox.Limits;
-import io.wasmbox.Units;
 import io.wasmbox.RunOptions;
 import io.wasmbox.Sandbox;
+import io.wasmbox.Units;
 import io.wasmbox.Wasmbox;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,8 +26,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import java.util.Arrays;
-import java.util.Collections;
 
 /**
  * Soak and concurrency: many mixed executions (JavaScript and Python; good ones and hostile ones:
@@ -44,7 +44,16 @@ class SoakTest {
     private static final Pattern TOKEN = Pattern.compile("tok-\\d+-\\d+\\.");
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
-    enum Kind { VALUE, STDIN_ECHO, ERROR, TIMEOUT, MEMORY_CAP, FLOOD, HOST_CALL, SHARED_SANDBOX }
+    enum Kind {
+        VALUE,
+        STDIN_ECHO,
+        ERROR,
+        TIMEOUT,
+        MEMORY_CAP,
+        FLOOD,
+        HOST_CALL,
+        SHARED_SANDBOX
+    }
 
     /** A sandbox per language used by every thread at once (its runs are serialised by the sandbox). */
     private final Map<String, Sandbox> shared = new ConcurrentHashMap<>();
@@ -78,7 +87,7 @@ class SoakTest {
                     futures.add(pool.submit(() -> {
                         PerThread mine = new PerThread();
                         try {
-                            for (long i; (i = next.getAndIncrement()) < perPhase;) {
+                            for (long i; (i = next.getAndIncrement()) < perPhase; ) {
                                 execute(ThreadLocalRandom.current().nextInt(1 << 20), mine, failures);
                                 done.incrementAndGet();
                             }
@@ -101,18 +110,31 @@ class SoakTest {
         long heapAfter = HostHealth.heapAfterGc();
         List<String> threadsAfter = HostHealth.nonGuestThreads();
         int fdsAfter = HostHealth.openFileDescriptors();
-        System.out.printf("soak: %d executions in %d s (%.0f/s) over %s threads; heap after GC %d -> %d MiB "
+        System.out.printf(
+                "soak: %d executions in %d s (%.0f/s) over %s threads; heap after GC %d -> %d MiB "
                         + "(%+.1f%%); threads %d -> %d (+%d guest threads left); fds %d -> %d; failures %d%n",
-                done.get(), took.toSeconds(), done.get() / Math.max(0.001, took.toMillis() / 1000.0),
-                Arrays.toString(THREADS), heapBefore >> 20, heapAfter >> 20,
-                (heapAfter - heapBefore) * 100.0 / heapBefore, threadsBefore.size(), threadsAfter.size(),
-                guestThreadsLeft, fdsBefore, fdsAfter, failures.size());
+                done.get(),
+                took.toSeconds(),
+                done.get() / Math.max(0.001, took.toMillis() / 1000.0),
+                Arrays.toString(THREADS),
+                heapBefore >> 20,
+                heapAfter >> 20,
+                (heapAfter - heapBefore) * 100.0 / heapBefore,
+                threadsBefore.size(),
+                threadsAfter.size(),
+                guestThreadsLeft,
+                fdsBefore,
+                fdsAfter,
+                failures.size());
 
         assertThat(failures).as("executions that failed or crossed callers").isEmpty();
         assertThat(done.get()).isEqualTo((long) perPhase * THREADS.length);
-        assertThat(heapAfter).as("heap after GC within 10%% of its start (%d MiB)", heapBefore >> 20)
+        assertThat(heapAfter)
+                .as("heap after GC within 10%% of its start (%d MiB)", heapBefore >> 20)
                 .isLessThanOrEqualTo(heapBefore + heapBefore / 10);
-        assertThat(guestThreadsLeft).as("guest threads left the pool after its keep-alive").isZero();
+        assertThat(guestThreadsLeft)
+                .as("guest threads left the pool after its keep-alive")
+                .isZero();
         List<String> newThreads = new ArrayList<>(threadsAfter);
         threadsBefore.forEach(newThreads::remove);
         assertThat(newThreads).as("threads left behind").isEmpty();
@@ -126,7 +148,10 @@ class SoakTest {
         Sandbox get(String language) {
             Sandbox box = boxes.get(language);
             if (box == null || box.isClosed()) {
-                box = Wasmbox.interpreter(language).sandbox().limits(Limits.builder().timeoutMillis(10_000).build()).build();
+                box = Wasmbox.interpreter(language)
+                        .sandbox()
+                        .limits(Limits.builder().timeoutMillis(10_000).build())
+                        .build();
                 box.bind("echo", args -> args.getFirst());
                 boxes.put(language, box);
             }
@@ -143,7 +168,8 @@ class SoakTest {
         boolean python = (choice & 1) == 0;
         String language = python ? Languages.PYTHON : Languages.JS;
         Kind kind = Kind.values()[(choice >>> 1) % Kind.values().length];
-        String token = "tok-" + SEQUENCE.incrementAndGet() + "-" + ThreadLocalRandom.current().nextInt(1_000_000) + ".";
+        String token = "tok-" + SEQUENCE.incrementAndGet() + "-"
+                + ThreadLocalRandom.current().nextInt(1_000_000) + ".";
         String q = "\"" + token + "\"";
         ExecutionResult r;
         String expectation;
@@ -155,8 +181,10 @@ class SoakTest {
                     check(r.succeeded() && token.equals(r.value()), r, token, failures, kind, language);
                 }
                 case STDIN_ECHO -> {
-                    r = mine.get(language).run(python ? "print(input())" : "console.log(readLine())",
-                            RunOptions.builder().stdin(token + "\n").build());
+                    r = mine.get(language)
+                            .run(
+                                    python ? "print(input())" : "console.log(readLine())",
+                                    RunOptions.builder().stdin(token + "\n").build());
                     expectation = "stdout";
                     check(r.succeeded() && r.stdout().equals(token + "\n"), r, token, failures, kind, language);
                 }
@@ -166,32 +194,63 @@ class SoakTest {
                     check(r.error() != null && r.error().message().equals(token), r, token, failures, kind, language);
                 }
                 case TIMEOUT -> {
-                    try (Sandbox box = Wasmbox.interpreter(language).sandbox().limits(Limits.builder().timeoutMillis(40).build()).build()) {
-                        r = box.run(python ? "print(" + q + ")\nwhile True:\n    pass"
-                                : "console.log(" + q + "); for (;;) {}");
+                    try (Sandbox box = Wasmbox.interpreter(language)
+                            .sandbox()
+                            .limits(Limits.builder().timeoutMillis(40).build())
+                            .build()) {
+                        r = box.run(
+                                python
+                                        ? "print(" + q + ")\nwhile True:\n    pass"
+                                        : "console.log(" + q + "); for (;;) {}");
                     }
                     expectation = "timeout";
-                    check(r.timeoutHit() && (r.stdout().isEmpty() || r.stdout().equals(token + "\n")), r, token,
-                            failures, kind, language);
+                    check(
+                            r.timeoutHit()
+                                    && (r.stdout().isEmpty() || r.stdout().equals(token + "\n")),
+                            r,
+                            token,
+                            failures,
+                            kind,
+                            language);
                 }
                 case MEMORY_CAP -> {
                     long cap = python ? 40 : 16;
-                    try (Sandbox box = Wasmbox.interpreter(language).sandbox().limits(Limits.builder().memoryMiB(cap).build()).build()) {
-                        r = box.run(python ? "print(" + q + ")\nbytearray(10 ** 9)"
-                                : "console.log(" + q + "); new Array(1e9).fill(0)");
+                    try (Sandbox box = Wasmbox.interpreter(language)
+                            .sandbox()
+                            .limits(Limits.builder().memoryMiB(cap).build())
+                            .build()) {
+                        r = box.run(
+                                python
+                                        ? "print(" + q + ")\nbytearray(10 ** 9)"
+                                        : "console.log(" + q + "); new Array(1e9).fill(0)");
                         check(r.peakMemoryBytes() <= cap * Units.MIB, r, token, failures, kind, language);
                     }
                     expectation = "memory cap";
                     check(r.memoryLimitHit() && r.stdout().equals(token + "\n"), r, token, failures, kind, language);
                 }
                 case FLOOD -> {
-                    try (Sandbox box = Wasmbox.interpreter(language).sandbox().limits(Limits.builder().maxOutputBytes(4096).build()).build()) {
-                        r = box.run(python ? "import sys\nfor i in range(3000):\n    print(" + q + ")\n    print(i, file=sys.stderr)"
-                                : "for (let i = 0; i < 3000; i++) { console.log(" + q + "); console.error(i); }");
+                    try (Sandbox box = Wasmbox.interpreter(language)
+                            .sandbox()
+                            .limits(Limits.builder().maxOutputBytes(4096).build())
+                            .build()) {
+                        r = box.run(
+                                python
+                                        ? "import sys\nfor i in range(3000):\n    print(" + q
+                                                + ")\n    print(i, file=sys.stderr)"
+                                        : "for (let i = 0; i < 3000; i++) { console.log(" + q
+                                                + "); console.error(i); }");
                     }
                     expectation = "flood";
-                    check(r.succeeded() && r.outputTruncated() && r.stdout().startsWith(token + "\n")
-                            && r.stdout().length() + r.stderr().length() <= 4096, r, token, failures, kind, language);
+                    check(
+                            r.succeeded()
+                                    && r.outputTruncated()
+                                    && r.stdout().startsWith(token + "\n")
+                                    && r.stdout().length() + r.stderr().length() <= 4096,
+                            r,
+                            token,
+                            failures,
+                            kind,
+                            language);
                 }
                 case HOST_CALL -> {
                     Sandbox box = mine.get(language);
@@ -201,8 +260,10 @@ class SoakTest {
                     check(r.succeeded() && token.equals(r.value()), r, token, failures, kind, language);
                 }
                 case SHARED_SANDBOX -> {
-                    r = shared.get(language).run(python ? "echo(tok)" : "echo(tok)",
-                            RunOptions.builder().global("tok", token).build());
+                    r = shared.get(language)
+                            .run(
+                                    python ? "echo(tok)" : "echo(tok)",
+                                    RunOptions.builder().global("tok", token).build());
                     expectation = "shared";
                     check(r.succeeded() && token.equals(r.value()), r, token, failures, kind, language);
                 }
@@ -214,8 +275,8 @@ class SoakTest {
         }
     }
 
-    private static void check(boolean ok, ExecutionResult r, String token, List<String> failures, Kind kind,
-            String language) {
+    private static void check(
+            boolean ok, ExecutionResult r, String token, List<String> failures, Kind kind, String language) {
         String all = r.stdout() + "\n" + r.stderr() + "\n" + r.valueAs(JsonNode.class) + "\n"
                 + (r.error() == null ? "" : r.error().message());
         Matcher m = TOKEN.matcher(all);
@@ -225,7 +286,8 @@ class SoakTest {
                 return;
             }
         }
-        if (!ok) failures.add(language + " " + kind + " " + token + " unexpected " + r + " stdout="
-                + CaseRunner.abbreviate(r.stdout()));
+        if (!ok)
+            failures.add(language + " " + kind + " " + token + " unexpected " + r + " stdout="
+                    + CaseRunner.abbreviate(r.stdout()));
     }
 }

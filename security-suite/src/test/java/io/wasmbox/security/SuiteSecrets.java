@@ -16,6 +16,7 @@ final class SuiteSecrets {
     static final String ENV_NAME = "WASMBOX_SUITE_SECRET";
     /** The host environment secret, or a stand-in when the suite runs outside Maven (IDE). */
     static final String HOST_ENV = System.getenv().getOrDefault(ENV_NAME, "host-env-secret-not-configured");
+
     static final String HOST_FILE_CONTENT = "host-file-secret-9b2d44e1";
     static final Path HOST_FILE = createHostFile();
     static final String HOST_PROPERTY = "host-property-secret-0c7d1f93";
@@ -44,12 +45,19 @@ final class SuiteSecrets {
 
     /** Every string that must never appear in what a guest produces. */
     static List<String> forbidden() {
-        List<String> all = new ArrayList<>(List.of(HOST_ENV, HOST_FILE_CONTENT, HOST_PROPERTY, NEIGHBOUR_GLOBAL,
-                NEIGHBOUR_STDIN, NEIGHBOUR_FUNCTION, PASSWD_ROOT));
+        List<String> all = new ArrayList<>(List.of(
+                HOST_ENV,
+                HOST_FILE_CONTENT,
+                HOST_PROPERTY,
+                NEIGHBOUR_GLOBAL,
+                NEIGHBOUR_STDIN,
+                NEIGHBOUR_FUNCTION,
+                PASSWD_ROOT));
         String cwd = System.getProperty("user.dir");
         if (cwd != null && cwd.length() > 4) all.add(cwd);
         String home = System.getProperty("user.home");
-        if (home != null && home.length() > 5) all.add(home + "/"); // "/root" alone is also Python's own path prefix material
+        if (home != null && home.length() > 5)
+            all.add(home + "/"); // "/root" alone is also Python's own path prefix material
         String javaHome = System.getProperty("java.home");
         if (javaHome != null) all.add(javaHome);
         return all;

@@ -9,13 +9,13 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
-import java.util.Map;
 
 /**
  * Applies a user script to every record of a stream on several threads. The script defines {@code
@@ -85,7 +85,8 @@ public final class RecordTransformer {
                 while (batch.size() < batchSize && records.hasNext()) batch.add(records.next());
                 long first = index;
                 index += batch.size();
-                inFlight.add(pool.submit(() -> outcomes(first, sessionOfThread.get().applyBatch(batch))));
+                inFlight.add(
+                        pool.submit(() -> outcomes(first, sessionOfThread.get().applyBatch(batch))));
                 if (inFlight.size() >= threads * 2) drain(inFlight.poll(), sink, counts);
             }
             while (!inFlight.isEmpty()) drain(inFlight.poll(), sink, counts);
@@ -135,7 +136,8 @@ public final class RecordTransformer {
             }
             return new Outcome(index, many, null);
         }
-        return new Outcome(index, List.of(), "transform must return an object, a list of objects, or null, not " + value);
+        return new Outcome(
+                index, List.of(), "transform must return an object, a list of objects, or null, not " + value);
     }
 
     public static final class Builder {

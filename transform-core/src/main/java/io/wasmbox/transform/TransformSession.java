@@ -1,16 +1,16 @@
 package io.wasmbox.transform;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.wasmbox.ExecutionResult;
 import io.wasmbox.ErrorKind;
+import io.wasmbox.ExecutionResult;
 import io.wasmbox.GuestError;
 import io.wasmbox.HostFunction;
 import io.wasmbox.Interpreter;
 import io.wasmbox.Limits;
-import io.wasmbox.Units;
 import io.wasmbox.RunOptions;
 import io.wasmbox.Sandbox;
 import io.wasmbox.SandboxOptions;
+import io.wasmbox.Units;
 import io.wasmbox.Wasmbox;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -133,14 +133,19 @@ public final class TransformSession implements AutoCloseable {
             batch = prepared(batchTimeout(records.size()));
             batchSandboxSize = records.size();
         }
-        ExecutionResult r = batch.invoke(BATCH_FUNCTION, TransformJson.nodes().arrayNode().addAll(records));
+        ExecutionResult r =
+                batch.invoke(BATCH_FUNCTION, TransformJson.nodes().arrayNode().addAll(records));
         JsonNode values = r.succeeded() ? r.valueAs(JsonNode.class) : null;
         if (values != null && values.isArray() && values.size() == records.size()) {
             List<Result> results = new ArrayList<>(records.size());
             for (JsonNode one : values) {
-                results.add(one.path("ok").asBoolean()
-                        ? Result.ok(one.get("value"))
-                        : new Result(null, Failure.GUEST_ERROR, one.path("error").asText()));
+                results.add(
+                        one.path("ok").asBoolean()
+                                ? Result.ok(one.get("value"))
+                                : new Result(
+                                        null,
+                                        Failure.GUEST_ERROR,
+                                        one.path("error").asText()));
             }
             return results;
         }
@@ -168,17 +173,22 @@ public final class TransformSession implements AutoCloseable {
     /** A sandbox with the functions bound, the globals set, the script run once and the batch helper defined. */
     private Sandbox prepared(Duration timeout) {
         SandboxOptions.Builder options = SandboxOptions.builder()
-                .limits(Limits.builder().memoryBytes(memoryBytes).timeout(timeout).build());
+                .limits(Limits.builder()
+                        .memoryBytes(memoryBytes)
+                        .timeout(timeout)
+                        .build());
         if (realtime) options.realtime();
         Sandbox sandbox = interpreter.sandbox().options(options.build()).build();
         sandboxesCreated++;
         try {
             functions.forEach(sandbox::bind);
             // the script's one run (definitions, imports, TypeScript's transpile) gets the set-up timeout
-            RunOptions.Builder run = RunOptions.builder().globals(globals)
+            RunOptions.Builder run = RunOptions.builder()
+                    .globals(globals)
                     .timeout(setupTimeout.compareTo(timeout) > 0 ? setupTimeout : timeout);
             if (fileName != null) run.fileName(fileName);
-            ExecutionResult setUp = sandbox.run(script + "\n" + batchHelper(interpreter.language(), function), run.build());
+            ExecutionResult setUp =
+                    sandbox.run(script + "\n" + batchHelper(interpreter.language(), function), run.build());
             if (!setUp.succeeded()) throw new TransformException("the script failed: " + describe(setUp));
             if (!sandbox.hasFunction(function)) {
                 throw new TransformException("the script must define a function " + function + "(record)");
@@ -191,10 +201,13 @@ public final class TransformSession implements AutoCloseable {
     }
 
     private static Result failed(ExecutionResult r) {
-        Failure failure = r.timeoutHit() ? Failure.TIMEOUT
-                : r.memoryLimitHit() ? Failure.MEMORY_LIMIT
-                : r.kind() == ErrorKind.TRAP || r.kind() == ErrorKind.STACK_OVERFLOW ? Failure.CRASH
-                : Failure.GUEST_ERROR;
+        Failure failure = r.timeoutHit()
+                ? Failure.TIMEOUT
+                : r.memoryLimitHit()
+                        ? Failure.MEMORY_LIMIT
+                        : r.kind() == ErrorKind.TRAP || r.kind() == ErrorKind.STACK_OVERFLOW
+                                ? Failure.CRASH
+                                : Failure.GUEST_ERROR;
         return new Result(null, failure, describe(r));
     }
 

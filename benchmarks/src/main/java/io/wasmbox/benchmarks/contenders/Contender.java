@@ -14,6 +14,7 @@ public interface Contender extends AutoCloseable {
 
     /** The engine names, as the benchmarks' {@code engine} parameter takes them. */
     String WASMBOX = "wasmbox";
+
     String GRAALJS = "graaljs";
     String GRAALPY = "graalpy";
     String RHINO = "rhino";

@@ -51,8 +51,8 @@ final class GraalContender implements Contender {
     @Override
     public String description() {
         return (language == Language.PYTHON
-                        ? "GraalPy community " + Contender.version("graalvm")
-                                + " (Python " + engine.getLanguages().get(languageId).getVersion() + ")"
+                        ? "GraalPy community " + Contender.version("graalvm") + " (Python "
+                                + engine.getLanguages().get(languageId).getVersion() + ")"
                         : "GraalJS community " + Contender.version("graalvm"))
                 + ", SandboxPolicy." + policy + ", shared Engine, " + engine.getImplementationName()
                 + " (no Graal JIT on a stock JDK)";
@@ -67,8 +67,8 @@ final class GraalContender implements Contender {
                 .err(OutputStream.nullOutputStream())
                 .build();
         if (hostFunction) {
-            context.getBindings(languageId).putMember("noop",
-                    (ProxyExecutable) args -> args.length == 0 ? null : args[0]);
+            context.getBindings(languageId)
+                    .putMember("noop", (ProxyExecutable) args -> args.length == 0 ? null : args[0]);
         }
         return new Session() {
             @Override

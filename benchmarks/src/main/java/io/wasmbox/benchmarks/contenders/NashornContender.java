@@ -37,8 +37,8 @@ final class NashornContender implements Contender {
 
     @Override
     public Session open(boolean hostFunction) {
-        ScriptEngine engine = factory.getScriptEngine(OPTIONS, NashornContender.class.getClassLoader(),
-                className -> false);
+        ScriptEngine engine =
+                factory.getScriptEngine(OPTIONS, NashornContender.class.getClassLoader(), className -> false);
         if (hostFunction) engine.put("noop", (UnaryOperator<Object>) x -> x);
         return new Session() {
             @Override

@@ -3,8 +3,8 @@ package io.wasmbox.benchmarks.contenders;
 import io.wasmbox.ExecutionResult;
 import io.wasmbox.Interpreter;
 import io.wasmbox.Limits;
-import io.wasmbox.Units;
 import io.wasmbox.Sandbox;
+import io.wasmbox.Units;
 import io.wasmbox.Wasmbox;
 import io.wasmbox.benchmarks.Language;
 import java.time.Duration;
@@ -12,8 +12,11 @@ import java.time.Duration;
 /** Wasmbox: CPython or QuickJS on Chicory, one sandbox per session. */
 final class WasmboxContender implements Contender {
     /** Room for the 1 MB JSON and regex workloads; generous so only the JVM flags can make a run slow. */
-    static final Limits LIMITS = Limits.builder().memoryBytes(256 * Units.MIB).timeout(Duration.ofMinutes(2))
-            .maxCodeBytes(Units.MIB).build();
+    static final Limits LIMITS = Limits.builder()
+            .memoryBytes(256 * Units.MIB)
+            .timeout(Duration.ofMinutes(2))
+            .maxCodeBytes(Units.MIB)
+            .build();
 
     private final Language language;
     private final Interpreter interpreter;

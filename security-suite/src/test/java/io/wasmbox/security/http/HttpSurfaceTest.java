@@ -40,19 +40,44 @@ class HttpSurfaceTest {
     private Process process;
     private BufferedReader out;
     private String url;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private void fork(String... serviceArgs) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // the service's own (shaded) jar, as shipped, plus this suite's classes for the launcher
-        Path jar = Path.of(System.getProperty("wasmbox.service.jar", "../samples/execution-service/target/wasmbox-execution-service.jar"));
-        assertThat(jar).as("the execution service jar (built before this suite)").isRegularFile();
-        Path testClasses = Path.of(HttpSurfaceTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path jar = Path.of(System.getProperty(
+                "wasmbox.service.jar", "../samples/execution-service/target/wasmbox-execution-service.jar"));
+        assertThat(jar)
+                .as("the execution service jar (built before this suite)")
+                .isRegularFile();
+        Path testClasses = Path.of(HttpSurfaceTest.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         String classPath = jar.toAbsolutePath() + File.pathSeparator + testClasses;
-        List<String> command = new ArrayList<>(List.of(java, XMX, "-Xss8m", "-cp", classPath, LAUNCHER,
-                "--host", "127.0.0.1", "--port", "0", "--warmup", "false", "--rate-limit", "0", "--audit-log", "off"));
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                XMX,
+                "-Xss8m",
+                "-cp",
+                classPath,
+                LAUNCHER,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--warmup",
+                "false",
+                "--rate-limit",
+                "0",
+                "--audit-log",
+                "off"));
         command.addAll(List.of(serviceArgs));
-        process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        process = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         for (String line; (line = out.readLine()) != null; ) {
             Matcher m = URL.matcher(line);
@@ -68,7 +93,8 @@ class HttpSurfaceTest {
         process.getOutputStream().write("heap\n".getBytes(StandardCharsets.UTF_8));
         process.getOutputStream().flush();
         for (String line; (line = out.readLine()) != null; ) {
-            if (line.startsWith("heap ")) return Long.parseLong(line.substring(5).trim());
+            if (line.startsWith("heap "))
+                return Long.parseLong(line.substring(5).trim());
         }
         throw new AssertionError("the forked service died (heap exhausted?)");
     }
@@ -76,7 +102,9 @@ class HttpSurfaceTest {
     /** What the fork holds, for the log of a failing heap bound. */
     private void printHistogram() throws Exception {
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-        Process p = new ProcessBuilder(jcmd, Long.toString(process.pid()), "GC.class_histogram").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(jcmd, Long.toString(process.pid()), "GC.class_histogram")
+                .redirectErrorStream(true)
+                .start();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             r.lines().limit(25).forEach(System.out::println);
         }
@@ -88,14 +116,21 @@ class HttpSurfaceTest {
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url + path))
+                        .timeout(Duration.ofSeconds(60))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private String health() throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/health")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return http.send(
+                        HttpRequest.newBuilder(URI.create(url + "/api/v1/health"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     private void awaitIdle() throws Exception {
@@ -109,7 +144,8 @@ class HttpSurfaceTest {
     private static byte[] request(String path, String body) {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         return ("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
-                + b.length + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8);
+                        + b.length + "\r\n\r\n" + body)
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     private void assertServes() throws Exception {
@@ -144,18 +180,30 @@ class HttpSurfaceTest {
         }
         awaitIdle();
         long after = heapAfterGc();
-        System.out.printf("HTTP surface: %d clients closing before a 1 MiB result: heap after GC %d -> %d KiB (%s)%n",
+        System.out.printf(
+                "HTTP surface: %d clients closing before a 1 MiB result: heap after GC %d -> %d KiB (%s)%n",
                 clients, before / 1024, after / 1024, XMX);
         if (after - before >= 2L << 20) printHistogram(); // what is held, for the log
         assertThat(process.isAlive()).isTrue();
         assertServes();
-        assertThat(after - before).as("heap held after %d early-closing clients", clients).isLessThan(4L << 20);
+        assertThat(after - before)
+                .as("heap held after %d early-closing clients", clients)
+                .isLessThan(4L << 20);
     }
 
     @Test
     void stalledSseReadersAreCutAndPinNoHeap() throws Exception {
-        fork("--max-output", "64m", "--max-concurrent", "2", "--queue-size", "64", "--client-share", "66",
-                "--max-timeout", "60s");
+        fork(
+                "--max-output",
+                "64m",
+                "--max-concurrent",
+                "2",
+                "--queue-size",
+                "64",
+                "--client-share",
+                "66",
+                "--max-timeout",
+                "60s");
         assertServes();
         long before = heapAfterGc();
         String body = "{\"language\": \"javascript\", \"code\": \"while (true) console.log('x'.repeat(4000))\", "
@@ -175,10 +223,14 @@ class HttpSurfaceTest {
             awaitIdle(); // every run stopped although its 60 s timeout is far away and its reader still connected
             long idleMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             long during = heapAfterGc();
-            System.out.printf("HTTP surface: %d stalled SSE readers (held open): all runs stopped %d ms after the last "
-                    + "connected; heap after GC %d -> %d KiB (%s)%n", readers, idleMs, before / 1024, during / 1024, XMX);
+            System.out.printf(
+                    "HTTP surface: %d stalled SSE readers (held open): all runs stopped %d ms after the last "
+                            + "connected; heap after GC %d -> %d KiB (%s)%n",
+                    readers, idleMs, before / 1024, during / 1024, XMX);
             assertThat(idleMs).isLessThan(50_000);
-            assertThat(during - before).as("heap held with %d stalled readers connected", readers).isLessThan(4L << 20);
+            assertThat(during - before)
+                    .as("heap held with %d stalled readers connected", readers)
+                    .isLessThan(4L << 20);
             assertServes();
         } finally {
             for (Socket s : sockets) s.close();

@@ -3,18 +3,19 @@ package io.wasmbox.samples.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wasmbox.ExecutionResult;
+import io.wasmbox.Language;
 import io.wasmbox.Limits;
-import io.wasmbox.Units;
 import io.wasmbox.OutputListener;
 import io.wasmbox.RunOptions;
 import io.wasmbox.Sandbox;
 import io.wasmbox.SandboxOptions;
+import io.wasmbox.Units;
 import io.wasmbox.Wasmbox;
 import io.wasmbox.WasmboxException;
-import io.wasmbox.Language;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -24,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,16 +34,19 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import java.io.PrintWriter;
-import java.util.Base64;
 
 /** {@code wasmbox run hello.py}, {@code wasmbox run -e 'print(1+1)' --lang python}, {@code wasmbox languages}. */
-@Command(name = "wasmbox", mixinStandardHelpOptions = true, version = "Wasmbox 0.1.0",
-        description = "Runs untrusted JavaScript, TypeScript, Python, WebAssembly modules, Rust, C and C++ in a WebAssembly sandbox.",
+@Command(
+        name = "wasmbox",
+        mixinStandardHelpOptions = true,
+        version = "Wasmbox 0.1.0",
+        description =
+                "Runs untrusted JavaScript, TypeScript, Python, WebAssembly modules, Rust, C and C++ in a WebAssembly sandbox.",
         subcommands = {WasmboxCli.Run.class, WasmboxCli.Languages.class})
 public final class WasmboxCli {
     /** Exit status for a problem with the command itself (bad option, unreadable file, invalid code). */
     static final int USAGE_ERROR = 2;
+
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Default cap on a {@code .wasm} file given to {@code run} (its base64 is what the sandbox counts). */
     static final long DEFAULT_MAX_MODULE_BYTES = 16 * Units.MIB;
@@ -63,22 +68,35 @@ public final class WasmboxCli {
         return cli.execute(args);
     }
 
-    @Command(name = "run", mixinStandardHelpOptions = true,
+    @Command(
+            name = "run",
+            mixinStandardHelpOptions = true,
             description = "Runs a script file or inline code and prints its stdout, stderr, value and exit status.")
     static final class Run implements Callable<Integer> {
         static PrintStream out = System.out;
         static PrintStream err = System.err;
 
-        @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "Script file (.py, .js, .ts), WebAssembly module (.wasm) or source (.rs, .c, .cpp).")
+        @Parameters(
+                index = "0",
+                arity = "0..1",
+                paramLabel = "FILE",
+                description = "Script file (.py, .js, .ts), WebAssembly module (.wasm) or source (.rs, .c, .cpp).")
         Path file;
 
         @Parameters(index = "1..*", paramLabel = "ARG", description = "Arguments passed to the script.")
         List<String> args = new ArrayList<>();
 
-        @Option(names = {"-e", "--eval"}, paramLabel = "CODE", description = "Inline code instead of a file.")
+        @Option(
+                names = {"-e", "--eval"},
+                paramLabel = "CODE",
+                description = "Inline code instead of a file.")
         String code;
 
-        @Option(names = {"-l", "--lang"}, paramLabel = "LANG", description = "Language: python, js, ts, wasm, rust, c, cpp, ... (default: from the file extension, else python).")
+        @Option(
+                names = {"-l", "--lang"},
+                paramLabel = "LANG",
+                description =
+                        "Language: python, js, ts, wasm, rust, c, cpp, ... (default: from the file extension, else python).")
         String language;
 
         @Option(names = "--stdin", paramLabel = "TEXT", description = "Text given to the script as stdin.")
@@ -87,13 +105,22 @@ public final class WasmboxCli {
         @Option(names = "--stdin-file", paramLabel = "FILE", description = "File given to the script as stdin.")
         Path stdinFile;
 
-        @Option(names = "--env", paramLabel = "NAME=VALUE", description = "Environment variable for the script (repeatable).")
+        @Option(
+                names = "--env",
+                paramLabel = "NAME=VALUE",
+                description = "Environment variable for the script (repeatable).")
         Map<String, String> env = new LinkedHashMap<>();
 
-        @Option(names = "--timeout", paramLabel = "DURATION", description = "Wall-clock limit, e.g. 500ms, 10s (default 10s).")
+        @Option(
+                names = "--timeout",
+                paramLabel = "DURATION",
+                description = "Wall-clock limit, e.g. 500ms, 10s (default 10s).")
         String timeout;
 
-        @Option(names = "--cpu-time", paramLabel = "DURATION", description = "CPU-time limit of the run, e.g. 2s (default: none).")
+        @Option(
+                names = "--cpu-time",
+                paramLabel = "DURATION",
+                description = "CPU-time limit of the run, e.g. 2s (default: none).")
         String cpuTime;
 
         @Option(names = "--memory", paramLabel = "SIZE", description = "Memory cap, e.g. 64m (default 128m).")
@@ -102,13 +129,22 @@ public final class WasmboxCli {
         @Option(names = "--max-output", paramLabel = "SIZE", description = "Combined stdout+stderr cap (default 1m).")
         String maxOutput;
 
-        @Option(names = "--max-code", paramLabel = "SIZE", description = "Script size cap (default 100k; for a .wasm file, the module's size, default 16m).")
+        @Option(
+                names = "--max-code",
+                paramLabel = "SIZE",
+                description = "Script size cap (default 100k; for a .wasm file, the module's size, default 16m).")
         String maxCode;
 
-        @Option(names = "--max-stdin", paramLabel = "SIZE", description = "Stdin cap, also for --stdin-file (default 1m).")
+        @Option(
+                names = "--max-stdin",
+                paramLabel = "SIZE",
+                description = "Stdin cap, also for --stdin-file (default 1m).")
         String maxStdin;
 
-        @Option(names = "--realtime", description = "Give the script the real clock and real randomness (default: time frozen at 2024-01-01T00:00:00Z, seeded random).")
+        @Option(
+                names = "--realtime",
+                description =
+                        "Give the script the real clock and real randomness (default: time frozen at 2024-01-01T00:00:00Z, seeded random).")
         boolean realtime;
 
         @Option(names = "--seed", paramLabel = "N", description = "Seed of the script's random sources (default 0).")
@@ -123,9 +159,13 @@ public final class WasmboxCli {
                 err.println("wasmbox: give either a FILE or -e CODE");
                 return USAGE_ERROR;
             }
-            String lang = language != null ? language
-                    : file != null ? Wasmbox.languageForFile(file.toString()).map(Language::id).orElse("python")
-                    : "python";
+            String lang = language != null
+                    ? language
+                    : file != null
+                            ? Wasmbox.languageForFile(file.toString())
+                                    .map(Language::id)
+                                    .orElse("python")
+                            : "python";
             Map<String, Object> props = new LinkedHashMap<>();
             if (timeout != null) props.put(Limits.TIMEOUT_PROPERTY, timeout);
             if (memory != null) props.put(Limits.MEMORY_PROPERTY, memory);
@@ -136,26 +176,40 @@ public final class WasmboxCli {
             try {
                 Limits limits = Limits.fromProperties(props::get, Limits.fromSystemProperties());
                 byte[] source;
-                if (code == null && "wasm".equals(Wasmbox.findLanguage(lang).map(Language::id).orElse(lang))) {
+                if (code == null
+                        && "wasm"
+                                .equals(Wasmbox.findLanguage(lang)
+                                        .map(Language::id)
+                                        .orElse(lang))) {
                     // a module file: binary, sent as base64, so the code cap counts the module, not its base64
                     long cap = maxCode != null ? limits.maxCodeBytes() : DEFAULT_MAX_MODULE_BYTES;
                     byte[] module = readCapped(file, cap, "module", "raise it with --max-code SIZE");
                     source = Base64.getEncoder().encode(module);
-                    limits = limits.toBuilder().maxCodeBytes(Math.max(limits.maxCodeBytes(),
-                            Math.min(Limits.MAX_CODE_BYTES, source.length))).build();
+                    limits = limits.toBuilder()
+                            .maxCodeBytes(
+                                    Math.max(limits.maxCodeBytes(), Math.min(Limits.MAX_CODE_BYTES, source.length)))
+                            .build();
                 } else {
-                    source = code != null ? code.getBytes(StandardCharsets.UTF_8)
+                    source = code != null
+                            ? code.getBytes(StandardCharsets.UTF_8)
                             : readCapped(file, limits.maxCodeBytes(), "script", "raise it with --max-code SIZE");
                 }
                 RunOptions.Builder options = RunOptions.builder()
                         .args(args)
                         .env(env)
                         .fileName(file != null ? file.getFileName().toString() : null)
-                        .stdin(stdinFile != null ? stdinText(stdinFile, limits.maxStdinBytes()) : stdin != null ? stdin : "");
+                        .stdin(
+                                stdinFile != null
+                                        ? stdinText(stdinFile, limits.maxStdinBytes())
+                                        : stdin != null ? stdin : "");
                 if (!json) options.outputListener(new PrintingListener(out, err));
-                SandboxOptions.Builder sandboxOptions = SandboxOptions.builder().limits(limits).randomSeed(seed);
+                SandboxOptions.Builder sandboxOptions =
+                        SandboxOptions.builder().limits(limits).randomSeed(seed);
                 if (realtime) sandboxOptions.realtime();
-                try (Sandbox sandbox = Wasmbox.interpreter(lang).sandbox().options(sandboxOptions.build()).build()) {
+                try (Sandbox sandbox = Wasmbox.interpreter(lang)
+                        .sandbox()
+                        .options(sandboxOptions.build())
+                        .build()) {
                     ExecutionResult result = sandbox.run(source, options.build());
                     if (json) out.println(JSON.writeValueAsString(toJson(lang, result)));
                     else report(lang, result);
@@ -177,8 +231,12 @@ public final class WasmboxCli {
         private static String stdinText(Path path, long maxBytes) throws IOException {
             byte[] bytes = readCapped(path, maxBytes, "stdin file", "raise it with --max-stdin SIZE");
             try {
-                return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+                return StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(bytes))
+                        .toString();
             } catch (CharacterCodingException e) {
                 throw new InputFileException("stdin file " + path + " is not valid UTF-8 text");
             }
@@ -193,8 +251,8 @@ public final class WasmboxCli {
             try (InputStream in = Files.newInputStream(path)) {
                 byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, maxBytes + 1));
                 if (bytes.length > maxBytes) {
-                    throw new InputFileException(what + " " + path + " is larger than the limit of " + maxBytes
-                            + " bytes (" + hint + ")");
+                    throw new InputFileException(
+                            what + " " + path + " is larger than the limit of " + maxBytes + " bytes (" + hint + ")");
                 }
                 return bytes;
             } catch (AccessDeniedException e) {
@@ -204,13 +262,21 @@ public final class WasmboxCli {
 
         private void report(String lang, ExecutionResult r) {
             out.flush();
-            if (r.error() != null && !r.error().stackTrace().isEmpty()) err.print(r.error().stackTrace());
+            if (r.error() != null && !r.error().stackTrace().isEmpty())
+                err.print(r.error().stackTrace());
             else if (r.error() != null) err.println(r.error().summary());
             if (r.value() != null) out.println("=> " + r.valueAsJson());
             StringBuilder status = new StringBuilder()
-                    .append("[").append(lang).append("] exit ").append(r.exitCode())
-                    .append(" | ").append(r.duration().toMillis()).append(" ms")
-                    .append(" | peak memory ").append(r.peakMemoryBytes() / (1024 * 1024)).append(" MiB");
+                    .append("[")
+                    .append(lang)
+                    .append("] exit ")
+                    .append(r.exitCode())
+                    .append(" | ")
+                    .append(r.duration().toMillis())
+                    .append(" ms")
+                    .append(" | peak memory ")
+                    .append(r.peakMemoryBytes() / (1024 * 1024))
+                    .append(" MiB");
             if (r.timeoutHit()) status.append(" | TIMEOUT");
             if (r.cpuTimeLimitHit()) status.append(" | CPU TIME LIMIT");
             if (r.memoryLimitHit()) status.append(" | MEMORY LIMIT");
@@ -237,15 +303,20 @@ public final class WasmboxCli {
         }
     }
 
-    @Command(name = "languages", mixinStandardHelpOptions = true, description = "Lists the languages on the class path.")
+    @Command(
+            name = "languages",
+            mixinStandardHelpOptions = true,
+            description = "Lists the languages on the class path.")
     static final class Languages implements Callable<Integer> {
         @Override
         public Integer call() {
             for (Language l : Wasmbox.languages()) {
-                Run.out.printf("%-12s %-8s names: %s  extensions: %s%n", l.id(), l.languageVersion(),
-                        String.join(", ", l.names()), String.join(", ", l.extensions()));
+                Run.out.printf(
+                        "%-12s %-8s names: %s  extensions: %s%n",
+                        l.id(), l.languageVersion(), String.join(", ", l.names()), String.join(", ", l.extensions()));
             }
-            Wasmbox.unavailableLanguages().forEach((id, reason) -> Run.out.printf("%-12s not available: %s%n", id, reason));
+            Wasmbox.unavailableLanguages()
+                    .forEach((id, reason) -> Run.out.printf("%-12s not available: %s%n", id, reason));
             return 0;
         }
     }

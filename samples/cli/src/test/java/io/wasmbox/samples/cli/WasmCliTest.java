@@ -29,19 +29,25 @@ class WasmCliTest {
     private static WasmboxCliTest.Outcome cli(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = WasmboxCli.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int status = WasmboxCli.execute(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new WasmboxCliTest.Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return new WasmboxCliTest.Outcome(
+                status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
     void aWasmFileRunsWithArgsStdinAndEnv(@TempDir Path dir) throws Exception {
-        assertThat(SandboxedCompiler.unavailableReason(Toolchain.C)).as(Toolchain.C.install()).isNull();
+        assertThat(SandboxedCompiler.unavailableReason(Toolchain.C))
+                .as(Toolchain.C.install())
+                .isNull();
         CompileResult compiled = new SandboxedCompiler(Toolchain.C).compile(ECHO_C);
         assertThat(compiled.succeeded()).as(compiled.diagnostics()).isTrue();
         Path module = dir.resolve("prog.wasm");
         Files.write(module, compiled.module());
-        WasmboxCliTest.Outcome o = cli("run", module.toString(), "--stdin", "line\n", "--env", "WHO=ada", "first", "second");
+        WasmboxCliTest.Outcome o =
+                cli("run", module.toString(), "--stdin", "line\n", "--env", "WHO=ada", "first", "second");
         assertThat(o.out()).isEqualTo("first|ada|line\n");
         assertThat(o.status()).isEqualTo(3);
         assertThat(o.err()).contains("[wasm] exit 3");
@@ -53,7 +59,9 @@ class WasmCliTest {
     @Test
     void rustAndCSourceFilesCompileAndRun(@TempDir Path dir) throws Exception {
         Path rust = dir.resolve("main.rs");
-        Files.writeString(rust, "fn main() { let v: Vec<String> = std::env::args().collect(); println!(\"{}\", v[1..].join(\"+\")); }\n");
+        Files.writeString(
+                rust,
+                "fn main() { let v: Vec<String> = std::env::args().collect(); println!(\"{}\", v[1..].join(\"+\")); }\n");
         WasmboxCliTest.Outcome r = cli("run", rust.toString(), "a", "b");
         assertThat(r.out()).isEqualTo("a+b\n");
         assertThat(r.err()).contains("[rust] exit 0");

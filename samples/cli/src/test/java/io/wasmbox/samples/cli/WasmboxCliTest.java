@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.io.RandomAccessFile;
 
 class WasmboxCliTest {
     record Outcome(int status, String out, String err) {}
@@ -17,7 +17,9 @@ class WasmboxCliTest {
     private static Outcome cli(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = WasmboxCli.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int status = WasmboxCli.execute(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -58,8 +60,10 @@ class WasmboxCliTest {
         assertThat(inline.out()).isEqualTo("2\n");
         assertThat(inline.err()).contains("[js] exit 0");
         Path script = dir.resolve("tool.js");
-        Files.writeString(script, "console.log('hi', scriptArgs.slice(1), readLine());\nconsole.error('warn');\n"
-                + "if (scriptArgs[1] === 'fail') {\n  throw new TypeError('bad ' + env.MODE);\n}\n[6 * 7]\n");
+        Files.writeString(
+                script,
+                "console.log('hi', scriptArgs.slice(1), readLine());\nconsole.error('warn');\n"
+                        + "if (scriptArgs[1] === 'fail') {\n  throw new TypeError('bad ' + env.MODE);\n}\n[6 * 7]\n");
         Outcome file = cli("run", script.toString(), "--stdin", "typed", "--env", "MODE=x", "ok");
         assertThat(file.out()).isEqualTo("hi [ 'ok' ] typed\n=> [42]\n");
         assertThat(file.err()).contains("warn\n").contains("[javascript] exit 0");
@@ -74,10 +78,12 @@ class WasmboxCliTest {
         assertThat(inline.out()).as(inline.err()).isEqualTo("n=42\n");
         assertThat(inline.err()).contains("[ts] exit 0");
         Path script = dir.resolve("tool.ts");
-        Files.writeString(script, "interface Options {\n  mode: string;\n}\n"
-                + "const options: Options = { mode: env.MODE ?? 'none' };\n"
-                + "if (scriptArgs[1] === 'fail') {\n  throw new TypeError('bad ' + options.mode);\n}\n"
-                + "enum Answer { Yes = 'yes' }\n[Answer.Yes, scriptArgs.slice(1)]\n");
+        Files.writeString(
+                script,
+                "interface Options {\n  mode: string;\n}\n"
+                        + "const options: Options = { mode: env.MODE ?? 'none' };\n"
+                        + "if (scriptArgs[1] === 'fail') {\n  throw new TypeError('bad ' + options.mode);\n}\n"
+                        + "enum Answer { Yes = 'yes' }\n[Answer.Yes, scriptArgs.slice(1)]\n");
         Outcome file = cli("run", script.toString(), "--env", "MODE=x", "ok");
         assertThat(file.out()).isEqualTo("=> [\"yes\",[\"ok\"]]\n");
         assertThat(file.err()).contains("[typescript] exit 0");
@@ -101,7 +107,10 @@ class WasmboxCliTest {
     @Test
     void jsonOutputCarriesTheWholeResult() {
         Outcome o = cli("run", "-e", "print('x')\n[1, 2]", "--json");
-        assertThat(o.out()).contains("\"stdout\":\"x\\n\"").contains("\"value\":[1,2]").contains("\"exitCode\":0");
+        assertThat(o.out())
+                .contains("\"stdout\":\"x\\n\"")
+                .contains("\"value\":[1,2]")
+                .contains("\"exitCode\":0");
     }
 
     @Test
@@ -124,8 +133,9 @@ class WasmboxCliTest {
         long start = System.nanoTime();
         Outcome o = cli("run", "-e", "print(len(input()))", "--stdin-file", huge.toString());
         assertThat(o.status()).isEqualTo(WasmboxCli.USAGE_ERROR);
-        assertThat(o.err()).isEqualTo("wasmbox: stdin file " + huge + " is larger than the limit of 1048576 bytes"
-                + " (raise it with --max-stdin SIZE)\n");
+        assertThat(o.err())
+                .isEqualTo("wasmbox: stdin file " + huge + " is larger than the limit of 1048576 bytes"
+                        + " (raise it with --max-stdin SIZE)\n");
         assertThat(o.out()).isEmpty();
         assertThat((System.nanoTime() - start) / 1_000_000).as("ms").isLessThan(20_000);
 
@@ -149,7 +159,8 @@ class WasmboxCliTest {
         Outcome d = cli("run", "-e", "1", "--stdin-file", dir.toString());
         assertThat(d.status()).isEqualTo(WasmboxCli.USAGE_ERROR);
         assertThat(d.err()).isEqualTo("wasmbox: stdin file " + dir + " is a directory\n");
-        Outcome missing = cli("run", "-e", "1", "--stdin-file", dir.resolve("nope").toString());
+        Outcome missing =
+                cli("run", "-e", "1", "--stdin-file", dir.resolve("nope").toString());
         assertThat(missing.err()).isEqualTo("wasmbox: no such file: " + dir.resolve("nope") + "\n");
     }
 
@@ -161,7 +172,8 @@ class WasmboxCliTest {
         }
         Outcome o = cli("run", script.toString());
         assertThat(o.status()).isEqualTo(WasmboxCli.USAGE_ERROR);
-        assertThat(o.err()).isEqualTo("wasmbox: script " + script + " is larger than the limit of 102400 bytes"
-                + " (raise it with --max-code SIZE)\n");
+        assertThat(o.err())
+                .isEqualTo("wasmbox: script " + script + " is larger than the limit of 102400 bytes"
+                        + " (raise it with --max-code SIZE)\n");
     }
 }

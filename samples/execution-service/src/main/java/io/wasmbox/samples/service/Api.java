@@ -3,12 +3,12 @@ package io.wasmbox.samples.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wasmbox.ExecutionResult;
 import io.wasmbox.GuestError;
-import io.wasmbox.Units;
-import io.wasmbox.OutputListener;
-import io.wasmbox.Wasmbox;
 import io.wasmbox.Language;
-import java.io.IOException;
+import io.wasmbox.OutputListener;
+import io.wasmbox.Units;
+import io.wasmbox.Wasmbox;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -46,7 +46,8 @@ final class Api {
         this.audit = audit;
         this.stats = stats;
         this.warmup = warmup;
-        this.trustedProxies = config.trustedProxies().stream().map(AddressRange::parse).toList();
+        this.trustedProxies =
+                config.trustedProxies().stream().map(AddressRange::parse).toList();
     }
 
     // ---- shared by the execution endpoints ------------------------------------------------------------
@@ -60,8 +61,10 @@ final class Api {
         if (!config.apiKeyHashes().isEmpty()) {
             String key = exchange.header(config.apiKeyHeader());
             if (key == null || key.isBlank()) {
-                throw new ApiError(401, "missing_api_key", "this service needs an API key in the "
-                        + config.apiKeyHeader() + " header");
+                throw new ApiError(
+                        401,
+                        "missing_api_key",
+                        "this service needs an API key in the " + config.apiKeyHeader() + " header");
             }
             String hash = sha256(key.strip());
             if (!config.apiKeyHashes().contains(hash)) throw new ApiError(401, "invalid_api_key", "unknown API key");
@@ -110,8 +113,11 @@ final class Api {
     void rateLimit(String client, int tokens) {
         long wait = limiter.tryAcquire(client, tokens);
         if (wait > 0) {
-            throw new ApiError(429, "rate_limited", "rate limit exceeded for this client (" + (long) config.ratePerMinute()
-                    + " executions per minute, burst " + config.rateBurst() + "); retry in " + wait + " s",
+            throw new ApiError(
+                    429,
+                    "rate_limited",
+                    "rate limit exceeded for this client (" + (long) config.ratePerMinute()
+                            + " executions per minute, burst " + config.rateBurst() + "); retry in " + wait + " s",
                     Map.of("Retry-After", Long.toString(wait)));
         }
     }
@@ -150,8 +156,13 @@ final class Api {
             if (!call.recorded) recordRejection(call, e);
             throw e.markAudited();
         } catch (IOException e) {
-            if (!call.recorded) recordRejection(call, new ApiError(499, "client_gone", "the connection failed: "
-                    + AuditLog.truncate(String.valueOf(e.getMessage()), 100)));
+            if (!call.recorded)
+                recordRejection(
+                        call,
+                        new ApiError(
+                                499,
+                                "client_gone",
+                                "the connection failed: " + AuditLog.truncate(String.valueOf(e.getMessage()), 100)));
             throw e;
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "internal error on " + endpoint, e);
@@ -164,7 +175,12 @@ final class Api {
     /** Counts and audits a finished execution. */
     void recordExecution(Call call, Runner.Outcome o) {
         stats.executed(o.request().language().id(), o.status(), o.executionMillis());
-        Map<String, Object> a = auditBase(call.endpoint, call.client, o.id(), o.request().language().id(), o.request().code());
+        Map<String, Object> a = auditBase(
+                call.endpoint,
+                call.client,
+                o.id(),
+                o.request().language().id(),
+                o.request().code());
         a.putAll(executionAudit(o));
         a.put("total_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.start));
         call.recorded = true;
@@ -189,8 +205,12 @@ final class Api {
     void recordRejection(Call call, ApiError error) {
         stats.rejected(error.code());
         JsonNode node = call.node;
-        String language = node != null && node.path("language").isTextual() ? node.path("language").textValue() : null;
-        String code = node != null && node.path("code").isTextual() ? node.path("code").textValue() : null;
+        String language = node != null && node.path("language").isTextual()
+                ? node.path("language").textValue()
+                : null;
+        String code = node != null && node.path("code").isTextual()
+                ? node.path("code").textValue()
+                : null;
         Map<String, Object> a = auditBase(call.endpoint, call.client, null, language, code);
         a.put("outcome", "rejected:" + error.code());
         a.put("http_status", error.status());
@@ -216,7 +236,13 @@ final class Api {
      *
      * @param result the run's result, or null when the cell did not run (interrupted before, refused, invalid)
      */
-    void recordCell(String kernelId, String client, String language, String code, String outcome, long millis,
+    void recordCell(
+            String kernelId,
+            String client,
+            String language,
+            String code,
+            String outcome,
+            long millis,
             ExecutionResult result) {
         stats.request();
         if (result != null) stats.executed(language, outcome, millis);
@@ -231,7 +257,8 @@ final class Api {
         audit.write(client, a);
     }
 
-    private static Map<String, Object> auditBase(String endpoint, String client, String id, String language, String code) {
+    private static Map<String, Object> auditBase(
+            String endpoint, String client, String id, String language, String code) {
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("time", Instant.now().toString());
         a.put("execution_id", id);
@@ -257,13 +284,15 @@ final class Api {
         m.put("timeoutMs", req.timeoutMs());
         m.put("maxMemoryMB", req.memoryMiB());
         m.put("maxOutputSize", req.maxOutputBytes());
-        if (req.limits().cpuTime() != null) m.put("cpuTimeMs", req.limits().cpuTime().toMillis());
+        if (req.limits().cpuTime() != null)
+            m.put("cpuTimeMs", req.limits().cpuTime().toMillis());
         return m;
     }
 
     static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -309,8 +338,8 @@ final class Api {
             if (items == null || !items.isArray()) throw ApiError.badRequest("missing required array 'requests'");
             if (items.isEmpty()) throw ApiError.badRequest("'requests' is empty");
             if (items.size() > config.batchMax()) {
-                throw ApiError.badRequest("'requests' has " + items.size() + " entries; at most " + config.batchMax()
-                        + " per batch");
+                throw ApiError.badRequest(
+                        "'requests' has " + items.size() + " entries; at most " + config.batchMax() + " per batch");
             }
             rateLimit(call.client, items.size());
             List<ExecutionRequest> requests = new ArrayList<>();
@@ -432,7 +461,8 @@ final class Api {
                 failure[0] = e;
             } catch (RuntimeException e) {
                 synchronized (cut) {
-                    if (!cut[0] && !buffer.overflowed()) LOG.log(System.Logger.Level.ERROR, "streamed execution failed", e);
+                    if (!cut[0] && !buffer.overflowed())
+                        LOG.log(System.Logger.Level.ERROR, "streamed execution failed", e);
                 }
                 failure[0] = new ApiError(500, "internal_error", "internal error; see the service log");
             } finally {
@@ -460,8 +490,16 @@ final class Api {
                 }
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 if (take.started()) {
-                    event(out, "start", Map.of("execution_id", id, "language", request.language().id(),
-                            "version", request.language().languageVersion()));
+                    event(
+                            out,
+                            "start",
+                            Map.of(
+                                    "execution_id",
+                                    id,
+                                    "language",
+                                    request.language().id(),
+                                    "version",
+                                    request.language().languageVersion()));
                 }
                 for (String[] segment : take.segments()) event(out, segment[0], Map.of("text", segment[1]));
                 if (take.end()) {
@@ -498,13 +536,16 @@ final class Api {
         }
         if (!call.recorded) {
             stats.rejected(cutReason);
-            Map<String, Object> a = auditBase(call.endpoint, call.client, id, request.language().id(), request.code());
+            Map<String, Object> a =
+                    auditBase(call.endpoint, call.client, id, request.language().id(), request.code());
             a.put("outcome", "cut:" + cutReason);
             a.put("http_status", 200);
-            a.put("message", cutReason.equals("stream_stalled")
-                    ? "the client did not read its stream; more than " + config.streamBufferBytes()
-                            + " characters of output were waiting: run stopped"
-                    : "the client left or stopped reading: run stopped");
+            a.put(
+                    "message",
+                    cutReason.equals("stream_stalled")
+                            ? "the client did not read its stream; more than " + config.streamBufferBytes()
+                                    + " characters of output were waiting: run stopped"
+                            : "the client left or stopped reading: run stopped");
             a.put("pending_chars", buffer.pending());
             a.put("total_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.start));
             call.recorded = true;
@@ -514,7 +555,8 @@ final class Api {
     }
 
     private static void event(ByteArrayOutputStream out, String name, Object data) throws IOException {
-        out.write(("event: " + name + "\ndata: " + Http.JSON.writeValueAsString(data) + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.write(("event: " + name + "\ndata: " + Http.JSON.writeValueAsString(data) + "\n\n")
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     /** GET /api/v1/health. */
@@ -538,7 +580,13 @@ final class Api {
     /** GET /api/v1/config: effective limits and service settings. */
     void config(Exchange exchange) throws IOException {
         Map<String, Object> limits = new LinkedHashMap<>();
-        limits.put("timeoutMs", Map.of("default", config.defaultTimeout().toMillis(), "max", config.maxTimeout().toMillis()));
+        limits.put(
+                "timeoutMs",
+                Map.of(
+                        "default",
+                        config.defaultTimeout().toMillis(),
+                        "max",
+                        config.maxTimeout().toMillis()));
         limits.put("maxMemoryMB", Map.of("default", config.defaultMemoryMiB(), "max", config.maxMemoryMiB()));
         limits.put("maxOutputSize", Map.of("default", config.defaultOutputBytes(), "max", config.maxOutputBytes()));
         Map<String, Object> service = new LinkedHashMap<>();

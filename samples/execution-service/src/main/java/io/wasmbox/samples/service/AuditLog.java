@@ -36,6 +36,7 @@ final class AuditLog implements AutoCloseable {
     static final int MAX_FIELD = 256;
     /** Longest line written, in bytes. */
     static final int MAX_LINE = 8192;
+
     private static final int SWEEP_ABOVE = 10_000;
     private static final ObjectWriter WRITER = Http.JSON.writer().with(JsonWriteFeature.ESCAPE_NON_ASCII);
 
@@ -47,7 +48,9 @@ final class AuditLog implements AutoCloseable {
 
     private AuditLog(Path file, long maxBytes, int keep, long budget, LongSupplier nanoClock) {
         this.main = file == null ? null : new Rotating(file, maxBytes, keep);
-        this.overflow = file == null ? null : new Rotating(file.resolveSibling(file.getFileName() + ".overflow"), maxBytes, keep);
+        this.overflow = file == null
+                ? null
+                : new Rotating(file.resolveSibling(file.getFileName() + ".overflow"), maxBytes, keep);
         this.budget = budget;
         this.clock = nanoClock;
     }
@@ -117,8 +120,17 @@ final class AuditLog implements AutoCloseable {
             if (line.length <= MAX_LINE) return line;
             // still too long (many long nested values): keep the identifying fields only
             Map<String, Object> small = new LinkedHashMap<>();
-            for (String k : List.of("time", "execution_id", "endpoint", "client", "language", "code_sha256",
-                    "code_bytes", "outcome", "http_status", "total_ms")) {
+            for (String k : List.of(
+                    "time",
+                    "execution_id",
+                    "endpoint",
+                    "client",
+                    "language",
+                    "code_sha256",
+                    "code_bytes",
+                    "outcome",
+                    "http_status",
+                    "total_ms")) {
                 if (bounded.containsKey(k)) small.put(k, bounded.get(k));
             }
             small.put("truncated", true);
@@ -134,7 +146,8 @@ final class AuditLog implements AutoCloseable {
         if (value instanceof String s) return (T) truncate(s, MAX_FIELD);
         if (value instanceof Map<?, ?> m) {
             Map<String, Object> out = new LinkedHashMap<>();
-            for (Map.Entry<?, ?> e : m.entrySet()) out.put(truncate(String.valueOf(e.getKey()), 64), bound(e.getValue()));
+            for (Map.Entry<?, ?> e : m.entrySet())
+                out.put(truncate(String.valueOf(e.getKey()), 64), bound(e.getValue()));
             return (T) out;
         }
         if (value instanceof List<?> l) {
@@ -187,7 +200,8 @@ final class AuditLog implements AutoCloseable {
             out.close();
             Files.deleteIfExists(rotated(keep));
             for (int i = keep - 1; i >= 1; i--) {
-                if (Files.exists(rotated(i))) Files.move(rotated(i), rotated(i + 1), StandardCopyOption.REPLACE_EXISTING);
+                if (Files.exists(rotated(i)))
+                    Files.move(rotated(i), rotated(i + 1), StandardCopyOption.REPLACE_EXISTING);
             }
             Files.move(file, rotated(1), StandardCopyOption.REPLACE_EXISTING);
             reopen();

@@ -3,6 +3,7 @@ package io.wasmbox.samples.service;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +14,6 @@ import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Blocker;
-import java.nio.charset.StandardCharsets;
 
 /**
  * One request and its response, for handlers that block (they run on a virtual thread of their own):
@@ -55,7 +55,8 @@ final class Exchange {
     /** A query parameter's first value, or null (also for a query that does not decode). */
     String queryParameter(String name) {
         try {
-            return Request.extractQueryParameters(request, StandardCharsets.UTF_8).getValue(name);
+            return Request.extractQueryParameters(request, StandardCharsets.UTF_8)
+                    .getValue(name);
         } catch (RuntimeException e) {
             return null;
         }

@@ -2,10 +2,10 @@ package io.wasmbox.samples.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wasmbox.Interpreter;
+import io.wasmbox.Language;
 import io.wasmbox.Limits;
 import io.wasmbox.Units;
 import io.wasmbox.Wasmbox;
-import io.wasmbox.Language;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,8 +26,14 @@ import java.util.Set;
  * @param env the guest's whole environment
  * @param limits the effective sandbox limits
  */
-record ExecutionRequest(Language language, String code, String fileName, String stdin, List<String> args,
-        Map<String, String> env, Limits limits) {
+record ExecutionRequest(
+        Language language,
+        String code,
+        String fileName,
+        String stdin,
+        List<String> args,
+        Map<String, String> env,
+        Limits limits) {
 
     private static final Set<String> FIELDS = Set.of("code", "language", "stdin", "args", "env", "limits");
     private static final Set<String> LIMIT_FIELDS = Set.of("timeoutMs", "maxMemoryMB", "maxOutputSize", "cpuTimeMs");
@@ -43,11 +49,13 @@ record ExecutionRequest(Language language, String code, String fileName, String 
 
     /** Reads a v1 request object; {@code where} prefixes field names in errors (e.g. {@code requests[2].}). */
     static ExecutionRequest fromJson(JsonNode node, String where, ServiceConfig config) {
-        if (node == null || !node.isObject()) throw ApiError.badRequest(label(where, "request") + " must be a JSON object");
+        if (node == null || !node.isObject())
+            throw ApiError.badRequest(label(where, "request") + " must be a JSON object");
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!FIELDS.contains(f)) {
-                throw ApiError.badRequest("unknown field '" + where + f + "'; allowed: code, language, stdin, args, env, limits");
+                throw ApiError.badRequest(
+                        "unknown field '" + where + f + "'; allowed: code, language, stdin, args, env, limits");
             }
         }
         Language language = language(text(node, "language", where, true), where + "language");
@@ -76,40 +84,67 @@ record ExecutionRequest(Language language, String code, String fileName, String 
     }
 
     /** Checks sizes and limits against the service settings and builds the request. */
-    static ExecutionRequest of(Language language, String code, String fileName, String stdin, List<String> args,
-            Map<String, String> env, RequestedLimits requested, ServiceConfig config, String limitPrefix) {
+    static ExecutionRequest of(
+            Language language,
+            String code,
+            String fileName,
+            String stdin,
+            List<String> args,
+            Map<String, String> env,
+            RequestedLimits requested,
+            ServiceConfig config,
+            String limitPrefix) {
         if (code.isBlank()) throw ApiError.badRequest("code is empty");
         long codeBytes = code.getBytes(StandardCharsets.UTF_8).length;
         if (codeBytes > config.maxCodeBytes()) {
-            throw new ApiError(413, "code_too_large", "code is " + codeBytes + " bytes, over the limit of "
-                    + config.maxCodeBytes() + " bytes");
+            throw new ApiError(
+                    413,
+                    "code_too_large",
+                    "code is " + codeBytes + " bytes, over the limit of " + config.maxCodeBytes() + " bytes");
         }
         long stdinBytes = stdin.getBytes(StandardCharsets.UTF_8).length;
         if (stdinBytes > config.maxStdinBytes()) {
-            throw new ApiError(413, "stdin_too_large", "stdin is " + stdinBytes + " bytes, over the limit of "
-                    + config.maxStdinBytes() + " bytes");
+            throw new ApiError(
+                    413,
+                    "stdin_too_large",
+                    "stdin is " + stdinBytes + " bytes, over the limit of " + config.maxStdinBytes() + " bytes");
         }
         for (Map.Entry<String, String> e : env.entrySet()) {
             String name = e.getKey();
             if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
-                throw ApiError.badRequest("invalid environment variable name '" + AuditLog.truncate(name.replace('\0', '?'), 100) + "'");
+                throw ApiError.badRequest(
+                        "invalid environment variable name '" + AuditLog.truncate(name.replace('\0', '?'), 100) + "'");
             }
             if (e.getValue().indexOf('\0') >= 0) {
-                throw ApiError.badRequest("environment variable '" + AuditLog.truncate(name, 100) + "' contains a NUL character");
+                throw ApiError.badRequest(
+                        "environment variable '" + AuditLog.truncate(name, 100) + "' contains a NUL character");
             }
         }
         for (int i = 0; i < args.size(); i++) {
             if (args.get(i).indexOf('\0') >= 0) throw ApiError.badRequest("'args[" + i + "]' contains a NUL character");
         }
         long minMemoryMiB = minimumMemoryMiB(language);
-        long timeoutMs = range(requested.timeoutMs(), config.defaultTimeout().toMillis(), 1,
-                config.maxTimeout().toMillis(), limitPrefix + "timeoutMs");
-        long memoryMiB = range(requested.memoryMiB(), Math.max(config.defaultMemoryMiB(), minMemoryMiB),
-                minMemoryMiB, config.maxMemoryMiB(), limitPrefix + "maxMemoryMB");
-        long outputBytes = range(requested.outputBytes(), config.defaultOutputBytes(), 0, config.maxOutputBytes(),
+        long timeoutMs = range(
+                requested.timeoutMs(),
+                config.defaultTimeout().toMillis(),
+                1,
+                config.maxTimeout().toMillis(),
+                limitPrefix + "timeoutMs");
+        long memoryMiB = range(
+                requested.memoryMiB(),
+                Math.max(config.defaultMemoryMiB(), minMemoryMiB),
+                minMemoryMiB,
+                config.maxMemoryMiB(),
+                limitPrefix + "maxMemoryMB");
+        long outputBytes = range(
+                requested.outputBytes(),
+                config.defaultOutputBytes(),
+                0,
+                config.maxOutputBytes(),
                 limitPrefix + "maxOutputSize");
-        Long cpuTimeMs = requested.cpuTimeMs() == null ? null : range(requested.cpuTimeMs(), 0, 1,
-                config.maxTimeout().toMillis(), limitPrefix + "cpuTimeMs");
+        Long cpuTimeMs = requested.cpuTimeMs() == null
+                ? null
+                : range(requested.cpuTimeMs(), 0, 1, config.maxTimeout().toMillis(), limitPrefix + "cpuTimeMs");
         Limits limits = Limits.builder()
                 .timeout(Duration.ofMillis(timeoutMs))
                 .cpuTime(cpuTimeMs == null ? null : Duration.ofMillis(cpuTimeMs))
@@ -123,9 +158,12 @@ record ExecutionRequest(Language language, String code, String fileName, String 
 
     /** Resolves a language by name or alias; unknown is a 400 listing what is available. */
     static Language language(String name, String field) {
-        return Wasmbox.findLanguage(name).orElseThrow(() -> ApiError.badRequest("unknown language '" + AuditLog.truncate(name, 100)
-                + "' in '" + field + "'; available: " + String.join(", ",
-                        Wasmbox.languages().stream().map(Language::id).toList())));
+        return Wasmbox.findLanguage(name)
+                .orElseThrow(() -> ApiError.badRequest("unknown language '" + AuditLog.truncate(name, 100)
+                        + "' in '" + field + "'; available: "
+                        + String.join(
+                                ", ",
+                                Wasmbox.languages().stream().map(Language::id).toList())));
     }
 
     /** Smallest memory cap the language can start with, in MiB (prepares its interpreter if needed). */
@@ -193,7 +231,8 @@ record ExecutionRequest(Language language, String code, String fileName, String 
         if (!v.isObject()) throw ApiError.badRequest("'" + field + "' must be an object of strings");
         Map<String, String> map = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : v.properties()) {
-            if (!e.getValue().isTextual()) throw ApiError.badRequest("'" + field + "." + e.getKey() + "' must be a string");
+            if (!e.getValue().isTextual())
+                throw ApiError.badRequest("'" + field + "." + e.getKey() + "' must be a string");
             map.put(e.getKey(), e.getValue().textValue());
         }
         return map;

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.pathmap.RegexPathSpec;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -24,9 +26,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.http.pathmap.RegexPathSpec;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
-import java.time.Duration;
 
 /**
  * The Wasmbox execution service: an HTTP server (Jetty 12's core API; each request handled on a virtual
@@ -65,11 +65,20 @@ public final class ExecutionService implements AutoCloseable {
 
     private ExecutionService(ServiceConfig config) throws IOException {
         this.config = config;
-        this.audit = AuditLog.open(config.auditLog(), config.auditMaxBytes(), config.auditKeep(),
-                config.auditClientBudget(), System::nanoTime);
+        this.audit = AuditLog.open(
+                config.auditLog(),
+                config.auditMaxBytes(),
+                config.auditKeep(),
+                config.auditClientBudget(),
+                System::nanoTime);
         Warmup warmup = new Warmup();
-        this.api = new Api(config, new Runner(config), new RateLimiter(config.ratePerMinute(), config.rateBurst(),
-                System::nanoTime), audit, new Stats(), warmup);
+        this.api = new Api(
+                config,
+                new Runner(config),
+                new RateLimiter(config.ratePerMinute(), config.rateBurst(), System::nanoTime),
+                audit,
+                new Stats(),
+                warmup);
         PistonApi piston = new PistonApi(api);
         StaticFiles files = new StaticFiles();
         this.kernels = new KernelManager(config, api.runner, new KernelSpecs(), api::recordCell);
@@ -93,10 +102,22 @@ public final class ExecutionService implements AutoCloseable {
         // Jupyter Server's kernel API (the WebSocket /api/kernels/{id}/channels is upgraded before routing)
         route("/api", "GET", jupyter::version);
         routes.add(new Route("/api/kernelspecs", true, Map.of("GET", jupyter::kernelspecs)));
-        routes.add(new Route("/api/kernels", true, Map.of("GET", jupyter::kernels, "POST", jupyter::kernels,
-                "DELETE", jupyter::kernels)));
-        routes.add(new Route("/api/sessions", true, Map.of("GET", jupyter::sessions, "POST", jupyter::sessions,
-                "PATCH", jupyter::sessions, "DELETE", jupyter::sessions)));
+        routes.add(new Route(
+                "/api/kernels",
+                true,
+                Map.of("GET", jupyter::kernels, "POST", jupyter::kernels, "DELETE", jupyter::kernels)));
+        routes.add(new Route(
+                "/api/sessions",
+                true,
+                Map.of(
+                        "GET",
+                        jupyter::sessions,
+                        "POST",
+                        jupyter::sessions,
+                        "PATCH",
+                        jupyter::sessions,
+                        "DELETE",
+                        jupyter::sessions)));
 
         QueuedThreadPool pool = new QueuedThreadPool(32, 4);
         pool.setName("wasmbox-http");
@@ -118,8 +139,10 @@ public final class ExecutionService implements AutoCloseable {
             container.setMaxTextMessageSize(maxMessage);
             container.setMaxBinaryMessageSize(maxMessage);
             container.setMaxFrameSize(maxMessage);
-            container.setIdleTimeout(config.kernels().idleTimeout().isZero() ? Duration.ofHours(24)
-                    : config.kernels().idleTimeout().plus(config.idleTimeout()));
+            container.setIdleTimeout(
+                    config.kernels().idleTimeout().isZero()
+                            ? Duration.ofHours(24)
+                            : config.kernels().idleTimeout().plus(config.idleTimeout()));
             container.addMapping(new RegexPathSpec(JupyterApi.CHANNELS.pattern()), jupyter::createSocket);
         });
         websockets.setHandler(new Router());
@@ -168,20 +191,25 @@ public final class ExecutionService implements AutoCloseable {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(service::close, "wasmbox-shutdown"));
-        List<String> languages = Wasmbox.languages().stream().map(l -> l.id() + " " + l.languageVersion()).toList();
+        List<String> languages = Wasmbox.languages().stream()
+                .map(l -> l.id() + " " + l.languageVersion())
+                .toList();
         System.out.println("Wasmbox execution service listening on " + service.url()
                 + "  (playground: " + service.url() + "/, API: " + service.url() + "/api/v1, OpenAPI: "
                 + service.url() + "/api/openapi.yaml)");
         System.out.println("languages: " + (languages.isEmpty() ? "none" : String.join(", ", languages))
                 + "; limits: timeout <= " + config.maxTimeout().toMillis() + " ms, memory <= " + config.maxMemoryMiB()
                 + " MiB; " + config.maxConcurrent() + " concurrent, queue " + config.queueSize()
-                + (config.auditLog() == null ? "; audit off" : "; audit log " + config.auditLog().toAbsolutePath()));
-        Wasmbox.unavailableLanguages().forEach((id, reason) -> System.out.println("language " + id
-                + " is not offered: " + reason));
+                + (config.auditLog() == null
+                        ? "; audit off"
+                        : "; audit log " + config.auditLog().toAbsolutePath()));
+        Wasmbox.unavailableLanguages()
+                .forEach((id, reason) -> System.out.println("language " + id + " is not offered: " + reason));
         ServiceConfig.Kernels k = config.kernels();
-        System.out.println("Jupyter kernels: " + service.url() + "/api/kernels (Open WebUI: Jupyter URL " + service.url()
-                + ", token auth); up to " + k.max() + " kernels, " + k.memoryMiB() + " MiB and "
-                + k.cellTimeout().toMillis() + " ms per cell");
+        System.out.println(
+                "Jupyter kernels: " + service.url() + "/api/kernels (Open WebUI: Jupyter URL " + service.url()
+                        + ", token auth); up to " + k.max() + " kernels, " + k.memoryMiB() + " MiB and "
+                        + k.cellTimeout().toMillis() + " ms per cell");
         if (k.tokenGenerated()) {
             System.out.println("Jupyter token (generated; choose one with --token or WASMBOX_TOKEN): " + k.token());
             System.out.println("    " + service.url() + "/api/kernels?token=" + k.token());
@@ -255,9 +283,11 @@ public final class ExecutionService implements AutoCloseable {
             Route route = routes.stream()
                     .filter(r -> r.prefix() ? path.startsWith(r.path()) : path.equals(r.path()))
                     .findFirst()
-                    .orElseThrow(() -> new ApiError(404, "not_found", "no such endpoint: " + AuditLog.truncate(path, 200)));
+                    .orElseThrow(
+                            () -> new ApiError(404, "not_found", "no such endpoint: " + AuditLog.truncate(path, 200)));
             Endpoint handler = route.methods().get(method);
-            if (handler == null && method.equals("HEAD")) handler = route.methods().get("GET");
+            if (handler == null && method.equals("HEAD"))
+                handler = route.methods().get("GET");
             if (handler == null) {
                 TreeSet<String> allowed = new TreeSet<>(route.methods().keySet());
                 if (allowed.contains("GET")) allowed.add("HEAD");
@@ -267,15 +297,23 @@ public final class ExecutionService implements AutoCloseable {
                     Http.send(exchange, 204, "text/plain", new byte[0]);
                     return;
                 }
-                throw new ApiError(405, "method_not_allowed", AuditLog.truncate(method, 20) + " is not allowed on "
-                        + AuditLog.truncate(path, 200) + "; use " + allow, Map.of("Allow", allow));
+                throw new ApiError(
+                        405,
+                        "method_not_allowed",
+                        AuditLog.truncate(method, 20) + " is not allowed on " + AuditLog.truncate(path, 200) + "; use "
+                                + allow,
+                        Map.of("Allow", allow));
             }
             if (!method.equals("GET") && !method.equals("HEAD") && !origins.allows(exchange.header("Origin"))) {
-                throw new ApiError(403, "cross_origin", "cross-origin requests are not accepted (Origin "
-                        + AuditLog.truncate(exchange.header("Origin"), 200) + "); allowed: "
-                        + String.join(", ", new TreeSet<>(origins.allowed())));
+                throw new ApiError(
+                        403,
+                        "cross_origin",
+                        "cross-origin requests are not accepted (Origin "
+                                + AuditLog.truncate(exchange.header("Origin"), 200) + "); allowed: "
+                                + String.join(", ", new TreeSet<>(origins.allowed())));
             }
-            if (config.kernels().tokenEverywhere() && (path.startsWith("/api/v1/") || path.startsWith("/api/v2/"))
+            if (config.kernels().tokenEverywhere()
+                    && (path.startsWith("/api/v1/") || path.startsWith("/api/v2/"))
                     && !path.equals("/api/v1/health")) {
                 jupyter.authorize(exchange);
             }
@@ -319,8 +357,13 @@ public final class ExecutionService implements AutoCloseable {
             };
             ApiError e = new ApiError(status, code, "the HTTP request was refused (" + status + ")");
             try {
-                api.recordRouting(request.getHttpURI() == null ? null : request.getHttpURI().getPath(),
-                        request.getMethod(), "ip:" + Request.getRemoteAddr(request), e);
+                api.recordRouting(
+                        request.getHttpURI() == null
+                                ? null
+                                : request.getHttpURI().getPath(),
+                        request.getMethod(),
+                        "ip:" + Request.getRemoteAddr(request),
+                        e);
             } catch (RuntimeException ignored) {
                 // auditing must not turn an error page into a failure
             }
@@ -340,8 +383,8 @@ public final class ExecutionService implements AutoCloseable {
         @SuppressWarnings("removal") // Jetty 12.1 deprecates it for removal; still how bad requests are answered
         public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
             fields.put(new HttpField("Content-Type", "application/json; charset=utf-8"));
-            String body = "{\"status\":" + status + ",\"error\":\"bad_http_request\",\"message\":\"the HTTP request was refused ("
-                    + status + ")\"}";
+            String body = "{\"status\":" + status
+                    + ",\"error\":\"bad_http_request\",\"message\":\"the HTTP request was refused (" + status + ")\"}";
             return ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8));
         }
     }
@@ -349,7 +392,8 @@ public final class ExecutionService implements AutoCloseable {
     /** Route table for the OpenAPI consistency test: path -> methods. */
     Map<String, List<String>> routeTable() {
         Map<String, List<String>> m = new LinkedHashMap<>();
-        for (Route r : routes) m.put(r.path() + (r.prefix() ? "*" : ""), List.copyOf(r.methods().keySet()));
+        for (Route r : routes)
+            m.put(r.path() + (r.prefix() ? "*" : ""), List.copyOf(r.methods().keySet()));
         return m;
     }
 }

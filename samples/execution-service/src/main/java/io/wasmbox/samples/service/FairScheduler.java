@@ -38,7 +38,10 @@ final class FairScheduler {
     }
 
     /** Why an admission failed, or null when it was granted. */
-    enum Refusal { QUEUE_FULL, CLIENT_SHARE }
+    enum Refusal {
+        QUEUE_FULL,
+        CLIENT_SHARE
+    }
 
     /** Admits {@code count} executions of {@code client} (running or waiting), or says why not. */
     synchronized Refusal admit(String client, int count) {
@@ -113,7 +116,8 @@ final class FairScheduler {
             Client next = null;
             for (Client c : clients.values()) {
                 if (c.waiting.isEmpty()) continue;
-                if (next == null || c.running < next.running
+                if (next == null
+                        || c.running < next.running
                         || (c.running == next.running && c.lastServed < next.lastServed)) {
                     next = c;
                 }

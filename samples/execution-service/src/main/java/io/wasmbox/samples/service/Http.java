@@ -1,5 +1,6 @@
 package io.wasmbox.samples.service;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -8,19 +9,19 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.core.JsonFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 
 /** Small helpers over {@link Exchange}: capped body reading, JSON in and out. */
 final class Http {
     static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build())
+                    .streamReadConstraints(
+                            StreamReadConstraints.builder().maxNestingDepth(200).build())
                     .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -52,10 +53,12 @@ final class Http {
         byte[] buf = new byte[16384];
         long total = 0;
         AtomicBoolean timedOut = new AtomicBoolean();
-        try (AutoCloseable ignored = exchange.schedule(() -> {
-                    timedOut.set(true);
-                    exchange.abort();
-                }, timeout);
+        try (AutoCloseable ignored = exchange.schedule(
+                        () -> {
+                            timedOut.set(true);
+                            exchange.abort();
+                        },
+                        timeout);
                 InputStream in = exchange.body()) {
             int n;
             while ((n = in.read(buf)) >= 0) {
@@ -64,8 +67,11 @@ final class Http {
                 else if (total > drainLimit) break;
             }
         } catch (IOException e) {
-            if (timedOut.get()) throw new ApiError(408, "request_timeout", "the request body took longer than "
-                    + timeout.toMillis() + " ms to arrive");
+            if (timedOut.get())
+                throw new ApiError(
+                        408,
+                        "request_timeout",
+                        "the request body took longer than " + timeout.toMillis() + " ms to arrive");
             throw e;
         } catch (Exception e) {
             throw new IOException(e);
@@ -83,13 +89,16 @@ final class Http {
         if (body.length == 0) throw ApiError.badRequest("request body is empty; expected a JSON object");
         try {
             JsonNode node = JSON.readTree(body);
-            if (node == null || node.isMissingNode()) throw ApiError.badRequest("request body is empty; expected a JSON object");
+            if (node == null || node.isMissingNode())
+                throw ApiError.badRequest("request body is empty; expected a JSON object");
             return node;
         } catch (StreamConstraintsException e) {
             throw ApiError.badRequest("malformed JSON: nested too deeply or a value too long");
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? ""
-                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            String where = e.getLocation() == null
+                    ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr();
             throw ApiError.badRequest("malformed JSON" + where + ": " + clean(e.getOriginalMessage()));
         } catch (IOException e) {
             throw ApiError.badRequest("unreadable request body");
@@ -99,7 +108,11 @@ final class Http {
     /** A parser message without Java class names, on one line, at most 200 characters. */
     static String clean(String message) {
         if (message == null) return "invalid input";
-        String m = CLASS_NAMES.matcher(message).replaceAll("").replaceAll("\\s+", " ").trim();
+        String m = CLASS_NAMES
+                .matcher(message)
+                .replaceAll("")
+                .replaceAll("\\s+", " ")
+                .trim();
         if (m.length() > 200) m = m.substring(0, 200) + "...";
         return m.isEmpty() ? "invalid input" : m;
     }

@@ -23,6 +23,7 @@ import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
 final class JupyterApi {
     /** The Jupyter Server API version this subset follows. */
     static final String API_VERSION = "2.14.0";
+
     static final Pattern CHANNELS = Pattern.compile("^/api/kernels/([^/]+)/channels$");
     private static final Pattern KERNEL = Pattern.compile("^/api/kernels/([^/]+)(/interrupt|/restart)?/?$");
     private static final Pattern SESSION = Pattern.compile("^/api/sessions/([^/]+)/?$");
@@ -51,12 +52,16 @@ final class JupyterApi {
             String a = auth.strip();
             int space = a.indexOf(' ');
             String scheme = space < 0 ? "" : a.substring(0, space);
-            if (scheme.equalsIgnoreCase("token") || scheme.equalsIgnoreCase("bearer")) given = a.substring(space + 1).strip();
+            if (scheme.equalsIgnoreCase("token") || scheme.equalsIgnoreCase("bearer"))
+                given = a.substring(space + 1).strip();
         }
         if (given == null) given = exchange.queryParameter("token");
         if (given == null || given.isEmpty()) {
-            throw new ApiError(401, "missing_token", "this route needs the service's token: ?token=... or "
-                    + "'Authorization: token ...' (printed at start-up, or set with --token / WASMBOX_TOKEN)");
+            throw new ApiError(
+                    401,
+                    "missing_token",
+                    "this route needs the service's token: ?token=... or "
+                            + "'Authorization: token ...' (printed at start-up, or set with --token / WASMBOX_TOKEN)");
         }
         if (!MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
             throw new ApiError(403, "invalid_token", "the token is not this service's token");
@@ -80,8 +85,10 @@ final class JupyterApi {
             return;
         }
         String name = path.substring("/api/kernelspecs/".length());
-        KernelSpecs.Spec spec = kernels.specs().find(name)
-                .orElseThrow(() -> new ApiError(404, "kernelspec_not_found", "no kernel spec " + AuditLog.truncate(name, 64)));
+        KernelSpecs.Spec spec = kernels.specs()
+                .find(name)
+                .orElseThrow(() ->
+                        new ApiError(404, "kernelspec_not_found", "no kernel spec " + AuditLog.truncate(name, 64)));
         Http.sendJson(exchange, 200, spec.model());
     }
 
@@ -92,7 +99,11 @@ final class JupyterApi {
         String method = exchange.method();
         if (path.equals("/api/kernels") || path.equals("/api/kernels/")) {
             switch (method) {
-                case "GET", "HEAD" -> Http.sendJson(exchange, 200, kernels.list().stream().map(Kernel::model).toList());
+                case "GET", "HEAD" ->
+                    Http.sendJson(
+                            exchange,
+                            200,
+                            kernels.list().stream().map(Kernel::model).toList());
                 case "POST" -> {
                     JsonNode body = optionalBody(exchange);
                     Kernel k = kernels.start(text(body, "name"), client);
@@ -135,7 +146,11 @@ final class JupyterApi {
         String method = exchange.method();
         if (path.equals("/api/sessions") || path.equals("/api/sessions/")) {
             switch (method) {
-                case "GET", "HEAD" -> Http.sendJson(exchange, 200, sessions.list().stream().map(sessions::model).toList());
+                case "GET", "HEAD" ->
+                    Http.sendJson(
+                            exchange,
+                            200,
+                            sessions.list().stream().map(sessions::model).toList());
                 case "POST" -> {
                     JsonNode body = optionalBody(exchange);
                     String p = text(body, "path");
@@ -149,8 +164,8 @@ final class JupyterApi {
                         return;
                     }
                     String kernelId = kernelFor(body.path("kernel"), client);
-                    JupyterSessions.Session s = sessions.create(sessionPath, name == null ? "" : name,
-                            type == null ? "notebook" : type, kernelId, client);
+                    JupyterSessions.Session s = sessions.create(
+                            sessionPath, name == null ? "" : name, type == null ? "notebook" : type, kernelId, client);
                     exchange.setHeader("Location", "/api/sessions/" + s.id);
                     Http.sendJson(exchange, 201, sessions.model(s));
                 }
@@ -210,8 +225,11 @@ final class JupyterApi {
     }
 
     private static ApiError notAllowed(String method, String path, String allow) {
-        return new ApiError(405, "method_not_allowed", AuditLog.truncate(method, 20) + " is not allowed on "
-                + AuditLog.truncate(path, 200) + "; use " + allow, Map.of("Allow", allow));
+        return new ApiError(
+                405,
+                "method_not_allowed",
+                AuditLog.truncate(method, 20) + " is not allowed on " + AuditLog.truncate(path, 200) + "; use " + allow,
+                Map.of("Allow", allow));
     }
 
     // ---- WebSocket -----------------------------------------------------------------------------------------
@@ -228,8 +246,10 @@ final class JupyterApi {
             if (!m.matches()) throw new ApiError(404, "not_found", "no such endpoint");
             String origin = exchange.header("Origin");
             if (!origins.get().allows(origin)) {
-                throw new ApiError(403, "cross_origin", "cross-origin WebSockets are not accepted (Origin "
-                        + AuditLog.truncate(origin, 200) + ")");
+                throw new ApiError(
+                        403,
+                        "cross_origin",
+                        "cross-origin WebSockets are not accepted (Origin " + AuditLog.truncate(origin, 200) + ")");
             }
             authorize(exchange);
             Kernel kernel = kernels.get(m.group(1));

@@ -31,7 +31,8 @@ final class JupyterMessages {
     private JupyterMessages() {}
 
     /** One message: what a client sent, or what the kernel sends. */
-    record Message(String channel, ObjectNode header, ObjectNode parentHeader, ObjectNode metadata, ObjectNode content) {
+    record Message(
+            String channel, ObjectNode header, ObjectNode parentHeader, ObjectNode metadata, ObjectNode content) {
         String msgType() {
             return header.path("msg_type").asText("");
         }
@@ -61,8 +62,13 @@ final class JupyterMessages {
             throw new BadMessage("malformed message: not JSON (" + Http.clean(e.getOriginalMessage()) + ")");
         }
         if (node == null || !node.isObject()) throw new BadMessage("malformed message: expected a JSON object");
-        return message(node.path("channel"), node.get("header"), node.get("parent_header"), node.get("metadata"),
-                node.get("content"), false);
+        return message(
+                node.path("channel"),
+                node.get("header"),
+                node.get("parent_header"),
+                node.get("metadata"),
+                node.get("content"),
+                false);
     }
 
     /** A binary frame of the v1 subprotocol. */
@@ -87,7 +93,8 @@ final class JupyterMessages {
         for (int i = 0; i < count; i++) {
             offsets[i] = b.getLong(b.position() + 8 * (i + 1));
             long min = i == 0 ? 8 * (count + 1) : offsets[i - 1];
-            if (offsets[i] < min || offsets[i] > size) throw new BadMessage("malformed v1 frame: offset " + i + " out of order or beyond the frame");
+            if (offsets[i] < min || offsets[i] > size)
+                throw new BadMessage("malformed v1 frame: offset " + i + " out of order or beyond the frame");
         }
         String[] parts = new String[5];
         for (int i = 0; i < 5; i++) parts[i] = utf8(b, (int) offsets[i], (int) offsets[i + 1]);
@@ -108,20 +115,25 @@ final class JupyterMessages {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    private static Message message(JsonNode channel, JsonNode header, JsonNode parent, JsonNode metadata, JsonNode content,
-            boolean anyChannel) throws BadMessage {
+    private static Message message(
+            JsonNode channel, JsonNode header, JsonNode parent, JsonNode metadata, JsonNode content, boolean anyChannel)
+            throws BadMessage {
         if (!channel.isTextual() || !(anyChannel || CLIENT_CHANNELS.contains(channel.asText()))) {
             throw new BadMessage("malformed message: 'channel' must be one of shell, control, stdin");
         }
         if (header == null || !header.isObject()) throw new BadMessage("malformed message: 'header' must be an object");
-        if (!header.path("msg_type").isTextual() || header.path("msg_type").asText().isEmpty()) {
+        if (!header.path("msg_type").isTextual()
+                || header.path("msg_type").asText().isEmpty()) {
             throw new BadMessage("malformed message: header.msg_type must be a non-empty string");
         }
-        if (!header.path("msg_id").isTextual()) throw new BadMessage("malformed message: header.msg_id must be a string");
+        if (!header.path("msg_id").isTextual())
+            throw new BadMessage("malformed message: header.msg_id must be a string");
         if (content != null && !content.isNull() && !content.isObject()) {
             throw new BadMessage("malformed message: 'content' must be an object");
         }
-        return new Message(channel.asText(), (ObjectNode) header,
+        return new Message(
+                channel.asText(),
+                (ObjectNode) header,
                 parent instanceof ObjectNode p ? p : NODES.objectNode(),
                 metadata instanceof ObjectNode m ? m : NODES.objectNode(),
                 content instanceof ObjectNode c ? c : NODES.objectNode());
@@ -136,8 +148,12 @@ final class JupyterMessages {
         header.put("date", Instant.now().toString());
         header.put("msg_type", msgType);
         header.put("version", PROTOCOL_VERSION);
-        return new Message(channel, header, parent == null ? NODES.objectNode() : parent.header().deepCopy(),
-                NODES.objectNode(), content);
+        return new Message(
+                channel,
+                header,
+                parent == null ? NODES.objectNode() : parent.header().deepCopy(),
+                NODES.objectNode(),
+                content);
     }
 
     static ObjectNode object() {

@@ -51,7 +51,10 @@ final class JupyterSessions {
     Session findByPath(String path) {
         prune();
         if (path == null || path.isEmpty()) return null;
-        return sessions.values().stream().filter(s -> path.equals(s.path)).findFirst().orElse(null);
+        return sessions.values().stream()
+                .filter(s -> path.equals(s.path))
+                .findFirst()
+                .orElse(null);
     }
 
     Session get(String id) {

@@ -20,10 +20,12 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -33,8 +35,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.time.Duration;
-import java.util.Locale;
 
 /**
  * One Jupyter kernel: a persistent sandbox (globals kept from cell to cell) with the service's limits, the
@@ -50,11 +50,28 @@ final class Kernel {
     private static final System.Logger LOG = System.getLogger(Kernel.class.getName());
     /** Shell requests waiting behind the running one; beyond, a request is refused with an error reply. */
     static final int QUEUE_MAX = 64;
-    private static final Set<String> QUEUED = Set.of("execute_request", "complete_request", "is_complete_request",
-            "inspect_request", "history_request", "comm_info_request");
-    static final List<String> SUPPORTED = List.of("kernel_info_request", "execute_request", "input_reply",
-            "interrupt_request", "shutdown_request", "complete_request", "is_complete_request", "inspect_request",
-            "history_request", "comm_info_request", "comm_open", "comm_msg", "comm_close");
+
+    private static final Set<String> QUEUED = Set.of(
+            "execute_request",
+            "complete_request",
+            "is_complete_request",
+            "inspect_request",
+            "history_request",
+            "comm_info_request");
+    static final List<String> SUPPORTED = List.of(
+            "kernel_info_request",
+            "execute_request",
+            "input_reply",
+            "interrupt_request",
+            "shutdown_request",
+            "complete_request",
+            "is_complete_request",
+            "inspect_request",
+            "history_request",
+            "comm_info_request",
+            "comm_open",
+            "comm_msg",
+            "comm_close");
 
     /** Where messages go: a WebSocket connection ({@link KernelSocket}). */
     interface Connection {
@@ -67,7 +84,13 @@ final class Kernel {
 
     /** Where each cell is recorded (the audit log and statistics). */
     interface CellLog {
-        void cell(String kernelId, String client, String language, String code, String outcome, long millis,
+        void cell(
+                String kernelId,
+                String client,
+                String language,
+                String code,
+                String outcome,
+                long millis,
                 ExecutionResult result);
     }
 
@@ -99,10 +122,16 @@ final class Kernel {
     /** Handed to a waiting reader by an interrupt: its stdin ends, and the cell with it, keeping the sandbox. */
     @SuppressWarnings("StringOperationCanBeSimplified")
     private static final String END_OF_INPUT = new String("end of input");
+
     private int executionCount; // worker (or restart, holding busy)
     private ExecutionResult lastRun; // worker
 
-    Kernel(KernelSpecs.Spec spec, String client, ServiceConfig config, Runner runner, CellLog log,
+    Kernel(
+            KernelSpecs.Spec spec,
+            String client,
+            ServiceConfig config,
+            Runner runner,
+            CellLog log,
             Consumer<Kernel> onShutdown) {
         this.log = log;
         this.spec = spec;
@@ -126,7 +155,10 @@ final class Kernel {
                 .build();
         SandboxOptions.Builder options = SandboxOptions.builder().limits(limits);
         if (config.realtime()) options.realtime();
-        return Wasmbox.interpreter(spec.language().id()).sandbox().options(options.build()).build();
+        return Wasmbox.interpreter(spec.language().id())
+                .sandbox()
+                .options(options.build())
+                .build();
     }
 
     // ---- state for the REST API and the manager -------------------------------------------------------------
@@ -155,8 +187,15 @@ final class Kernel {
         m.put("last_activity", lastActivity.toString());
         m.put("execution_state", state);
         m.put("connections", connections.size());
-        m.put("wasmbox", Map.of("cells", cells.get(), "memory_bytes", memoryBytes, "memory_cap_bytes",
-                config.kernels().memoryMiB() << 20));
+        m.put(
+                "wasmbox",
+                Map.of(
+                        "cells",
+                        cells.get(),
+                        "memory_bytes",
+                        memoryBytes,
+                        "memory_cap_bytes",
+                        config.kernels().memoryMiB() << 20));
         return m;
     }
 
@@ -182,7 +221,8 @@ final class Kernel {
         String type = m.msgType();
         switch (type) {
             case "input_reply" -> {
-                if (waitingForInput) inputReplies.offer(m.content().path("value").asText(""));
+                if (waitingForInput)
+                    inputReplies.offer(m.content().path("value").asText(""));
                 else error(from, m, "UnexpectedInputReply", "no input was requested");
             }
             case "interrupt_request" -> {
@@ -217,11 +257,19 @@ final class Kernel {
             default -> {
                 if (QUEUED.contains(type)) {
                     if (!queue.offer(new Work(from, m, received.incrementAndGet()))) {
-                        error(from, m, "KernelBusy", "more than " + QUEUE_MAX + " requests are waiting for this kernel");
+                        error(
+                                from,
+                                m,
+                                "KernelBusy",
+                                "more than " + QUEUE_MAX + " requests are waiting for this kernel");
                     }
                 } else {
-                    error(from, m, "UnknownMessageType", "unknown msg_type '" + AuditLog.truncate(type, 64)
-                            + "'; this kernel answers " + String.join(", ", SUPPORTED));
+                    error(
+                            from,
+                            m,
+                            "UnknownMessageType",
+                            "unknown msg_type '" + AuditLog.truncate(type, 64) + "'; this kernel answers "
+                                    + String.join(", ", SUPPORTED));
                 }
             }
         }
@@ -231,12 +279,19 @@ final class Kernel {
         ObjectNode c = ok();
         c.put("protocol_version", JupyterMessages.PROTOCOL_VERSION);
         c.put("implementation", "wasmbox");
-        c.put("implementation_version", Api.class.getPackage().getImplementationVersion() == null ? "0.1.0"
-                : Api.class.getPackage().getImplementationVersion());
+        c.put(
+                "implementation_version",
+                Api.class.getPackage().getImplementationVersion() == null
+                        ? "0.1.0"
+                        : Api.class.getPackage().getImplementationVersion());
         c.set("language_info", JupyterMessages.object(spec.languageInfo()));
-        c.put("banner", spec.displayName() + ": " + spec.language().engineName() + " " + spec.language().engineVersion()
-                + " in a WebAssembly sandbox (memory " + config.kernels().memoryMiB() + " MiB, "
-                + config.kernels().cellTimeout().toMillis() + " ms per cell)");
+        c.put(
+                "banner",
+                spec.displayName() + ": " + spec.language().engineName() + " "
+                        + spec.language().engineVersion()
+                        + " in a WebAssembly sandbox (memory "
+                        + config.kernels().memoryMiB() + " MiB, "
+                        + config.kernels().cellTimeout().toMillis() + " ms per cell)");
         c.set("help_links", JupyterMessages.object().arrayNode());
         c.put("debugger", false);
         return c;
@@ -251,7 +306,8 @@ final class Kernel {
         c.put("ename", ename);
         c.put("evalue", evalue);
         c.set("traceback", c.arrayNode().add(ename + ": " + evalue));
-        from.send(JupyterMessages.create(m.channel().equals("stdin") ? "shell" : m.channel(), replyType, m, session, c));
+        from.send(
+                JupyterMessages.create(m.channel().equals("stdin") ? "shell" : m.channel(), replyType, m, session, c));
     }
 
     // ---- the worker -------------------------------------------------------------------------------------------
@@ -268,7 +324,10 @@ final class Kernel {
             try {
                 if (!dead) handle(w);
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "kernel " + id + " failed on " + w.message().msgType(), e);
+                LOG.log(
+                        Level.WARNING,
+                        "kernel " + id + " failed on " + w.message().msgType(),
+                        e);
                 state = "idle";
             } finally {
                 busy.unlock();
@@ -282,23 +341,26 @@ final class Kernel {
             case "execute_request" -> execute(w.from(), m);
             case "complete_request" -> withStatus(m, () -> reply(w.from(), m, "complete_reply", complete(m)));
             case "is_complete_request" -> withStatus(m, () -> reply(w.from(), m, "is_complete_reply", isComplete(m)));
-            case "inspect_request" -> withStatus(m, () -> {
-                ObjectNode c = ok();
-                c.put("found", false);
-                c.set("data", JupyterMessages.object());
-                c.set("metadata", JupyterMessages.object());
-                reply(w.from(), m, "inspect_reply", c);
-            });
-            case "history_request" -> withStatus(m, () -> {
-                ObjectNode c = ok();
-                c.set("history", c.arrayNode());
-                reply(w.from(), m, "history_reply", c);
-            });
-            case "comm_info_request" -> withStatus(m, () -> {
-                ObjectNode c = ok();
-                c.set("comms", JupyterMessages.object());
-                reply(w.from(), m, "comm_info_reply", c);
-            });
+            case "inspect_request" ->
+                withStatus(m, () -> {
+                    ObjectNode c = ok();
+                    c.put("found", false);
+                    c.set("data", JupyterMessages.object());
+                    c.set("metadata", JupyterMessages.object());
+                    reply(w.from(), m, "inspect_reply", c);
+                });
+            case "history_request" ->
+                withStatus(m, () -> {
+                    ObjectNode c = ok();
+                    c.set("history", c.arrayNode());
+                    reply(w.from(), m, "history_reply", c);
+                });
+            case "comm_info_request" ->
+                withStatus(m, () -> {
+                    ObjectNode c = ok();
+                    c.set("comms", JupyterMessages.object());
+                    reply(w.from(), m, "comm_info_reply", c);
+                });
             default -> error(w.from(), m, "UnknownMessageType", "unknown msg_type");
         }
     }
@@ -329,7 +391,8 @@ final class Kernel {
         ObjectNode content = m.content();
         String code = content.path("code").asText("");
         boolean silent = content.path("silent").asBoolean(false);
-        boolean storeHistory = content.has("store_history") ? content.path("store_history").asBoolean(!silent) : !silent;
+        boolean storeHistory =
+                content.has("store_history") ? content.path("store_history").asBoolean(!silent) : !silent;
         boolean allowStdin = content.path("allow_stdin").asBoolean(false);
         long abortUpTo = -1;
         state = "busy";
@@ -414,10 +477,14 @@ final class Kernel {
         lastRun = null;
         CellResult result = runCellLogged(code, out, stdin);
         ExecutionResult r = lastRun;
-        String outcome = r != null ? Runner.status(r)
-                : result.ename() == null ? "success"
-                : result.ename().equals("KeyboardInterrupt") || result.ename().equals("InterruptedError") ? "interrupted"
-                : "refused:" + result.ename();
+        String outcome = r != null
+                ? Runner.status(r)
+                : result.ename() == null
+                        ? "success"
+                        : result.ename().equals("KeyboardInterrupt")
+                                        || result.ename().equals("InterruptedError")
+                                ? "interrupted"
+                                : "refused:" + result.ename();
         try {
             log.cell(id, client, spec.name(), code, outcome, (System.nanoTime() - start) / 1_000_000, r);
         } catch (RuntimeException e) {
@@ -437,7 +504,8 @@ final class Kernel {
                 return CellResult.error("KernelError", evalue, List.of("KernelError: " + evalue));
             }
         }
-        RunOptions.Builder options = RunOptions.builder().outputListener(out).fileName(spec.python() ? "<cell>" : "cell");
+        RunOptions.Builder options =
+                RunOptions.builder().outputListener(out).fileName(spec.python() ? "<cell>" : "cell");
         if (stdin != null) options.stdin(stdin);
         RunOptions opts = options.build();
         Sandbox running = sb;
@@ -463,7 +531,9 @@ final class Kernel {
         } catch (InterruptedException e) {
             return interrupted(false);
         } catch (InvalidCodeException | CodeTooLargeException | InputTooLargeException e) {
-            return CellResult.error(e instanceof InvalidCodeException ? "SyntaxError" : "LimitExceeded", e.getMessage(),
+            return CellResult.error(
+                    e instanceof InvalidCodeException ? "SyntaxError" : "LimitExceeded",
+                    e.getMessage(),
                     List.of(e.getMessage()));
         } catch (WasmboxException e) {
             boolean byInterrupt;
@@ -473,11 +543,18 @@ final class Kernel {
             if (byInterrupt) return interrupted(true);
             LOG.log(Level.WARNING, "kernel " + id + ": cell failed", e);
             replaceSandbox();
-            return CellResult.error("KernelError", "the cell could not run (" + Http.clean(e.getMessage())
-                    + "); the kernel restarted with a fresh sandbox: earlier variables are gone", List.of());
+            return CellResult.error(
+                    "KernelError",
+                    "the cell could not run (" + Http.clean(e.getMessage())
+                            + "); the kernel restarted with a fresh sandbox: earlier variables are gone",
+                    List.of());
         } catch (ApiError e) {
-            return CellResult.error(e.code().equals("queue_full") || e.code().equals("client_queue_full")
-                    ? "ServiceBusy" : "ServiceError", e.getMessage(), List.of(e.getMessage()));
+            return CellResult.error(
+                    e.code().equals("queue_full") || e.code().equals("client_queue_full")
+                            ? "ServiceBusy"
+                            : "ServiceError",
+                    e.getMessage(),
+                    List.of(e.getMessage()));
         } finally {
             synchronized (this) {
                 cellThread = null;
@@ -502,7 +579,8 @@ final class Kernel {
         if (lost) replaceSandbox();
         String restarted = lost ? "; the kernel restarted with a fresh sandbox: earlier variables are gone" : "";
         if (r.timeoutHit()) {
-            String evalue = "the cell ran longer than " + config.kernels().cellTimeout().toMillis() + " ms" + restarted;
+            String evalue =
+                    "the cell ran longer than " + config.kernels().cellTimeout().toMillis() + " ms" + restarted;
             return CellResult.error("TimeoutError", evalue, List.of("TimeoutError: " + evalue));
         }
         GuestError e = r.error();
@@ -512,7 +590,9 @@ final class Kernel {
         }
         if (r.exitCode() != 0) {
             String evalue = Integer.toString(r.exitCode()) + restarted;
-            return CellResult.error(spec.python() ? "SystemExit" : "Exit", evalue,
+            return CellResult.error(
+                    spec.python() ? "SystemExit" : "Exit",
+                    evalue,
                     List.of((spec.python() ? "SystemExit: " : "Exit: ") + evalue));
         }
         return CellResult.ok(r.valueAs(JsonNode.class));
@@ -527,7 +607,9 @@ final class Kernel {
             if (tb.isEmpty() || !tb.getLast().startsWith(e.type())) tb.add(summary);
         } else {
             tb.add(summary);
-            stack.lines().filter(l -> !l.isBlank() && !l.equals(e.type() + ": " + e.message())).forEach(tb::add);
+            stack.lines()
+                    .filter(l -> !l.isBlank() && !l.equals(e.type() + ": " + e.message()))
+                    .forEach(tb::add);
         }
         return tb;
     }
@@ -577,7 +659,8 @@ final class Kernel {
         Sandbox sb = sandbox;
         if (sb == null || sb.isClosed()) return names;
         try {
-            ExecutionResult r = sb.run(snippet, RunOptions.builder().timeout(Duration.ofSeconds(2)).build());
+            ExecutionResult r = sb.run(
+                    snippet, RunOptions.builder().timeout(Duration.ofSeconds(2)).build());
             JsonNode v = r.valueAs(JsonNode.class);
             if (v != null && v.isArray()) v.forEach(n -> names.add(n.asText()));
             if (sb.isClosed()) replaceSandbox();
@@ -604,16 +687,22 @@ final class Kernel {
         }
         if (e == null) {
             // Python: a block opener or a continued line waits for more, even when it parses
-            boolean open = spec.python() && (code.stripTrailing().endsWith(":") || code.stripTrailing().endsWith("\\"));
+            boolean open = spec.python()
+                    && (code.stripTrailing().endsWith(":")
+                            || code.stripTrailing().endsWith("\\"));
             c.put("status", open ? "incomplete" : "complete");
             if (open) c.put("indent", "    ");
             return c;
         }
         String msg = (e.message() == null ? "" : e.message()).toLowerCase(Locale.ROOT);
-        boolean incomplete = msg.contains("unexpected eof") || msg.contains("was never closed")
-                || msg.contains("expected an indented block") || msg.contains("unexpected end")
-                || msg.contains("unterminated triple-quoted") || msg.contains("expecting")
-                || msg.contains("end of input") || msg.contains("unterminated template");
+        boolean incomplete = msg.contains("unexpected eof")
+                || msg.contains("was never closed")
+                || msg.contains("expected an indented block")
+                || msg.contains("unexpected end")
+                || msg.contains("unterminated triple-quoted")
+                || msg.contains("expecting")
+                || msg.contains("end of input")
+                || msg.contains("unterminated template");
         c.put("status", incomplete ? "incomplete" : "invalid");
         if (incomplete) c.put("indent", spec.python() && code.stripTrailing().endsWith(":") ? "    " : "");
         return c;
@@ -688,8 +777,8 @@ final class Kernel {
     }
 
     private void reply(Connection to, Message parent, String type, ObjectNode content) {
-        to.send(JupyterMessages.create(parent.channel().equals("control") ? "control" : "shell", type, parent, session,
-                content));
+        to.send(JupyterMessages.create(
+                parent.channel().equals("control") ? "control" : "shell", type, parent, session, content));
     }
 
     private void status(String executionState, Message parent) {

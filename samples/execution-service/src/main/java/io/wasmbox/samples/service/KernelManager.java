@@ -64,26 +64,39 @@ final class KernelManager implements AutoCloseable {
      */
     Kernel start(String specName, String client) {
         String name = specName == null || specName.isBlank() ? specs.defaultName() : specName;
-        KernelSpecs.Spec spec = specs.find(name).orElseThrow(() -> ApiError.badRequest("no such kernel spec: '"
-                + AuditLog.truncate(name, 64) + "'; available: " + String.join(", ", specs.names())));
+        KernelSpecs.Spec spec = specs.find(name)
+                .orElseThrow(() -> ApiError.badRequest("no such kernel spec: '" + AuditLog.truncate(name, 64)
+                        + "'; available: " + String.join(", ", specs.names())));
         ServiceConfig.Kernels k = config.kernels();
         synchronized (this) {
             if (kernels.size() >= k.max()) {
-                throw new ApiError(429, "too_many_kernels", "the service already runs its most kernels (" + k.max()
-                        + "); shut one down (DELETE /api/kernels/{id}) or retry later", Map.of("Retry-After", "5"));
+                throw new ApiError(
+                        429,
+                        "too_many_kernels",
+                        "the service already runs its most kernels (" + k.max()
+                                + "); shut one down (DELETE /api/kernels/{id}) or retry later",
+                        Map.of("Retry-After", "5"));
             }
-            long mine = kernels.values().stream().filter(x -> x.client.equals(client)).count();
+            long mine = kernels.values().stream()
+                    .filter(x -> x.client.equals(client))
+                    .count();
             if (mine >= k.perClient()) {
-                throw new ApiError(429, "client_kernel_limit", "this client already has its most kernels (" + k.perClient()
-                        + "); shut one down (DELETE /api/kernels/{id}) first", Map.of("Retry-After", "5"));
+                throw new ApiError(
+                        429,
+                        "client_kernel_limit",
+                        "this client already has its most kernels (" + k.perClient()
+                                + "); shut one down (DELETE /api/kernels/{id}) first",
+                        Map.of("Retry-After", "5"));
             }
             Kernel kernel;
             try {
                 kernel = new Kernel(spec, client, config, runner, log, this::shutdownFromKernel);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "cannot start a " + spec.name() + " kernel", e);
-                throw new ApiError(503, "kernel_start_failed", "the " + spec.name() + " kernel could not start: "
-                        + Http.clean(e.getMessage()));
+                throw new ApiError(
+                        503,
+                        "kernel_start_failed",
+                        "the " + spec.name() + " kernel could not start: " + Http.clean(e.getMessage()));
             }
             kernels.put(kernel.id, kernel);
             started.incrementAndGet();
@@ -131,7 +144,9 @@ final class KernelManager implements AutoCloseable {
             if (k.state().equals("idle") && k.lastActivity().isBefore(before)) {
                 culled.incrementAndGet();
                 LOG.log(System.Logger.Level.INFO, "culling kernel " + k.id + " (idle since " + k.lastActivity() + ")");
-                shutdown(k.id, "kernel culled after " + config.kernels().idleTimeout().toSeconds() + " s idle");
+                shutdown(
+                        k.id,
+                        "kernel culled after " + config.kernels().idleTimeout().toSeconds() + " s idle");
             }
         }
     }

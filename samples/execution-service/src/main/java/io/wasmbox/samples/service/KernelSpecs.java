@@ -1,7 +1,7 @@
 package io.wasmbox.samples.service;
 
-import io.wasmbox.Wasmbox;
 import io.wasmbox.Language;
+import io.wasmbox.Wasmbox;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,8 +12,14 @@ import java.util.Optional;
 /** The kernel specs offered: one per language whose engine is on the class path (python, javascript, typescript). */
 final class KernelSpecs {
     /** One kernel spec: its name (what clients ask for), language and what {@code language_info} says. */
-    record Spec(String name, String displayName, Language language, String mimetype, String fileExtension,
-            String pygmentsLexer, String codemirrorMode) {
+    record Spec(
+            String name,
+            String displayName,
+            Language language,
+            String mimetype,
+            String fileExtension,
+            String pygmentsLexer,
+            String codemirrorMode) {
         boolean python() {
             return name.equals("python");
         }
@@ -38,8 +44,15 @@ final class KernelSpecs {
             spec.put("language", name);
             spec.put("interrupt_mode", "message");
             spec.put("env", Map.of());
-            spec.put("metadata", Map.of("wasmbox", Map.of("engine", language.engineName() + " " + language.engineVersion(),
-                    "interrupt", "stops the cell; the kernel restarts with a fresh sandbox (state is lost)")));
+            spec.put(
+                    "metadata",
+                    Map.of(
+                            "wasmbox",
+                            Map.of(
+                                    "engine",
+                                    language.engineName() + " " + language.engineVersion(),
+                                    "interrupt",
+                                    "stops the cell; the kernel restarts with a fresh sandbox (state is lost)")));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", name);
             m.put("spec", spec);
@@ -58,8 +71,16 @@ final class KernelSpecs {
 
     private void add(String name, String display, String mime, String ext, String lexer, String mode) {
         Optional<Language> language = Wasmbox.findLanguage(name);
-        language.ifPresent(l -> specs.put(name, new Spec(name, display.replace("Python 3", "Python " + l.languageVersion()),
-                l, mime, ext, lexer, mode)));
+        language.ifPresent(l -> specs.put(
+                name,
+                new Spec(
+                        name,
+                        display.replace("Python 3", "Python " + l.languageVersion()),
+                        l,
+                        mime,
+                        ext,
+                        lexer,
+                        mode)));
     }
 
     /** The spec a client names: a spec name or any alias of its language ({@code python3}, {@code js}, ...). */
@@ -68,11 +89,16 @@ final class KernelSpecs {
         String n = name.toLowerCase(Locale.ROOT).strip();
         if (specs.containsKey(n)) return Optional.of(specs.get(n));
         if (n.equals("python3")) return Optional.ofNullable(specs.get("python"));
-        return Wasmbox.findLanguage(n).flatMap(l -> specs.values().stream().filter(s -> s.language().id().equals(l.id())).findFirst());
+        return Wasmbox.findLanguage(n)
+                .flatMap(l -> specs.values().stream()
+                        .filter(s -> s.language().id().equals(l.id()))
+                        .findFirst());
     }
 
     String defaultName() {
-        return specs.containsKey("python") ? "python" : specs.keySet().stream().findFirst().orElse("python");
+        return specs.containsKey("python")
+                ? "python"
+                : specs.keySet().stream().findFirst().orElse("python");
     }
 
     List<String> names() {

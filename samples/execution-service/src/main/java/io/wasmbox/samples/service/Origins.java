@@ -4,13 +4,13 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.net.URISyntaxException;
 
 /**
  * Which browser origins may POST here. Browsers send {@code Origin} with cross-site POSTs, and a JSON body
@@ -62,9 +62,14 @@ final class Origins {
             URI uri = new URI(origin.trim());
             String scheme = uri.getScheme();
             String host = uri.getHost();
-            if (scheme == null || host == null || uri.getRawUserInfo() != null
-                    || (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/"))
-                    || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            if (scheme == null
+                    || host == null
+                    || uri.getRawUserInfo() != null
+                    || (uri.getRawPath() != null
+                            && !uri.getRawPath().isEmpty()
+                            && !uri.getRawPath().equals("/"))
+                    || uri.getRawQuery() != null
+                    || uri.getRawFragment() != null) {
                 return null;
             }
             scheme = scheme.toLowerCase(Locale.ROOT);

@@ -3,10 +3,10 @@ package io.wasmbox.samples.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.wasmbox.ExecutionResult;
 import io.wasmbox.GuestError;
-import io.wasmbox.Units;
-import io.wasmbox.OutputListener;
-import io.wasmbox.Wasmbox;
 import io.wasmbox.Language;
+import io.wasmbox.OutputListener;
+import io.wasmbox.Units;
+import io.wasmbox.Wasmbox;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -30,6 +30,7 @@ final class PistonApi {
     private static final List<String> COMPILED = List.of("typescript", "rust", "c", "cpp");
     /** The error type of a rust, c or cpp run whose source did not compile (its message holds the diagnostics). */
     private static final String COMPILE_ERROR = "CompileError";
+
     private static final Pattern NUMBERS = Pattern.compile("\\d+(?:\\.\\d+){0,2}");
 
     private final Api api;
@@ -42,7 +43,9 @@ final class PistonApi {
     record Runtime(Language info, String version) {}
 
     static List<Runtime> runtimes() {
-        return Wasmbox.languages().stream().map(l -> new Runtime(l, semver(l.languageVersion()))).toList();
+        return Wasmbox.languages().stream()
+                .map(l -> new Runtime(l, semver(l.languageVersion())))
+                .toList();
     }
 
     /** Piston versions are semver: {@code 3.13.0} stays, {@code ECMAScript 2023} becomes {@code 2023.0.0}. */
@@ -60,7 +63,11 @@ final class PistonApi {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("language", rt.info().id());
             m.put("version", rt.version());
-            m.put("aliases", rt.info().names().stream().filter(n -> !n.equals(rt.info().id())).toList());
+            m.put(
+                    "aliases",
+                    rt.info().names().stream()
+                            .filter(n -> !n.equals(rt.info().id()))
+                            .toList());
             list.add(m);
         }
         Http.sendJson(exchange, 200, list);
@@ -132,9 +139,9 @@ final class PistonApi {
                 throw ApiError.badRequest("files[" + i + "].content is required as a string");
             }
         }
-        Runtime rt = find(language.textValue(), version.textValue()).orElseThrow(() -> ApiError.badRequest(
-                AuditLog.truncate(language.textValue(), 100) + "-" + AuditLog.truncate(version.textValue(), 100)
-                        + " runtime is unknown"));
+        Runtime rt = find(language.textValue(), version.textValue())
+                .orElseThrow(() -> ApiError.badRequest(AuditLog.truncate(language.textValue(), 100) + "-"
+                        + AuditLog.truncate(version.textValue(), 100) + " runtime is unknown"));
         JsonNode main = null;
         for (JsonNode f : files) {
             String enc = f.path("encoding").asText("utf8");
@@ -147,7 +154,8 @@ final class PistonApi {
         // As Piston with its default configuration: run limits above the ceiling are refused; memory limits
         // of -1 mean "no particular limit" (the piston-client package sends -1); compile limits only need to be
         // numbers, as there is no separate compile stage here.
-        Long runTimeout = constraint(body, "run_timeout", api.config.maxTimeout().toMillis(), false);
+        Long runTimeout =
+                constraint(body, "run_timeout", api.config.maxTimeout().toMillis(), false);
         Long runCpu = constraint(body, "run_cpu_time", api.config.maxTimeout().toMillis(), false);
         Long runMemory = constraint(body, "run_memory_limit", api.config.maxMemoryMiB() * Units.MIB, true);
         for (String compile : List.of("compile_timeout", "compile_cpu_time", "compile_memory_limit")) {
@@ -160,16 +168,26 @@ final class PistonApi {
         }
         String stdin = stdinNode == null || stdinNode.isNull() ? "" : stdinNode.textValue();
         if (!stdin.endsWith("\n")) stdin += "\n"; // Piston always ends stdin with a newline
-        String name = main.path("name").isTextual() && !main.path("name").textValue().isBlank()
-                ? main.path("name").textValue() : "file0.code";
+        String name =
+                main.path("name").isTextual() && !main.path("name").textValue().isBlank()
+                        ? main.path("name").textValue()
+                        : "file0.code";
         Long memoryMiB = null;
         if (runMemory != null) {
             long min = ExecutionRequest.minimumMemoryMiB(rt.info());
             memoryMiB = Math.max(min, (runMemory + Units.MIB - 1) / Units.MIB);
             if (memoryMiB > api.config.maxMemoryMiB()) memoryMiB = api.config.maxMemoryMiB();
         }
-        ExecutionRequest request = ExecutionRequest.of(rt.info(), main.path("content").textValue(), name, stdin, args,
-                Map.of(), new ExecutionRequest.RequestedLimits(runTimeout, memoryMiB, null, runCpu), api.config, "");
+        ExecutionRequest request = ExecutionRequest.of(
+                rt.info(),
+                main.path("content").textValue(),
+                name,
+                stdin,
+                args,
+                Map.of(),
+                new ExecutionRequest.RequestedLimits(runTimeout, memoryMiB, null, runCpu),
+                api.config,
+                "");
         // other files (Piston writes them beside the main one) are decoded to check them, but the sandbox
         // has no file system to put them in: only the first utf8 file runs.
         for (JsonNode f : files) decode(f);
@@ -182,13 +200,17 @@ final class PistonApi {
      */
     private static Long constraint(JsonNode body, String name, long ceiling, boolean negativeIsDefault) {
         JsonNode v = body.get(name);
-        if (v == null || v.isNull() || (v.isNumber() && v.asDouble() == 0) || (v.isBoolean() && !v.booleanValue())
+        if (v == null
+                || v.isNull()
+                || (v.isNumber() && v.asDouble() == 0)
+                || (v.isBoolean() && !v.booleanValue())
                 || (v.isTextual() && v.textValue().isEmpty())) {
             return null;
         }
         if (!v.isNumber()) throw ApiError.badRequest("If specified, " + name + " must be a number");
         if (v.asDouble() < 0 && negativeIsDefault) return null;
-        if (v.asDouble() > ceiling) throw ApiError.badRequest(name + " cannot exceed the configured limit of " + ceiling);
+        if (v.asDouble() > ceiling)
+            throw ApiError.badRequest(name + " cannot exceed the configured limit of " + ceiling);
         if (v.asDouble() < 0) throw ApiError.badRequest(name + " must be non-negative");
         return Math.max(1, (long) Math.ceil(v.asDouble()));
     }
@@ -203,8 +225,9 @@ final class PistonApi {
                 default -> content;
             };
         } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest("file " + AuditLog.truncate(file.path("name").asText("?"), 100) + " is not valid "
-                    + AuditLog.truncate(enc, 20));
+            throw ApiError.badRequest(
+                    "file " + AuditLog.truncate(file.path("name").asText("?"), 100) + " is not valid "
+                            + AuditLog.truncate(enc, 20));
         }
     }
 
@@ -213,8 +236,10 @@ final class PistonApi {
         String lang = language.toLowerCase(Locale.ROOT);
         return runtimes().stream()
                 .filter(rt -> rt.info().id().equals(lang)
-                        || rt.info().names().stream().anyMatch(n -> n.toLowerCase(Locale.ROOT).equals(lang)))
-                .filter(rt -> satisfies(rt.version(), range) || rt.info().languageVersion().equalsIgnoreCase(range))
+                        || rt.info().names().stream()
+                                .anyMatch(n -> n.toLowerCase(Locale.ROOT).equals(lang)))
+                .filter(rt -> satisfies(rt.version(), range)
+                        || rt.info().languageVersion().equalsIgnoreCase(range))
                 .findFirst();
     }
 
@@ -257,11 +282,16 @@ final class PistonApi {
     private static Map<String, Object> response(Job job, Runner.Outcome o, String output) {
         ExecutionResult r = o.result();
         Map<String, Object> run = new LinkedHashMap<>();
-        boolean killed = r.timeoutHit() || r.cpuTimeLimitHit() || (r.error() != null && GuestError.OUT_OF_MEMORY.equals(r.error().type()));
+        boolean killed = r.timeoutHit()
+                || r.cpuTimeLimitHit()
+                || (r.error() != null
+                        && GuestError.OUT_OF_MEMORY.equals(r.error().type()));
         String stderr = r.stderr();
         if (r.error() != null && !killed) {
             // a process dying of an uncaught error prints its traceback on stderr; Piston clients look there
-            String trace = r.error().stackTrace().isBlank() ? r.error().summary() : r.error().stackTrace();
+            String trace = r.error().stackTrace().isBlank()
+                    ? r.error().summary()
+                    : r.error().stackTrace();
             if (!trace.endsWith("\n")) trace += "\n";
             if (!stderr.isEmpty() && !stderr.endsWith("\n")) trace = "\n" + trace;
             stderr += trace;
@@ -325,7 +355,8 @@ final class PistonApi {
     private static JsonNode auditView(JsonNode body) {
         if (body == null || !body.isObject()) return null;
         var view = Http.JSON.createObjectNode();
-        if (body.path("language").isTextual()) view.put("language", body.path("language").textValue());
+        if (body.path("language").isTextual())
+            view.put("language", body.path("language").textValue());
         JsonNode first = body.path("files").path(0).path("content");
         if (first.isTextual()) view.put("code", first.textValue());
         return view;

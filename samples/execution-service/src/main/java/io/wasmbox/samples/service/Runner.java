@@ -26,8 +26,8 @@ final class Runner {
 
     Runner(ServiceConfig config) {
         this.config = config;
-        this.scheduler = new FairScheduler(config.maxConcurrent(), config.maxConcurrent() + config.queueSize(),
-                config.clientShare());
+        this.scheduler = new FairScheduler(
+                config.maxConcurrent(), config.maxConcurrent() + config.queueSize(), config.clientShare());
     }
 
     /** A place in the queue (or a running slot) for {@code count} executions of a client; release it when done. */
@@ -58,12 +58,19 @@ final class Runner {
     Admission admit(String client, int count) {
         FairScheduler.Refusal refusal = scheduler.admit(client, count);
         if (refusal == FairScheduler.Refusal.QUEUE_FULL) {
-            throw new ApiError(429, "queue_full", "the execution queue is full (" + config.maxConcurrent()
-                    + " running, " + config.queueSize() + " waiting at most); retry shortly", Map.of("Retry-After", "1"));
+            throw new ApiError(
+                    429,
+                    "queue_full",
+                    "the execution queue is full (" + config.maxConcurrent() + " running, " + config.queueSize()
+                            + " waiting at most); retry shortly",
+                    Map.of("Retry-After", "1"));
         }
         if (refusal == FairScheduler.Refusal.CLIENT_SHARE) {
-            throw new ApiError(429, "client_queue_full", "this client already has its share of executions running or "
-                    + "waiting (" + config.clientShare() + " at most); retry when some have finished",
+            throw new ApiError(
+                    429,
+                    "client_queue_full",
+                    "this client already has its share of executions running or " + "waiting (" + config.clientShare()
+                            + " at most); retry when some have finished",
                     Map.of("Retry-After", "1"));
         }
         return new Admission(client, count);
@@ -95,8 +102,12 @@ final class Runner {
         String client = admission.client();
         try {
             if (!scheduler.acquire(client, config.queueTimeout().toNanos())) {
-                throw new ApiError(503, "queue_timeout", "no execution slot became free within "
-                        + config.queueTimeout().toMillis() + " ms; retry later", Map.of("Retry-After", "5"));
+                throw new ApiError(
+                        503,
+                        "queue_timeout",
+                        "no execution slot became free within "
+                                + config.queueTimeout().toMillis() + " ms; retry later",
+                        Map.of("Retry-After", "5"));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -120,7 +131,10 @@ final class Runner {
             ExecutionResult result;
             SandboxOptions.Builder sandboxOptions = SandboxOptions.builder().limits(request.limits());
             if (config.realtime()) sandboxOptions.realtime();
-            try (Sandbox sandbox = Wasmbox.interpreter(request.language().id()).sandbox().options(sandboxOptions.build()).build()) {
+            try (Sandbox sandbox = Wasmbox.interpreter(request.language().id())
+                    .sandbox()
+                    .options(sandboxOptions.build())
+                    .build()) {
                 result = sandbox.run(request.code(), options);
             } catch (CodeTooLargeException e) {
                 throw new ApiError(413, "code_too_large", e.getMessage());
@@ -146,8 +160,11 @@ final class Runner {
     <T> T inSlot(Admission admission, Supplier<T> work) throws InterruptedException {
         String client = admission.client();
         if (!scheduler.acquire(client, config.queueTimeout().toNanos())) {
-            throw new ApiError(503, "queue_timeout", "no execution slot became free within "
-                    + config.queueTimeout().toMillis() + " ms; retry later");
+            throw new ApiError(
+                    503,
+                    "queue_timeout",
+                    "no execution slot became free within "
+                            + config.queueTimeout().toMillis() + " ms; retry later");
         }
         try {
             return work.get();

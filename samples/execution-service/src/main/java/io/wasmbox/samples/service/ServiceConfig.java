@@ -1,22 +1,21 @@
 package io.wasmbox.samples.service;
 
 import io.wasmbox.Units;
-
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.Set;
-import java.util.HexFormat;
+import java.util.function.Function;
 
 /**
  * Settings of the execution service. Every setting has a default, a command-line flag ({@code --port 9000}
@@ -109,13 +108,23 @@ record ServiceConfig(
      * @param tokenEverywhere the token is needed on the v1 and Piston APIs too (not on health, the OpenAPI
      *     document and the playground's page)
      */
-    record Kernels(String token, boolean tokenGenerated, Duration cellTimeout, long memoryMiB, Duration idleTimeout,
-            int max, int perClient, boolean tokenEverywhere) {
+    record Kernels(
+            String token,
+            boolean tokenGenerated,
+            Duration cellTimeout,
+            long memoryMiB,
+            Duration idleTimeout,
+            int max,
+            int perClient,
+            boolean tokenEverywhere) {
         Kernels {
-            if (token.isBlank() || token.length() > 512) throw new IllegalArgumentException("--token must be 1..512 characters");
-            if (cellTimeout.isZero() || cellTimeout.isNegative()) throw new IllegalArgumentException("--kernel-cell-timeout must be positive");
+            if (token.isBlank() || token.length() > 512)
+                throw new IllegalArgumentException("--token must be 1..512 characters");
+            if (cellTimeout.isZero() || cellTimeout.isNegative())
+                throw new IllegalArgumentException("--kernel-cell-timeout must be positive");
             if (memoryMiB < 1 || memoryMiB > 4096) throw new IllegalArgumentException("--kernel-memory must be 1m..4g");
-            if (idleTimeout.isNegative()) throw new IllegalArgumentException("--kernel-idle-timeout must not be negative");
+            if (idleTimeout.isNegative())
+                throw new IllegalArgumentException("--kernel-idle-timeout must not be negative");
             positive("max-kernels", max);
             positive("max-kernels-per-client", perClient);
         }
@@ -123,7 +132,8 @@ record ServiceConfig(
         @Override
         public String toString() {
             return "Kernels[token=(hidden), cellTimeout=" + cellTimeout + ", memoryMiB=" + memoryMiB + ", idleTimeout="
-                    + idleTimeout + ", max=" + max + ", perClient=" + perClient + ", tokenEverywhere=" + tokenEverywhere + "]";
+                    + idleTimeout + ", max=" + max + ", perClient=" + perClient + ", tokenEverywhere=" + tokenEverywhere
+                    + "]";
         }
     }
 
@@ -141,47 +151,124 @@ record ServiceConfig(
             new Option("default-timeout", "WASMBOX_DEFAULT_TIMEOUT", "5s", "timeout when a request names none"),
             new Option("max-memory", "WASMBOX_MAX_MEMORY", "256m", "ceiling for a request's maxMemoryMB"),
             new Option("default-memory", "WASMBOX_DEFAULT_MEMORY", "128m", "memory cap when a request names none"),
-            new Option("max-output", "WASMBOX_MAX_OUTPUT", "1m", "ceiling for a request's maxOutputSize (stdout+stderr bytes)"),
+            new Option(
+                    "max-output",
+                    "WASMBOX_MAX_OUTPUT",
+                    "1m",
+                    "ceiling for a request's maxOutputSize (stdout+stderr bytes)"),
             new Option("default-output", "WASMBOX_DEFAULT_OUTPUT", "64k", "output cap when a request names none"),
             new Option("max-code", "WASMBOX_MAX_CODE", "64k", "largest code accepted (413 above)"),
             new Option("max-stdin", "WASMBOX_MAX_STDIN", "256k", "largest stdin accepted (413 above)"),
             new Option("max-body", "WASMBOX_MAX_BODY", "1m", "largest request body accepted (413 above)"),
-            new Option("max-concurrent", "WASMBOX_MAX_CONCURRENT", "", "executions running at once (default: CPU cores, at least 2)"),
+            new Option(
+                    "max-concurrent",
+                    "WASMBOX_MAX_CONCURRENT",
+                    "",
+                    "executions running at once (default: CPU cores, at least 2)"),
             new Option("queue-size", "WASMBOX_QUEUE_SIZE", "32", "executions waiting for a slot; when full, 429"),
             new Option("queue-timeout", "WASMBOX_QUEUE_TIMEOUT", "30s", "longest wait for a slot before 503"),
-            new Option("rate-limit", "WASMBOX_RATE_LIMIT", "120", "execution requests per client per minute; 0 = unlimited"),
-            new Option("rate-burst", "WASMBOX_RATE_BURST", "20", "requests a client may send at once (token bucket size)"),
-            new Option("api-key-header", "WASMBOX_API_KEY_HEADER", "X-API-Key", "header carrying the API key (checked against --api-keys-file / WASMBOX_API_KEYS)"),
-            new Option("api-keys-file", "WASMBOX_API_KEYS_FILE", "",
+            new Option(
+                    "rate-limit",
+                    "WASMBOX_RATE_LIMIT",
+                    "120",
+                    "execution requests per client per minute; 0 = unlimited"),
+            new Option(
+                    "rate-burst", "WASMBOX_RATE_BURST", "20", "requests a client may send at once (token bucket size)"),
+            new Option(
+                    "api-key-header",
+                    "WASMBOX_API_KEY_HEADER",
+                    "X-API-Key",
+                    "header carrying the API key (checked against --api-keys-file / WASMBOX_API_KEYS)"),
+            new Option(
+                    "api-keys-file",
+                    "WASMBOX_API_KEYS_FILE",
+                    "",
                     "file of accepted API keys, one a line (or WASMBOX_API_KEYS=k1,k2); unknown keys get 401; none: clients are their IP"),
-            new Option("trust-proxy", "WASMBOX_TRUST_PROXY", "",
+            new Option(
+                    "trust-proxy",
+                    "WASMBOX_TRUST_PROXY",
+                    "",
                     "addresses or CIDR ranges of your reverse proxies (comma-separated); X-Forwarded-For is read only from them"),
-            new Option("public-origin", "WASMBOX_PUBLIC_ORIGIN", "",
+            new Option(
+                    "public-origin",
+                    "WASMBOX_PUBLIC_ORIGIN",
+                    "",
                     "origins whose browser POSTs are accepted, e.g. https://run.example.org (default: the bind address)"),
-            new Option("batch-max", "WASMBOX_BATCH_MAX", "", "most requests in one batch (default: 16, at most max-concurrent + queue-size)"),
-            new Option("audit-log", "WASMBOX_AUDIT_LOG", "logs/audit.jsonl", "JSON-lines audit log file; 'off' for none"),
+            new Option(
+                    "batch-max",
+                    "WASMBOX_BATCH_MAX",
+                    "",
+                    "most requests in one batch (default: 16, at most max-concurrent + queue-size)"),
+            new Option(
+                    "audit-log", "WASMBOX_AUDIT_LOG", "logs/audit.jsonl", "JSON-lines audit log file; 'off' for none"),
             new Option("audit-max-size", "WASMBOX_AUDIT_MAX_SIZE", "10m", "rotate the audit log at this size"),
             new Option("audit-keep", "WASMBOX_AUDIT_KEEP", "5", "rotated audit files kept (audit.jsonl.1 ... .N)"),
             new Option("warmup", "WASMBOX_WARMUP", "true", "prepare every interpreter at start-up"),
-            new Option("realtime", "WASMBOX_REALTIME", "true",
+            new Option(
+                    "realtime",
+                    "WASMBOX_REALTIME",
+                    "true",
                     "guests see the real clock and real randomness; false: frozen clock, seeded randomness (reproducible runs)"),
-            new Option("idle-timeout", "WASMBOX_IDLE_TIMEOUT", "30s", "close a connection idle (or a response write blocked) this long"),
-            new Option("request-timeout", "WASMBOX_REQUEST_TIMEOUT", "30s", "longest time a client may take to send its request body"),
-            new Option("stream-buffer", "WASMBOX_STREAM_BUFFER", "256k",
+            new Option(
+                    "idle-timeout",
+                    "WASMBOX_IDLE_TIMEOUT",
+                    "30s",
+                    "close a connection idle (or a response write blocked) this long"),
+            new Option(
+                    "request-timeout",
+                    "WASMBOX_REQUEST_TIMEOUT",
+                    "30s",
+                    "longest time a client may take to send its request body"),
+            new Option(
+                    "stream-buffer",
+                    "WASMBOX_STREAM_BUFFER",
+                    "256k",
                     "SSE output waiting for a slow reader beyond this cuts the stream and stops its run"),
-            new Option("client-share", "WASMBOX_CLIENT_SHARE", "",
+            new Option(
+                    "client-share",
+                    "WASMBOX_CLIENT_SHARE",
+                    "",
                     "executions one client may have running or queued (default: half of max-concurrent + queue-size, at least batch-max)"),
-            new Option("max-connections", "WASMBOX_MAX_CONNECTIONS", "1000", "open connections at most (more wait to be accepted)"),
-            new Option("audit-client-budget", "WASMBOX_AUDIT_CLIENT_BUDGET", "",
+            new Option(
+                    "max-connections",
+                    "WASMBOX_MAX_CONNECTIONS",
+                    "1000",
+                    "open connections at most (more wait to be accepted)"),
+            new Option(
+                    "audit-client-budget",
+                    "WASMBOX_AUDIT_CLIENT_BUDGET",
+                    "",
                     "audit bytes per client per minute in the main file; beyond, its lines go to <audit-log>.overflow (default: audit-max-size/10, at least 16k)"),
-            new Option("token", "WASMBOX_TOKEN", "",
+            new Option(
+                    "token",
+                    "WASMBOX_TOKEN",
+                    "",
                     "token the Jupyter kernel API needs (?token= or 'Authorization: token ...'); none: one is generated and printed"),
-            new Option("kernel-cell-timeout", "WASMBOX_KERNEL_CELL_TIMEOUT", "", "wall-clock limit of one kernel cell (default: max-timeout)"),
-            new Option("kernel-memory", "WASMBOX_KERNEL_MEMORY", "", "memory cap of each kernel (default: default-memory)"),
-            new Option("kernel-idle-timeout", "WASMBOX_KERNEL_IDLE_TIMEOUT", "60m", "shut down kernels idle this long; 0 = never"),
+            new Option(
+                    "kernel-cell-timeout",
+                    "WASMBOX_KERNEL_CELL_TIMEOUT",
+                    "",
+                    "wall-clock limit of one kernel cell (default: max-timeout)"),
+            new Option(
+                    "kernel-memory",
+                    "WASMBOX_KERNEL_MEMORY",
+                    "",
+                    "memory cap of each kernel (default: default-memory)"),
+            new Option(
+                    "kernel-idle-timeout",
+                    "WASMBOX_KERNEL_IDLE_TIMEOUT",
+                    "60m",
+                    "shut down kernels idle this long; 0 = never"),
             new Option("max-kernels", "WASMBOX_MAX_KERNELS", "32", "kernels alive at once"),
-            new Option("max-kernels-per-client", "WASMBOX_MAX_KERNELS_PER_CLIENT", "8", "kernels alive at once per client"),
-            new Option("token-everywhere", "WASMBOX_TOKEN_EVERYWHERE", "false",
+            new Option(
+                    "max-kernels-per-client",
+                    "WASMBOX_MAX_KERNELS_PER_CLIENT",
+                    "8",
+                    "kernels alive at once per client"),
+            new Option(
+                    "token-everywhere",
+                    "WASMBOX_TOKEN_EVERYWHERE",
+                    "false",
                     "require the token on the v1 and Piston execution APIs too (the playground then needs a proxy adding it)"));
 
     ServiceConfig {
@@ -194,11 +281,15 @@ record ServiceConfig(
             throw new IllegalArgumentException("--default-timeout (" + defaultTimeout.toMillis()
                     + " ms) is above --max-timeout (" + maxTimeout.toMillis() + " ms)");
         }
-        if (maxTimeout.isZero() || maxTimeout.isNegative()) throw new IllegalArgumentException("--max-timeout must be positive");
-        if (defaultTimeout.isZero() || defaultTimeout.isNegative()) throw new IllegalArgumentException("--default-timeout must be positive");
+        if (maxTimeout.isZero() || maxTimeout.isNegative())
+            throw new IllegalArgumentException("--max-timeout must be positive");
+        if (defaultTimeout.isZero() || defaultTimeout.isNegative())
+            throw new IllegalArgumentException("--default-timeout must be positive");
         if (maxMemoryMiB > 4096) throw new IllegalArgumentException("--max-memory must be at most 4g (wasm32)");
-        if (defaultMemoryMiB > maxMemoryMiB) throw new IllegalArgumentException("--default-memory is above --max-memory");
-        if (defaultOutputBytes > maxOutputBytes) throw new IllegalArgumentException("--default-output is above --max-output");
+        if (defaultMemoryMiB > maxMemoryMiB)
+            throw new IllegalArgumentException("--default-memory is above --max-memory");
+        if (defaultOutputBytes > maxOutputBytes)
+            throw new IllegalArgumentException("--default-output is above --max-output");
         positive("max-code", maxCodeBytes);
         positive("max-body", maxBodyBytes);
         if (ratePerMinute < 0) throw new IllegalArgumentException("--rate-limit must not be negative");
@@ -206,16 +297,19 @@ record ServiceConfig(
         positive("stream-buffer", streamBufferBytes);
         positive("max-connections", maxConnections);
         positive("audit-client-budget", auditClientBudget);
-        if (idleTimeout.isZero() || idleTimeout.isNegative()) throw new IllegalArgumentException("--idle-timeout must be positive");
-        if (requestTimeout.isZero() || requestTimeout.isNegative()) throw new IllegalArgumentException("--request-timeout must be positive");
+        if (idleTimeout.isZero() || idleTimeout.isNegative())
+            throw new IllegalArgumentException("--idle-timeout must be positive");
+        if (requestTimeout.isZero() || requestTimeout.isNegative())
+            throw new IllegalArgumentException("--request-timeout must be positive");
         if (clientShare < batchMax || clientShare > maxConcurrent + queueSize) {
-            throw new IllegalArgumentException("--client-share (" + clientShare + ") must be between --batch-max (" + batchMax
-                    + ") and --max-concurrent + --queue-size (" + (maxConcurrent + queueSize) + ")");
+            throw new IllegalArgumentException("--client-share (" + clientShare + ") must be between --batch-max ("
+                    + batchMax + ") and --max-concurrent + --queue-size (" + (maxConcurrent + queueSize) + ")");
         }
         for (String proxy : trustedProxies) AddressRange.parse(proxy); // fails naming the bad entry
         if (batchMax > maxConcurrent + queueSize) {
-            throw new IllegalArgumentException("--batch-max (" + batchMax + ") cannot exceed --max-concurrent + --queue-size ("
-                    + (maxConcurrent + queueSize) + "): such a batch could never be admitted");
+            throw new IllegalArgumentException(
+                    "--batch-max (" + batchMax + ") cannot exceed --max-concurrent + --queue-size ("
+                            + (maxConcurrent + queueSize) + "): such a batch could never be admitted");
         }
     }
 
@@ -237,7 +331,8 @@ record ServiceConfig(
         }
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
-            if (!arg.startsWith("--")) throw new IllegalArgumentException("unexpected argument '" + arg + "' (see --help)");
+            if (!arg.startsWith("--"))
+                throw new IllegalArgumentException("unexpected argument '" + arg + "' (see --help)");
             String name = arg.substring(2);
             String value = null;
             int eq = name.indexOf('=');
@@ -246,10 +341,13 @@ record ServiceConfig(
                 name = name.substring(0, eq);
             }
             String key = name;
-            Option option = OPTIONS.stream().filter(o -> o.name().equals(key)).findFirst()
+            Option option = OPTIONS.stream()
+                    .filter(o -> o.name().equals(key))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("unknown option --" + key + " (see --help)"));
             if (value == null) {
-                boolean isFlagOnly = option.defaultValue().equals("true") || option.defaultValue().equals("false");
+                boolean isFlagOnly = option.defaultValue().equals("true")
+                        || option.defaultValue().equals("false");
                 if (isFlagOnly && (i + 1 >= args.length || args[i + 1].startsWith("--"))) value = "true";
                 else if (i + 1 >= args.length) throw new IllegalArgumentException(option.flag() + " needs a value");
                 else value = args[++i];
@@ -260,8 +358,10 @@ record ServiceConfig(
         String maxConcurrent = v.apply("max-concurrent");
         String audit = v.apply("audit-log");
         int batchMax = batchMax(v.apply("batch-max"), maxConcurrent, v.apply("queue-size"));
-        long capacity = (maxConcurrent.isEmpty() ? Math.max(2, Runtime.getRuntime().availableProcessors())
-                : integer("max-concurrent", maxConcurrent)) + integer("queue-size", v.apply("queue-size"));
+        long capacity = (maxConcurrent.isEmpty()
+                        ? Math.max(2, Runtime.getRuntime().availableProcessors())
+                        : integer("max-concurrent", maxConcurrent))
+                + integer("queue-size", v.apply("queue-size"));
         String clientShare = v.apply("client-share");
         String budget = v.apply("audit-client-budget");
         long auditMax = size("audit-max-size", v.apply("audit-max-size"));
@@ -277,7 +377,8 @@ record ServiceConfig(
                 size("max-code", v.apply("max-code")),
                 size("max-stdin", v.apply("max-stdin")),
                 size("max-body", v.apply("max-body")),
-                maxConcurrent.isEmpty() ? Math.max(2, Runtime.getRuntime().availableProcessors())
+                maxConcurrent.isEmpty()
+                        ? Math.max(2, Runtime.getRuntime().availableProcessors())
                         : (int) integer("max-concurrent", maxConcurrent),
                 (int) integer("queue-size", v.apply("queue-size")),
                 duration("queue-timeout", v.apply("queue-timeout")),
@@ -286,7 +387,9 @@ record ServiceConfig(
                 v.apply("api-key-header"),
                 trustedProxies(v.apply("trust-proxy")),
                 batchMax,
-                audit.isEmpty() || audit.equalsIgnoreCase("off") || audit.equalsIgnoreCase("none") ? null : Path.of(audit),
+                audit.isEmpty() || audit.equalsIgnoreCase("off") || audit.equalsIgnoreCase("none")
+                        ? null
+                        : Path.of(audit),
                 size("audit-max-size", v.apply("audit-max-size")),
                 (int) integer("audit-keep", v.apply("audit-keep")),
                 bool("warmup", v.apply("warmup")),
@@ -296,7 +399,8 @@ record ServiceConfig(
                 duration("idle-timeout", v.apply("idle-timeout")),
                 duration("request-timeout", v.apply("request-timeout")),
                 size("stream-buffer", v.apply("stream-buffer")),
-                clientShare.isEmpty() ? (int) Math.min(capacity, Math.max(batchMax, (capacity + 1) / 2))
+                clientShare.isEmpty()
+                        ? (int) Math.min(capacity, Math.max(batchMax, (capacity + 1) / 2))
                         : (int) integer("client-share", clientShare),
                 (int) integer("max-connections", v.apply("max-connections")),
                 budget.isEmpty() ? Math.max(16 * 1024, auditMax / 10) : size("audit-client-budget", budget),
@@ -314,7 +418,9 @@ record ServiceConfig(
         String cell = v.apply("kernel-cell-timeout");
         String memory = v.apply("kernel-memory");
         String idle = v.apply("kernel-idle-timeout");
-        return new Kernels(token, generated,
+        return new Kernels(
+                token,
+                generated,
                 duration("kernel-cell-timeout", cell.isEmpty() ? v.apply("max-timeout") : cell),
                 size("kernel-memory", memory.isEmpty() ? v.apply("default-memory") : memory) / (1024 * 1024),
                 idle.equals("0") ? Duration.ZERO : duration("kernel-idle-timeout", idle),
@@ -324,7 +430,10 @@ record ServiceConfig(
     }
 
     private static List<String> list(String value) {
-        return Arrays.stream(value.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+        return Arrays.stream(value.split(","))
+                .map(String::trim)
+                .filter(x -> !x.isEmpty())
+                .toList();
     }
 
     private static List<String> trustedProxies(String value) {
@@ -350,7 +459,8 @@ record ServiceConfig(
         for (String o : list(value)) {
             String normal = Origins.normalise(o);
             if (normal == null) {
-                throw new IllegalArgumentException("--public-origin: '" + o + "' is not an origin like https://host[:port]");
+                throw new IllegalArgumentException(
+                        "--public-origin: '" + o + "' is not an origin like https://host[:port]");
             }
             out.add(normal);
         }
@@ -380,7 +490,8 @@ record ServiceConfig(
 
     private static int batchMax(String value, String maxConcurrent, String queueSize) {
         if (!value.isEmpty()) return (int) integer("batch-max", value);
-        long concurrent = maxConcurrent.isEmpty() ? Math.max(2, Runtime.getRuntime().availableProcessors())
+        long concurrent = maxConcurrent.isEmpty()
+                ? Math.max(2, Runtime.getRuntime().availableProcessors())
                 : integer("max-concurrent", maxConcurrent);
         return (int) Math.max(1, Math.min(16, concurrent + integer("queue-size", queueSize)));
     }
@@ -392,7 +503,11 @@ record ServiceConfig(
 
                 """);
         for (Option o : OPTIONS) {
-            sb.append(String.format(Locale.ROOT, "  %-20s %-26s %s%n", o.flag(), o.env(),
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "  %-20s %-26s %s%n",
+                    o.flag(),
+                    o.env(),
                     o.help() + (o.defaultValue().isEmpty() ? "" : " [" + o.defaultValue() + "]")));
         }
         return sb.toString();

@@ -31,7 +31,8 @@ final class StaticFiles {
     }
 
     private String webjarVersion(String name) {
-        try (InputStream in = loader.getResourceAsStream("META-INF/maven/org.webjars.npm/" + name + "/pom.properties")) {
+        try (InputStream in =
+                loader.getResourceAsStream("META-INF/maven/org.webjars.npm/" + name + "/pom.properties")) {
             if (in == null) throw new IllegalStateException("WebJar " + name + " is not on the class path");
             Properties p = new Properties();
             p.load(in);
@@ -65,7 +66,10 @@ final class StaticFiles {
 
     /** Plain relative paths only: no traversal, no absolute paths, no odd characters. */
     private static boolean safe(String path) {
-        return !path.isEmpty() && path.matches("[A-Za-z0-9._/-]+") && !path.contains("..") && !path.startsWith("/")
+        return !path.isEmpty()
+                && path.matches("[A-Za-z0-9._/-]+")
+                && !path.contains("..")
+                && !path.startsWith("/")
                 && !path.contains("//");
     }
 

@@ -33,7 +33,8 @@ final class Stats {
 
     synchronized Map<String, Object> snapshot(int running, int queued) {
         long executions = outcomes.values().stream().mapToLong(LongAdder::sum).sum();
-        long successes = outcomes.containsKey("success") ? outcomes.get("success").sum() : 0;
+        long successes =
+                outcomes.containsKey("success") ? outcomes.get("success").sum() : 0;
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("uptime_seconds", (System.currentTimeMillis() - startedMillis) / 1000);
         m.put("total_requests", requests.sum());

@@ -1,7 +1,7 @@
 package io.wasmbox.samples.service;
 
-import io.wasmbox.Wasmbox;
 import io.wasmbox.Language;
+import io.wasmbox.Wasmbox;
 import java.lang.System.Logger.Level;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -30,15 +30,42 @@ class AuditLogTest {
         Path keys = dir.resolve("keys.txt");
         Files.writeString(keys, "super-secret-key\nother-key\n");
         Map<String, String> other = Map.of("X-API-Key", "other-key");
-        try (TestClient c = new TestClient("--audit-log", file.toString(), "--warmup", "false", "--rate-limit", "0",
-                "--api-keys-file", keys.toString())) {
-            c.post("/api/v1/execute", TestClient.Json.write(Map.of("language", "python", "code", code)),
+        try (TestClient c = new TestClient(
+                "--audit-log",
+                file.toString(),
+                "--warmup",
+                "false",
+                "--rate-limit",
+                "0",
+                "--api-keys-file",
+                keys.toString())) {
+            c.post(
+                    "/api/v1/execute",
+                    TestClient.Json.write(Map.of("language", "python", "code", code)),
                     Map.of("X-API-Key", "super-secret-key"));
-            c.post("/api/v1/execute", TestClient.Json.write(Map.of("language", "python", "code", "while True: pass",
-                    "limits", Map.of("timeoutMs", 100, "maxOutputSize", 5))), other);
+            c.post(
+                    "/api/v1/execute",
+                    TestClient.Json.write(Map.of(
+                            "language",
+                            "python",
+                            "code",
+                            "while True: pass",
+                            "limits",
+                            Map.of("timeoutMs", 100, "maxOutputSize", 5))),
+                    other);
             c.post("/api/v1/execute", TestClient.Json.write(Map.of("language", "fortran", "code", "x")), other);
-            c.post("/api/v2/execute", TestClient.Json.write(Map.of("language", "python", "version", "*",
-                    "files", List.of(Map.of("content", "print('x' * 100)")), "run_timeout", 2000)), other);
+            c.post(
+                    "/api/v2/execute",
+                    TestClient.Json.write(Map.of(
+                            "language",
+                            "python",
+                            "version",
+                            "*",
+                            "files",
+                            List.of(Map.of("content", "print('x' * 100)")),
+                            "run_timeout",
+                            2000)),
+                    other);
         }
         String raw = Files.readString(file);
         assertThat(raw).doesNotContain("super-secret-key").doesNotContain("audited");
@@ -48,7 +75,8 @@ class AuditLogTest {
         JsonNode first = records.get(0);
         assertThat(first.get("time").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
         assertThat(first.get("endpoint").asText()).isEqualTo("/api/v1/execute");
-        assertThat(first.get("client").asText()).isEqualTo("key:" + Api.sha256("super-secret-key").substring(0, 16));
+        assertThat(first.get("client").asText())
+                .isEqualTo("key:" + Api.sha256("super-secret-key").substring(0, 16));
         assertThat(first.get("language").asText()).isEqualTo("python");
         assertThat(first.get("code_sha256").asText()).isEqualTo(Api.sha256(code));
         assertThat(first.get("code_bytes").asInt()).isEqualTo(code.length());
@@ -57,12 +85,14 @@ class AuditLogTest {
         assertThat(first.get("exit_code").asInt()).isEqualTo(1);
         assertThat(first.get("http_status").asInt()).isEqualTo(200);
         assertThat(first.get("execution_id").asText()).hasSize(36);
-        for (String f : List.of("queue_ms", "execution_ms", "total_ms")) assertThat(first.get(f).isIntegralNumber()).as(f).isTrue();
+        for (String f : List.of("queue_ms", "execution_ms", "total_ms"))
+            assertThat(first.get(f).isIntegralNumber()).as(f).isTrue();
         assertThat(first.at("/limits/timeoutMs").asLong()).isEqualTo(5000);
         assertThat(first.get("limits_hit")).isEmpty();
 
         JsonNode second = records.get(1);
-        assertThat(second.get("client").asText()).isEqualTo("key:" + Api.sha256("other-key").substring(0, 16));
+        assertThat(second.get("client").asText())
+                .isEqualTo("key:" + Api.sha256("other-key").substring(0, 16));
         assertThat(second.get("outcome").asText()).isEqualTo("timeout");
         assertThat(second.get("limits_hit").toString()).isEqualTo("[\"timeout\"]");
         assertThat(second.at("/limits/timeoutMs").asLong()).isEqualTo(100);
@@ -80,8 +110,17 @@ class AuditLogTest {
     @Test
     void rotatesBySizeKeepingNFiles() throws IOException {
         Path file = dir.resolve("rot.jsonl");
-        try (TestClient c = new TestClient("--audit-log", file.toString(), "--audit-max-size", "1k",
-                "--audit-keep", "2", "--warmup", "false", "--rate-limit", "0")) {
+        try (TestClient c = new TestClient(
+                "--audit-log",
+                file.toString(),
+                "--audit-max-size",
+                "1k",
+                "--audit-keep",
+                "2",
+                "--warmup",
+                "false",
+                "--rate-limit",
+                "0")) {
             for (int i = 0; i < 12; i++) c.postJson("/api/v1/execute", Map.of("language", "nope" + i, "code", "x"));
         }
         assertThat(Files.exists(file)).isTrue();
@@ -95,8 +134,10 @@ class AuditLogTest {
         // newest last: the current file holds the latest request, .2 older ones than .1
         List<JsonNode> current = lines(file);
         assertThat(current.getLast().get("language").asText()).isEqualTo("nope11");
-        String newestInOne = lines(dir.resolve("rot.jsonl.1")).getLast().get("language").asText();
-        String newestInTwo = lines(dir.resolve("rot.jsonl.2")).getLast().get("language").asText();
+        String newestInOne =
+                lines(dir.resolve("rot.jsonl.1")).getLast().get("language").asText();
+        String newestInTwo =
+                lines(dir.resolve("rot.jsonl.2")).getLast().get("language").asText();
         assertThat(Integer.parseInt(newestInTwo.substring(4))).isLessThan(Integer.parseInt(newestInOne.substring(4)));
     }
 
@@ -104,9 +145,13 @@ class AuditLogTest {
     void aBatchIsOneLineListingItsItems() throws IOException {
         Path file = dir.resolve("batch.jsonl");
         try (TestClient c = new TestClient("--audit-log", file.toString(), "--warmup", "false", "--rate-limit", "0")) {
-            TestClient.Json r = c.postJson("/api/v1/execute/batch", Map.of("requests", List.of(
-                    Map.of("language", "python", "code", "print(1)"),
-                    Map.of("language", "javascript", "code", "throw new Error('x')"))));
+            TestClient.Json r = c.postJson(
+                    "/api/v1/execute/batch",
+                    Map.of(
+                            "requests",
+                            List.of(
+                                    Map.of("language", "python", "code", "print(1)"),
+                                    Map.of("language", "javascript", "code", "throw new Error('x')"))));
             assertThat(r.status()).isEqualTo(200);
         }
         List<JsonNode> records = lines(file);

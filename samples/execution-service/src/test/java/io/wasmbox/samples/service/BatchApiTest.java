@@ -35,19 +35,32 @@ class BatchApiTest {
 
     @Test
     void invalidEntryIs400NamingItsIndex() {
-        TestClient.Json r = client.postJson("/api/v1/execute/batch", Map.of("requests", List.of(
-                Map.of("language", "python", "code", "1"), Map.of("language", "klingon", "code", "1"))));
+        TestClient.Json r = client.postJson(
+                "/api/v1/execute/batch",
+                Map.of(
+                        "requests",
+                        List.of(
+                                Map.of("language", "python", "code", "1"),
+                                Map.of("language", "klingon", "code", "1"))));
         assertThat(r.status()).isEqualTo(400);
-        assertThat(r.body().get("message").asText()).contains("requests[1].language").contains("klingon");
+        assertThat(r.body().get("message").asText())
+                .contains("requests[1].language")
+                .contains("klingon");
         r = client.postJson("/api/v1/execute/batch", Map.of("requests", List.of(Map.of("language", "python"))));
         assertThat(r.body().get("message").asText()).contains("missing required field 'requests[0].code'");
     }
 
     @Test
     void malformedBatchesAre400() {
-        assertThat(client.postJson("/api/v1/execute/batch", Map.of()).body().get("message").asText())
+        assertThat(client.postJson("/api/v1/execute/batch", Map.of())
+                        .body()
+                        .get("message")
+                        .asText())
                 .contains("missing required array 'requests'");
-        assertThat(client.postJson("/api/v1/execute/batch", Map.of("requests", List.of())).body().get("message").asText())
+        assertThat(client.postJson("/api/v1/execute/batch", Map.of("requests", List.of()))
+                        .body()
+                        .get("message")
+                        .asText())
                 .contains("'requests' is empty");
         List<Object> many = new ArrayList<>();
         for (int i = 0; i < 17; i++) many.add(Map.of("language", "python", "code", "1"));

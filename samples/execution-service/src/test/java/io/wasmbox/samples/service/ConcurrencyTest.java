@@ -24,12 +24,20 @@ class ConcurrencyTest {
             for (int i = 0; i < clients; i++) {
                 int n = i;
                 // each run reads its own stdin and env, and checks that no other run's global is visible
-                Map<String, Object> body = Map.of("language", "python", "code", """
+                Map<String, Object> body = Map.of(
+                        "language",
+                        "python",
+                        "code",
+                        """
                         import os
                         leaked = 'secret' in globals()
                         secret = input()
                         print(secret, os.environ['N'], leaked)
-                        """, "stdin", "token-" + n, "env", Map.of("N", Integer.toString(n)));
+                        """,
+                        "stdin",
+                        "token-" + n,
+                        "env",
+                        Map.of("N", Integer.toString(n)));
                 futures.add(pool.submit(() -> client.postJson("/api/v1/execute", body)));
             }
             for (int i = 0; i < clients; i++) {

@@ -19,9 +19,17 @@ class ExecuteApiTest {
 
     @Test
     void runsPythonWithStdinArgsAndEnv() {
-        TestClient.Json r = run(Map.of("language", "python",
-                "code", "import sys, os\nprint(input().upper())\nprint(sys.argv[1:], os.environ.get('GREETING'))\n6 * 7",
-                "stdin", "hello\n", "args", List.of("a", "b"), "env", Map.of("GREETING", "hi")));
+        TestClient.Json r = run(Map.of(
+                "language",
+                "python",
+                "code",
+                "import sys, os\nprint(input().upper())\nprint(sys.argv[1:], os.environ.get('GREETING'))\n6 * 7",
+                "stdin",
+                "hello\n",
+                "args",
+                List.of("a", "b"),
+                "env",
+                Map.of("GREETING", "hi")));
         assertThat(r.status()).isEqualTo(200);
         JsonNode b = r.body();
         assertThat(b.get("status").asText()).isEqualTo("success");
@@ -71,8 +79,13 @@ class ExecuteApiTest {
 
     @Test
     void timeoutIsAResult() {
-        TestClient.Json r = run(Map.of("language", "python", "code", "print('start', flush=True)\nwhile True: pass",
-                "limits", Map.of("timeoutMs", 300)));
+        TestClient.Json r = run(Map.of(
+                "language",
+                "python",
+                "code",
+                "print('start', flush=True)\nwhile True: pass",
+                "limits",
+                Map.of("timeoutMs", 300)));
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body().get("status").asText()).isEqualTo("timeout");
         assertThat(r.body().get("exit_code").asInt()).isEqualTo(124);
@@ -83,8 +96,8 @@ class ExecuteApiTest {
 
     @Test
     void memoryLimitIsAResult() {
-        TestClient.Json r = run(Map.of("language", "python", "code", "x = bytearray(200 * 1024 * 1024)",
-                "limits", Map.of("maxMemoryMB", 64)));
+        TestClient.Json r = run(Map.of(
+                "language", "python", "code", "x = bytearray(200 * 1024 * 1024)", "limits", Map.of("maxMemoryMB", 64)));
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body().get("status").asText()).isEqualTo("memory_limit");
         assertThat(r.body().get("metadata").get("memory_limit_hit").asBoolean()).isTrue();
@@ -93,8 +106,8 @@ class ExecuteApiTest {
 
     @Test
     void outputIsCutAtTheRequestedSize() {
-        TestClient.Json r = run(Map.of("language", "python", "code", "print('x' * 1000)",
-                "limits", Map.of("maxOutputSize", 10)));
+        TestClient.Json r =
+                run(Map.of("language", "python", "code", "print('x' * 1000)", "limits", Map.of("maxOutputSize", 10)));
         assertThat(r.body().get("status").asText()).isEqualTo("success");
         assertThat(r.body().get("stdout").asText()).hasSize(10);
         assertThat(r.body().get("metadata").get("output_truncated").asBoolean()).isTrue();
@@ -109,12 +122,17 @@ class ExecuteApiTest {
     @Test
     void frozenClockAndSeededRandomnessOnRequest() {
         try (TestClient frozen = new TestClient("--realtime", "false", "--audit-log", "off", "--warmup", "false")) {
-            Map<String, Object> body = Map.of("language", "python", "code", "import random, time\n[random.random(), time.time()]");
+            Map<String, Object> body =
+                    Map.of("language", "python", "code", "import random, time\n[random.random(), time.time()]");
             JsonNode a = frozen.postJson("/api/v1/execute", body).body().get("value");
             JsonNode b = frozen.postJson("/api/v1/execute", body).body().get("value");
             assertThat(a).isEqualTo(b);
             assertThat(a.get(1).asDouble()).isEqualTo(1704067200.0); // SandboxOptions.DEFAULT_INSTANT
-            assertThat(frozen.getJson("/api/v1/config").body().at("/service/realtime").asBoolean()).isFalse();
+            assertThat(frozen.getJson("/api/v1/config")
+                            .body()
+                            .at("/service/realtime")
+                            .asBoolean())
+                    .isFalse();
         }
     }
 
@@ -140,12 +158,20 @@ class ExecuteApiTest {
 
     @Test
     void malformedJsonIs400() {
-        assertError(TestClient.Json.of(client.post("/api/v1/execute", "{\"language\": \"python\", \"code\": ")),
-                400, "invalid_request", "malformed JSON");
+        assertError(
+                TestClient.Json.of(client.post("/api/v1/execute", "{\"language\": \"python\", \"code\": ")),
+                400,
+                "invalid_request",
+                "malformed JSON");
         assertError(TestClient.Json.of(client.post("/api/v1/execute", "")), 400, "invalid_request", "empty");
-        assertError(TestClient.Json.of(client.post("/api/v1/execute", "[1, 2]")), 400, "invalid_request", "JSON object");
-        assertError(TestClient.Json.of(client.post("/api/v1/execute", "{\"code\": \"1\", \"code\": \"2\", \"language\": \"python\"}")),
-                400, "invalid_request", "Duplicate field");
+        assertError(
+                TestClient.Json.of(client.post("/api/v1/execute", "[1, 2]")), 400, "invalid_request", "JSON object");
+        assertError(
+                TestClient.Json.of(
+                        client.post("/api/v1/execute", "{\"code\": \"1\", \"code\": \"2\", \"language\": \"python\"}")),
+                400,
+                "invalid_request",
+                "Duplicate field");
     }
 
     @Test
@@ -154,54 +180,105 @@ class ExecuteApiTest {
         assertError(run(Map.of("code", "print(1)")), 400, "invalid_request", "missing required field 'language'");
         assertError(run(Map.of("language", "python", "code", "   ")), 400, "invalid_request", "code is empty");
         assertError(run(Map.of("language", "python", "code", 12)), 400, "invalid_request", "'code' must be a string");
-        assertError(run(Map.of("language", "python", "code", "1", "args", "x")), 400, "invalid_request", "'args' must be an array");
-        assertError(run(Map.of("language", "python", "code", "1", "env", Map.of("A", 1))), 400, "invalid_request", "'env.A' must be a string");
-        assertError(run(Map.of("language", "python", "code", "1", "timeout", 5)), 400, "invalid_request", "unknown field 'timeout'");
+        assertError(
+                run(Map.of("language", "python", "code", "1", "args", "x")),
+                400,
+                "invalid_request",
+                "'args' must be an array");
+        assertError(
+                run(Map.of("language", "python", "code", "1", "env", Map.of("A", 1))),
+                400,
+                "invalid_request",
+                "'env.A' must be a string");
+        assertError(
+                run(Map.of("language", "python", "code", "1", "timeout", 5)),
+                400,
+                "invalid_request",
+                "unknown field 'timeout'");
         assertError(run(Map.of("language", "python", "code", "print('a\u0000b')")), 400, "invalid_request", "NUL");
     }
 
     @Test
     void unknownLanguageIs400ListingTheAvailableOnes() {
-        assertError(run(Map.of("language", "cobol", "code", "DISPLAY 'HI'")), 400, "invalid_request", "unknown language 'cobol'");
-        assertThat(run(Map.of("language", "cobol", "code", "x")).body().get("message").asText()).contains("python");
+        assertError(
+                run(Map.of("language", "cobol", "code", "DISPLAY 'HI'")),
+                400,
+                "invalid_request",
+                "unknown language 'cobol'");
+        assertThat(run(Map.of("language", "cobol", "code", "x"))
+                        .body()
+                        .get("message")
+                        .asText())
+                .contains("python");
     }
 
     @Test
     void limitsOutOfRangeAre400() {
-        assertError(run(Map.of("language", "python", "code", "1", "limits", Map.of("timeoutMs", 0))),
-                400, "invalid_request", "'limits.timeoutMs' must be between 1 and 10000, got 0");
-        assertError(run(Map.of("language", "python", "code", "1", "limits", Map.of("timeoutMs", 10001))),
-                400, "invalid_request", "'limits.timeoutMs' must be between 1 and 10000");
-        assertError(run(Map.of("language", "python", "code", "1", "limits", Map.of("maxMemoryMB", 257))),
-                400, "invalid_request", "'limits.maxMemoryMB' must be between");
-        assertError(run(Map.of("language", "python", "code", "1", "limits", Map.of("maxMemoryMB", 1))),
-                400, "invalid_request", "'limits.maxMemoryMB' must be between");
-        assertError(run(Map.of("language", "python", "code", "1", "limits", Map.of("maxOutputSize", -1))),
-                400, "invalid_request", "'limits.maxOutputSize' must be between 0 and 1048576");
-        assertError(run(Map.of("language", "python", "code", "1", "limits", Map.of("timeoutMs", 1.5))),
-                400, "invalid_request", "must be an integer");
-        assertError(run(Map.of("language", "python", "code", "1", "limits", Map.of("cpu", 1))),
-                400, "invalid_request", "unknown field 'limits.cpu'");
+        assertError(
+                run(Map.of("language", "python", "code", "1", "limits", Map.of("timeoutMs", 0))),
+                400,
+                "invalid_request",
+                "'limits.timeoutMs' must be between 1 and 10000, got 0");
+        assertError(
+                run(Map.of("language", "python", "code", "1", "limits", Map.of("timeoutMs", 10001))),
+                400,
+                "invalid_request",
+                "'limits.timeoutMs' must be between 1 and 10000");
+        assertError(
+                run(Map.of("language", "python", "code", "1", "limits", Map.of("maxMemoryMB", 257))),
+                400,
+                "invalid_request",
+                "'limits.maxMemoryMB' must be between");
+        assertError(
+                run(Map.of("language", "python", "code", "1", "limits", Map.of("maxMemoryMB", 1))),
+                400,
+                "invalid_request",
+                "'limits.maxMemoryMB' must be between");
+        assertError(
+                run(Map.of("language", "python", "code", "1", "limits", Map.of("maxOutputSize", -1))),
+                400,
+                "invalid_request",
+                "'limits.maxOutputSize' must be between 0 and 1048576");
+        assertError(
+                run(Map.of("language", "python", "code", "1", "limits", Map.of("timeoutMs", 1.5))),
+                400,
+                "invalid_request",
+                "must be an integer");
+        assertError(
+                run(Map.of("language", "python", "code", "1", "limits", Map.of("cpu", 1))),
+                400,
+                "invalid_request",
+                "unknown field 'limits.cpu'");
     }
 
     @Test
     void codeOverTheCapIs413() {
-        assertError(run(Map.of("language", "python", "code", "#" + "x".repeat(3000))), 413, "code_too_large", "over the limit of 2048 bytes");
+        assertError(
+                run(Map.of("language", "python", "code", "#" + "x".repeat(3000))),
+                413,
+                "code_too_large",
+                "over the limit of 2048 bytes");
     }
 
     @Test
     void bodyOverTheCapIs413() {
         String body = "{\"language\": \"python\", \"code\": \"1\", \"stdin\": \"" + "x".repeat(70 * 1024) + "\"}";
-        assertError(TestClient.Json.of(client.post("/api/v1/execute", body)), 413, "payload_too_large", "request body is larger");
+        assertError(
+                TestClient.Json.of(client.post("/api/v1/execute", body)),
+                413,
+                "payload_too_large",
+                "request body is larger");
     }
 
     @Test
     void crossOriginBrowserPostsAre403() {
         String body = TestClient.Json.write(Map.of("language", "python", "code", "print(1)"));
-        TestClient.Json r = TestClient.Json.of(client.post("/api/v1/execute", body, Map.of("Origin", "https://evil.example")));
+        TestClient.Json r =
+                TestClient.Json.of(client.post("/api/v1/execute", body, Map.of("Origin", "https://evil.example")));
         assertError(r, 403, "cross_origin", "cross-origin");
         String self = client.service.url();
-        assertThat(client.post("/api/v1/execute", body, Map.of("Origin", self)).statusCode()).isEqualTo(200);
+        assertThat(client.post("/api/v1/execute", body, Map.of("Origin", self)).statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -210,8 +287,8 @@ class ExecuteApiTest {
         TestClient.Json r = client.getJson("/api/v1/execute");
         assertError(r, 405, "method_not_allowed", "GET is not allowed");
         assertThat(r.response().headers().firstValue("Allow")).hasValue("POST");
-        TestClient.Json d = TestClient.Json.of(client.send(HttpRequest.newBuilder(client.uri("/api/v1/health"))
-                .DELETE().build()));
+        TestClient.Json d = TestClient.Json.of(client.send(
+                HttpRequest.newBuilder(client.uri("/api/v1/health")).DELETE().build()));
         assertError(d, 405, "method_not_allowed", "DELETE");
         assertThat(d.response().headers().firstValue("Allow")).hasValue("GET, HEAD");
     }

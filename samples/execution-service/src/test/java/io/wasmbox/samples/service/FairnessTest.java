@@ -8,10 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Fair scheduling between clients, measured: a light client's {@code 1+1} while a heavy client keeps every
@@ -24,15 +24,26 @@ class FairnessTest {
     @TempDir
     Path dir;
 
-    private static final String LOOP = TestClient.Json.write(Map.of("language", "python", "code", "while True: pass",
-            "limits", Map.of("timeoutMs", RUN_MS)));
+    private static final String LOOP = TestClient.Json.write(
+            Map.of("language", "python", "code", "while True: pass", "limits", Map.of("timeoutMs", RUN_MS)));
     private static final String LIGHT = TestClient.Json.write(Map.of("language", "python", "code", "1+1"));
 
     private TestClient service() throws Exception {
         Path keys = dir.resolve("keys");
         Files.writeString(keys, "heavy\nlight\n");
-        return new TestClient("--max-concurrent", "2", "--queue-size", "32", "--rate-limit", "0", "--audit-log", "off",
-                "--api-keys-file", keys.toString(), "--max-timeout", "10s");
+        return new TestClient(
+                "--max-concurrent",
+                "2",
+                "--queue-size",
+                "32",
+                "--rate-limit",
+                "0",
+                "--audit-log",
+                "off",
+                "--api-keys-file",
+                keys.toString(),
+                "--max-timeout",
+                "10s");
     }
 
     private static long lightLatencyMillis(TestClient c) {
@@ -58,14 +69,20 @@ class FairnessTest {
             lightLatencyMillis(c); // warm the interpreter
             List<CompletableFuture<Integer>> heavy = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                heavy.add(CompletableFuture.supplyAsync(() -> c.post("/api/v1/execute", LOOP, Map.of("X-API-Key", "heavy")).statusCode()));
+                heavy.add(CompletableFuture.supplyAsync(
+                        () -> c.post("/api/v1/execute", LOOP, Map.of("X-API-Key", "heavy"))
+                                .statusCode()));
             }
             awaitRunning(c, 2);
             Thread.sleep(300); // the heavy client's other six are queued by now
             long latency = lightLatencyMillis(c);
-            System.out.printf("fairness: light 1+1 behind 8 x %d ms heavy requests on 2 slots: %d ms%n", RUN_MS, latency);
-            assertThat(latency).as("at most one heavy run (%d ms) plus slack", RUN_MS).isLessThan(RUN_MS + 2000);
-            for (CompletableFuture<Integer> f : heavy) assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo(200);
+            System.out.printf(
+                    "fairness: light 1+1 behind 8 x %d ms heavy requests on 2 slots: %d ms%n", RUN_MS, latency);
+            assertThat(latency)
+                    .as("at most one heavy run (%d ms) plus slack", RUN_MS)
+                    .isLessThan(RUN_MS + 2000);
+            for (CompletableFuture<Integer> f : heavy)
+                assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo(200);
         }
     }
 
@@ -77,14 +94,16 @@ class FairnessTest {
             for (int i = 0; i < 16; i++) items.add(Http.JSON.readTree(LOOP));
             String batch = TestClient.Json.write(Map.of("requests", items));
             CompletableFuture<Integer> heavy = CompletableFuture.supplyAsync(
-                    () -> c.post("/api/v1/execute/batch", batch, Map.of("X-API-Key", "heavy")).statusCode());
+                    () -> c.post("/api/v1/execute/batch", batch, Map.of("X-API-Key", "heavy"))
+                            .statusCode());
             awaitRunning(c, 2);
             Thread.sleep(300);
             long latency = lightLatencyMillis(c);
             System.out.printf("fairness: light 1+1 behind a batch of 16 x %d ms on 2 slots: %d ms%n", RUN_MS, latency);
             assertThat(latency).isLessThan(RUN_MS + 2000);
             // the heavy client cannot queue more than its share meanwhile (default: half the queue, at least batch-max)
-            int over = c.post("/api/v1/execute/batch", batch, Map.of("X-API-Key", "heavy")).statusCode();
+            int over = c.post("/api/v1/execute/batch", batch, Map.of("X-API-Key", "heavy"))
+                    .statusCode();
             assertThat(over).isEqualTo(429);
             assertThat(heavy.get(120, TimeUnit.SECONDS)).isEqualTo(200);
         }

@@ -3,17 +3,17 @@ package io.wasmbox.samples.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.wasmbox.Wasmbox;
 import io.wasmbox.Language;
+import io.wasmbox.Wasmbox;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.Test;
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 
 /** Health, stats, config, runtimes, the OpenAPI document and the playground's static files. */
 class InfoEndpointsTest {
@@ -33,7 +33,9 @@ class InfoEndpointsTest {
         JsonNode runtimes = client.getJson("/api/v1/runtimes").body().get("runtimes");
         List<String> ids = new ArrayList<>();
         runtimes.forEach(r -> ids.add(r.get("language").asText()));
-        assertThat(ids).containsExactlyElementsOf(Wasmbox.languages().stream().map(Language::id).toList());
+        assertThat(ids)
+                .containsExactlyElementsOf(
+                        Wasmbox.languages().stream().map(Language::id).toList());
         JsonNode python = runtimes.get(ids.indexOf("python"));
         assertThat(python.get("version").asText()).startsWith("3.13");
         assertThat(python.get("aliases").toString()).contains("py");
@@ -54,7 +56,8 @@ class InfoEndpointsTest {
 
     @Test
     void statsCountExecutionsWithPercentilesPerLanguage() {
-        for (int i = 0; i < 3; i++) client.postJson("/api/v1/execute", Map.of("language", "python", "code", "print(1)"));
+        for (int i = 0; i < 3; i++)
+            client.postJson("/api/v1/execute", Map.of("language", "python", "code", "print(1)"));
         client.postJson("/api/v1/execute", Map.of("language", "python", "code", "1/0"));
         client.postJson("/api/v1/execute", Map.of("language", "nope", "code", "1"));
         JsonNode s = client.getJson("/api/v1/stats").body();
@@ -66,8 +69,10 @@ class InfoEndpointsTest {
         assertThat(s.get("success_rate").asDouble()).isBetween(0.0, 1.0);
         JsonNode py = s.at("/languages/python");
         assertThat(py.get("executions").asLong()).isGreaterThanOrEqualTo(4);
-        assertThat(py.get("p50_ms").asLong()).isLessThanOrEqualTo(py.get("p95_ms").asLong());
-        assertThat(py.get("p95_ms").asLong()).isLessThanOrEqualTo(py.get("max_ms").asLong());
+        assertThat(py.get("p50_ms").asLong())
+                .isLessThanOrEqualTo(py.get("p95_ms").asLong());
+        assertThat(py.get("p95_ms").asLong())
+                .isLessThanOrEqualTo(py.get("max_ms").asLong());
     }
 
     @Test
@@ -80,7 +85,8 @@ class InfoEndpointsTest {
             if (path.endsWith("*") || path.equals("/index.html")) return; // static files, described under /
             assertThat(r.body()).as("OpenAPI lists %s", path).contains("\n  " + path + ":\n");
             for (String m : methods) {
-                assertThat(r.body()).as("OpenAPI lists %s %s", m, path)
+                assertThat(r.body())
+                        .as("OpenAPI lists %s %s", m, path)
                         .containsPattern("\\n  " + Pattern.quote(path) + ":\\n(    .*\\n|\\s*\\n)*?    "
                                 + m.toLowerCase(Locale.ROOT) + ":");
             }
@@ -92,11 +98,18 @@ class InfoEndpointsTest {
         HttpResponse<String> index = client.get("/");
         assertThat(index.statusCode()).isEqualTo(200);
         assertThat(index.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
-        assertThat(index.headers().firstValue("Content-Security-Policy").orElse("")).contains("default-src 'self'");
-        assertThat(index.body()).contains("/vendor/codemirror/lib/codemirror.js").doesNotContain("https://");
-        for (String asset : List.of("/assets/playground.js", "/assets/playground.css",
-                "/vendor/codemirror/lib/codemirror.js", "/vendor/codemirror/lib/codemirror.css",
-                "/vendor/codemirror/mode/python/python.js", "/vendor/codemirror/mode/javascript/javascript.js")) {
+        assertThat(index.headers().firstValue("Content-Security-Policy").orElse(""))
+                .contains("default-src 'self'");
+        assertThat(index.body())
+                .contains("/vendor/codemirror/lib/codemirror.js")
+                .doesNotContain("https://");
+        for (String asset : List.of(
+                "/assets/playground.js",
+                "/assets/playground.css",
+                "/vendor/codemirror/lib/codemirror.js",
+                "/vendor/codemirror/lib/codemirror.css",
+                "/vendor/codemirror/mode/python/python.js",
+                "/vendor/codemirror/mode/javascript/javascript.js")) {
             assertThat(client.get(asset).statusCode()).as(asset).isEqualTo(200);
         }
         assertThat(client.get("/assets/../openapi.yaml").statusCode()).isEqualTo(404);
@@ -114,13 +127,15 @@ class InfoEndpointsTest {
     @Test
     void headAndOptionsAreAnsweredWithoutABody() {
         HttpResponse<String> head = client.send(HttpRequest.newBuilder(client.uri("/api/openapi.yaml"))
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build());
         assertThat(head.statusCode()).isEqualTo(200);
         assertThat(head.body()).isEmpty();
         long length = Long.parseLong(head.headers().firstValue("Content-Length").orElseThrow());
         assertThat(length).isEqualTo(client.get("/api/openapi.yaml").body().getBytes(StandardCharsets.UTF_8).length);
         HttpResponse<String> options = client.send(HttpRequest.newBuilder(client.uri("/api/v1/execute"))
-                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build());
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .build());
         assertThat(options.statusCode()).isEqualTo(204);
         assertThat(options.headers().firstValue("Allow")).hasValue("POST, OPTIONS");
         // the service answers on after both

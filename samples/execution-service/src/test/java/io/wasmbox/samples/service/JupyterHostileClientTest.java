@@ -10,18 +10,18 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import java.nio.ByteOrder;
-import java.util.function.BiFunction;
-import java.util.Map;
 
 /**
  * Hostile and careless Jupyter clients: no or a wrong token, other origins, malformed, binary, huge and deeply
@@ -35,8 +35,19 @@ class JupyterHostileClientTest {
 
     @BeforeAll
     static void start() {
-        client = new TestClient("--token", TOKEN, "--rate-limit", "0", "--audit-log", "target/test-audit/jupyter-hostile.jsonl",
-                "--max-body", "256k", "--kernel-memory", "40m", "--kernel-cell-timeout", "3s");
+        client = new TestClient(
+                "--token",
+                TOKEN,
+                "--rate-limit",
+                "0",
+                "--audit-log",
+                "target/test-audit/jupyter-hostile.jsonl",
+                "--max-body",
+                "256k",
+                "--kernel-memory",
+                "40m",
+                "--kernel-cell-timeout",
+                "3s");
         base = client.service.url();
     }
 
@@ -46,7 +57,8 @@ class JupyterHostileClientTest {
     }
 
     static HttpResponse<String> http(String method, String path, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(60))
                 .method(method, HttpRequest.BodyPublishers.noBody());
         for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
         return KernelClient.HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -63,22 +75,30 @@ class JupyterHostileClientTest {
         HttpResponse<String> wrong = http("GET", "/api/kernels?token=nope");
         assertThat(wrong.statusCode()).isEqualTo(403);
         assertThat(wrong.body()).contains("invalid_token").doesNotContain(TOKEN);
-        assertThat(http("GET", "/api/kernels", "Authorization", "token nope").statusCode()).isEqualTo(403);
-        assertThat(http("GET", "/api/kernels", "Authorization", "token " + TOKEN).statusCode()).isEqualTo(200);
-        assertThat(http("GET", "/api/kernels", "Authorization", "Bearer " + TOKEN).statusCode()).isEqualTo(200);
+        assertThat(http("GET", "/api/kernels", "Authorization", "token nope").statusCode())
+                .isEqualTo(403);
+        assertThat(http("GET", "/api/kernels", "Authorization", "token " + TOKEN)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(http("GET", "/api/kernels", "Authorization", "Bearer " + TOKEN)
+                        .statusCode())
+                .isEqualTo(200);
         assertThat(http("GET", "/api").statusCode()).isEqualTo(200); // the version is public, as in Jupyter Server
-        assertThat(http("DELETE", "/api/kernels/not-a-kernel?token=" + TOKEN).statusCode()).isEqualTo(404);
+        assertThat(http("DELETE", "/api/kernels/not-a-kernel?token=" + TOKEN).statusCode())
+                .isEqualTo(404);
     }
 
     static int handshakeStatus(String path, String... headers) {
         WebSocket.Builder b = KernelClient.HTTP.newWebSocketBuilder();
         for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
         try {
-            b.buildAsync(URI.create(base.replace("http", "ws") + path), new WebSocket.Listener() {}).get(20, TimeUnit.SECONDS)
+            b.buildAsync(URI.create(base.replace("http", "ws") + path), new WebSocket.Listener() {})
+                    .get(20, TimeUnit.SECONDS)
                     .abort();
             return 101;
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof WebSocketHandshakeException h) return h.getResponse().statusCode();
+            if (e.getCause() instanceof WebSocketHandshakeException h)
+                return h.getResponse().statusCode();
             throw new AssertionError(e);
         } catch (Exception e) {
             throw new AssertionError(e);
@@ -92,9 +112,11 @@ class JupyterHostileClientTest {
         assertThat(handshakeStatus(channels)).isEqualTo(401);
         assertThat(handshakeStatus(channels + "?token=wrong")).isEqualTo(403);
         assertThat(handshakeStatus(channels, "Authorization", "token " + TOKEN)).isEqualTo(101);
-        assertThat(handshakeStatus("/api/kernels/no-such-kernel/channels?token=" + TOKEN)).isEqualTo(404);
+        assertThat(handshakeStatus("/api/kernels/no-such-kernel/channels?token=" + TOKEN))
+                .isEqualTo(404);
         // a web page elsewhere cannot drive a kernel through its visitor's browser (cross-site WebSocket hijacking)
-        assertThat(handshakeStatus(channels + "?token=" + TOKEN, "Origin", "http://evil.example")).isEqualTo(403);
+        assertThat(handshakeStatus(channels + "?token=" + TOKEN, "Origin", "http://evil.example"))
+                .isEqualTo(403);
         assertThat(k.delete()).isEqualTo(204);
     }
 
@@ -107,8 +129,14 @@ class JupyterHostileClientTest {
                 {"{}", "'channel'"},
                 {"{\"channel\": \"shell\"}", "'header'"},
                 {"{\"channel\": \"shell\", \"header\": {\"msg_id\": \"1\"}}", "msg_type"},
-                {"{\"channel\": \"iopub\", \"header\": {\"msg_id\": \"1\", \"msg_type\": \"execute_request\"}}", "channel"},
-                {"{\"channel\": \"shell\", \"header\": {\"msg_id\": \"1\", \"msg_type\": \"execute_request\"}, \"content\": 5}", "content"},
+                {
+                    "{\"channel\": \"iopub\", \"header\": {\"msg_id\": \"1\", \"msg_type\": \"execute_request\"}}",
+                    "channel"
+                },
+                {
+                    "{\"channel\": \"shell\", \"header\": {\"msg_id\": \"1\", \"msg_type\": \"execute_request\"}, \"content\": 5}",
+                    "content"
+                },
                 {"[".repeat(5000), "nested too deeply"},
             };
             for (String[] c : cases) {
@@ -118,7 +146,8 @@ class JupyterHostileClientTest {
                 assertThat(err.path("content").path("evalue").asText()).as(c[0]).contains(c[1]);
             }
             k.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}));
-            assertThat(nextError(k).path("content").path("evalue").asText()).contains("v1.kernel.websocket.jupyter.org");
+            assertThat(nextError(k).path("content").path("evalue").asText())
+                    .contains("v1.kernel.websocket.jupyter.org");
             // still a working kernel
             assertThat(k.execute("6 * 7").result()).containsExactly("42");
         }
@@ -135,10 +164,21 @@ class JupyterHostileClientTest {
 
     @Test
     void malformedV1FramesAreRefusedToo() throws Exception {
-        String id = Http.JSON.readTree(http("POST", "/api/kernels?token=" + TOKEN).body()).path("id").asText();
+        String id = Http.JSON
+                .readTree(http("POST", "/api/kernels?token=" + TOKEN).body())
+                .path("id")
+                .asText();
         try (KernelClient k = new KernelClient(base, TOKEN, id, JupyterMessages.V1_SUBPROTOCOL)) {
-            ByteBuffer tooFew = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(2).putLong(16).flip();
-            ByteBuffer huge = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(1L << 40).putLong(0).flip();
+            ByteBuffer tooFew = ByteBuffer.allocate(16)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .putLong(2)
+                    .putLong(16)
+                    .flip();
+            ByteBuffer huge = ByteBuffer.allocate(16)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .putLong(1L << 40)
+                    .putLong(0)
+                    .flip();
             for (ByteBuffer frame : new ByteBuffer[] {ByteBuffer.wrap(new byte[3]), tooFew, huge}) {
                 k.sendBinary(frame);
                 Object f = k.frames.poll(10, TimeUnit.SECONDS);
@@ -148,7 +188,8 @@ class JupyterHostileClientTest {
                 assertThat(m.content().path("evalue").asText()).contains("malformed v1 frame");
             }
         }
-        assertThat(http("DELETE", "/api/kernels/" + id + "?token=" + TOKEN).statusCode()).isEqualTo(204);
+        assertThat(http("DELETE", "/api/kernels/" + id + "?token=" + TOKEN).statusCode())
+                .isEqualTo(204);
     }
 
     @Test
@@ -157,16 +198,18 @@ class JupyterHostileClientTest {
         k.execute("var kept = 1");
         String code = "x".repeat(300 * 1024);
         try {
-            k.sendText("{\"channel\":\"shell\",\"header\":{\"msg_id\":\"h\",\"msg_type\":\"execute_request\"},\"content\":{\"code\":\""
-                    + code + "\"}}");
+            k.sendText(
+                    "{\"channel\":\"shell\",\"header\":{\"msg_id\":\"h\",\"msg_type\":\"execute_request\"},\"content\":{\"code\":\""
+                            + code + "\"}}");
         } catch (CompletionException e) {
             // the server may close before the whole frame is written
         }
         // the service closes with 1009 (message too big) as soon as the frame passes the limit; a client still
         // writing the rest of its frame may see its connection reset before it reads that close frame
-        assertThat(k.closed.get(20, TimeUnit.SECONDS)).satisfiesAnyOf(
-                c -> assertThat(c).startsWith("1009"),
-                c -> assertThat(c).containsAnyOf("Broken pipe", "Connection reset", "closed"));
+        assertThat(k.closed.get(20, TimeUnit.SECONDS))
+                .satisfiesAnyOf(
+                        c -> assertThat(c).startsWith("1009"),
+                        c -> assertThat(c).containsAnyOf("Broken pipe", "Connection reset", "closed"));
         try (KernelClient again = new KernelClient(base, TOKEN, k.kernelId, null)) {
             assertThat(again.execute("kept").result()).containsExactly("1");
         }
@@ -180,10 +223,15 @@ class JupyterHostileClientTest {
             JsonNode reply = JupyterKernelTest.awaitMessage(k, "u-1", "frobnicate_reply");
             assertThat(reply.path("content").path("status").asText()).isEqualTo("error");
             assertThat(reply.path("content").path("ename").asText()).isEqualTo("UnknownMessageType");
-            assertThat(reply.path("content").path("evalue").asText()).contains("frobnicate_request").contains("execute_request");
+            assertThat(reply.path("content").path("evalue").asText())
+                    .contains("frobnicate_request")
+                    .contains("execute_request");
             // an input reply nobody asked for
             k.sendText(JupyterKernelTest.request("input_reply", "stdin", Http.JSON.createObjectNode(), "u-2"));
-            assertThat(JupyterKernelTest.awaitMessage(k, "u-2", "error").path("content").path("ename").asText())
+            assertThat(JupyterKernelTest.awaitMessage(k, "u-2", "error")
+                            .path("content")
+                            .path("ename")
+                            .asText())
                     .isEqualTo("UnexpectedInputReply");
         }
     }
@@ -223,12 +271,25 @@ class JupyterHostileClientTest {
     void tooManyKernelsInTotalAndPerClient() throws Exception {
         Path keys = Files.createTempFile("keys", ".txt");
         Files.writeString(keys, "key-one\nkey-two\n");
-        try (TestClient capped = new TestClient("--token", TOKEN, "--audit-log", "off", "--api-keys-file", keys.toString(),
-                "--max-kernels", "3", "--max-kernels-per-client", "2", "--kernel-memory", "40m")) {
+        try (TestClient capped = new TestClient(
+                "--token",
+                TOKEN,
+                "--audit-log",
+                "off",
+                "--api-keys-file",
+                keys.toString(),
+                "--max-kernels",
+                "3",
+                "--max-kernels-per-client",
+                "2",
+                "--kernel-memory",
+                "40m")) {
             String url = capped.service.url();
-            BiFunction<String, String, HttpResponse<String>> post = (key, lang) -> capped.send(
-                    HttpRequest.newBuilder(URI.create(url + "/api/kernels?token=" + TOKEN)).header("X-API-Key", key)
-                            .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + lang + "\"}")).build());
+            BiFunction<String, String, HttpResponse<String>> post =
+                    (key, lang) -> capped.send(HttpRequest.newBuilder(URI.create(url + "/api/kernels?token=" + TOKEN))
+                            .header("X-API-Key", key)
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + lang + "\"}"))
+                            .build());
             assertThat(post.apply("key-one", "javascript").statusCode()).isEqualTo(201);
             assertThat(post.apply("key-one", "javascript").statusCode()).isEqualTo(201);
             HttpResponse<String> mine = post.apply("key-one", "javascript");
@@ -240,9 +301,13 @@ class JupyterHostileClientTest {
             assertThat(all.body()).contains("too_many_kernels").contains("3");
             assertThat(all.headers().firstValue("Retry-After")).isPresent();
             // the API key is checked on kernel routes too
-            assertThat(capped.send(HttpRequest.newBuilder(URI.create(url + "/api/kernels?token=" + TOKEN)).GET().build())
-                    .statusCode()).isEqualTo(401);
-            JsonNode stats = Http.JSON.readTree(capped.get("/api/v1/stats").body()).path("kernels");
+            assertThat(capped.send(HttpRequest.newBuilder(URI.create(url + "/api/kernels?token=" + TOKEN))
+                                    .GET()
+                                    .build())
+                            .statusCode())
+                    .isEqualTo(401);
+            JsonNode stats =
+                    Http.JSON.readTree(capped.get("/api/v1/stats").body()).path("kernels");
             assertThat(stats.path("running").asInt()).isEqualTo(3);
             assertThat(stats.path("max").asInt()).isEqualTo(3);
         }
@@ -250,15 +315,22 @@ class JupyterHostileClientTest {
 
     @Test
     void idleKernelsAreCulled() throws Exception {
-        try (TestClient culling = new TestClient("--token", TOKEN, "--audit-log", "off", "--kernel-idle-timeout", "1s")) {
+        try (TestClient culling =
+                new TestClient("--token", TOKEN, "--audit-log", "off", "--kernel-idle-timeout", "1s")) {
             String url = culling.service.url();
             KernelClient k = KernelClient.start(url, TOKEN, "javascript");
             assertThat(k.execute("1").result()).containsExactly("1");
             assertThat(k.closed.get(30, TimeUnit.SECONDS)).contains("culled");
-            HttpResponse<String> gone = culling.send(HttpRequest.newBuilder(URI.create(url + "/api/kernels/" + k.kernelId
-                    + "?token=" + TOKEN)).GET().build());
+            HttpResponse<String> gone = culling.send(
+                    HttpRequest.newBuilder(URI.create(url + "/api/kernels/" + k.kernelId + "?token=" + TOKEN))
+                            .GET()
+                            .build());
             assertThat(gone.statusCode()).isEqualTo(404);
-            assertThat(Http.JSON.readTree(culling.get("/api/v1/stats").body()).path("kernels").path("culled").asInt())
+            assertThat(Http.JSON
+                            .readTree(culling.get("/api/v1/stats").body())
+                            .path("kernels")
+                            .path("culled")
+                            .asInt())
                     .isEqualTo(1);
         }
     }
@@ -268,15 +340,18 @@ class JupyterHostileClientTest {
         try (TestClient guarded = new TestClient("--token", TOKEN, "--audit-log", "off", "--token-everywhere")) {
             String body = "{\"language\": \"python\", \"code\": \"6 * 7\"}";
             assertThat(guarded.post("/api/v1/execute", body).statusCode()).isEqualTo(401);
-            assertThat(guarded.post("/api/v1/execute", body, Map.of("Authorization", "token wrong")).statusCode())
+            assertThat(guarded.post("/api/v1/execute", body, Map.of("Authorization", "token wrong"))
+                            .statusCode())
                     .isEqualTo(403);
             HttpResponse<String> ok = guarded.post("/api/v1/execute", body, Map.of("Authorization", "token " + TOKEN));
             assertThat(ok.statusCode()).isEqualTo(200);
             assertThat(ok.body()).contains("\"value\":42");
-            HttpResponse<String> piston = guarded.post("/api/v2/execute",
+            HttpResponse<String> piston = guarded.post(
+                    "/api/v2/execute",
                     "{\"language\": \"python\", \"version\": \"*\", \"files\": [{\"content\": \"print(1)\"}]}");
             assertThat(piston.statusCode()).isEqualTo(401);
-            assertThat(Http.JSON.readTree(piston.body()).path("message").asText()).contains("token");
+            assertThat(Http.JSON.readTree(piston.body()).path("message").asText())
+                    .contains("token");
             assertThat(guarded.get("/api/v1/health").statusCode()).isEqualTo(200);
             assertThat(guarded.get("/api/v1/stats").statusCode()).isEqualTo(401);
         }

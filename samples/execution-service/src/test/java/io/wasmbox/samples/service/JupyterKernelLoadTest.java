@@ -23,9 +23,27 @@ class JupyterKernelLoadTest {
 
     @BeforeAll
     static void start() {
-        client = new TestClient("--token", TOKEN, "--rate-limit", "0", "--audit-log", "off", "--max-concurrent", "4",
-                "--queue-size", "64", "--client-share", "60", "--kernel-memory", "40m", "--kernel-cell-timeout", "60s",
-                "--max-kernels", "60", "--max-kernels-per-client", "60");
+        client = new TestClient(
+                "--token",
+                TOKEN,
+                "--rate-limit",
+                "0",
+                "--audit-log",
+                "off",
+                "--max-concurrent",
+                "4",
+                "--queue-size",
+                "64",
+                "--client-share",
+                "60",
+                "--kernel-memory",
+                "40m",
+                "--kernel-cell-timeout",
+                "60s",
+                "--max-kernels",
+                "60",
+                "--max-kernels-per-client",
+                "60");
         base = client.service.url();
     }
 
@@ -35,8 +53,11 @@ class JupyterKernelLoadTest {
     }
 
     static JsonNode model(String id) throws Exception {
-        return Http.JSON.readTree(client.send(HttpRequest.newBuilder(URI.create(base + "/api/kernels/" + id + "?token=" + TOKEN))
-                .GET().build()).body());
+        return Http.JSON.readTree(
+                client.send(HttpRequest.newBuilder(URI.create(base + "/api/kernels/" + id + "?token=" + TOKEN))
+                                .GET()
+                                .build())
+                        .body());
     }
 
     static long heapAfterGc() throws InterruptedException {
@@ -61,20 +82,32 @@ class JupyterKernelLoadTest {
                             : "var data = Array.from({length: 20000}, (_, j) => j * j); var text = data.join(','); n += 1; "
                                     + "hist[n % 10] = text.length; n";
                     KernelClient.Outcome o = k.execute(code);
-                    assertThat(o.result()).as(lang + " cell " + i + ": " + o.stderr()).containsExactly(Integer.toString(i));
+                    assertThat(o.result())
+                            .as(lang + " cell " + i + ": " + o.stderr())
+                            .containsExactly(Integer.toString(i));
                     if (i == 20) {
-                        memoryAt20 = model(k.kernelId).path("wasmbox").path("memory_bytes").asLong();
+                        memoryAt20 = model(k.kernelId)
+                                .path("wasmbox")
+                                .path("memory_bytes")
+                                .asLong();
                         heapAt20 = heapAfterGc();
                     }
                 }
-                long memoryAt100 = model(k.kernelId).path("wasmbox").path("memory_bytes").asLong();
+                long memoryAt100 =
+                        model(k.kernelId).path("wasmbox").path("memory_bytes").asLong();
                 long heapAt100 = heapAfterGc();
-                System.out.printf("%s kernel, 100 cells: guest memory %.1f MiB after cell 20, %.1f MiB after cell 100; "
-                                + "JVM heap after GC %.1f -> %.1f MiB%n", lang, memoryAt20 / 1048576.0, memoryAt100 / 1048576.0,
-                        heapAt20 / 1048576.0, heapAt100 / 1048576.0);
+                System.out.printf(
+                        "%s kernel, 100 cells: guest memory %.1f MiB after cell 20, %.1f MiB after cell 100; "
+                                + "JVM heap after GC %.1f -> %.1f MiB%n",
+                        lang,
+                        memoryAt20 / 1048576.0,
+                        memoryAt100 / 1048576.0,
+                        heapAt20 / 1048576.0,
+                        heapAt100 / 1048576.0);
                 assertThat(memoryAt100).as(lang + " guest memory").isLessThanOrEqualTo(memoryAt20 + (1 << 20));
                 assertThat(heapAt100).as(lang + " heap").isLessThan(heapAt20 + (32L << 20));
-                assertThat(model(k.kernelId).path("wasmbox").path("cells").asInt()).isEqualTo(101);
+                assertThat(model(k.kernelId).path("wasmbox").path("cells").asInt())
+                        .isEqualTo(101);
                 assertThat(k.delete()).isEqualTo(204);
             }
         }
@@ -94,7 +127,8 @@ class JupyterKernelLoadTest {
             }
             for (Future<KernelClient> f : started) kernels.add(f.get());
             long startedMs = (System.nanoTime() - t0) / 1_000_000;
-            JsonNode stats = Http.JSON.readTree(client.get("/api/v1/stats").body()).path("kernels");
+            JsonNode stats =
+                    Http.JSON.readTree(client.get("/api/v1/stats").body()).path("kernels");
             assertThat(stats.path("running").asInt()).isEqualTo(n);
             List<Future<String>> runs = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -113,12 +147,23 @@ class JupyterKernelLoadTest {
             }
             long totalMs = (System.nanoTime() - t0) / 1_000_000;
             long heapWith = heapAfterGc();
-            System.out.printf("%d kernels (25 Python, 25 JavaScript): started in %d ms, 3 cells each on all at once, %d ms in all; "
-                    + "JVM heap after GC %.1f MiB -> %.1f MiB with them (%.1f MiB a kernel)%n", n, startedMs, totalMs,
-                    heapBefore / 1048576.0, heapWith / 1048576.0, (heapWith - heapBefore) / 1048576.0 / n);
+            System.out.printf(
+                    "%d kernels (25 Python, 25 JavaScript): started in %d ms, 3 cells each on all at once, %d ms in all; "
+                            + "JVM heap after GC %.1f MiB -> %.1f MiB with them (%.1f MiB a kernel)%n",
+                    n,
+                    startedMs,
+                    totalMs,
+                    heapBefore / 1048576.0,
+                    heapWith / 1048576.0,
+                    (heapWith - heapBefore) / 1048576.0 / n);
             for (KernelClient k : kernels) assertThat(k.delete()).isEqualTo(204);
         }
-        assertThat(Http.JSON.readTree(client.get("/api/v1/stats").body()).path("kernels").path("running").asInt()).isZero();
+        assertThat(Http.JSON
+                        .readTree(client.get("/api/v1/stats").body())
+                        .path("kernels")
+                        .path("running")
+                        .asInt())
+                .isZero();
         System.out.printf("after deleting them: heap after GC %.1f MiB%n", heapAfterGc() / 1048576.0);
     }
 }

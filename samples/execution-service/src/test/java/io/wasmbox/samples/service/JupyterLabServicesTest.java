@@ -6,10 +6,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import java.util.Arrays;
 
 /**
  * JupyterLab's own client library, {@code @jupyterlab/services} (pinned in {@code src/test/node/package.json} and
@@ -36,16 +36,22 @@ class JupyterLabServicesTest {
         }
         if (fresh || !Files.isDirectory(WORK.resolve("node_modules/@jupyterlab/services"))) {
             String out = run(List.of("npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"), 600);
-            assertThat(Files.isDirectory(WORK.resolve("node_modules/@jupyterlab/services"))).as(out).isTrue();
+            assertThat(Files.isDirectory(WORK.resolve("node_modules/@jupyterlab/services")))
+                    .as(out)
+                    .isTrue();
         }
     }
 
     static String run(List<String> command, int seconds) throws Exception {
         Process p;
         try {
-            p = new ProcessBuilder(command).directory(WORK.toFile()).redirectErrorStream(true).start();
+            p = new ProcessBuilder(command)
+                    .directory(WORK.toFile())
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException e) {
-            throw new AssertionError(command.getFirst() + " is needed for this test (Debian: apt-get install nodejs npm)", e);
+            throw new AssertionError(
+                    command.getFirst() + " is needed for this test (Debian: apt-get install nodejs npm)", e);
         }
         p.getOutputStream().close();
         StringBuilder out = new StringBuilder();
@@ -62,19 +68,37 @@ class JupyterLabServicesTest {
             throw new AssertionError(String.join(" ", command) + " did not end within " + seconds + " s:\n" + out);
         }
         reader.join(10_000);
-        assertThat(p.exitValue()).as(String.join(" ", command) + " exit status; output:\n" + out).isZero();
+        assertThat(p.exitValue())
+                .as(String.join(" ", command) + " exit status; output:\n" + out)
+                .isZero();
         return out.toString();
     }
 
     @Test
     void jupyterLabServicesDrivesPythonAndJavaScriptKernels() throws Exception {
         install();
-        try (TestClient service = new TestClient("--token", "lab-token", "--rate-limit", "0", "--audit-log", "off",
-                "--kernel-memory", "48m", "--kernel-cell-timeout", "30s")) {
+        try (TestClient service = new TestClient(
+                "--token",
+                "lab-token",
+                "--rate-limit",
+                "0",
+                "--audit-log",
+                "off",
+                "--kernel-memory",
+                "48m",
+                "--kernel-cell-timeout",
+                "30s")) {
             String out = run(List.of("node", "jupyterlab-client.mjs", service.service.url(), "lab-token"), 300);
             System.out.println(out);
-            assertThat(out).contains("step state", "step error ZeroDivisionError", "step stdin \"hi Ada\\n\"",
-                    "step interrupt", "step restart", "step javascript", "ALL OK");
+            assertThat(out)
+                    .contains(
+                            "step state",
+                            "step error ZeroDivisionError",
+                            "step stdin \"hi Ada\\n\"",
+                            "step interrupt",
+                            "step restart",
+                            "step javascript",
+                            "ALL OK");
         }
     }
 }

@@ -21,22 +21,41 @@ class JupyterSettingsTest {
 
     @Test
     void theTokenComesFromTheFlagOrTheEnvironment() {
-        ServiceConfig.Kernels flag = ServiceConfig.parse(new String[] {"--token", "abc"}, Map.of("WASMBOX_TOKEN", "env")).kernels();
+        ServiceConfig.Kernels flag = ServiceConfig.parse(
+                        new String[] {"--token", "abc"}, Map.of("WASMBOX_TOKEN", "env"))
+                .kernels();
         assertThat(flag.token()).isEqualTo("abc");
         assertThat(flag.tokenGenerated()).isFalse();
-        assertThat(ServiceConfig.parse(new String[0], Map.of("WASMBOX_TOKEN", "env")).kernels().token()).isEqualTo("env");
+        assertThat(ServiceConfig.parse(new String[0], Map.of("WASMBOX_TOKEN", "env"))
+                        .kernels()
+                        .token())
+                .isEqualTo("env");
     }
 
     @Test
     void kernelLimitsDefaultToTheServiceLimits() {
-        ServiceConfig c = ServiceConfig.parse(new String[] {"--max-timeout", "12s", "--default-memory", "64m"}, Map.of());
+        ServiceConfig c =
+                ServiceConfig.parse(new String[] {"--max-timeout", "12s", "--default-memory", "64m"}, Map.of());
         assertThat(c.kernels().cellTimeout()).isEqualTo(Duration.ofSeconds(12));
         assertThat(c.kernels().memoryMiB()).isEqualTo(64);
         assertThat(c.kernels().idleTimeout()).isEqualTo(Duration.ofMinutes(60));
         assertThat(c.kernels().max()).isEqualTo(32);
         assertThat(c.kernels().perClient()).isEqualTo(8);
-        ServiceConfig.Kernels k = ServiceConfig.parse(new String[] {"--kernel-cell-timeout", "2s", "--kernel-memory", "40m",
-                "--kernel-idle-timeout", "0", "--max-kernels", "3", "--max-kernels-per-client", "1"}, Map.of()).kernels();
+        ServiceConfig.Kernels k = ServiceConfig.parse(
+                        new String[] {
+                            "--kernel-cell-timeout",
+                            "2s",
+                            "--kernel-memory",
+                            "40m",
+                            "--kernel-idle-timeout",
+                            "0",
+                            "--max-kernels",
+                            "3",
+                            "--max-kernels-per-client",
+                            "1"
+                        },
+                        Map.of())
+                .kernels();
         assertThat(k.cellTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(k.memoryMiB()).isEqualTo(40);
         assertThat(k.idleTimeout()).isZero();

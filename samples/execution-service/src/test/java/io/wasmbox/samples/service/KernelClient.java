@@ -30,7 +30,8 @@ final class KernelClient implements AutoCloseable {
     /** What Open WebUI collects from one execution. */
     record Outcome(String stdout, String stderr, List<String> result, List<JsonNode> messages) {}
 
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private final String base;
     private final String token;
@@ -42,9 +43,13 @@ final class KernelClient implements AutoCloseable {
     /** Starts a kernel (as Open WebUI does: POST with only the token) and connects to it. */
     static KernelClient start(String base, String token, String language) throws Exception {
         String body = language == null ? "" : "{\"name\":\"" + language + "\"}";
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/kernels?token=" + token))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 201) throw new IllegalStateException("POST /api/kernels: " + r.statusCode() + " " + r.body());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/kernels?token=" + token))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 201)
+            throw new IllegalStateException("POST /api/kernels: " + r.statusCode() + " " + r.body());
         String id = Http.JSON.readTree(r.body()).path("id").asText();
         return new KernelClient(base, token, id, null);
     }
@@ -55,46 +60,49 @@ final class KernelClient implements AutoCloseable {
         this.kernelId = kernelId;
         WebSocket.Builder b = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
         if (subprotocol != null) b.subprotocols(subprotocol);
-        this.ws = b.buildAsync(URI.create(base.replace("http", "ws") + "/api/kernels/" + kernelId + "/channels?token=" + token),
-                new WebSocket.Listener() {
-                    private final StringBuilder text = new StringBuilder();
-                    private ByteBuffer binary = ByteBuffer.allocate(0);
+        this.ws = b.buildAsync(
+                        URI.create(
+                                base.replace("http", "ws") + "/api/kernels/" + kernelId + "/channels?token=" + token),
+                        new WebSocket.Listener() {
+                            private final StringBuilder text = new StringBuilder();
+                            private ByteBuffer binary = ByteBuffer.allocate(0);
 
-                    @Override
-                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                        text.append(data);
-                        if (last) {
-                            frames.add(text.toString());
-                            text.setLength(0);
-                        }
-                        webSocket.request(1);
-                        return null;
-                    }
+                            @Override
+                            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                                text.append(data);
+                                if (last) {
+                                    frames.add(text.toString());
+                                    text.setLength(0);
+                                }
+                                webSocket.request(1);
+                                return null;
+                            }
 
-                    @Override
-                    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-                        ByteBuffer joined = ByteBuffer.allocate(binary.remaining() + data.remaining());
-                        joined.put(binary).put(data).flip();
-                        binary = joined;
-                        if (last) {
-                            frames.add(binary);
-                            binary = ByteBuffer.allocate(0);
-                        }
-                        webSocket.request(1);
-                        return null;
-                    }
+                            @Override
+                            public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+                                ByteBuffer joined = ByteBuffer.allocate(binary.remaining() + data.remaining());
+                                joined.put(binary).put(data).flip();
+                                binary = joined;
+                                if (last) {
+                                    frames.add(binary);
+                                    binary = ByteBuffer.allocate(0);
+                                }
+                                webSocket.request(1);
+                                return null;
+                            }
 
-                    @Override
-                    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-                        closed.complete(statusCode + " " + reason);
-                        return null;
-                    }
+                            @Override
+                            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                                closed.complete(statusCode + " " + reason);
+                                return null;
+                            }
 
-                    @Override
-                    public void onError(WebSocket webSocket, Throwable error) {
-                        closed.complete("error " + error);
-                    }
-                }).get(20, TimeUnit.SECONDS);
+                            @Override
+                            public void onError(WebSocket webSocket, Throwable error) {
+                                closed.complete("error " + error);
+                            }
+                        })
+                .get(20, TimeUnit.SECONDS);
     }
 
     String subprotocol() {
@@ -159,12 +167,16 @@ final class KernelClient implements AutoCloseable {
             if (!msgId.equals(m.path("parent_header").path("msg_id").asText(null))) continue;
             messages.add(m);
             switch (m.path("msg_type").asText()) {
-                case "stream" -> (m.path("content").path("name").asText().equals("stdout") ? stdout : stderr)
-                        .append(m.path("content").path("text").asText());
+                case "stream" ->
+                    (m.path("content").path("name").asText().equals("stdout") ? stdout : stderr)
+                            .append(m.path("content").path("text").asText());
                 case "execute_result", "display_data" -> {
                     JsonNode data = m.path("content").path("data");
-                    if (data.has("image/png")) result.add("data:image/png;base64," + data.path("image/png").asText());
-                    else if (data.has("text/plain")) result.add(data.path("text/plain").asText());
+                    if (data.has("image/png"))
+                        result.add("data:image/png;base64,"
+                                + data.path("image/png").asText());
+                    else if (data.has("text/plain"))
+                        result.add(data.path("text/plain").asText());
                 }
                 case "error" -> {
                     List<String> lines = new ArrayList<>();
@@ -176,7 +188,7 @@ final class KernelClient implements AutoCloseable {
                         return new Outcome(stdout.toString(), stderr.toString(), result, messages);
                     }
                 }
-                default -> { }
+                default -> {}
             }
         }
         return new Outcome(stdout.toString(), stderr.toString(), result, messages);
@@ -189,8 +201,12 @@ final class KernelClient implements AutoCloseable {
     /** DELETE api/kernels/{id}?token=T; returns the status. */
     int delete() throws Exception {
         ws.abort();
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/kernels/" + kernelId + "?token=" + token))
-                .DELETE().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return HTTP.send(
+                        HttpRequest.newBuilder(URI.create(base + "/api/kernels/" + kernelId + "?token=" + token))
+                                .DELETE()
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +22,6 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import java.util.Comparator;
 
 /**
  * The playground end to end in headless Chromium: type code into the editor, pick the language, click
@@ -48,9 +48,18 @@ class PlaygroundBrowserTest {
                 .build();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,900", "--user-data-dir=" + profile);
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--window-size=1280,900",
+                "--user-data-dir=" + profile);
         driver = new ChromeDriver(driverService, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
     }
@@ -100,8 +109,8 @@ class PlaygroundBrowserTest {
         assertThat(text("time")).endsWith(" ms");
         assertThat(text("flags")).isEmpty();
         // the editor kept exactly what was typed (no auto-indent or bracket mangling)
-        String typed = (String) ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
-                "return window.playgroundEditor.getValue()");
+        String typed = (String) ((org.openqa.selenium.JavascriptExecutor) driver)
+                .executeScript("return window.playgroundEditor.getValue()");
         assertThat(typed).isEqualTo("name = input()\nprint('Hello, ' + name)\nprint(sum(range(10)))");
     }
 
@@ -136,9 +145,11 @@ class PlaygroundBrowserTest {
     void everyLanguageOnTheClassPathIsOfferedAndRuns() {
         driver.get(client.service.url() + "/");
         waitUpTo(30).until(d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-ready")));
-        List<String> offered = new Select(driver.findElement(By.id("language"))).getOptions().stream()
-                .map(o -> o.getDomAttribute("value")).toList();
-        assertThat(offered).containsExactlyElementsOf(Wasmbox.languages().stream().map(l -> l.id()).toList());
+        List<String> offered = new Select(driver.findElement(By.id("language")))
+                .getOptions().stream().map(o -> o.getDomAttribute("value")).toList();
+        assertThat(offered)
+                .containsExactlyElementsOf(
+                        Wasmbox.languages().stream().map(l -> l.id()).toList());
         // the service ships all three languages
         assertThat(offered).contains("python", "javascript", "typescript");
         run("javascript", "console.log('js says ' + (6 * 7));", "");

@@ -26,8 +26,10 @@ final class RawHttp {
         StringBuilder sb = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\n");
         for (String h : headers) sb.append(h).append("\r\n");
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        sb.append("Content-Type: application/json\r\nContent-Length: ").append(bytes.length)
-                .append("\r\nConnection: close\r\n\r\n").append(body);
+        sb.append("Content-Type: application/json\r\nContent-Length: ")
+                .append(bytes.length)
+                .append("\r\nConnection: close\r\n\r\n")
+                .append(body);
         return sb.toString();
     }
 

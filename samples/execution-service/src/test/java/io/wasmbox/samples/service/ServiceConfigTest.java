@@ -3,12 +3,12 @@ package io.wasmbox.samples.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
-import java.util.Map;
-import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class ServiceConfigTest {
     @Test
@@ -24,18 +24,25 @@ class ServiceConfigTest {
 
     @Test
     void flagsWinOverEnvironmentWhichWinsOverDefaults() {
-        ServiceConfig c = ServiceConfig.parse(new String[] {"--port", "9001", "--max-memory=512m", "--audit-log", "off"},
+        ServiceConfig c = ServiceConfig.parse(
+                new String[] {"--port", "9001", "--max-memory=512m", "--audit-log", "off"},
                 Map.of("PORT", "7000", "WASMBOX_MAX_TIMEOUT", "45s", "WASMBOX_QUEUE_SIZE", "3"));
         assertThat(c.port()).isEqualTo(9001);
         assertThat(c.maxMemoryMiB()).isEqualTo(512);
         assertThat(c.maxTimeout()).isEqualTo(Duration.ofSeconds(45));
         assertThat(c.queueSize()).isEqualTo(3);
         assertThat(c.auditLog()).isNull();
-        assertThat(ServiceConfig.parse(new String[0], Map.of("PORT", "7000")).port()).isEqualTo(7000);
-        assertThat(ServiceConfig.parse(new String[0], Map.of("WASMBOX_PORT", "7001")).port()).isEqualTo(7001);
-        assertThat(ServiceConfig.parse(new String[] {"--trust-proxy", "10.0.0.1, 192.168.0.0/16"}, Map.of()).trustedProxies())
+        assertThat(ServiceConfig.parse(new String[0], Map.of("PORT", "7000")).port())
+                .isEqualTo(7000);
+        assertThat(ServiceConfig.parse(new String[0], Map.of("WASMBOX_PORT", "7001"))
+                        .port())
+                .isEqualTo(7001);
+        assertThat(ServiceConfig.parse(new String[] {"--trust-proxy", "10.0.0.1, 192.168.0.0/16"}, Map.of())
+                        .trustedProxies())
                 .containsExactly("10.0.0.1", "192.168.0.0/16");
-        assertThat(ServiceConfig.parse(new String[0], Map.of("WASMBOX_TRUST_PROXY", "false")).trustedProxies()).isEmpty();
+        assertThat(ServiceConfig.parse(new String[0], Map.of("WASMBOX_TRUST_PROXY", "false"))
+                        .trustedProxies())
+                .isEmpty();
     }
 
     @Test
@@ -48,7 +55,8 @@ class ServiceConfigTest {
                 .hasMessageContaining("--default-timeout");
         assertThatThrownBy(() -> ServiceConfig.parse(new String[] {"--max-memory", "8g"}, Map.of()))
                 .hasMessageContaining("--max-memory");
-        assertThatThrownBy(() -> ServiceConfig.parse(new String[] {"--batch-max", "100", "--queue-size", "2"}, Map.of()))
+        assertThatThrownBy(
+                        () -> ServiceConfig.parse(new String[] {"--batch-max", "100", "--queue-size", "2"}, Map.of()))
                 .hasMessageContaining("--batch-max");
         assertThatThrownBy(() -> ServiceConfig.parse(new String[] {"--port"}, Map.of()))
                 .hasMessageContaining("--port needs a value");
@@ -56,21 +64,25 @@ class ServiceConfigTest {
         assertThatThrownBy(() -> ServiceConfig.parse(new String[] {"--trust-proxy", "true"}, Map.of()))
                 .hasMessageContaining("--trust-proxy takes the addresses");
         assertThatThrownBy(() -> ServiceConfig.parse(new String[] {"--trust-proxy", "proxy.example.org"}, Map.of()))
-                .hasMessageContaining("--trust-proxy").hasMessageContaining("not an IP address");
+                .hasMessageContaining("--trust-proxy")
+                .hasMessageContaining("not an IP address");
         assertThatThrownBy(() -> ServiceConfig.parse(new String[] {"--trust-proxy", "10.0.0.0/33"}, Map.of()))
                 .hasMessageContaining("bad prefix length");
-        assertThatThrownBy(() -> ServiceConfig.parse(new String[] {"--public-origin", "https://x.example/path"}, Map.of()))
+        assertThatThrownBy(
+                        () -> ServiceConfig.parse(new String[] {"--public-origin", "https://x.example/path"}, Map.of()))
                 .hasMessageContaining("--public-origin");
         assertThatThrownBy(() -> ServiceConfig.parse(new String[] {"--api-keys-file", "/nonexistent/keys"}, Map.of()))
                 .hasMessageContaining("--api-keys-file");
-        assertThatThrownBy(() -> ServiceConfig.parse(new String[] {"--client-share", "1", "--batch-max", "4"}, Map.of()))
+        assertThatThrownBy(
+                        () -> ServiceConfig.parse(new String[] {"--client-share", "1", "--batch-max", "4"}, Map.of()))
                 .hasMessageContaining("--client-share");
     }
 
     @Test
     void helpListsEveryOptionAndItsVariable() {
         String help = ServiceConfig.help();
-        for (ServiceConfig.Option o : ServiceConfig.OPTIONS) assertThat(help).contains(o.flag()).contains(o.env());
+        for (ServiceConfig.Option o : ServiceConfig.OPTIONS)
+            assertThat(help).contains(o.flag()).contains(o.env());
     }
 
     @Test
@@ -78,9 +90,11 @@ class ServiceConfigTest {
             throws IOException {
         Path file = dir.resolve("keys");
         Files.writeString(file, "# team keys\n  alpha  \n\nbeta\n");
-        ServiceConfig c = ServiceConfig.parse(new String[] {"--api-keys-file", file.toString()}, Map.of("WASMBOX_API_KEYS", "gamma, delta"));
-        assertThat(c.apiKeyHashes()).containsExactlyInAnyOrder(Api.sha256("alpha"), Api.sha256("beta"), Api.sha256("gamma"),
-                Api.sha256("delta"));
+        ServiceConfig c = ServiceConfig.parse(
+                new String[] {"--api-keys-file", file.toString()}, Map.of("WASMBOX_API_KEYS", "gamma, delta"));
+        assertThat(c.apiKeyHashes())
+                .containsExactlyInAnyOrder(
+                        Api.sha256("alpha"), Api.sha256("beta"), Api.sha256("gamma"), Api.sha256("delta"));
         assertThat(ServiceConfig.defaults().apiKeyHashes()).isEmpty();
         Files.writeString(file, "# only a comment\n");
         assertThatThrownBy(() -> ServiceConfig.parse(new String[] {"--api-keys-file", file.toString()}, Map.of()))

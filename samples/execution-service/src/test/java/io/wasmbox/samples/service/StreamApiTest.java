@@ -21,8 +21,10 @@ class StreamApiTest {
 
     private List<Event> stream(Map<String, Object> body, HttpResponse<?>[] responseOut) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(client.uri("/api/v1/execute/stream"))
-                .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(TestClient.Json.write(body))).build();
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(TestClient.Json.write(body)))
+                .build();
         long start = System.nanoTime();
         HttpResponse<Stream<String>> response = client.http.send(request, HttpResponse.BodyHandlers.ofLines());
         responseOut[0] = response;
@@ -50,7 +52,8 @@ class StreamApiTest {
         HttpResponse<?>[] response = new HttpResponse<?>[1];
         // the loop between the two prints makes the first chunk arrive well before the end (guest clocks are
         // frozen, so it counts rather than waits)
-        List<Event> events = stream(Map.of("language", "python", "limits", Map.of("timeoutMs", 10000), "code", """
+        List<Event> events =
+                stream(Map.of("language", "python", "limits", Map.of("timeoutMs", 10000), "code", """
                 import sys
                 print('first', flush=True)
                 print('warn', file=sys.stderr, flush=True)
@@ -65,15 +68,24 @@ class StreamApiTest {
         assertThat(names.getLast()).isEqualTo("result");
         assertThat(names).contains("stdout", "stderr");
         StringBuilder out = new StringBuilder();
-        events.stream().filter(e -> e.name().equals("stdout")).forEach(e -> out.append(e.data().get("text").asText()));
+        events.stream()
+                .filter(e -> e.name().equals("stdout"))
+                .forEach(e -> out.append(e.data().get("text").asText()));
         assertThat(out.toString()).isEqualTo("first\nsecond\n");
-        Event first = events.stream().filter(e -> e.name().equals("stdout")).findFirst().orElseThrow();
+        Event first = events.stream()
+                .filter(e -> e.name().equals("stdout"))
+                .findFirst()
+                .orElseThrow();
         Event result = events.getLast();
-        assertThat(result.atMillis() - first.atMillis()).as("first output arrives before the run ends").isGreaterThan(50);
+        assertThat(result.atMillis() - first.atMillis())
+                .as("first output arrives before the run ends")
+                .isGreaterThan(50);
         assertThat(result.data().get("status").asText()).isEqualTo("success");
         assertThat(result.data().get("stdout").asText()).isEqualTo("first\nsecond\n");
-        assertThat(result.data().get("execution_id").asText()).isEqualTo(events.getFirst().data().get("execution_id").asText());
-        assertThat(response[0].headers().firstValue("X-Execution-Id")).hasValue(result.data().get("execution_id").asText());
+        assertThat(result.data().get("execution_id").asText())
+                .isEqualTo(events.getFirst().data().get("execution_id").asText());
+        assertThat(response[0].headers().firstValue("X-Execution-Id"))
+                .hasValue(result.data().get("execution_id").asText());
     }
 
     @Test
@@ -87,11 +99,19 @@ class StreamApiTest {
     @Test
     void timeoutEndsTheStreamWithATimeoutResult() throws Exception {
         // a cold interpreter on a loaded machine may not reach the print within 300 ms: warm it first
-        assertThat(client.postJson("/api/v1/execute", Map.of("language", "python", "code", "print('warm')")).status())
+        assertThat(client.postJson("/api/v1/execute", Map.of("language", "python", "code", "print('warm')"))
+                        .status())
                 .isEqualTo(200);
         HttpResponse<?>[] response = new HttpResponse<?>[1];
-        List<Event> events = stream(Map.of("language", "python", "code", "print('tick', flush=True)\nwhile True: pass",
-                "limits", Map.of("timeoutMs", 300)), response);
+        List<Event> events = stream(
+                Map.of(
+                        "language",
+                        "python",
+                        "code",
+                        "print('tick', flush=True)\nwhile True: pass",
+                        "limits",
+                        Map.of("timeoutMs", 300)),
+                response);
         assertThat(events.getLast().name()).isEqualTo("result");
         assertThat(events.getLast().data().get("status").asText()).isEqualTo("timeout");
         assertThat(events.stream().anyMatch(e -> e.name().equals("stdout"))).isTrue();

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.net.SocketException;
 
 /** Slow, stalled and vanishing clients: bounded buffers, cut streams, stopped runs, timeouts. */
 class StreamBackpressureTest {
@@ -34,15 +34,33 @@ class StreamBackpressureTest {
     @Test
     void aStalledSseReaderIsCutAfterTheBufferAndItsRunStopped() throws Exception {
         Path audit = dir.resolve("audit.jsonl");
-        try (TestClient c = new TestClient("--audit-log", audit.toString(), "--warmup", "false", "--rate-limit", "0",
-                "--max-output", "512m", "--max-timeout", "60s", "--stream-buffer", "64k")) {
-            String body = TestClient.Json.write(Map.of("language", "python", "code",
-                    "while True: print('x' * 4000, flush=True)", "limits", Map.of("timeoutMs", 60000, "maxOutputSize", 500_000_000)));
+        try (TestClient c = new TestClient(
+                "--audit-log",
+                audit.toString(),
+                "--warmup",
+                "false",
+                "--rate-limit",
+                "0",
+                "--max-output",
+                "512m",
+                "--max-timeout",
+                "60s",
+                "--stream-buffer",
+                "64k")) {
+            String body = TestClient.Json.write(Map.of(
+                    "language",
+                    "python",
+                    "code",
+                    "while True: print('x' * 4000, flush=True)",
+                    "limits",
+                    Map.of("timeoutMs", 60000, "maxOutputSize", 500_000_000)));
             long t0 = System.nanoTime();
             try (Socket s = new Socket()) {
                 s.setReceiveBufferSize(4096); // before connect: a small window, then never read
                 s.connect(new InetSocketAddress("127.0.0.1", c.service.port()));
-                s.getOutputStream().write(RawHttp.post("/api/v1/execute/stream", "127.0.0.1", body).getBytes(StandardCharsets.UTF_8));
+                s.getOutputStream()
+                        .write(RawHttp.post("/api/v1/execute/stream", "127.0.0.1", body)
+                                .getBytes(StandardCharsets.UTF_8));
                 s.getOutputStream().flush();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 JsonNode last = null;
@@ -73,19 +91,37 @@ class StreamBackpressureTest {
                 }
                 assertThat(total).isLessThan(16L << 20);
             }
-            assertThat(c.postJson("/api/v1/execute", Map.of("language", "python", "code", "1+1")).status()).isEqualTo(200);
+            assertThat(c.postJson("/api/v1/execute", Map.of("language", "python", "code", "1+1"))
+                            .status())
+                    .isEqualTo(200);
         }
     }
 
     @Test
     void aClientThatLeavesAStreamStopsItsRun() throws Exception {
         Path audit = dir.resolve("audit.jsonl");
-        try (TestClient c = new TestClient("--audit-log", audit.toString(), "--warmup", "false", "--rate-limit", "0",
-                "--max-timeout", "60s", "--idle-timeout", "2s")) {
-            String body = TestClient.Json.write(Map.of("language", "python", "code",
-                    "import time\nwhile True:\n    print('tick', flush=True)\n    time.sleep(0.2)", "limits", Map.of("timeoutMs", 60000)));
+        try (TestClient c = new TestClient(
+                "--audit-log",
+                audit.toString(),
+                "--warmup",
+                "false",
+                "--rate-limit",
+                "0",
+                "--max-timeout",
+                "60s",
+                "--idle-timeout",
+                "2s")) {
+            String body = TestClient.Json.write(Map.of(
+                    "language",
+                    "python",
+                    "code",
+                    "import time\nwhile True:\n    print('tick', flush=True)\n    time.sleep(0.2)",
+                    "limits",
+                    Map.of("timeoutMs", 60000)));
             try (Socket s = RawHttp.connect(c.service.port())) {
-                s.getOutputStream().write(RawHttp.post("/api/v1/execute/stream", "127.0.0.1", body).getBytes(StandardCharsets.UTF_8));
+                s.getOutputStream()
+                        .write(RawHttp.post("/api/v1/execute/stream", "127.0.0.1", body)
+                                .getBytes(StandardCharsets.UTF_8));
                 s.getInputStream().read(new byte[256]); // the stream started
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -101,26 +137,46 @@ class StreamBackpressureTest {
 
     @Test
     void runsLongerThanTheIdleTimeoutStillAnswerAndStreamsStayAlive() throws Exception {
-        try (TestClient c = new TestClient("--warmup", "false", "--rate-limit", "0", "--audit-log", "off",
-                "--idle-timeout", "1s")) {
-            Map<String, Object> slow = Map.of("language", "python", "code", "import time\ntime.sleep(2.5)\nprint('done')",
-                    "limits", Map.of("timeoutMs", 10000));
+        try (TestClient c = new TestClient(
+                "--warmup", "false", "--rate-limit", "0", "--audit-log", "off", "--idle-timeout", "1s")) {
+            Map<String, Object> slow = Map.of(
+                    "language",
+                    "python",
+                    "code",
+                    "import time\ntime.sleep(2.5)\nprint('done')",
+                    "limits",
+                    Map.of("timeoutMs", 10000));
             TestClient.Json r = c.postJson("/api/v1/execute", slow);
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.body().get("stdout").asText()).isEqualTo("done\n");
-            String stream = c.post("/api/v1/execute/stream", TestClient.Json.write(slow)).body();
-            assertThat(stream).contains(": keep-alive").contains("event: result").contains("done");
+            String stream = c.post("/api/v1/execute/stream", TestClient.Json.write(slow))
+                    .body();
+            assertThat(stream)
+                    .contains(": keep-alive")
+                    .contains("event: result")
+                    .contains("done");
         }
     }
 
     @Test
     void aClientTooSlowToSendItsBodyIsCut() throws Exception {
         Path audit = dir.resolve("audit.jsonl");
-        try (TestClient c = new TestClient("--warmup", "false", "--rate-limit", "0", "--audit-log", audit.toString(),
-                "--request-timeout", "1s", "--idle-timeout", "5s")) {
+        try (TestClient c = new TestClient(
+                "--warmup",
+                "false",
+                "--rate-limit",
+                "0",
+                "--audit-log",
+                audit.toString(),
+                "--request-timeout",
+                "1s",
+                "--idle-timeout",
+                "5s")) {
             try (Socket s = RawHttp.connect(c.service.port())) {
-                s.getOutputStream().write(("POST /api/v1/execute HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n"
-                        + "Content-Type: application/json\r\n\r\n{").getBytes(StandardCharsets.UTF_8));
+                s.getOutputStream()
+                        .write(("POST /api/v1/execute HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n"
+                                        + "Content-Type: application/json\r\n\r\n{")
+                                .getBytes(StandardCharsets.UTF_8));
                 long t0 = System.nanoTime();
                 s.setSoTimeout(10_000);
                 for (int i = 0; i < 20; i++) { // a byte every 200 ms: never idle, always too slow
@@ -149,23 +205,33 @@ class StreamBackpressureTest {
     @Test
     void clientsThatCloseBeforeTheirLargeResultAreForgotten() throws Exception {
         Path audit = dir.resolve("audit.jsonl");
-        try (TestClient c = new TestClient("--audit-log", audit.toString(), "--warmup", "false", "--rate-limit", "0",
-                "--max-output", "2m")) {
-            String body = TestClient.Json.write(Map.of("language", "python", "code", "print('y' * 1_000_000)",
-                    "limits", Map.of("maxOutputSize", 2_000_000)));
+        try (TestClient c = new TestClient(
+                "--audit-log", audit.toString(), "--warmup", "false", "--rate-limit", "0", "--max-output", "2m")) {
+            String body = TestClient.Json.write(Map.of(
+                    "language",
+                    "python",
+                    "code",
+                    "print('y' * 1_000_000)",
+                    "limits",
+                    Map.of("maxOutputSize", 2_000_000)));
             for (int i = 0; i < 8; i++) {
                 try (Socket s = RawHttp.connect(c.service.port())) {
-                    s.getOutputStream().write(RawHttp.post("/api/v1/execute", "127.0.0.1", body).getBytes(StandardCharsets.UTF_8));
+                    s.getOutputStream()
+                            .write(RawHttp.post("/api/v1/execute", "127.0.0.1", body)
+                                    .getBytes(StandardCharsets.UTF_8));
                     s.getOutputStream().flush();
                 } // closed without reading
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < deadline && (!Files.exists(audit) || Files.readAllLines(audit).size() < 8)) Thread.sleep(100);
+            while (System.nanoTime() < deadline
+                    && (!Files.exists(audit) || Files.readAllLines(audit).size() < 8)) Thread.sleep(100);
             assertThat(Files.readAllLines(audit)).hasSize(8);
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (running(c) > 0 && System.nanoTime() < until) Thread.sleep(50);
             assertThat(running(c)).isZero();
-            assertThat(c.postJson("/api/v1/execute", Map.of("language", "python", "code", "1+1")).status()).isEqualTo(200);
+            assertThat(c.postJson("/api/v1/execute", Map.of("language", "python", "code", "1+1"))
+                            .status())
+                    .isEqualTo(200);
         }
     }
 }

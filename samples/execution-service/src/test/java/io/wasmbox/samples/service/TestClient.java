@@ -16,7 +16,8 @@ final class TestClient implements AutoCloseable {
     private static TestClient shared;
 
     final ExecutionService service;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     TestClient(String... args) {
         try {
@@ -36,11 +37,24 @@ final class TestClient implements AutoCloseable {
     static synchronized TestClient shared() {
         if (shared == null) {
             Path audit = Path.of("target", "test-audit", "shared-audit.jsonl");
-            shared = new TestClient("--rate-limit", "100000", "--rate-burst", "100000",
-                    "--audit-log", audit.toString(), "--max-concurrent", "4", "--max-code", "2k", "--max-body", "64k",
-                    "--max-timeout", "10s",
+            shared = new TestClient(
+                    "--rate-limit",
+                    "100000",
+                    "--rate-burst",
+                    "100000",
+                    "--audit-log",
+                    audit.toString(),
+                    "--max-concurrent",
+                    "4",
+                    "--max-code",
+                    "2k",
+                    "--max-body",
+                    "64k",
+                    "--max-timeout",
+                    "10s",
                     // every test client is 127.0.0.1: let it use the whole queue (fair shares have their own tests)
-                    "--client-share", "36");
+                    "--client-share",
+                    "36");
         }
         return shared;
     }
@@ -58,7 +72,8 @@ final class TestClient implements AutoCloseable {
     }
 
     HttpResponse<String> post(String path, String body, Map<String, String> headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path))
+                .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(b::header);

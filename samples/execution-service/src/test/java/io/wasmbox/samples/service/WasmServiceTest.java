@@ -18,8 +18,17 @@ class WasmServiceTest {
 
     @org.junit.jupiter.api.BeforeAll
     static void start() {
-        client = new TestClient("--rate-limit", "100000", "--rate-burst", "100000", "--max-code", "256k",
-                "--max-body", "512k", "--max-timeout", "30s");
+        client = new TestClient(
+                "--rate-limit",
+                "100000",
+                "--rate-burst",
+                "100000",
+                "--max-code",
+                "256k",
+                "--max-body",
+                "512k",
+                "--max-timeout",
+                "30s");
     }
 
     @org.junit.jupiter.api.AfterAll
@@ -29,13 +38,25 @@ class WasmServiceTest {
 
     @Test
     void aWasmModuleInBase64Runs() throws Exception {
-        assertThat(SandboxedCompiler.unavailableReason(Toolchain.C)).as(Toolchain.C.install()).isNull();
-        CompileResult compiled = new SandboxedCompiler(Toolchain.C).compile(
-                "#include <stdio.h>\nint main(int argc, char **argv) { char s[32]; if (!fgets(s, 32, stdin)) return 9;"
-                        + " printf(\"%s:%s\", argv[1], s); return 0; }\n");
+        assertThat(SandboxedCompiler.unavailableReason(Toolchain.C))
+                .as(Toolchain.C.install())
+                .isNull();
+        CompileResult compiled = new SandboxedCompiler(Toolchain.C)
+                .compile(
+                        "#include <stdio.h>\nint main(int argc, char **argv) { char s[32]; if (!fgets(s, 32, stdin)) return 9;"
+                                + " printf(\"%s:%s\", argv[1], s); return 0; }\n");
         assertThat(compiled.succeeded()).as(compiled.diagnostics()).isTrue();
-        TestClient.Json r = client.postJson("/api/v1/execute", Map.of("language", "wasm",
-                "code", Base64.getEncoder().encodeToString(compiled.module()), "stdin", "in\n", "args", List.of("a")));
+        TestClient.Json r = client.postJson(
+                "/api/v1/execute",
+                Map.of(
+                        "language",
+                        "wasm",
+                        "code",
+                        Base64.getEncoder().encodeToString(compiled.module()),
+                        "stdin",
+                        "in\n",
+                        "args",
+                        List.of("a")));
         assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
         assertThat(r.body().path("status").asText()).isEqualTo("success");
         assertThat(r.body().path("stdout").asText()).isEqualTo("a:in\n");
@@ -46,24 +67,37 @@ class WasmServiceTest {
 
     @Test
     void rustAndCCompileAndRunAndDiagnosticsAreTheCompileError() {
-        TestClient.Json rust = client.postJson("/api/v1/execute", Map.of("language", "rust",
-                "code", "fn main() { println!(\"{}\", 6 * 7); }\n"));
-        assertThat(rust.body().path("stdout").asText()).as(rust.body().toString()).isEqualTo("42\n");
-        TestClient.Json broken = client.postJson("/api/v1/execute", Map.of("language", "c",
-                "code", "int main(void) { return missing; }\n"));
+        TestClient.Json rust = client.postJson(
+                "/api/v1/execute", Map.of("language", "rust", "code", "fn main() { println!(\"{}\", 6 * 7); }\n"));
+        assertThat(rust.body().path("stdout").asText())
+                .as(rust.body().toString())
+                .isEqualTo("42\n");
+        TestClient.Json broken = client.postJson(
+                "/api/v1/execute", Map.of("language", "c", "code", "int main(void) { return missing; }\n"));
         assertThat(broken.body().path("status").asText()).isEqualTo("error");
         assertThat(broken.body().path("error").path("type").asText()).isEqualTo("CompileError");
         assertThat(broken.body().path("error").path("message").asText()).contains("missing");
         TestClient.Json runtimes = client.getJson("/api/v2/runtimes");
-        assertThat(runtimes.body().toString()).contains("\"wasm\"").contains("\"rust\"").contains("\"c\"");
+        assertThat(runtimes.body().toString())
+                .contains("\"wasm\"")
+                .contains("\"rust\"")
+                .contains("\"c\"");
     }
 
     @Test
     void cpuTimeMsStopsABusyLoop() {
-        TestClient.Json r = client.postJson("/api/v1/execute", Map.of("language", "python",
-                "code", "while True: pass", "limits", Map.of("cpuTimeMs", 300, "timeoutMs", 20000)));
+        TestClient.Json r = client.postJson(
+                "/api/v1/execute",
+                Map.of(
+                        "language",
+                        "python",
+                        "code",
+                        "while True: pass",
+                        "limits",
+                        Map.of("cpuTimeMs", 300, "timeoutMs", 20000)));
         assertThat(r.body().path("status").asText()).as(r.body().toString()).isEqualTo("timeout");
-        assertThat(r.body().path("metadata").path("cpu_time_limit_hit").asBoolean()).isTrue();
+        assertThat(r.body().path("metadata").path("cpu_time_limit_hit").asBoolean())
+                .isTrue();
         assertThat(r.body().path("metadata").path("timeout_hit").asBoolean()).isFalse();
         assertThat(r.body().path("metadata").path("cpu_time_ms").asLong()).isGreaterThanOrEqualTo(300);
     }
@@ -77,7 +111,9 @@ class WasmServiceTest {
         loop.put("run_cpu_time", 300);
         loop.put("run_timeout", 20000);
         TestClient.Json r = client.postJson("/api/v2/execute", loop);
-        assertThat(r.body().path("run").path("status").asText()).as(r.body().toString()).isEqualTo("TO");
+        assertThat(r.body().path("run").path("status").asText())
+                .as(r.body().toString())
+                .isEqualTo("TO");
         assertThat(r.body().path("run").path("message").asText()).contains("CPU time");
         assertThat(r.body().path("run").path("signal").asText()).isEqualTo("SIGKILL");
 
@@ -86,7 +122,9 @@ class WasmServiceTest {
         broken.put("version", "*");
         broken.put("files", List.of(Map.of("name", "main.rs", "content", "fn main() { let x: u8 = \"s\"; }")));
         TestClient.Json c = client.postJson("/api/v2/execute", broken);
-        assertThat(c.body().path("compile").path("code").asInt()).as(c.body().toString()).isEqualTo(1);
+        assertThat(c.body().path("compile").path("code").asInt())
+                .as(c.body().toString())
+                .isEqualTo(1);
         assertThat(c.body().path("compile").path("stderr").asText()).contains("mismatched types");
     }
 }

@@ -25,8 +25,8 @@ import java.util.logging.LogManager;
  * <pre>samples/plugin-host-demo/run.sh [plugins-dir] [input...]</pre>
  */
 public final class PluginHostDemo {
-    static final List<String> DEFAULT_INPUTS = List.of("hello plugin world", "is anyone there?",
-            "the host is still alive");
+    static final List<String> DEFAULT_INPUTS =
+            List.of("hello plugin world", "is anyone there?", "the host is still alive");
 
     private PluginHostDemo() {}
 
@@ -45,13 +45,18 @@ public final class PluginHostDemo {
         }
         try (PluginHost host = PluginHost.builder()
                 .pluginsRoot(pluginsDir)
-                .pluginScopedCapability("log", pluginId -> HostFunction.of(args -> {
-                    out.println("    (" + pluginId + " logs: " + args.getFirst() + ")");
-                    return null;
-                }))
+                .pluginScopedCapability(
+                        "log",
+                        pluginId -> HostFunction.of(args -> {
+                            out.println("    (" + pluginId + " logs: " + args.getFirst() + ")");
+                            return null;
+                        }))
                 .capability("getUser", HostFunction.of(args -> Map.of("name", "Ada")))
                 // what the product allows any plugin at most; plugins may ask for less
-                .ceiling(Limits.builder().memoryMiB(96).timeout(Duration.ofSeconds(2)).build())
+                .ceiling(Limits.builder()
+                        .memoryMiB(96)
+                        .timeout(Duration.ofSeconds(2))
+                        .build())
                 .maxConsecutiveFailures(3)
                 .build()) {
             host.loadPlugins();
@@ -82,11 +87,19 @@ public final class PluginHostDemo {
             out.println();
             out.println("plugin     version  language    state     calls  failures  avg ms  reason");
             for (PluginStatus s : host.statuses()) {
-                out.printf("%-10s %-8s %-11s %-9s %5d  %8d  %6.1f  %s%n", s.id(), s.version(), s.language(), s.state(),
-                        s.stats().calls(), s.stats().failures(), s.stats().averageTime().toNanos() / 1e6,
+                out.printf(
+                        "%-10s %-8s %-11s %-9s %5d  %8d  %6.1f  %s%n",
+                        s.id(),
+                        s.version(),
+                        s.language(),
+                        s.state(),
+                        s.stats().calls(),
+                        s.stats().failures(),
+                        s.stats().averageTime().toNanos() / 1e6,
                         s.reason() == null ? "-" : s.reason());
             }
-            long running = host.statuses().stream().filter(s -> s.state().isStarted()).count();
+            long running =
+                    host.statuses().stream().filter(s -> s.state().isStarted()).count();
             out.println();
             out.println("host alive: " + running + " of " + host.statuses().size() + " loaded plugins still running, "
                     + host.loadFailures().size() + " not loaded");

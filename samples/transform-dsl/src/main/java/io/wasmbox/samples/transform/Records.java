@@ -55,7 +55,8 @@ final class Records {
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (long i = 0; i < n; i++) {
                 int c = random.nextInt(countries.length);
-                ObjectNode o = TransformJson.nodes().objectNode()
+                ObjectNode o = TransformJson.nodes()
+                        .objectNode()
                         .put("id", i)
                         .put("customer", "customer-" + random.nextInt(10_000))
                         .put("country", countries[c])

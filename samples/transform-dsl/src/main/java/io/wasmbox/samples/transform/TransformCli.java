@@ -1,14 +1,15 @@
 package io.wasmbox.samples.transform;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.wasmbox.Language;
 import io.wasmbox.Wasmbox;
 import io.wasmbox.WasmboxException;
-import io.wasmbox.transform.TransformJson;
-import io.wasmbox.Language;
 import io.wasmbox.transform.RecordTransformer;
 import io.wasmbox.transform.TransformException;
+import io.wasmbox.transform.TransformJson;
 import java.io.BufferedWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,27 +22,47 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import java.io.PrintWriter;
 
 /**
  * {@code wasmbox-transform --script enrich.py --input orders.jsonl --output out.jsonl --lookup rates=rates.json}
  */
-@Command(name = "wasmbox-transform", mixinStandardHelpOptions = true,
-        description = "Applies a JavaScript or Python transform(record) to every record of a JSON Lines or CSV file, in sandboxes.")
+@Command(
+        name = "wasmbox-transform",
+        mixinStandardHelpOptions = true,
+        description =
+                "Applies a JavaScript or Python transform(record) to every record of a JSON Lines or CSV file, in sandboxes.")
 public final class TransformCli implements Callable<Integer> {
-    @Option(names = "--script", required = true, paramLabel = "FILE", description = "Script defining transform(record) (.py or .js).")
+    @Option(
+            names = "--script",
+            required = true,
+            paramLabel = "FILE",
+            description = "Script defining transform(record) (.py or .js).")
     Path script;
 
-    @Option(names = "--input", required = true, paramLabel = "FILE", description = "Records: .jsonl (one object per line) or .csv (header row).")
+    @Option(
+            names = "--input",
+            required = true,
+            paramLabel = "FILE",
+            description = "Records: .jsonl (one object per line) or .csv (header row).")
     Path input;
 
-    @Option(names = "--output", required = true, paramLabel = "FILE", description = "Where transformed records go, as JSON Lines.")
+    @Option(
+            names = "--output",
+            required = true,
+            paramLabel = "FILE",
+            description = "Where transformed records go, as JSON Lines.")
     Path output;
 
-    @Option(names = "--errors", paramLabel = "FILE", description = "Where failed records are reported (JSON Lines); default: stderr summary only.")
+    @Option(
+            names = "--errors",
+            paramLabel = "FILE",
+            description = "Where failed records are reported (JSON Lines); default: stderr summary only.")
     Path errors;
 
-    @Option(names = "--lookup", paramLabel = "NAME=FILE", description = "Binds NAME(key) in the script to a lookup table read from a JSON object file (repeatable).")
+    @Option(
+            names = "--lookup",
+            paramLabel = "NAME=FILE",
+            description = "Binds NAME(key) in the script to a lookup table read from a JSON object file (repeatable).")
     Map<String, Path> lookups = Map.of();
 
     @Option(names = "--generate", paramLabel = "N", description = "First write N sample order records to --input.")
@@ -82,7 +103,8 @@ public final class TransformCli implements Callable<Integer> {
             Records.generate(input, generate);
             err.printf("generated %,d records in %s%n", generate, input);
         }
-        String language = Wasmbox.languageForFile(script.toString()).map(Language::id)
+        String language = Wasmbox.languageForFile(script.toString())
+                .map(Language::id)
                 .orElseThrow(() -> new IllegalArgumentException("cannot tell the script's language from " + script));
         RecordTransformer.Builder builder = RecordTransformer.builder()
                 .language(language)
@@ -106,7 +128,8 @@ public final class TransformCli implements Callable<Integer> {
         List<String> failures = new ArrayList<>();
         RecordTransformer.Stats stats;
         try (BufferedWriter out = Files.newBufferedWriter(output, StandardCharsets.UTF_8);
-                BufferedWriter errorOut = errors == null ? null : Files.newBufferedWriter(errors, StandardCharsets.UTF_8)) {
+                BufferedWriter errorOut =
+                        errors == null ? null : Files.newBufferedWriter(errors, StandardCharsets.UTF_8)) {
             Iterator<JsonNode> records = Records.read(input);
             stats = transformer.run(records, outcome -> {
                 for (JsonNode record : outcome.output()) {
@@ -115,7 +138,8 @@ public final class TransformCli implements Callable<Integer> {
                 }
                 if (outcome.error() != null) {
                     if (errorOut != null) {
-                        errorOut.write(TransformJson.write(Map.of("record", outcome.index(), "error", outcome.error())));
+                        errorOut.write(
+                                TransformJson.write(Map.of("record", outcome.index(), "error", outcome.error())));
                         errorOut.newLine();
                     }
                     if (failures.size() < 5) failures.add("record " + outcome.index() + ": " + outcome.error());
@@ -128,9 +152,16 @@ public final class TransformCli implements Callable<Integer> {
             return 1;
         }
         progress.finish();
-        err.printf("%,d records in %.1f s: %,.0f records/s (%s, %d threads) | written %,d, dropped %,d, failed %,d%n",
-                stats.records(), stats.elapsed().toMillis() / 1000.0, stats.recordsPerSecond(), language, threads,
-                stats.written(), stats.dropped(), stats.failed());
+        err.printf(
+                "%,d records in %.1f s: %,.0f records/s (%s, %d threads) | written %,d, dropped %,d, failed %,d%n",
+                stats.records(),
+                stats.elapsed().toMillis() / 1000.0,
+                stats.recordsPerSecond(),
+                language,
+                threads,
+                stats.written(),
+                stats.dropped(),
+                stats.failed());
         failures.forEach(f -> err.println("  " + f));
         return stats.failed() == 0 ? 0 : 3;
     }
@@ -171,8 +202,9 @@ public final class TransformCli implements Callable<Integer> {
             int filled = total == 0 ? width : (int) Math.min(width, width * done / total);
             String bar = "=".repeat(filled) + (filled < width ? ">" + " ".repeat(width - filled - 1) : "");
             long eta = rate > 0 ? Math.round((total - done) / rate) : 0;
-            err.printf("\r[%s] %3d%% %,d/%,d %,.0f rec/s ETA %ds ", bar, total == 0 ? 100 : 100 * done / total,
-                    done, total, rate, Math.max(0, eta));
+            err.printf(
+                    "\r[%s] %3d%% %,d/%,d %,.0f rec/s ETA %ds ",
+                    bar, total == 0 ? 100 : 100 * done / total, done, total, rate, Math.max(0, eta));
             err.flush();
         }
     }

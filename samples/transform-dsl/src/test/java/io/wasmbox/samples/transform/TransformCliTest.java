@@ -18,13 +18,25 @@ class TransformCliTest {
         Path input = dir.resolve("in.csv");
         Files.writeString(input, "id,amount,currency\n1,10,EUR\n2,20,JPY\n");
         Path script = dir.resolve("t.js");
-        Files.writeString(script, "function transform(r) { return { id: Number(r.id), usd: Number(r.amount) * rate(r.currency) } }");
+        Files.writeString(
+                script,
+                "function transform(r) { return { id: Number(r.id), usd: Number(r.amount) * rate(r.currency) } }");
         Path rates = dir.resolve("rates.json");
         Files.writeString(rates, "{\"EUR\": 2, \"JPY\": 0.5}");
         Path output = dir.resolve("out.jsonl");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = TransformCli.execute(new String[] {"--script", script.toString(), "--input", input.toString(),
-                "--output", output.toString(), "--lookup", "rate=" + rates}, new PrintStream(err, true, StandardCharsets.UTF_8));
+        int status = TransformCli.execute(
+                new String[] {
+                    "--script",
+                    script.toString(),
+                    "--input",
+                    input.toString(),
+                    "--output",
+                    output.toString(),
+                    "--lookup",
+                    "rate=" + rates
+                },
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(Files.readAllLines(output)).containsExactly("{\"id\":1,\"usd\":20}", "{\"id\":2,\"usd\":10}");
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("2 records").contains("records/s");
