@@ -1,30 +1,24 @@
 package io.wasmbox.samples.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.wasmbox.ExecutionResult;
-import io.wasmbox.GuestError;
 import io.wasmbox.Language;
 import io.wasmbox.OutputListener;
-import io.wasmbox.Units;
 import io.wasmbox.Wasmbox;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
- * The v1 JSON API, and what every execution endpoint shares: client identity, rate limiting, admission,
- * statistics and the audit trail.
+ * The v1 JSON API's endpoints, and the skeleton every execution endpoint shares ({@link #audited}): who the
+ * client is ({@link ClientIdentity}), its rate limit, one audit line whatever happens ({@link AuditTrail}), the
+ * answers' shapes ({@link ResultJson}).
  */
 final class Api {
     private static final System.Logger LOG = System.getLogger(Api.class.getName());
@@ -34,10 +28,11 @@ final class Api {
     final RateLimiter limiter;
     final AuditLog audit;
     final Stats stats;
+    final ClientIdentity identity;
+    final AuditTrail trail;
     private final Warmup warmup;
-    private final List<AddressRange> trustedProxies;
     /** The Jupyter kernels' part of the statistics, once they exist. */
-    volatile java.util.function.Supplier<Map<String, Object>> kernelStats;
+    volatile Supplier<Map<String, Object>> kernelStats;
 
     Api(ServiceConfig config, Runner runner, RateLimiter limiter, AuditLog audit, Stats stats, Warmup warmup) {
         this.config = config;
@@ -46,69 +41,11 @@ final class Api {
         this.audit = audit;
         this.stats = stats;
         this.warmup = warmup;
-        this.trustedProxies =
-                config.trustedProxies().stream().map(AddressRange::parse).toList();
+        this.identity = new ClientIdentity(config);
+        this.trail = new AuditTrail(audit, stats);
     }
 
     // ---- shared by the execution endpoints ------------------------------------------------------------
-
-    /**
-     * The client for rate limits, fair shares and audit. With API keys configured, the key must be one of
-     * them (401 otherwise) and the client is a digest of it (the key itself is never logged); without, the
-     * client is its IP address, whatever key it sends.
-     */
-    String client(Exchange exchange) {
-        if (!config.apiKeyHashes().isEmpty()) {
-            String key = exchange.header(config.apiKeyHeader());
-            if (key == null || key.isBlank()) {
-                throw new ApiError(
-                        401,
-                        "missing_api_key",
-                        "this service needs an API key in the " + config.apiKeyHeader() + " header");
-            }
-            String hash = sha256(key.strip());
-            if (!config.apiKeyHashes().contains(hash)) throw new ApiError(401, "invalid_api_key", "unknown API key");
-            return "key:" + hash.substring(0, 16);
-        }
-        return "ip:" + clientAddress(exchange);
-    }
-
-    /**
-     * The client's IP address: the connection's peer, or, when the peer is one of the trusted proxies, the
-     * right-most {@code X-Forwarded-For} hop that is not a trusted proxy (hops left of it were written by the
-     * client and prove nothing).
-     */
-    String clientAddress(Exchange exchange) {
-        String remote = exchange.remoteAddress();
-        if (trustedProxies.isEmpty()) return remote;
-        InetAddress peer = AddressRange.literal(remote);
-        if (peer == null || !trusted(peer)) return remote;
-        String forwarded = exchange.headerJoined("X-Forwarded-For");
-        if (forwarded == null) return remote;
-        String[] hops = forwarded.split(",", -1);
-        String nearest = peer.getHostAddress();
-        for (int i = hops.length - 1, seen = 0; i >= 0 && seen < 32; i--, seen++) {
-            InetAddress hop = AddressRange.literal(withoutPort(hops[i].trim()));
-            if (hop == null) return nearest; // not an address: stop at the last proxy we trust
-            if (!trusted(hop)) return hop.getHostAddress();
-            nearest = hop.getHostAddress();
-        }
-        return nearest;
-    }
-
-    private boolean trusted(InetAddress address) {
-        for (AddressRange r : trustedProxies) if (r.contains(address)) return true;
-        return false;
-    }
-
-    private static String withoutPort(String hop) {
-        if (hop.startsWith("[")) {
-            int end = hop.indexOf(']');
-            return end < 0 ? hop : hop.substring(0, end + 1);
-        }
-        int colon = hop.indexOf(':');
-        return colon >= 0 && colon == hop.lastIndexOf(':') ? hop.substring(0, colon) : hop;
-    }
 
     void rateLimit(String client, int tokens) {
         long wait = limiter.tryAcquire(client, tokens);
@@ -122,23 +59,9 @@ final class Api {
         }
     }
 
-    /** What an execution request is known to be so far, for its one audit line. */
-    static final class Call {
-        final String endpoint;
-        final long start = System.nanoTime();
-        String client;
-        JsonNode node;
-        boolean recorded;
-
-        Call(String endpoint, String client) {
-            this.endpoint = endpoint;
-            this.client = client;
-        }
-    }
-
     @FunctionalInterface
     interface Body {
-        void run(Call call) throws IOException;
+        void run(AuditTrail.Call call) throws IOException;
     }
 
     /**
@@ -147,17 +70,17 @@ final class Api {
      * names no class).
      */
     void audited(String endpoint, Exchange exchange, Body body) throws IOException {
-        Call call = new Call(endpoint, "ip:" + exchange.remoteAddress());
+        AuditTrail.Call call = new AuditTrail.Call(endpoint, "ip:" + exchange.remoteAddress());
         stats.request();
         try {
-            call.client = "ip:" + clientAddress(exchange);
+            call.client = "ip:" + identity.address(exchange);
             body.run(call);
         } catch (ApiError e) {
-            if (!call.recorded) recordRejection(call, e);
+            if (!call.recorded) trail.recordRejection(call, e);
             throw e.markAudited();
         } catch (IOException e) {
             if (!call.recorded)
-                recordRejection(
+                trail.recordRejection(
                         call,
                         new ApiError(
                                 499,
@@ -167,134 +90,8 @@ final class Api {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "internal error on " + endpoint, e);
             ApiError internal = new ApiError(500, "internal_error", "internal error; see the service log");
-            if (!call.recorded) recordRejection(call, internal);
+            if (!call.recorded) trail.recordRejection(call, internal);
             throw internal.markAudited();
-        }
-    }
-
-    /** Counts and audits a finished execution. */
-    void recordExecution(Call call, Runner.Outcome o) {
-        stats.executed(o.request().language().id(), o.status(), o.executionMillis());
-        Map<String, Object> a = auditBase(
-                call.endpoint,
-                call.client,
-                o.id(),
-                o.request().language().id(),
-                o.request().code());
-        a.putAll(executionAudit(o));
-        a.put("total_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.start));
-        call.recorded = true;
-        audit.write(call.client, a);
-    }
-
-    private static Map<String, Object> executionAudit(Runner.Outcome o) {
-        ExecutionResult r = o.result();
-        Map<String, Object> a = new LinkedHashMap<>();
-        a.put("outcome", o.status());
-        a.put("http_status", 200);
-        a.put("exit_code", r.exitCode());
-        a.put("error_type", r.error() == null ? null : r.error().type());
-        a.put("queue_ms", o.queueMillis());
-        a.put("execution_ms", o.executionMillis());
-        a.put("limits", limitsJson(o.request()));
-        a.put("limits_hit", limitsHit(r));
-        return a;
-    }
-
-    /** Counts and audits a refused request; the call's node may hold the language and code. */
-    void recordRejection(Call call, ApiError error) {
-        stats.rejected(error.code());
-        JsonNode node = call.node;
-        String language = node != null && node.path("language").isTextual()
-                ? node.path("language").textValue()
-                : null;
-        String code = node != null && node.path("code").isTextual()
-                ? node.path("code").textValue()
-                : null;
-        Map<String, Object> a = auditBase(call.endpoint, call.client, null, language, code);
-        a.put("outcome", "rejected:" + error.code());
-        a.put("http_status", error.status());
-        a.put("message", error.getMessage());
-        a.put("total_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.start));
-        call.recorded = true;
-        audit.write(call.client, a);
-    }
-
-    /** Audits a request refused before it reached an endpoint (404, 405, 403, 401, bad HTTP). */
-    void recordRouting(String path, String method, String client, ApiError error) {
-        stats.rejected(error.code());
-        Map<String, Object> a = auditBase(path, client, null, null, null);
-        a.put("method", method);
-        a.put("outcome", "rejected:" + error.code());
-        a.put("http_status", error.status());
-        a.put("message", error.getMessage());
-        audit.write(client, a);
-    }
-
-    /**
-     * Audits one cell of a Jupyter kernel (kernels have no HTTP request per cell) and counts it in the statistics.
-     *
-     * @param result the run's result, or null when the cell did not run (interrupted before, refused, invalid)
-     */
-    void recordCell(
-            String kernelId,
-            String client,
-            String language,
-            String code,
-            String outcome,
-            long millis,
-            ExecutionResult result) {
-        stats.request();
-        if (result != null) stats.executed(language, outcome, millis);
-        Map<String, Object> a = auditBase("kernel:" + kernelId, client, null, language, code);
-        a.put("outcome", outcome);
-        a.put("execution_ms", millis);
-        if (result != null) {
-            a.put("exit_code", result.exitCode());
-            a.put("error_type", result.error() == null ? null : result.error().type());
-            a.put("limits_hit", limitsHit(result));
-        }
-        audit.write(client, a);
-    }
-
-    private static Map<String, Object> auditBase(
-            String endpoint, String client, String id, String language, String code) {
-        Map<String, Object> a = new LinkedHashMap<>();
-        a.put("time", Instant.now().toString());
-        a.put("execution_id", id);
-        a.put("endpoint", endpoint);
-        a.put("client", client);
-        a.put("language", language);
-        a.put("code_sha256", code == null ? null : sha256(code));
-        a.put("code_bytes", code == null ? null : code.getBytes(StandardCharsets.UTF_8).length);
-        return a;
-    }
-
-    static List<String> limitsHit(ExecutionResult r) {
-        List<String> hit = new ArrayList<>();
-        if (r.timeoutHit()) hit.add("timeout");
-        if (r.cpuTimeLimitHit()) hit.add("cpu_time");
-        if (r.memoryLimitHit()) hit.add("memory");
-        if (r.outputTruncated()) hit.add("output");
-        return hit;
-    }
-
-    static Map<String, Object> limitsJson(ExecutionRequest req) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("timeoutMs", req.timeoutMs());
-        m.put("maxMemoryMB", req.memoryMiB());
-        m.put("maxOutputSize", req.maxOutputBytes());
-        if (req.limits().cpuTime() != null)
-            m.put("cpuTimeMs", req.limits().cpuTime().toMillis());
-        return m;
-    }
-
-    static String sha256(String text) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -303,7 +100,7 @@ final class Api {
     /** POST /api/v1/execute. */
     void execute(Exchange exchange) throws IOException {
         audited("/api/v1/execute", exchange, call -> {
-            call.client = client(exchange);
+            call.client = identity.client(exchange);
             byte[] body = Http.readBody(exchange, config.maxBodyBytes(), config.requestTimeout());
             rateLimit(call.client, 1);
             call.node = Http.parseJson(body);
@@ -312,8 +109,8 @@ final class Api {
             try (Runner.Admission admission = runner.admit(call.client, 1)) {
                 outcome = runner.run(admission, Runner.newId(), request, () -> {}, OutputListener.NONE);
             }
-            recordExecution(call, outcome);
-            Http.sendJson(exchange, 200, resultJson(outcome));
+            trail.recordExecution(call, outcome);
+            Http.sendJson(exchange, 200, ResultJson.result(outcome));
         });
     }
 
@@ -324,7 +121,7 @@ final class Api {
      */
     void batch(Exchange exchange) throws IOException {
         audited("/api/v1/execute/batch", exchange, call -> {
-            call.client = client(exchange);
+            call.client = identity.client(exchange);
             byte[] body = Http.readBody(exchange, config.maxBodyBytes(), config.requestTimeout());
             JsonNode node = Http.parseJson(body);
             if (!node.isObject()) throw ApiError.badRequest("request body must be a JSON object {\"requests\": [...]}");
@@ -360,13 +157,7 @@ final class Api {
                     out.add(r[0]);
                     audited.add(r[1]);
                 }
-                Map<String, Object> a = auditBase(call.endpoint, call.client, null, null, null);
-                a.put("outcome", "batch");
-                a.put("http_status", 200);
-                a.put("items", audited);
-                a.put("total_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.start));
-                call.recorded = true;
-                audit.write(call.client, a);
+                trail.recordBatch(call, audited);
                 Map<String, Object> response = new LinkedHashMap<>();
                 response.put("results", out);
                 Http.sendJson(exchange, 200, response);
@@ -377,36 +168,24 @@ final class Api {
     /** Runs one batch item: its result object and its entry in the batch's audit line. */
     private Object[] batchItem(Runner.Admission admission, ExecutionRequest request) {
         String id = Runner.newId();
-        Map<String, Object> a = new LinkedHashMap<>();
-        a.put("execution_id", id);
-        a.put("language", request.language().id());
-        a.put("code_sha256", sha256(request.code()));
-        a.put("code_bytes", request.code().getBytes(StandardCharsets.UTF_8).length);
+        Map<String, Object> a = AuditTrail.batchItem(id, request);
         try {
             Runner.Outcome o = runner.run(admission, id, request, () -> {}, OutputListener.NONE);
-            stats.executed(o.request().language().id(), o.status(), o.executionMillis());
-            a.putAll(executionAudit(o));
+            trail.executedItem(o);
+            a.putAll(AuditTrail.executionAudit(o));
             a.remove("limits");
-            return new Object[] {resultJson(o), a};
+            return new Object[] {ResultJson.result(o), a};
         } catch (ApiError e) {
-            stats.rejected(e.code());
+            trail.rejectedItem(e.code());
             a.put("outcome", "rejected:" + e.code());
             a.put("message", e.getMessage());
-            return new Object[] {rejected(id, e.code(), e.getMessage()), a};
+            return new Object[] {ResultJson.rejected(id, e.code(), e.getMessage()), a};
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "batch item failed", e);
-            stats.rejected("internal_error");
+            trail.rejectedItem("internal_error");
             a.put("outcome", "rejected:internal_error");
-            return new Object[] {rejected(id, "internal_error", "internal error; see the service log"), a};
+            return new Object[] {ResultJson.rejected(id, "internal_error", "internal error; see the service log"), a};
         }
-    }
-
-    private static Map<String, Object> rejected(String id, String type, String message) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("execution_id", id);
-        m.put("status", "rejected");
-        m.put("error", Map.of("type", type, "message", message));
-        return m;
     }
 
     /**
@@ -421,7 +200,7 @@ final class Api {
      */
     void stream(Exchange exchange) throws IOException {
         audited("/api/v1/execute/stream", exchange, call -> {
-            call.client = client(exchange);
+            call.client = identity.client(exchange);
             byte[] body = Http.readBody(exchange, config.maxBodyBytes(), config.requestTimeout());
             rateLimit(call.client, 1);
             call.node = Http.parseJson(body);
@@ -431,7 +210,8 @@ final class Api {
         });
     }
 
-    private void streamRun(Exchange exchange, Call call, ExecutionRequest request, Runner.Admission admission)
+    private void streamRun(
+            Exchange exchange, AuditTrail.Call call, ExecutionRequest request, Runner.Admission admission)
             throws IOException {
         String id = Runner.newId();
         Thread[] runThread = new Thread[1];
@@ -504,11 +284,11 @@ final class Api {
                 for (String[] segment : take.segments()) event(out, segment[0], Map.of("text", segment[1]));
                 if (take.end()) {
                     if (outcome[0] != null) {
-                        recordExecution(call, outcome[0]);
-                        event(out, "result", resultJson(outcome[0]));
+                        trail.recordExecution(call, outcome[0]);
+                        event(out, "result", ResultJson.result(outcome[0]));
                     } else {
-                        recordRejection(call, failure[0]);
-                        event(out, "error", errorJson(failure[0]));
+                        trail.recordRejection(call, failure[0]);
+                        event(out, "error", ResultJson.error(failure[0]));
                     }
                 }
                 exchange.writeChunk(out.toByteArray());
@@ -535,21 +315,11 @@ final class Api {
             Thread.currentThread().interrupt();
         }
         if (!call.recorded) {
-            stats.rejected(cutReason);
-            Map<String, Object> a =
-                    auditBase(call.endpoint, call.client, id, request.language().id(), request.code());
-            a.put("outcome", "cut:" + cutReason);
-            a.put("http_status", 200);
-            a.put(
-                    "message",
-                    cutReason.equals("stream_stalled")
-                            ? "the client did not read its stream; more than " + config.streamBufferBytes()
-                                    + " characters of output were waiting: run stopped"
-                            : "the client left or stopped reading: run stopped");
-            a.put("pending_chars", buffer.pending());
-            a.put("total_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.start));
-            call.recorded = true;
-            audit.write(call.client, a);
+            String message = cutReason.equals("stream_stalled")
+                    ? "the client did not read its stream; more than " + config.streamBufferBytes()
+                            + " characters of output were waiting: run stopped"
+                    : "the client left or stopped reading: run stopped";
+            trail.recordCut(call, id, request, cutReason, message, buffer.pending());
         }
         throw new IOException("stream " + id + " cut: " + cutReason);
     }
@@ -572,7 +342,7 @@ final class Api {
     /** GET /api/v1/stats. */
     void stats(Exchange exchange) throws IOException {
         Map<String, Object> m = stats.snapshot(runner.running(), runner.queued());
-        java.util.function.Supplier<Map<String, Object>> kernels = kernelStats;
+        Supplier<Map<String, Object>> kernels = kernelStats;
         if (kernels != null) m.put("kernels", kernels.get());
         Http.sendJson(exchange, 200, m);
     }
@@ -630,53 +400,5 @@ final class Api {
             list.add(m);
         }
         Http.sendJson(exchange, 200, Map.of("runtimes", list));
-    }
-
-    // ---- JSON shapes ----------------------------------------------------------------------------------
-
-    static Map<String, Object> resultJson(Runner.Outcome o) {
-        ExecutionResult r = o.result();
-        Language l = o.request().language();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("execution_id", o.id());
-        m.put("language", l.id());
-        m.put("status", o.status());
-        m.put("stdout", r.stdout());
-        m.put("stderr", r.stderr());
-        m.put("exit_code", r.exitCode());
-        m.put("execution_time_ms", o.executionMillis());
-        m.put("memory_used_mb", Math.round(r.peakMemoryBytes() * 10.0 / Units.MIB) / 10.0);
-        m.put("value", r.valueAs(JsonNode.class));
-        GuestError e = r.error();
-        if (e == null) {
-            m.put("error", null);
-        } else {
-            Map<String, Object> err = new LinkedHashMap<>();
-            err.put("type", e.type());
-            err.put("message", e.message());
-            err.put("traceback", e.stackTrace());
-            err.put("line", e.line() > 0 ? e.line() : null);
-            m.put("error", err);
-        }
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("timeout_hit", r.timeoutHit());
-        meta.put("cpu_time_limit_hit", r.cpuTimeLimitHit());
-        meta.put("cpu_time_ms", r.cpuTime() == null ? null : r.cpuTime().toMillis());
-        meta.put("memory_limit_hit", r.memoryLimitHit());
-        meta.put("output_truncated", r.outputTruncated());
-        meta.put("runtime", l.engineName());
-        meta.put("version", l.languageVersion());
-        meta.put("queue_time_ms", o.queueMillis());
-        meta.put("limits", limitsJson(o.request()));
-        m.put("metadata", meta);
-        return m;
-    }
-
-    static Map<String, Object> errorJson(ApiError e) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("status", e.status());
-        m.put("error", e.code());
-        m.put("message", e.getMessage());
-        return m;
     }
 }

@@ -81,7 +81,7 @@ public final class ExecutionService implements AutoCloseable {
                 warmup);
         PistonApi piston = new PistonApi(api);
         StaticFiles files = new StaticFiles();
-        this.kernels = new KernelManager(config, api.runner, new KernelSpecs(), api::recordCell);
+        this.kernels = new KernelManager(config, api.runner, new KernelSpecs(), api.trail::recordCell);
         api.kernelStats = kernels::stats;
         this.jupyter = new JupyterApi(api, kernels, () -> origins);
 
@@ -320,7 +320,7 @@ public final class ExecutionService implements AutoCloseable {
             handler.handle(exchange);
         } catch (ApiError e) {
             // refused by the router or a non-execution route: one audit line too (execution endpoints audit their own)
-            if (!e.audited()) api.recordRouting(path, method, "ip:" + api.clientAddress(exchange), e);
+            if (!e.audited()) api.trail.recordRouting(path, method, "ip:" + api.identity.address(exchange), e);
             sendError(exchange, path, e);
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "client connection failed: " + e.getMessage());
@@ -331,7 +331,7 @@ public final class ExecutionService implements AutoCloseable {
     private static void sendError(Exchange exchange, String path, ApiError e) throws IOException {
         if (exchange.committed() || exchange.aborted()) return; // a stream already under way: nothing more to say
         e.headers().forEach(exchange::setHeader);
-        Object body = path.startsWith("/api/v2/") ? Map.of("message", e.getMessage()) : Api.errorJson(e);
+        Object body = path.startsWith("/api/v2/") ? Map.of("message", e.getMessage()) : ResultJson.error(e);
         Http.sendJson(exchange, e.status(), body);
     }
 
@@ -357,7 +357,7 @@ public final class ExecutionService implements AutoCloseable {
             };
             ApiError e = new ApiError(status, code, "the HTTP request was refused (" + status + ")");
             try {
-                api.recordRouting(
+                api.trail.recordRouting(
                         request.getHttpURI() == null
                                 ? null
                                 : request.getHttpURI().getPath(),
@@ -371,7 +371,7 @@ public final class ExecutionService implements AutoCloseable {
             response.getHeaders().put("X-Content-Type-Options", "nosniff");
             byte[] body;
             try {
-                body = Http.JSON.writeValueAsBytes(Api.errorJson(e));
+                body = Http.JSON.writeValueAsBytes(ResultJson.error(e));
             } catch (IOException io) {
                 body = "{}".getBytes(StandardCharsets.UTF_8);
             }

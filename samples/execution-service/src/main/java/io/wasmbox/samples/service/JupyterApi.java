@@ -66,7 +66,7 @@ final class JupyterApi {
         if (!MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
             throw new ApiError(403, "invalid_token", "the token is not this service's token");
         }
-        return api.client(exchange);
+        return api.identity.client(exchange);
     }
 
     // ---- REST ------------------------------------------------------------------------------------------------
@@ -258,7 +258,7 @@ final class JupyterApi {
             return new KernelSocket(kernel, v1, Math.max(api.config.streamBufferBytes() * 4, 4L << 20));
         } catch (ApiError e) {
             try {
-                api.recordRouting(path, "GET", "ip:" + api.clientAddress(exchange), e);
+                api.trail.recordRouting(path, "GET", "ip:" + api.identity.address(exchange), e);
             } catch (RuntimeException ignored) {
                 // auditing must not turn a refusal into a failure
             }
@@ -267,7 +267,7 @@ final class JupyterApi {
             e.headers().forEach((k, v) -> response.getHeaders().put(k, v));
             byte[] body;
             try {
-                body = Http.JSON.writeValueAsBytes(Api.errorJson(e));
+                body = Http.JSON.writeValueAsBytes(ResultJson.error(e));
             } catch (IOException io) {
                 body = "{}".getBytes(StandardCharsets.UTF_8);
             }

@@ -76,7 +76,7 @@ final class PistonApi {
     /** POST /api/v2/execute. */
     void execute(Exchange exchange) throws IOException {
         api.audited("/api/v2/execute", exchange, call -> {
-            call.client = api.client(exchange);
+            call.client = api.identity.client(exchange);
             byte[] body = Http.readBody(exchange, api.config.maxBodyBytes(), api.config.requestTimeout());
             api.rateLimit(call.client, 1);
             JsonNode node;
@@ -110,7 +110,7 @@ final class PistonApi {
             try (Runner.Admission admission = api.runner.admit(call.client, 1)) {
                 outcome = api.runner.run(admission, Runner.newId(), job.request(), () -> {}, listener);
             }
-            api.recordExecution(call, outcome);
+            api.trail.recordExecution(call, outcome);
             String combined;
             synchronized (output) {
                 combined = output.toString();

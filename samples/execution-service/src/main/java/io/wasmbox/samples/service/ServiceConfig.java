@@ -477,14 +477,14 @@ record ServiceConfig(
                 if (Files.size(path) > 1 << 20) throw new IOException("larger than 1 MiB");
                 for (String line : Files.readAllLines(path)) {
                     String key = line.strip();
-                    if (!key.isEmpty() && !key.startsWith("#")) hashes.add(Api.sha256(key));
+                    if (!key.isEmpty() && !key.startsWith("#")) hashes.add(Sha256.hex(key));
                 }
             } catch (IOException | UncheckedIOException e) {
                 throw new IllegalArgumentException("--api-keys-file: cannot read " + file + ": " + e.getMessage());
             }
             if (hashes.isEmpty()) throw new IllegalArgumentException("--api-keys-file: " + file + " holds no key");
         }
-        if (envKeys != null) for (String k : list(envKeys)) hashes.add(Api.sha256(k));
+        if (envKeys != null) for (String k : list(envKeys)) hashes.add(Sha256.hex(k));
         return Set.copyOf(hashes);
     }
 

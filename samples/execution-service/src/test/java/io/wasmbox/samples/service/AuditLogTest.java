@@ -76,9 +76,9 @@ class AuditLogTest {
         assertThat(first.get("time").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
         assertThat(first.get("endpoint").asText()).isEqualTo("/api/v1/execute");
         assertThat(first.get("client").asText())
-                .isEqualTo("key:" + Api.sha256("super-secret-key").substring(0, 16));
+                .isEqualTo("key:" + Sha256.hex("super-secret-key").substring(0, 16));
         assertThat(first.get("language").asText()).isEqualTo("python");
-        assertThat(first.get("code_sha256").asText()).isEqualTo(Api.sha256(code));
+        assertThat(first.get("code_sha256").asText()).isEqualTo(Sha256.hex(code));
         assertThat(first.get("code_bytes").asInt()).isEqualTo(code.length());
         assertThat(first.get("outcome").asText()).isEqualTo("error");
         assertThat(first.get("error_type").asText()).isEqualTo("ZeroDivisionError");
@@ -92,7 +92,7 @@ class AuditLogTest {
 
         JsonNode second = records.get(1);
         assertThat(second.get("client").asText())
-                .isEqualTo("key:" + Api.sha256("other-key").substring(0, 16));
+                .isEqualTo("key:" + Sha256.hex("other-key").substring(0, 16));
         assertThat(second.get("outcome").asText()).isEqualTo("timeout");
         assertThat(second.get("limits_hit").toString()).isEqualTo("[\"timeout\"]");
         assertThat(second.at("/limits/timeoutMs").asLong()).isEqualTo(100);
@@ -161,7 +161,7 @@ class AuditLogTest {
         assertThat(batch.get("outcome").asText()).isEqualTo("batch");
         assertThat(batch.get("items")).hasSize(2);
         assertThat(batch.at("/items/0/outcome").asText()).isEqualTo("success");
-        assertThat(batch.at("/items/0/code_sha256").asText()).isEqualTo(Api.sha256("print(1)"));
+        assertThat(batch.at("/items/0/code_sha256").asText()).isEqualTo(Sha256.hex("print(1)"));
         assertThat(batch.at("/items/1/outcome").asText()).isEqualTo("error");
         assertThat(batch.at("/items/1/language").asText()).isEqualTo("javascript");
     }

@@ -141,7 +141,7 @@ class JupyterKernelTest {
         assertThat(lines).hasSize(5);
         assertThat(lines.stream().map(a -> a.path("outcome").asText()).toList())
                 .containsExactly("success", "success", "success", "error", "success");
-        assertThat(lines.getFirst().path("code_sha256").asText()).isEqualTo(Api.sha256("print('hello')\nx = 6 * 7\nx"));
+        assertThat(lines.getFirst().path("code_sha256").asText()).isEqualTo(Sha256.hex("print('hello')\nx = 6 * 7\nx"));
         assertThat(lines.getFirst().path("language").asText()).isEqualTo("python");
     }
 

@@ -94,7 +94,7 @@ class ServiceConfigTest {
                 new String[] {"--api-keys-file", file.toString()}, Map.of("WASMBOX_API_KEYS", "gamma, delta"));
         assertThat(c.apiKeyHashes())
                 .containsExactlyInAnyOrder(
-                        Api.sha256("alpha"), Api.sha256("beta"), Api.sha256("gamma"), Api.sha256("delta"));
+                        Sha256.hex("alpha"), Sha256.hex("beta"), Sha256.hex("gamma"), Sha256.hex("delta"));
         assertThat(ServiceConfig.defaults().apiKeyHashes()).isEmpty();
         Files.writeString(file, "# only a comment\n");
         assertThatThrownBy(() -> ServiceConfig.parse(new String[] {"--api-keys-file", file.toString()}, Map.of()))
