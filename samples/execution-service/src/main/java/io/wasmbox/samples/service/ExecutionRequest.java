@@ -83,6 +83,18 @@ record ExecutionRequest(
         return of(language, code, null, stdin == null ? "" : stdin, args, env, requested, config, where + "limits.");
     }
 
+    private static final String WASM = "wasm";
+
+    /**
+     * The largest code accepted: {@code --max-code} for source; for a WebAssembly module (base64, a third
+     * larger than its binary; a Rust hello world is ~118 KB of it) as much as the body may hold.
+     */
+    static long codeCap(Language language, ServiceConfig config) {
+        return language.id().equals(WASM)
+                ? Math.max(config.maxCodeBytes(), config.maxBodyBytes())
+                : config.maxCodeBytes();
+    }
+
     /** Checks sizes and limits against the service settings and builds the request. */
     static ExecutionRequest of(
             Language language,
@@ -95,12 +107,14 @@ record ExecutionRequest(
             ServiceConfig config,
             String limitPrefix) {
         if (code.isBlank()) throw ApiError.badRequest("code is empty");
+        long codeCap = codeCap(language, config);
         long codeBytes = code.getBytes(StandardCharsets.UTF_8).length;
-        if (codeBytes > config.maxCodeBytes()) {
+        if (codeBytes > codeCap) {
             throw new ApiError(
                     413,
                     "code_too_large",
-                    "code is " + codeBytes + " bytes, over the limit of " + config.maxCodeBytes() + " bytes");
+                    "code is " + codeBytes + " bytes, over the limit of " + codeCap + " bytes"
+                            + (language.id().equals(WASM) ? " (a module may be as large as --max-body)" : ""));
         }
         long stdinBytes = stdin.getBytes(StandardCharsets.UTF_8).length;
         if (stdinBytes > config.maxStdinBytes()) {
@@ -150,7 +164,7 @@ record ExecutionRequest(
                 .cpuTime(cpuTimeMs == null ? null : Duration.ofMillis(cpuTimeMs))
                 .memoryMiB(memoryMiB)
                 .maxOutputBytes(outputBytes)
-                .maxCodeBytes(config.maxCodeBytes())
+                .maxCodeBytes(codeCap)
                 .maxStdinBytes(Math.max(config.maxStdinBytes(), 1))
                 .build();
         return new ExecutionRequest(language, code, fileName, stdin, List.copyOf(args), Map.copyOf(env), limits);

@@ -65,6 +65,29 @@ class WasmServiceTest {
         assertThat(bad.body().toString()).contains("not a WebAssembly module");
     }
 
+    /** A module is not source: the code cap does not apply to it, the body cap does (a Rust hello is ~118 KB of base64). */
+    @Test
+    void aModuleLargerThanTheCodeCapRunsUpToTheBodyCap() throws Exception {
+        CompileResult compiled = new SandboxedCompiler(Toolchain.RUST).compile("fn main() { println!(\"hi\"); }\n");
+        assertThat(compiled.succeeded()).as(compiled.diagnostics()).isTrue();
+        String module = Base64.getEncoder().encodeToString(compiled.module());
+        try (TestClient small = new TestClient("--max-code", "2k", "--max-body", "512k")) {
+            assertThat(module.length())
+                    .as("the module's base64")
+                    .isGreaterThan(2048)
+                    .isLessThan(512 * 1024 - 100);
+            TestClient.Json r = small.postJson("/api/v1/execute", Map.of("language", "wasm", "code", module));
+            assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
+            assertThat(r.body().path("stdout").asText()).isEqualTo("hi\n");
+            String source = "x = 1\n".repeat(500);
+            TestClient.Json tooLong = small.postJson("/api/v1/execute", Map.of("language", "python", "code", source));
+            assertThat(tooLong.status()).as("source stays under --max-code").isEqualTo(413);
+            TestClient.Json tooBig =
+                    small.postJson("/api/v1/execute", Map.of("language", "wasm", "code", "A".repeat(600_000)));
+            assertThat(tooBig.status()).as("a module over the body cap").isEqualTo(413);
+        }
+    }
+
     @Test
     void rustAndCCompileAndRunAndDiagnosticsAreTheCompileError() {
         TestClient.Json rust = client.postJson(
