@@ -46,9 +46,7 @@ final class AuditTrail {
                 o.request().language().id(),
                 o.request().code());
         a.putAll(executionAudit(o));
-        a.put("total_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.start));
-        call.recorded = true;
-        audit.write(call.client, a);
+        finish(call, a);
     }
 
     /** An execution's fields of an audit line (a batch item's too). */
@@ -80,9 +78,7 @@ final class AuditTrail {
         a.put("outcome", "rejected:" + error.code());
         a.put("http_status", error.status());
         a.put("message", error.getMessage());
-        a.put("total_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.start));
-        call.recorded = true;
-        audit.write(call.client, a);
+        finish(call, a);
     }
 
     /** Audits a request refused before it reached an endpoint (404, 405, 403, 401, bad HTTP). */
@@ -140,9 +136,7 @@ final class AuditTrail {
         a.put("outcome", "batch");
         a.put("http_status", 200);
         a.put("items", items);
-        a.put("total_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.start));
-        call.recorded = true;
-        audit.write(call.client, a);
+        finish(call, a);
     }
 
     /** A batch item's entry in its batch's line, before its outcome. */
@@ -174,6 +168,11 @@ final class AuditTrail {
         a.put("http_status", 200);
         a.put("message", message);
         a.put("pending_chars", pending);
+        finish(call, a);
+    }
+
+    /** The request's one line: its total time, written, and the call marked recorded. */
+    private void finish(Call call, Map<String, Object> a) {
         a.put("total_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.start));
         call.recorded = true;
         audit.write(call.client, a);
