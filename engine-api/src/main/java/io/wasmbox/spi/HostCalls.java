@@ -43,27 +43,32 @@ public final class HostCalls {
     }
 
     /**
+     * What one host call gave the guest: its value, or the failure's message.
+     *
+     * @param value the function's result as JSON (a null result is a JSON null); null when it failed
+     * @param error the message the guest's exception carries; null when it succeeded
+     */
+    public record Reply(JsonNode value, String error) {}
+
+    /**
      * Handles one call; never throws for what the callback does.
      *
      * @param requestJson {@code {"name": "f", "args": [...]}}
-     * @return {@code {"value": ...}} or {@code {"error": {...}}}
+     * @return the value or the failure
      */
-    public String dispatch(String requestJson) {
+    public Reply call(String requestJson) {
         String name = "?";
         try {
             JsonNode request = Json.parse(requestJson);
             name = request.path("name").asText();
             HostFunction fn = functions.get(name);
-            if (fn == null) return error("no host function named '" + name + "' is bound");
+            if (fn == null) return new Reply(null, "no host function named '" + name + "' is bound");
             List<Object> args = new ArrayList<>();
             request.path("args").forEach(arg -> args.add(Json.toJava(arg)));
-            JsonNode value = Json.toTree(fn.call(Collections.unmodifiableList(args)));
-            ObjectNode response = Json.nodes().objectNode();
-            response.set("value", value);
-            return Json.write(response);
+            return new Reply(Json.toTree(fn.call(Collections.unmodifiableList(args))), null);
         } catch (InterruptedException e) {
             if (stopRequested.getAsBoolean()) Thread.currentThread().interrupt(); // let the guest stop
-            return error("host function '" + name + "' was interrupted");
+            return new Reply(null, "host function '" + name + "' was interrupted");
         } catch (VirtualMachineError e) {
             if (!(e instanceof StackOverflowError)) throw e; // the host itself is in trouble: not the guest's to see
             return failure(name, e);
@@ -72,14 +77,26 @@ public final class HostCalls {
         }
     }
 
-    private static String failure(String name, Throwable e) {
-        LOG.log(Level.DEBUG, "host function " + name + " failed", e);
-        String message = e.getMessage();
-        return error(message == null || message.isBlank() ? "host function '" + name + "' failed" : message);
+    /**
+     * Handles one call, in the wire format of the channel; never throws for what the callback does.
+     *
+     * @param requestJson {@code {"name": "f", "args": [...]}}
+     * @return {@code {"value": ...}} or {@code {"error": {...}}}
+     */
+    public String dispatch(String requestJson) {
+        Reply reply = call(requestJson);
+        if (reply.error() != null) {
+            ObjectNode error = Json.nodes().objectNode().put("type", ERROR_TYPE).put("message", reply.error());
+            return Json.write(Json.nodes().objectNode().set("error", error));
+        }
+        ObjectNode response = Json.nodes().objectNode();
+        response.set("value", reply.value());
+        return Json.write(response);
     }
 
-    private static String error(String message) {
-        ObjectNode error = Json.nodes().objectNode().put("type", ERROR_TYPE).put("message", message);
-        return Json.write(Json.nodes().objectNode().set("error", error));
+    private static Reply failure(String name, Throwable e) {
+        LOG.log(Level.DEBUG, "host function " + name + " failed", e);
+        String message = e.getMessage();
+        return new Reply(null, message == null || message.isBlank() ? "host function '" + name + "' failed" : message);
     }
 }

@@ -5,6 +5,7 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.wasmbox.ErrorKind;
 import io.wasmbox.GuestError;
 import io.wasmbox.spi.Guest;
@@ -26,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One QuickJS-ng runtime and context (one WebAssembly instance), driven through QuickJS's embedding API.
@@ -89,6 +91,8 @@ final class JsGuest implements Guest {
     static final String QUICKJS_OUT_OF_MEMORY = "InternalError: out of memory";
 
     private String jobFailure;
+    /** The host function names the driver holds for plain runs (it is sent them when they change). */
+    private List<String> plainHostNames = List.of();
 
     /** A guest in its factory's set-up state, with the memory cap of {@code context}. */
     static JsGuest restored(JsGuestFactory factory, GuestContext context) {
@@ -176,17 +180,14 @@ final class JsGuest implements Guest {
         stdinEnded = false;
         jobFailure = null;
         try {
-            int context = layout.context();
-            int requestValue = qts.newString(context, request.toJson());
-            memory.writeI32(layout.argv(), requestValue);
-            int result = qts.call(context, layout.run(), layout.undefined(), 1, layout.argv());
-            qts.freeValue(context, requestValue);
-            String response = takeString(result, "run");
+            String response = takeString(call(request), "run");
             if (response.isEmpty() || qts.isJobPending(layout.runtime())) {
                 loop();
-                response = takeString(qts.call(context, layout.finish(), layout.undefined(), 0, 0), "finish");
+                response = takeString(qts.call(layout.context(), layout.finish(), layout.undefined(), 0, 0), "finish");
             }
-            GuestResponse parsed = GuestResponse.fromJson(response);
+            GuestResponse parsed = response.startsWith("!")
+                    ? GuestResponse.fromJson(response.substring(1))
+                    : new GuestResponse(Json.parse(response), 0, null, false);
             if (jobFailure != null && parsed.error() == null) {
                 boolean oom = jobFailure.equals(QUICKJS_OUT_OF_MEMORY);
                 return new GuestResponse(
@@ -203,6 +204,71 @@ final class JsGuest implements Guest {
         } catch (ChicoryException e) {
             throw crash(e);
         }
+    }
+
+    // The driver's run(kind, ...): see driver.js.
+    private static final int REQUEST = 0;
+    private static final int PLAIN_RUN = 1;
+    private static final int PLAIN_INVOKE = 2;
+
+    /**
+     * Calls the driver's {@code run}. A run or invoke without stdin, args, environment, prelude or globals
+     * (the common case) goes without a JSON request, which the driver would parse at interpreted speed:
+     * code or target as it is, the host functions' names only when they changed, invoke's arguments as JSON.
+     */
+    private int call(GuestRequest request) {
+        int kind = kind(request);
+        if (kind == REQUEST) return callRun(REQUEST, request.toJson(), null, null);
+        boolean namesChanged = !request.hostFunctions().equals(plainHostNames);
+        int result = kind == PLAIN_RUN
+                ? callRun(PLAIN_RUN, request.code(), namesChanged ? request.hostFunctions() : null, null)
+                : callRun(
+                        PLAIN_INVOKE,
+                        request.target(),
+                        namesChanged ? request.hostFunctions() : null,
+                        Json.write(request.invokeArgs()));
+        if (namesChanged) plainHostNames = request.hostFunctions();
+        return result;
+    }
+
+    private int callRun(int kind, String text, List<String> names, String argsJson) {
+        int context = layout.context();
+        int argv = layout.argv();
+        int kindValue = qts.newFloat64(context, kind);
+        int textValue = qts.newString(context, text);
+        int namesValue = names != null ? qts.newString(context, Json.write(names)) : layout.undefined();
+        int argsValue = argsJson != null ? qts.newString(context, argsJson) : layout.undefined();
+        memory.writeI32(argv, kindValue);
+        memory.writeI32(argv + 4, textValue);
+        memory.writeI32(argv + 8, namesValue);
+        memory.writeI32(argv + 12, argsValue);
+        try {
+            return qts.call(context, layout.run(), layout.undefined(), 4, argv);
+        } finally {
+            qts.freeValue(context, kindValue);
+            qts.freeValue(context, textValue);
+            if (names != null) qts.freeValue(context, namesValue);
+            if (argsJson != null) qts.freeValue(context, argsValue);
+        }
+    }
+
+    /** How the request crosses: plain when it carries nothing but code or target (neither holding a NUL). */
+    private static int kind(GuestRequest request) {
+        boolean plainContext = request.fileName() == null
+                && request.stdin().isEmpty()
+                && !request.stdinStream()
+                && request.args().isEmpty()
+                && request.env().isEmpty()
+                && request.prelude().isEmpty()
+                && request.globals().isEmpty();
+        if (!plainContext) return REQUEST;
+        if (GuestRequest.RUN.equals(request.mode()) && request.code().indexOf('\0') < 0) return PLAIN_RUN;
+        if (GuestRequest.INVOKE.equals(request.mode())
+                && request.target() != null
+                && request.target().indexOf('\0') < 0) {
+            return PLAIN_INVOKE;
+        }
+        return REQUEST;
     }
 
     /** Runs pending jobs and due timers until none is left. */
@@ -261,7 +327,7 @@ final class JsGuest implements Guest {
             qts.freeValue(context, value);
             boolean oom = text.equals(QUICKJS_OUT_OF_MEMORY);
             String type = text.indexOf(':') > 0 ? text.substring(0, text.indexOf(':')) : "InternalError";
-            return "{\"value\":null,\"exitCode\":1,\"outOfMemory\":" + oom + ",\"error\":{\"type\":"
+            return "!{\"value\":null,\"exitCode\":1,\"outOfMemory\":" + oom + ",\"error\":{\"type\":"
                     + Json.write(type) + ",\"message\":" + Json.write("the driver's " + what + " failed: " + text)
                     + ",\"stack\":\"\",\"line\":-1}}";
         }
@@ -277,7 +343,7 @@ final class JsGuest implements Guest {
         try {
             switch (op) {
                 case OP_CALL:
-                    return qts.newString(context, hostCalls.dispatch(text));
+                    return hostReply(context, hostCalls.call(text));
                 case OP_STDOUT:
                     stdout.write(text.getBytes(StandardCharsets.UTF_8));
                     return 0;
@@ -305,6 +371,19 @@ final class JsGuest implements Guest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A host call's reply as the driver's callHost reads it: a number as itself, else a tagged string. */
+    private int hostReply(int context, HostCalls.Reply reply) {
+        if (reply.error() != null) {
+            String message = reply.error();
+            return qts.newString(context, message.indexOf('\0') < 0 ? "e" + message : "E" + Json.write(message));
+        }
+        JsonNode value = reply.value();
+        if (value.isNumber()) return qts.newFloat64(context, value.doubleValue());
+        if (value.isTextual() && value.textValue().indexOf('\0') < 0)
+            return qts.newString(context, "s" + value.textValue());
+        return qts.newString(context, "j" + Json.write(value));
     }
 
     /** The next piece of the run's stdin stream as text (UTF-8 split safely), or null at its end. */

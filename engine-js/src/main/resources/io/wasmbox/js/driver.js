@@ -2,7 +2,7 @@
 // is snapshotted (JsGuestFactory) and called with the host function; it returns {run, tick, finish}, which
 // only the host holds. Nothing of it is reachable from scripts but the globals it defines on purpose.
 //
-// Protocol (see JsGuest): the host calls run(requestJson). It prepares the run's globals and runs the code
+// Protocol (see JsGuest): the host calls run(REQUEST, requestJson) (or a plain form, see run). It prepares the run's globals and runs the code
 // with indirect eval (sloppy global code: var and function declarations persist between runs; top-level
 // let/const/class stay local to the run). If everything settled at once it returns the response JSON;
 // else it returns "" and the host runs the event loop: QuickJS's pending jobs, then tick() for the next
@@ -10,8 +10,8 @@
 // -1 when no timer is left), until neither is left; finish() then returns the response JSON. A completion
 // value that is a promise (or thenable) is awaited; one that never settles is an error.
 //
-// host(op, text) is the driver's only way out (OP_* below): host calls ({"name","args"} JSON in, {"value"}
-// or {"error"} JSON out), output, the run's stdin stream, the clock (virtual time when the sandbox's clock
+// host(op, text) is the driver's only way out (OP_* below): host calls ({"name","args"} JSON in, the
+// value or the failure out, see callHost), output, the run's stdin stream, the clock (virtual time when the sandbox's clock
 // is frozen: the host advances it to each timer's deadline instead of waiting), top-level-await evaluation,
 // and the random seed.
 //
@@ -110,14 +110,21 @@ function argumentsJson(args) {
   return "[" + out + "]";
 }
 
+/**
+ * A host call. The host answers a number as a number; anything else as a string whose first character says
+ * what follows: "s" a string, "j" JSON (objects, arrays, null, booleans, strings holding a NUL, which cannot
+ * cross as a C string), "e" the failure's message ("E" as a JSON string).
+ */
 function callHost(name, args) {
-  const response = parseJson(host(OP_CALL, '{"name":' + stringify(name) + ',"args":' + argumentsJson(args) + "}"));
-  const error = response.error;
-  if (error !== undefined && error !== null) {
-    throw new HostFunctionError(error.message === undefined || error.message === null ? "host function failed"
-        : Str(error.message));
+  const reply = host(OP_CALL, '{"name":' + stringify(name) + ',"args":' + argumentsJson(args) + "}");
+  if (typeof reply !== "string") return reply;
+  const rest = call(strSlice, reply, 1);
+  switch (reply[0]) {
+    case "s": return rest;
+    case "j": return parseJson(rest);
+    case "E": throw new HostFunctionError(parseJson(rest)); // a message holding a NUL, as a JSON string
+    default: throw new HostFunctionError(rest === "" ? "host function failed" : rest);
   }
-  return response.value;
 }
 
 /** The guest function of each bound name, made once: a plain global function named after it. */
@@ -132,15 +139,25 @@ function hostFunction(name) {
   return f;
 }
 
-/** Defines the request's bound functions (again, if the script replaced one). */
-function defineHostFunctions(names) {
+/** The guest functions of the bound names, in their order. */
+function hostFunctionsOf(names) {
+  const fns = [];
+  for (let i = 0; i < names.length; i++) fns[i] = hostFunction(Str(names[i]));
+  return fns;
+}
+
+/**
+ * Defines the bound functions (again, where the script replaced one). The check reads the global: a getter a
+ * script put under a bound name runs (its own code, in its own run) and is then replaced like any other value.
+ */
+function defineHostFunctions(names, fns) {
   for (let i = 0; i < names.length; i++) {
-    const name = Str(names[i]);
-    const f = hostFunction(name);
-    const current = getOwnDescriptor(globalThis, name);
-    if (current !== undefined && current.value === f) continue;
+    const f = fns[i];
     try {
-      defineProp(globalThis, name, { value: f, writable: true, enumerable: false, configurable: true });
+      if (globalThis[names[i]] === f) continue;
+    } catch (e) { /* a throwing getter: replaced below */ }
+    try {
+      defineProp(globalThis, names[i], { value: f, writable: true, enumerable: false, configurable: true });
     } catch (e) { /* the script made the name non-configurable: it keeps its own */ }
   }
 }
@@ -489,6 +506,11 @@ function setGlobal(name, value) {
 let plainRun = null;
 const NO_ARGS = freeze([]);
 const NO_ENV = freeze(createObject(null));
+/** What a plain run stands for: run its code with no stdin, args, environment, prelude or globals. */
+const PLAIN = freeze(createObject(null));
+/** The bound host functions' names for plain runs: the host sends them only when they change. */
+let plainHostNames = NO_ARGS;
+let plainHostFunctions = NO_ARGS;
 
 function plainGlobalsIntact(p, fileName) {
   return p.fileName === fileName && globalThis.stdin === p.stdin && globalThis.readLine === p.stdin.readLine
@@ -528,7 +550,12 @@ function prepare(request) {
       }
     }
   }
-  if (request.hostFunctions) defineHostFunctions(request.hostFunctions);
+  if (request === PLAIN) {
+    if (plainHostNames.length !== 0) defineHostFunctions(plainHostNames, plainHostFunctions);
+  } else if (request.hostFunctions && request.hostFunctions.length !== 0) {
+    const names = request.hostFunctions;
+    defineHostFunctions(names, hostFunctionsOf(names));
+  }
 }
 
 // ---- the other modes: invoke, global, callable, check ------------------------------------------------
@@ -815,7 +842,10 @@ function settle(id, v, e, failed) {
   if (failed) timers.length = 0; // an uncaught error ends the run, as it ends a node process
   if (!failed) {
     try {
-      outcome = { value: toJson(v, 0, []), exitCode: 0, error: null, outOfMemory: false };
+      const type = typeof v;
+      const json = type === "number" && v < 1e21 && v > -1e21 ? Str(v) : type === "string" ? stringify(v)
+          : v === undefined || v === null ? "null" : toJson(v, 0, []);
+      outcome = { value: json, exitCode: 0, error: null, outOfMemory: false };
       return;
     } catch (err) {
       e = err; // a result that cannot be mapped (a throwing toJSON, out of memory) fails the run
@@ -838,12 +868,18 @@ function report(e) {
   return { value: "null", exitCode: 1, error, outOfMemory };
 }
 
+/**
+ * The response for the host: a success (exit code 0, no error) is its value's JSON alone, the common case the
+ * host reads without a wrapper; anything else is "!" and the whole response as JSON. A value's JSON never
+ * starts with "!", and "" (work left) is neither.
+ */
 function responseJson(o) {
+  if (o.exitCode === 0 && o.error === null && o.outOfMemory !== true) return o.value === null ? "null" : o.value;
   try {
-    return '{"value":' + (o.value === null ? "null" : o.value) + ',"exitCode":' + (o.exitCode | 0)
+    return '!{"value":' + (o.value === null ? "null" : o.value) + ',"exitCode":' + (o.exitCode | 0)
         + ',"outOfMemory":' + (o.outOfMemory === true) + ',"error":' + errorJson(o.error) + "}";
   } catch (e) {
-    return '{"value":null,"exitCode":1,"outOfMemory":' + isOutOfMemory(e)
+    return '!{"value":null,"exitCode":1,"outOfMemory":' + isOutOfMemory(e)
         + ',"error":{"type":"InternalError","message":"the result could not be returned","stack":"","line":-1}}';
   }
 }
@@ -852,24 +888,43 @@ const NEVER_SETTLED = { value: "null", exitCode: 1, outOfMemory: false, error: {
   message: "the script's promise never settled (no pending job or timer was left that could settle it)",
   stack: "", line: -1 } };
 
-function run(requestJson) {
+/** run's first argument: what the others are. */
+const REQUEST = 0, PLAIN_RUN = 1, PLAIN_INVOKE = 2;
+
+/**
+ * One request. run(REQUEST, requestJson) in general. Without stdin, args, environment, prelude or globals
+ * (the common case) the host skips the JSON request: run(PLAIN_RUN, code, namesJson) and
+ * run(PLAIN_INVOKE, target, namesJson, argsJson), namesJson being the bound host functions' names as a JSON
+ * array when they changed since the last plain request, else undefined.
+ */
+function run(kind, text, namesJson, argsJson) {
   const id = ++currentRun;
   outcome = null;
   uncaught = null;
   timers.length = 0;
-  let request;
+  let request = PLAIN;
+  let invokeArgs = NO_ARGS;
   try {
-    request = parseJson(requestJson);
+    if (kind === REQUEST) {
+      request = parseJson(text);
+    } else {
+      if (typeof namesJson === "string") {
+        plainHostNames = freeze(parseJson(namesJson));
+        plainHostFunctions = freeze(hostFunctionsOf(plainHostNames));
+      }
+      if (kind === PLAIN_INVOKE) invokeArgs = parseJson(argsJson);
+    }
   } catch (e) {
     return responseJson(report(e));
   }
-  currentMode = request.mode || "run";
+  currentMode = request !== PLAIN ? request.mode || "run" : kind === PLAIN_INVOKE ? "invoke" : "run";
   loopTime = -1; // read when the run first sets a timer
   const awaits = currentMode === "run" || currentMode === "invoke";
   try {
     prepare(request);
-    const v = currentMode === "run" ? (request.prelude ? (indirectEval(request.prelude), runCode(request.code))
-        : runCode(request.code)) : perform(request);
+    const v = request === PLAIN ? (kind === PLAIN_RUN ? runCode(text) : invoke(text, invokeArgs))
+        : currentMode === "run" ? (request.prelude
+        ? (indirectEval(request.prelude), runCode(request.code)) : runCode(request.code)) : perform(request);
     if (awaits && v !== null && (typeof v === "object" || typeof v === "function") && typeof v.then === "function") {
       call(promiseThen, PromiseCtor.resolve(v), (r) => settle(id, r, null, false), (e) => settle(id, null, e, true));
     } else {

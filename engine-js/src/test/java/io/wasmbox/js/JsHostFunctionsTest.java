@@ -106,6 +106,54 @@ class JsHostFunctionsTest {
     }
 
     @Test
+    void everyKindOfResultCrossesAsItsJavaScriptValue() {
+        try (Sandbox box = js.newSandbox()) {
+            box.bind("give", args -> switch ((String) args.getFirst()) {
+                case "int" -> 42;
+                case "big" -> 9007199254740993L;
+                case "double" -> -0.5;
+                case "string" -> "s-and-j-and-e";
+                case "empty" -> "";
+                case "nul" -> "a\0b";
+                case "true" -> true;
+                case "false" -> false;
+                case "null" -> null;
+                case "list" -> List.of(1, "x");
+                case "map" -> Map.of("k", List.of());
+                default -> throw new IllegalStateException("bad\0kind");
+            });
+            assertThat(box.eval("[typeof give('int'), give('int'), give('double'), give('big') === 2 ** 53]"))
+                    .isEqualTo(List.of("number", 42L, -0.5, true));
+            assertThat(box.eval("[give('string'), give('empty'), give('nul').length, give('nul').charCodeAt(1)]"))
+                    .isEqualTo(List.of("s-and-j-and-e", "", 3L, 0L));
+            assertThat(box.eval("[give('true'), give('false'), give('null') === null, give('list'), give('map')]"))
+                    .isEqualTo(Arrays.asList(true, false, true, List.of(1L, "x"), Map.of("k", List.of())));
+            assertThat(box.eval("try { give('?') } catch (e) { [e.name, e.message.length, e.message.charCodeAt(3)] }"))
+                    .isEqualTo(List.of("HostFunctionError", 8L, 0L));
+            // the same through invoke, whose request also crosses without JSON
+            box.run("function twice(kind) { return [give(kind), give(kind)] }");
+            assertThat(box.invoke("twice", "string").value()).isEqualTo(List.of("s-and-j-and-e", "s-and-j-and-e"));
+        }
+    }
+
+    @Test
+    void aBoundNameShadowedByAGetterOrMadeReadOnlyIsRestoredOrKept() {
+        try (Sandbox box = js.newSandbox()) {
+            box.bind("svc", HostFunction.of(args -> "host"));
+            assertThat(box.eval("svc()")).isEqualTo("host");
+            // a getter that throws: the next run replaces it with the bound function again
+            box.run(
+                    "Object.defineProperty(globalThis, 'svc', {get() { throw new Error('getter') }, configurable: true})");
+            assertThat(box.eval("svc()")).isEqualTo("host");
+            // non-configurable: the script keeps its own, and runs go on
+            box.run(
+                    "Object.defineProperty(globalThis, 'svc', {value: () => 'mine', configurable: false, writable: false})");
+            assertThat(box.eval("svc()")).isEqualTo("mine");
+            assertThat(box.invoke("svc").value()).isEqualTo("mine");
+        }
+    }
+
+    @Test
     void theChannelIsNotReachableFromScripts() {
         assertThat(sandbox.eval("[typeof java_invoke, typeof Javy, typeof __wasmbox_host]"))
                 .isEqualTo(List.of("undefined", "undefined", "undefined"));
