@@ -104,7 +104,7 @@ function argumentsJson(args) {
     if (type === "string") json = stringify(v);
     else if (type === "number" && v < 1e21 && v > -1e21) json = Str(v); // finite and not in exponent form
     else if (type === "boolean") json = v ? "true" : "false";
-    else json = toJson(v, 1, []);
+    else json = valueJson(v, 1);
     out += i === 0 ? json : "," + json;
   }
   return "[" + out + "]";
@@ -670,6 +670,68 @@ function perform(request) {
 
 // ---- values and errors for the host ---------------------------------------------------------------
 
+/** Thrown by plainJson when the value needs toJson. */
+const NOT_PLAIN = freeze(createObject(null));
+const ObjectProto = Object.prototype;
+const ArrayProto = Array.prototype;
+/** The objects from the value down to the one plainJson is in (JSON.stringify walks depth first). */
+let plainPath = null;
+let plainBaseDepth = 0;
+
+/**
+ * JSON.stringify's replacer for plain data: object literals, arrays and null-prototype objects of strings,
+ * finite numbers below 1e21, booleans and null, at most MAX_DEPTH deep. Anything else (BigInt, NaN, Map,
+ * class instances, functions in arrays...) throws NOT_PLAIN.
+ */
+function plainJson(key, value) {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+    case "undefined":
+      return value;
+    case "number":
+      if (value < 1e21 && value > -1e21) return value; // NaN fails both
+      throw NOT_PLAIN;
+    case "object": {
+      if (value === null) return value;
+      const proto = getProto(value);
+      if (proto !== ObjectProto && proto !== ArrayProto && proto !== null) throw NOT_PLAIN;
+      // this is the holder: an object on the path (or the root's wrapper, when the path is empty)
+      const path = plainPath;
+      let depth = path.length;
+      while (depth > 0 && path[depth - 1] !== this) depth--;
+      if (depth + plainBaseDepth > MAX_DEPTH) throw NOT_PLAIN;
+      path.length = depth;
+      path[depth] = value;
+      return value;
+    }
+    default: // bigint, symbol, function
+      // an object's function- or symbol-valued property is left out, as toJson leaves it out
+      if (typeof value !== "bigint" && plainPath.length !== 0 && !isArray(this)) return undefined;
+      throw NOT_PLAIN;
+  }
+}
+
+/**
+ * The value as JSON text, as toJson writes it: plain data through the engine's own JSON.stringify (several
+ * times faster than toJson's interpreted walk), the rest through toJson. Whatever stops JSON.stringify (not
+ * plain data, a circular reference, a getter or toJSON that throws) sends the value to toJson, which gives
+ * the readable form or the error.
+ */
+function valueJson(v, depth) {
+  plainPath = [];
+  plainBaseDepth = depth;
+  try {
+    const json = stringify(v, plainJson);
+    return json === undefined ? "null" : json;
+  } catch (e) {
+    // toJson below
+  } finally {
+    plainPath = null;
+  }
+  return toJson(v, depth, []);
+}
+
 /** The value as JSON text. What JSON cannot express becomes a readable string (console formatting). */
 function toJson(v, depth, seen) {
   switch (typeof v) {
@@ -844,7 +906,7 @@ function settle(id, v, e, failed) {
     try {
       const type = typeof v;
       const json = type === "number" && v < 1e21 && v > -1e21 ? Str(v) : type === "string" ? stringify(v)
-          : v === undefined || v === null ? "null" : toJson(v, 0, []);
+          : v === undefined || v === null ? "null" : valueJson(v, 0);
       outcome = { value: json, exitCode: 0, error: null, outOfMemory: false };
       return;
     } catch (err) {

@@ -18,6 +18,7 @@ import io.wasmbox.Units;
 import io.wasmbox.Wasmbox;
 import java.math.BigInteger;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.script.ScriptEngine;
@@ -68,6 +69,51 @@ class JsEngineTest {
         assertThat(sandbox.eval("({f() {}, u: undefined, n: 1})")).isEqualTo(Map.of("n", 1L));
         assertThat(sandbox.eval("var o = {}; o.self = o; o")).isEqualTo(Map.of("self", "[Circular]"));
         assertThat(sandbox.eval("(function named() {})")).isEqualTo("[Function: named]");
+    }
+
+    @Test
+    void nestedValuesMapTheSameWhetherPlainOrNot() {
+        // plain data (the engine's JSON.stringify) and the same data next to something that is not (the
+        // driver's own walk) give the same Java values
+        String data = "{a: [1, 'x', true, null, undefined, {b: -0, c: 1.5}], d: {}, e: [], f() {}, [Symbol()]: 1,"
+                + " g: new Date(0), h: {toJSON() { return [7] }}, i: Object.create(null)}";
+        Map<String, Object> expected = new LinkedHashMap<>();
+        expected.put("a", Arrays.asList(1L, "x", true, null, null, Map.of("b", 0L, "c", 1.5)));
+        expected.put("d", Map.of());
+        expected.put("e", List.of());
+        expected.put("g", "1970-01-01T00:00:00.000Z");
+        expected.put("h", List.of(7L));
+        expected.put("i", Map.of());
+        assertThat(sandbox.eval("(" + data + ")")).isEqualTo(expected);
+        assertThat(sandbox.eval("[" + data + ", 1n]")).isEqualTo(List.of(expected, 1L));
+        // what plain JSON cannot say, nested: the driver's readable forms
+        assertThat(
+                        sandbox.eval(
+                                "({big: 2n ** 70n, nan: NaN, inf: [-Infinity], huge: 1e21, fn: [Math.max],"
+                                        + " set: new Set(['s']), err: new TypeError('t'), cls: new (class P { constructor() { this.p = 1 } })})"))
+                .isEqualTo(Map.of(
+                        "big", BigInteger.TWO.pow(70),
+                        "nan", Double.NaN,
+                        "inf", List.of(Double.NEGATIVE_INFINITY),
+                        "huge", new BigInteger("1000000000000000000000"),
+                        "fn", List.of("[Function: max]"),
+                        "set", List.of("s"),
+                        "err", "[TypeError: t]",
+                        "cls", Map.of("p", 1L)));
+        // shared (not circular) references are written out each time; circular ones are marked
+        assertThat(sandbox.eval("var s = {v: 1}; [s, {s}]"))
+                .isEqualTo(List.of(Map.of("v", 1L), Map.of("s", Map.of("v", 1L))));
+        assertThat(sandbox.eval("var c = [1]; c.push({c}); c")).isEqualTo(List.of(1L, Map.of("c", "[Circular]")));
+        // deeper than 200 levels: cut there, as before
+        Object deep = sandbox.eval("var d = 0; for (let i = 0; i < 300; i++) d = [d]; d");
+        int depth = 0;
+        for (Object o = deep; o instanceof List<?> l; o = l.getFirst()) depth++;
+        assertThat(depth).isBetween(199, 202);
+        // a getter that throws fails the run with its own error
+        assertThat(sandbox.run("({get x() { throw new RangeError('from getter') }})")
+                        .error()
+                        .message())
+                .isEqualTo("from getter");
     }
 
     @Test
