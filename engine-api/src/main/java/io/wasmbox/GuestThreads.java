@@ -17,13 +17,18 @@ import java.util.function.Supplier;
  * machine when the other thread is parked: as much as a warm {@code 1+1} itself. So both sides spin briefly
  * before parking: an idle worker polls for its next call, and the caller polls for the result, each for
  * {@link #SPIN_NANOS}. Back-to-back runs then hand over in a few microseconds; a sandbox used now and then
- * costs at most that much CPU per run.
+ * costs at most that much CPU per run. After the first {@link #PAUSE_NANOS} a waiting side yields its core
+ * between polls instead of only pausing: when more threads are runnable than there are cores (a service's
+ * callers, each waiting for its guest), the waiter gives its core to a guest that has work instead of
+ * burning it; on an idle machine a yield returns at once and the hand-over stays as fast.
  */
 final class GuestThreads {
     /** Guest call depth is bounded by this stack; large frames of the AOT-compiled interpreters need room. */
     static final long STACK_BYTES = 256L * 1024 * 1024;
     /** How long a waiting side spins before parking. */
     static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+    /** How long a waiting side only pauses between polls before it yields its core between them. */
+    static final long PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(5);
     /** An idle worker thread ends after this long without work. */
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
@@ -40,6 +45,12 @@ final class GuestThreads {
         }
         new Worker(call).start();
         return call;
+    }
+
+    /** One poll's wait: a pause at first, then a yield of the core to any thread that has work. */
+    private static void spinOnce(long waitedNanos) {
+        if (waitedNanos < PAUSE_NANOS) Thread.onSpinWait();
+        else Thread.yield();
     }
 
     /** A pooled thread: runs calls handed to it through {@link #slot} until it idles out. */
@@ -81,7 +92,7 @@ final class GuestThreads {
                 if (call != null) return call;
                 long waited = System.nanoTime() - start;
                 if (waited < SPIN_NANOS) {
-                    Thread.onSpinWait();
+                    spinOnce(waited);
                 } else if (waited < IDLE_NANOS) {
                     LockSupport.parkNanos(this, IDLE_NANOS - waited);
                     Thread.interrupted(); // a stale interrupt must not reach the next call
@@ -141,7 +152,7 @@ final class GuestThreads {
                 long waited = System.nanoTime() - start;
                 if (waited >= spin) return done.await(nanos - waited, TimeUnit.NANOSECONDS);
                 if (Thread.interrupted()) throw new InterruptedException();
-                Thread.onSpinWait();
+                spinOnce(waited);
             }
             return true;
         }

@@ -519,6 +519,11 @@ function plainGlobalsIntact(p, fileName) {
 }
 
 function prepare(request) {
+  if (request === PLAIN && plainRun !== null && plainGlobalsIntact(plainRun, "<script>")) {
+    // the common case in short: the plain run's globals are still in place
+    if (plainHostNames.length !== 0) defineHostFunctions(plainHostNames, plainHostFunctions);
+    return;
+  }
   const stdinText = request.stdin || "";
   const stream = request.stdinStream === true;
   const fileName = request.fileName || "<script>";

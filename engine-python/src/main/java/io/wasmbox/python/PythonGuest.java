@@ -18,6 +18,7 @@ import io.wasmbox.spi.GuestContext;
 import io.wasmbox.spi.GuestRequest;
 import io.wasmbox.spi.GuestResponse;
 import io.wasmbox.spi.InstanceSnapshot;
+import io.wasmbox.spi.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +46,8 @@ final class PythonGuest implements Guest {
     private final ExportFunction deallocate;
     private final ExportFunction execute;
     private GuestError hostReportedError;
+    /** The host function names of the last JSON request, which the driver uses for short-form requests. */
+    private List<String> driverHostNames = List.of();
 
     /**
      * @param setUp the snapshot to start from, or null to instantiate the module and import the driver
@@ -101,7 +104,7 @@ final class PythonGuest implements Guest {
 
     @Override
     public GuestResponse run(GuestRequest request) {
-        byte[] json = request.toJson().getBytes(StandardCharsets.UTF_8);
+        byte[] json = payload(request).getBytes(StandardCharsets.UTF_8);
         // ROW(VARCHAR) value: [i8 row present][i8 field present][i32 length][utf-8 bytes]
         int data = alloc(6 + json.length);
         memory.writeByte(data, (byte) 1);
@@ -126,10 +129,37 @@ final class PythonGuest implements Guest {
         try {
             int length = memory.readInt(result + 5);
             String response = new String(memory.readBytes(result + 9, length), StandardCharsets.UTF_8);
-            return GuestResponse.fromJson(response);
+            return response.startsWith("!")
+                    ? GuestResponse.fromJson(response.substring(1))
+                    : new GuestResponse(Json.parse(response), 0, null, false);
         } finally {
             deallocate.apply(result);
         }
+    }
+
+    /**
+     * What the driver gets: a run or invoke with nothing but its code or target, and the host functions the
+     * driver already knows, in a short form ({@code guest.py}'s {@code _request}); anything else as JSON,
+     * which the driver parses at interpreted speed.
+     */
+    private String payload(GuestRequest request) {
+        boolean plain = request.fileName() == null
+                && request.stdin().isEmpty()
+                && !request.stdinStream()
+                && request.args().isEmpty()
+                && request.env().isEmpty()
+                && request.prelude().isEmpty()
+                && request.globals().isEmpty()
+                && request.hostFunctions().equals(driverHostNames);
+        if (plain && GuestRequest.RUN.equals(request.mode())) return "r" + request.code();
+        if (plain
+                && GuestRequest.INVOKE.equals(request.mode())
+                && request.target() != null
+                && request.target().indexOf('\n') < 0) {
+            return "i" + request.target() + "\n" + Json.write(request.invokeArgs());
+        }
+        driverHostNames = request.hostFunctions();
+        return request.toJson();
     }
 
     @Override

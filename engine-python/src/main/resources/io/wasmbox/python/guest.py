@@ -1,5 +1,6 @@
-# Wasmbox guest driver for CPython. The host calls run(request_json) once per run; the request and
-# the response are JSON strings (see io.wasmbox.spi.GuestRequest / GuestResponse). User code runs in
+# Wasmbox guest driver for CPython. The host calls run(request_text) once per run; the request and
+# the response are JSON strings (see io.wasmbox.spi.GuestRequest / GuestResponse), with shorter forms for
+# the common case (see _request and run). User code runs in
 # one persistent __main__ module, so globals survive between runs of the same sandbox.
 import ast
 import builtins
@@ -206,8 +207,27 @@ def _perform(request, filename):
     raise ValueError("unknown request mode " + mode)
 
 
-def run(request_json):
-    request = json.loads(request_json)
+_host_names = ()  # the bound host functions' names, as the last JSON request listed them
+
+
+def _request(text):
+    """The request: JSON, or a plain form the host sends when there is nothing but code or a target and the
+    host functions are those of the last JSON request: "r" + code, or "i" + target + newline + JSON args."""
+    global _host_names
+    kind = text[:1]
+    if kind == "r":
+        return {"code": text[1:], "hostFunctions": _host_names}
+    if kind == "i":
+        target, _, args = text[1:].partition("\n")
+        return {"mode": "invoke", "target": target, "invokeArgs": json.loads(args), "hostFunctions": _host_names}
+    request = json.loads(text)
+    _host_names = tuple(request.get("hostFunctions") or ())
+    return request
+
+
+def run(request_text):
+    """One request; the response is the value's JSON on success, else "!" and the whole response as JSON."""
+    request = _request(request_text)
     filename = request.get("fileName") or "<script>"
     response = {"value": None, "exitCode": 0, "error": None, "outOfMemory": False}
     try:
@@ -234,10 +254,12 @@ def run(request_json):
             except BaseException:
                 pass
     try:
-        return json.dumps(response, ensure_ascii=True)
+        if response["exitCode"] == 0 and response["error"] is None:
+            return json.dumps(response["value"], ensure_ascii=True)
+        return "!" + json.dumps(response, ensure_ascii=True)
     except BaseException as e:
         response["value"] = None
         response["error"] = {"type": type(e).__name__, "message": "result cannot be returned: " + str(e),
                              "stack": "", "line": -1}
         response["exitCode"] = 1
-        return json.dumps(response, ensure_ascii=True)
+        return "!" + json.dumps(response, ensure_ascii=True)
