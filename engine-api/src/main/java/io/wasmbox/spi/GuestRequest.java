@@ -114,6 +114,22 @@ public record GuestRequest(
     }
 
     /**
+     * True when the request carries no context of its own (no file name, stdin, args, environment, prelude or
+     * globals): the language modules send such a run or invoke in a short form instead of this JSON.
+     *
+     * @return whether only the mode, code or target, host function names and invoke arguments are set
+     */
+    public boolean hasPlainContext() {
+        return fileName == null
+                && stdin.isEmpty()
+                && !stdinStream
+                && args.isEmpty()
+                && env.isEmpty()
+                && prelude.isEmpty()
+                && globals.isEmpty();
+    }
+
+    /**
      * The request as the drivers read it.
      *
      * @return JSON text

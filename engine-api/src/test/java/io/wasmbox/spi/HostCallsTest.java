@@ -63,6 +63,39 @@ class HostCallsTest {
     }
 
     @Test
+    void aRequestHasAPlainContextOnlyWithoutContextFields() {
+        GuestRequest plain = GuestRequest.builder(GuestRequest.INVOKE)
+                .target("f")
+                .invokeArgs(List.of(Json.toTree(1)))
+                .hostFunctions(List.of("noop"))
+                .build();
+        assertThat(plain.hasPlainContext()).isTrue();
+        assertThat(plain.toJson()).doesNotContain("plainContext"); // not a field of the wire format
+        assertThat(plain.toBuilder().fileName("a.js").build().hasPlainContext()).isFalse();
+        assertThat(plain.toBuilder().stdin("x", false).build().hasPlainContext())
+                .isFalse();
+        assertThat(plain.toBuilder().stdin("", true).build().hasPlainContext()).isFalse();
+        assertThat(plain.toBuilder().args(List.of("a")).build().hasPlainContext())
+                .isFalse();
+        assertThat(plain.toBuilder().env(Map.of("K", "V")).build().hasPlainContext())
+                .isFalse();
+        assertThat(plain.toBuilder().prelude("x = 1").build().hasPlainContext()).isFalse();
+        assertThat(plain.toBuilder()
+                        .globals(Map.of("g", Json.toTree(1)))
+                        .build()
+                        .hasPlainContext())
+                .isFalse();
+    }
+
+    @Test
+    void aHostCallReplyIsTypedAndItsWireFormIsJson() {
+        HostCalls calls = new HostCalls(Map.of("give", args -> "text"), () -> false);
+        assertThat(calls.call("{\"name\":\"give\"}")).isEqualTo(new HostCalls.Reply(Json.toTree("text"), null));
+        assertThat(calls.call("{\"name\":\"other\"}").value()).isNull();
+        assertThat(calls.call("{\"name\":\"other\"}").error()).contains("no host function named 'other'");
+    }
+
+    @Test
     void absentRequestFieldsAreEmptyNotNull() {
         GuestRequest r =
                 new GuestRequest(GuestRequest.RUN, null, null, null, false, null, null, null, null, null, null, null);

@@ -254,14 +254,7 @@ final class JsGuest implements Guest {
 
     /** How the request crosses: plain when it carries nothing but code or target (neither holding a NUL). */
     private static int kind(GuestRequest request) {
-        boolean plainContext = request.fileName() == null
-                && request.stdin().isEmpty()
-                && !request.stdinStream()
-                && request.args().isEmpty()
-                && request.env().isEmpty()
-                && request.prelude().isEmpty()
-                && request.globals().isEmpty();
-        if (!plainContext) return REQUEST;
+        if (!request.hasPlainContext()) return REQUEST;
         if (GuestRequest.RUN.equals(request.mode()) && request.code().indexOf('\0') < 0) return PLAIN_RUN;
         if (GuestRequest.INVOKE.equals(request.mode())
                 && request.target() != null

@@ -143,14 +143,7 @@ final class PythonGuest implements Guest {
      * which the driver parses at interpreted speed.
      */
     private String payload(GuestRequest request) {
-        boolean plain = request.fileName() == null
-                && request.stdin().isEmpty()
-                && !request.stdinStream()
-                && request.args().isEmpty()
-                && request.env().isEmpty()
-                && request.prelude().isEmpty()
-                && request.globals().isEmpty()
-                && request.hostFunctions().equals(driverHostNames);
+        boolean plain = request.hasPlainContext() && request.hostFunctions().equals(driverHostNames);
         if (plain && GuestRequest.RUN.equals(request.mode())) return "r" + request.code();
         if (plain
                 && GuestRequest.INVOKE.equals(request.mode())
