@@ -45,10 +45,16 @@ public final class HostCalls {
     /**
      * What one host call gave the guest: its value, or the failure's message.
      *
-     * @param value the function's result as JSON (a null result is a JSON null); null when it failed
+     * @param value the function's result as a tree (a null result is a JSON null); null when it failed
+     * @param json the value as JSON text (written, and so known to be writable, while the call was handled);
+     *     null when it failed
      * @param error the message the guest's exception carries; null when it succeeded
      */
-    public record Reply(JsonNode value, String error) {}
+    public record Reply(JsonNode value, String json, String error) {
+        static Reply failed(String message) {
+            return new Reply(null, null, message);
+        }
+    }
 
     /**
      * Handles one call; never throws for what the callback does.
@@ -62,13 +68,15 @@ public final class HostCalls {
             JsonNode request = Json.parse(requestJson);
             name = request.path("name").asText();
             HostFunction fn = functions.get(name);
-            if (fn == null) return new Reply(null, "no host function named '" + name + "' is bound");
+            if (fn == null) return Reply.failed("no host function named '" + name + "' is bound");
             List<Object> args = new ArrayList<>();
             request.path("args").forEach(arg -> args.add(Json.toJava(arg)));
-            return new Reply(Json.toTree(fn.call(Collections.unmodifiableList(args))), null);
+            JsonNode value = Json.toTree(fn.call(Collections.unmodifiableList(args)));
+            // written here: a result that cannot be JSON (a cycle, too deep, no serialiser) is the call's failure
+            return new Reply(value, Json.write(value), null);
         } catch (InterruptedException e) {
             if (stopRequested.getAsBoolean()) Thread.currentThread().interrupt(); // let the guest stop
-            return new Reply(null, "host function '" + name + "' was interrupted");
+            return Reply.failed("host function '" + name + "' was interrupted");
         } catch (VirtualMachineError e) {
             if (!(e instanceof StackOverflowError)) throw e; // the host itself is in trouble: not the guest's to see
             return failure(name, e);
@@ -89,14 +97,12 @@ public final class HostCalls {
             ObjectNode error = Json.nodes().objectNode().put("type", ERROR_TYPE).put("message", reply.error());
             return Json.write(Json.nodes().objectNode().set("error", error));
         }
-        ObjectNode response = Json.nodes().objectNode();
-        response.set("value", reply.value());
-        return Json.write(response);
+        return "{\"value\":" + reply.json() + "}";
     }
 
     private static Reply failure(String name, Throwable e) {
         LOG.log(Level.DEBUG, "host function " + name + " failed", e);
         String message = e.getMessage();
-        return new Reply(null, message == null || message.isBlank() ? "host function '" + name + "' failed" : message);
+        return Reply.failed(message == null || message.isBlank() ? "host function '" + name + "' failed" : message);
     }
 }

@@ -90,7 +90,8 @@ class HostCallsTest {
     @Test
     void aHostCallReplyIsTypedAndItsWireFormIsJson() {
         HostCalls calls = new HostCalls(Map.of("give", args -> "text"), () -> false);
-        assertThat(calls.call("{\"name\":\"give\"}")).isEqualTo(new HostCalls.Reply(Json.toTree("text"), null));
+        assertThat(calls.call("{\"name\":\"give\"}"))
+                .isEqualTo(new HostCalls.Reply(Json.toTree("text"), "\"text\"", null));
         assertThat(calls.call("{\"name\":\"other\"}").value()).isNull();
         assertThat(calls.call("{\"name\":\"other\"}").error()).contains("no host function named 'other'");
     }

@@ -373,10 +373,15 @@ final class JsGuest implements Guest {
             return qts.newString(context, message.indexOf('\0') < 0 ? "e" + message : "E" + Json.write(message));
         }
         JsonNode value = reply.value();
-        if (value.isNumber()) return qts.newFloat64(context, value.doubleValue());
-        if (value.isTextual() && value.textValue().indexOf('\0') < 0)
+        if (value.isNumber()) {
+            double d = value.doubleValue();
+            // NaN and the infinities reach the guest as the strings JSON writes for them, as they always have
+            return Double.isFinite(d) ? qts.newFloat64(context, d) : qts.newString(context, "s" + d);
+        }
+        if (value.isTextual() && value.textValue().indexOf('\0') < 0) {
             return qts.newString(context, "s" + value.textValue());
-        return qts.newString(context, "j" + Json.write(value));
+        }
+        return qts.newString(context, "j" + reply.json());
     }
 
     /** The next piece of the run's stdin stream as text (UTF-8 split safely), or null at its end. */

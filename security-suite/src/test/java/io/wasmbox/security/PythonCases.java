@@ -500,7 +500,8 @@ final class PythonCases {
                         INTROSPECTION,
                         "monkeypatch-isinstance",
                         "import builtins\nbuiltins.isinstance = lambda *a: True\n'patched'")
-                .exit(1));
+                // the driver's answer (json.dumps of the value alone) survives the patch
+                .value("patched"));
         c.add(py(
                         INTROSPECTION,
                         "exec-with-empty-builtins-escape",
