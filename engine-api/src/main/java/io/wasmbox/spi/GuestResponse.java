@@ -15,6 +15,19 @@ import io.wasmbox.GuestError;
 public record GuestResponse(JsonNode value, int exitCode, GuestError error, boolean outOfMemory) {
 
     /**
+     * A driver's answer: a success as its value's JSON alone, anything else as {@code "!"} and the whole
+     * response as JSON (both language modules' drivers answer so).
+     *
+     * @param answer the driver's answer
+     * @return the response
+     */
+    public static GuestResponse fromAnswer(String answer) {
+        return answer.startsWith("!")
+                ? fromJson(answer.substring(1))
+                : new GuestResponse(Json.parse(answer), 0, null, false);
+    }
+
+    /**
      * Parses the drivers' shared response format: {@code {"value": ..., "exitCode": n, "outOfMemory": b,
      * "error": {"type", "message", "stack", "line", "syntax"}}}; {@code syntax} is true when the driver
      * found the error to be an instance of its language's syntax-error class ({@link ErrorKind#SYNTAX}).

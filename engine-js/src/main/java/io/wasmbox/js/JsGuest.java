@@ -185,9 +185,7 @@ final class JsGuest implements Guest {
                 loop();
                 response = takeString(qts.call(layout.context(), layout.finish(), layout.undefined(), 0, 0), "finish");
             }
-            GuestResponse parsed = response.startsWith("!")
-                    ? GuestResponse.fromJson(response.substring(1))
-                    : new GuestResponse(Json.parse(response), 0, null, false);
+            GuestResponse parsed = GuestResponse.fromAnswer(response);
             if (jobFailure != null && parsed.error() == null) {
                 boolean oom = jobFailure.equals(QUICKJS_OUT_OF_MEMORY);
                 return new GuestResponse(

@@ -129,9 +129,7 @@ final class PythonGuest implements Guest {
         try {
             int length = memory.readInt(result + 5);
             String response = new String(memory.readBytes(result + 9, length), StandardCharsets.UTF_8);
-            return response.startsWith("!")
-                    ? GuestResponse.fromJson(response.substring(1))
-                    : new GuestResponse(Json.parse(response), 0, null, false);
+            return GuestResponse.fromAnswer(response);
         } finally {
             deallocate.apply(result);
         }
