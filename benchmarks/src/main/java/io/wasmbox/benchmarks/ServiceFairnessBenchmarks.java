@@ -1,22 +1,12 @@
 package io.wasmbox.benchmarks;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -50,7 +40,6 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ServiceFairnessBenchmarks {
     static final long HEAVY_MS = 2000;
     private static final int HEAVY_REQUESTS = 8;
-    private static final Pattern URL = Pattern.compile("listening on (http://\\S+)");
     private static final String LIGHT = "{\"language\": \"python\", \"code\": \"1+1\"}";
     private static final String HEAVY =
             "{\"language\": \"python\", \"code\": \"while True: pass\", \"limits\": {\"timeoutMs\": " + HEAVY_MS + "}}";
@@ -59,75 +48,38 @@ public class ServiceFairnessBenchmarks {
     @Param({"alone", "behind-heavy"})
     public String load;
 
-    private Process service;
-    private String url;
+    private ServiceProcess service;
     private Path keys;
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final List<CompletableFuture<HttpResponse<String>>> heavy = new ArrayList<>();
 
     @Setup(Level.Trial)
     public void startService() throws Exception {
-        Path jar = Path.of(System.getProperty(
-                "wasmbox.service.jar", "samples/execution-service/target/wasmbox-execution-service.jar"));
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("no service jar at " + jar.toAbsolutePath()
-                    + ": run from the repository root after ./mvnw -DskipTests package, or set -Dwasmbox.service.jar");
-        }
         keys = Files.createTempFile("wasmbox-keys", ".txt");
         Files.writeString(keys, "heavy\nlight\n");
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        service = new ProcessBuilder(
-                        java,
-                        "-Xss16m",
-                        SandboxBenchmarks.JIT_FLAG_1,
-                        SandboxBenchmarks.JIT_FLAG_2,
-                        SandboxBenchmarks.JIT_FLAG_3,
-                        "-Dwasmbox.jitWarning=false",
-                        "-jar",
-                        jar.toString(),
-                        "--host",
-                        "127.0.0.1",
-                        "--port",
-                        Integer.toString(port),
-                        "--max-concurrent",
-                        "2",
-                        "--queue-size",
-                        "32",
-                        "--rate-limit",
-                        "0",
-                        "--audit-log",
-                        "off",
-                        "--api-keys-file",
-                        keys.toString(),
-                        "--max-timeout",
-                        "10s")
-                .redirectErrorStream(true)
-                .start();
-        BufferedReader out =
-                new BufferedReader(new InputStreamReader(service.getInputStream(), StandardCharsets.UTF_8));
-        for (String line; url == null && (line = out.readLine()) != null; ) {
-            Matcher m = URL.matcher(line);
-            if (m.find()) url = m.group(1);
-        }
-        if (url == null) throw new IllegalStateException("the service did not start (exit " + service.waitFor() + ")");
-        Thread.ofVirtual().start(() -> out.lines().forEach(l -> {})); // keep its output flowing
+        service = ServiceProcess.start(
+                "--max-concurrent",
+                "2",
+                "--queue-size",
+                "32",
+                "--rate-limit",
+                "0",
+                "--audit-log",
+                "off",
+                "--api-keys-file",
+                keys.toString(),
+                "--max-timeout",
+                "10s");
         for (int i = 0; i < 20; i++) light(); // the interpreter compiled and warm, as in a running service
     }
 
     @Setup(Level.Iteration)
     public void heavyClientFillsTheService() throws Exception {
         if (!load.equals("behind-heavy")) return;
-        for (int i = 0; i < HEAVY_REQUESTS; i++)
-            heavy.add(http.sendAsync(post(HEAVY, "heavy"), HttpResponse.BodyHandlers.ofString()));
+        for (int i = 0; i < HEAVY_REQUESTS; i++) heavy.add(service.executeAsync(HEAVY, "heavy"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!health().contains("\"running\":2")) {
+        while (!service.health().contains("\"running\":2")) {
             if (System.nanoTime() > deadline)
-                throw new IllegalStateException("the heavy runs never started: " + health());
+                throw new IllegalStateException("the heavy runs never started: " + service.health());
             Thread.sleep(20);
         }
         Thread.sleep(300); // the other six are queued by now
@@ -150,33 +102,15 @@ public class ServiceFairnessBenchmarks {
 
     @TearDown(Level.Trial)
     public void stopService() throws Exception {
-        service.destroy();
-        if (!service.waitFor(10, TimeUnit.SECONDS)) service.destroyForcibly();
+        service.close();
         Files.deleteIfExists(keys);
     }
 
     private int light() throws Exception {
-        HttpResponse<String> r = http.send(post(LIGHT, "light"), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = service.execute(LIGHT, "light");
         if (r.statusCode() != 200 || !r.body().contains("\"value\":2")) {
             throw new IllegalStateException("light request failed: " + r.statusCode() + " " + r.body());
         }
         return r.statusCode();
-    }
-
-    private HttpRequest post(String body, String key) {
-        return HttpRequest.newBuilder(URI.create(url + "/api/v1/execute"))
-                .timeout(Duration.ofSeconds(120))
-                .header("Content-Type", "application/json")
-                .header("X-API-Key", key)
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
-    }
-
-    private String health() throws Exception {
-        return http.send(
-                        HttpRequest.newBuilder(URI.create(url + "/api/v1/health"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
     }
 }

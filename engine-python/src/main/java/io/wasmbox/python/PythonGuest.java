@@ -37,6 +37,8 @@ final class PythonGuest implements Guest {
     private static final int VARCHAR = 11;
     /** The driver's private directory: only guest.py, in an in-memory file system capped at 1 MiB. */
     private static final long SCRATCH_FS_BYTES = 1024 * 1024;
+    /** How often {@link #train} runs each path: CPython 3.13 specialises an instruction after a few runs. */
+    private static final int TRAINING_ROUNDS = 8;
 
     private final FileSystem fileSystem;
     private final WasiPreview1 wasi;
@@ -88,6 +90,40 @@ final class PythonGuest implements Guest {
         this.deallocate = instance.export("deallocate");
         this.execute = instance.export("execute");
         if (setUp == null) setup();
+    }
+
+    /**
+     * Runs the driver's common paths (a short run, a JSON run that prints, an invoke) a few times on the
+     * template, before its snapshot: CPython specialises the bytecode it runs and fills caches lazily,
+     * and in the snapshot that work is done once for every sandbox. A fresh sandbox's first run then costs
+     * about what its second did (2.0 ms -> see docs/BENCHMARKS.md). What the runs leave is what any first
+     * run leaves (the same globals, streams and environment); the source they registered for tracebacks
+     * is dropped again.
+     */
+    void train() {
+        GuestRequest shortRun =
+                GuestRequest.builder(GuestRequest.RUN).code("1 + 1").build();
+        GuestRequest jsonRun = GuestRequest.builder(GuestRequest.RUN)
+                .code("print(\",\".join(str(x * 2) for x in [1, 2, 3]))")
+                .args(List.of("training"))
+                .build();
+        GuestRequest invoke = GuestRequest.builder(GuestRequest.INVOKE)
+                .target("len")
+                .invokeArgs(List.of(Json.nodes().textNode("ab")))
+                .build();
+        for (int i = 0; i < TRAINING_ROUNDS; i++) {
+            for (GuestRequest request : List.of(shortRun, jsonRun, invoke)) {
+                GuestResponse response = run(request);
+                if (response.error() != null) {
+                    throw new IllegalStateException("the Python driver failed its training run: " + response.error());
+                }
+            }
+        }
+        GuestResponse cleanUp = run(GuestRequest.builder(GuestRequest.RUN)
+                .code("import linecache as _l\n_l.cache.clear()\ndel _l")
+                .args(List.of("training"))
+                .build());
+        if (cleanUp.error() != null) throw new IllegalStateException("training clean-up failed: " + cleanUp.error());
     }
 
     InstanceSnapshot snapshot() {

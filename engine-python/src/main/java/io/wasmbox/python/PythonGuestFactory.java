@@ -33,6 +33,7 @@ final class PythonGuestFactory implements GuestFactory {
         this.declaredMemory = module.memorySection().orElseThrow().getMemory(0).limits();
         this.driver = resource("guest.py");
         try (PythonGuest template = new PythonGuest(this, GuestContext.forTemplate(TEMPLATE_MEMORY), null)) {
+            template.train();
             this.setUp = template.snapshot();
         }
     }

@@ -6,6 +6,7 @@ import io.wasmbox.ExecutionResult;
 import io.wasmbox.Interpreter;
 import io.wasmbox.Limits;
 import io.wasmbox.Sandbox;
+import io.wasmbox.SandboxOptions;
 import io.wasmbox.Wasmbox;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -42,6 +43,39 @@ class PythonEngineTest {
         assertThat(engine.getFactory().getLanguageVersion()).isEqualTo(python.languageVersion());
         assertThat(engine.getFactory().getLanguageName()).isEqualTo("Python");
         assertThat(engine.getFactory().getMimeTypes()).contains("text/x-python");
+    }
+
+    /**
+     * The snapshot every sandbox starts from is taken after training runs (PythonGuest.train): they must
+     * leave no names or source lines, and no random state in place of the sandbox's own seed.
+     */
+    @Test
+    void aFreshSandboxSeesNothingOfTheTrainingRunsAndItsOwnRandomness() {
+        String probe = """
+                import linecache, os, random, sys
+                [sorted(k for k in globals() if not k.startswith("__")), sys.argv, dict(os.environ),
+                 sorted(linecache.cache), random.random(), os.urandom(8).hex()]
+                """;
+        List<?> first;
+        List<?> second;
+        try (Sandbox a = python.sandbox()
+                        .options(SandboxOptions.builder().randomSeed(1).build())
+                        .build();
+                Sandbox b = python.sandbox()
+                        .options(SandboxOptions.builder().randomSeed(2).build())
+                        .build()) {
+            first = a.run(probe).valueAs(List.class);
+            second = b.run(probe).valueAs(List.class);
+        }
+        assertThat(first.subList(0, 4))
+                .isEqualTo(List.of(
+                        List.of("linecache", "os", "random", "sys"),
+                        List.of("<script>"),
+                        Map.of(),
+                        List.of("<script>")));
+        assertThat(second.subList(0, 4)).isEqualTo(first.subList(0, 4));
+        assertThat(first.get(4)).isNotEqualTo(second.get(4));
+        assertThat(first.get(5)).isNotEqualTo(second.get(5));
     }
 
     @Test
@@ -120,8 +154,12 @@ class PythonEngineTest {
 
     @Test
     void driverScratchFilesAreNotSharedBetweenSandboxes() {
-        try (Sandbox a = python.newSandbox();
-                Sandbox b = python.newSandbox()) {
+        try (Sandbox a = python.sandbox()
+                        .options(SandboxOptions.builder().randomSeed(1).build())
+                        .build();
+                Sandbox b = python.sandbox()
+                        .options(SandboxOptions.builder().randomSeed(2).build())
+                        .build()) {
             a.run("open('/guest/note.txt', 'w').write('from a')").valueOrThrow();
             assertThat(a.eval("open('/guest/note.txt').read()")).isEqualTo("from a");
             assertThat(b.run("open('/guest/note.txt').read()").error().type()).isEqualTo("FileNotFoundError");
