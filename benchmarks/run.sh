@@ -6,7 +6,8 @@
 # Writes benchmarks/results/<profile>-<UTC time>/: jmh.json (+ jmh.log), jmh-steady.json (+ log),
 # native.json, footprint.json, report.md (the tables for docs/BENCHMARKS.md).
 # PARTS picks parts: "jmh steady native footprint" (full's default; short leaves out steady); "timeline" (not in
-#   either default: ~35 minutes) is the warm-up timeline per JVM configuration (WarmupTimeline, issue 16).
+#   either default: ~35 minutes) is the warm-up timeline per JVM configuration (WarmupTimeline, issue 16);
+#   "service" (not in either default: ~30 minutes) the execution service under load (ServiceThroughputBenchmarks).
 #   steady: Wasmbox alone, a fork per benchmark, 60 s of warm-up before measuring: the interpreters' huge
 #   methods take that long to be compiled by C2 (docs/BENCHMARKS.md, "Warm-up"), so this is the steady
 #   state of a long-running JVM (a service, a plugin host).
@@ -47,6 +48,18 @@ for part in $PARTS; do
       "$JAVA" -XX:AOTCacheOutput=benchmarks/target/timeline.aot $FLAGS -cp "$JAR" io.wasmbox.benchmarks.TimelineTraining 20
       "$JAVA" -jar "$JAR" WarmupTimeline -rf json -rff "$OUT/timeline.json" "$@" 2>&1 | tee "$OUT/timeline.log"
       "$JAVA" -cp "$JAR" io.wasmbox.benchmarks.TimelineReport "$OUT" ;;
+    # the execution service under 8 closed-loop clients (ServiceThroughputBenchmarks, issue 16): the shipped service
+    # jar against a process per execution; under this load C2 needs ~4 minutes to compile CPython's eval loop,
+    # hence Python's longer warm-up (JavaScript is steady after ~1 minute, a process per execution at once)
+    service)
+      [ -f samples/execution-service/target/wasmbox-execution-service.jar ] \
+        || ./mvnw -q -B -DskipTests package -pl samples/execution-service -am >&2
+      "$JAVA" -jar "$JAR" ServiceThroughputBenchmarks -p server=process-per-execution -wi 2 \
+        -rf json -rff "$OUT/service-process.json" "$@" 2>&1 | tee "$OUT/service-process.log"
+      "$JAVA" -jar "$JAR" ServiceThroughputBenchmarks -p server=wasmbox-service -p language=javascript -wi 10 \
+        -rf json -rff "$OUT/service-javascript.json" "$@" 2>&1 | tee "$OUT/service-javascript.log"
+      "$JAVA" -jar "$JAR" ServiceThroughputBenchmarks -p server=wasmbox-service -p language=python -wi 40 \
+        -rf json -rff "$OUT/service-python.json" "$@" 2>&1 | tee "$OUT/service-python.log" ;;
     *) echo "run.sh: unknown part $part" >&2; exit 2 ;;
   esac
 done
