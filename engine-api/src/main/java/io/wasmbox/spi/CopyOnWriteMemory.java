@@ -80,8 +80,14 @@ final class CopyOnWriteMemory implements Memory {
     private int ownedBlocks;
     /** Set when a {@code memory.grow} was refused for lack of room under the maximum. */
     private boolean growRefused;
-    /** This memory's own view of the module's data segments ({@code data.drop} empties an entry). */
+    /**
+     * The module's data segments: shared with the snapshot (never written) until the first {@code
+     * data.drop}, which empties an entry of this memory's own copy ({@link #segmentsOwned}). A Python
+     * module has 10,000 of them; copying them for every sandbox that never drops one was a waste.
+     */
     private DataSegment[] dataSegments;
+
+    private boolean segmentsOwned;
 
     /**
      * A memory of {@code shared.length / BLOCKS_PER_PAGE} pages that reads {@code shared} until it writes a
@@ -91,7 +97,8 @@ final class CopyOnWriteMemory implements Memory {
      *     number of shared pages)
      * @param shared 4 KiB blocks, a whole number of pages, that this memory never modifies (the caller must
      *     not either)
-     * @param dataSegments the module's data segments, for {@code memory.init} and {@code data.drop}
+     * @param dataSegments the module's data segments, for {@code memory.init} and {@code data.drop}; never
+     *     written here (copied first), nor by the caller
      */
     CopyOnWriteMemory(MemoryLimits limits, byte[][] shared, DataSegment[] dataSegments) {
         if (limits.shared()) {
@@ -110,7 +117,7 @@ final class CopyOnWriteMemory implements Memory {
         this.blocks = shared.clone();
         this.owned = new byte[shared.length][];
         this.size = shared.length / BLOCKS_PER_PAGE;
-        this.dataSegments = dataSegments.clone();
+        this.dataSegments = dataSegments;
     }
 
     /** A plain memory of {@code limits.initialPages()} zeroed pages of its own, nothing shared. */
@@ -512,6 +519,7 @@ final class CopyOnWriteMemory implements Memory {
     @Override
     public void initialize(Instance instance, DataSegment[] segments, int memoryIndex) {
         this.dataSegments = segments == null ? new DataSegment[0] : segments.clone();
+        this.segmentsOwned = true;
         for (DataSegment segment : dataSegments) {
             if (segment instanceof ActiveDataSegment active) {
                 if (active.index() != memoryIndex) continue;
@@ -535,6 +543,10 @@ final class CopyOnWriteMemory implements Memory {
 
     @Override
     public void drop(int segment) {
+        if (!segmentsOwned) {
+            dataSegments = dataSegments.clone();
+            segmentsOwned = true;
+        }
         dataSegments[segment] = PassiveDataSegment.EMPTY;
     }
 

@@ -7,6 +7,7 @@ import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.runtime.TableInstance;
 import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.DataSegment;
 import com.dylibso.chicory.wasm.types.Global;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import java.io.DataInputStream;
@@ -39,6 +40,9 @@ public final class InstanceSnapshot {
      */
     private final byte[][] blocks;
 
+    /** The module's data segments, read once: restored memories share it (copying it only to drop one). */
+    private final DataSegment[] dataSegments;
+
     private final long[] globalLow;
     private final long[] globalHigh;
     private final int[][] tableRefs;
@@ -52,6 +56,7 @@ public final class InstanceSnapshot {
             int[][] tableRefs,
             boolean[][] tableSelfOwned) {
         this.module = module;
+        this.dataSegments = module.dataSection().dataSegments();
         this.blocks = blocks;
         this.globalLow = globalLow;
         this.globalHigh = globalHigh;
@@ -61,6 +66,7 @@ public final class InstanceSnapshot {
 
     private InstanceSnapshot(WasmModule module, Instance instance) {
         this.module = module;
+        this.dataSegments = module.dataSection().dataSegments();
         Memory memory = instance.memory();
         this.blocks = new byte[memory.pages() * CopyOnWriteMemory.BLOCKS_PER_PAGE][];
         for (int i = 0; i < memory.pages(); i++) {
@@ -229,9 +235,7 @@ public final class InstanceSnapshot {
                     + " MiB is below the set-up interpreter's " + memoryBytes() / (1024 * 1024) + " MiB");
         }
         return new CopyOnWriteMemory(
-                new MemoryLimits(blocks.length / CopyOnWriteMemory.BLOCKS_PER_PAGE, maxPages),
-                blocks,
-                module.dataSection().dataSegments());
+                new MemoryLimits(blocks.length / CopyOnWriteMemory.BLOCKS_PER_PAGE, maxPages), blocks, dataSegments);
     }
 
     /**
@@ -255,8 +259,7 @@ public final class InstanceSnapshot {
                 .withImportValues(imports)
                 .withMachineFactory(machineFactory)
                 .withMemoryLimits(new MemoryLimits(0, maxPages))
-                .withMemoryFactory(limits -> new CopyOnWriteMemory(
-                        limits, blocks, module.dataSection().dataSegments()))
+                .withMemoryFactory(limits -> new CopyOnWriteMemory(limits, blocks, dataSegments))
                 .build();
         try {
             GlobalInstance[] globals = (GlobalInstance[]) INSTANCE_GLOBALS.get(instance);

@@ -523,11 +523,16 @@ class CopyOnWriteMemoryTest {
 
     @Test
     void droppedSegmentsAreEmptyForThisMemoryOnly() {
-        CopyOnWriteMemory dropped = cow();
+        // as InstanceSnapshot does: every memory of the snapshot gets the same segments array
+        DataSegment segment = new PassiveDataSegment(SEGMENT);
+        DataSegment[] segments = {segment};
+        MemoryLimits limits = new MemoryLimits(0, MAX_PAGES);
+        CopyOnWriteMemory dropped = new CopyOnWriteMemory(limits, shared, segments);
+        CopyOnWriteMemory other = new CopyOnWriteMemory(limits, shared, segments);
         dropped.drop(0);
         assertThatThrownBy(() -> dropped.initPassiveSegment(0, 0, 0, 1)).isInstanceOf(WasmRuntimeException.class);
         dropped.initPassiveSegment(0, 0, 0, 0); // an empty init of a dropped segment is allowed
-        CopyOnWriteMemory other = cow();
+        assertThat(segments[0]).isSameAs(segment);
         other.initPassiveSegment(0, 10, 0, SEGMENT.length);
         assertThat(other.readBytes(10, SEGMENT.length)).isEqualTo(SEGMENT);
     }

@@ -3,10 +3,14 @@ package io.wasmbox.js;
 import io.wasmbox.spi.Guest;
 import io.wasmbox.spi.GuestContext;
 import io.wasmbox.spi.GuestFactory;
+import io.wasmbox.spi.GuestRequest;
+import io.wasmbox.spi.GuestResponse;
 import io.wasmbox.spi.InstanceSnapshot;
+import io.wasmbox.spi.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Sets up one QuickJS-ng runtime and context with the driver installed, snapshots it, and makes every guest
@@ -19,6 +23,8 @@ final class JsGuestFactory implements GuestFactory {
     private static final int MAX_STACK_BYTES = 4 << 20;
     /** The cap the template is set up under (set-up code is trusted; the snapshot holds what it used). */
     private static final long TEMPLATE_CAP_BYTES = 1L << 30;
+    /** How often {@link #train} runs each path. */
+    private static final int TRAINING_ROUNDS = 8;
 
     final QuickJsModule module;
     final InstanceSnapshot snapshot;
@@ -76,6 +82,7 @@ final class JsGuestFactory implements GuestFactory {
             JsGuest.Layout layout = new JsGuest.Layout(runtime, context, run, tick, finish, argv, scratch, undefined);
             template.layout(layout);
             if (extra != null) extra.apply(template, context);
+            else train(template);
             this.layout = layout;
         } catch (RuntimeException e) {
             throw new IllegalStateException(
@@ -88,6 +95,34 @@ final class JsGuestFactory implements GuestFactory {
                     + " wrote during installation: " + diagnostics.toString(StandardCharsets.UTF_8));
         }
         this.snapshot = InstanceSnapshot.capture(module.module, template.instance());
+    }
+
+    /**
+     * Runs the driver's common paths (a plain run, a JSON request, an invoke) a few times on the template
+     * before its snapshot, so that what QuickJS makes on first use (atoms, shapes, the allocator's free
+     * lists) is made once for every sandbox, as {@code PythonGuest.train} does for CPython. Nothing here reads
+     * the clock or {@code Math.random} (the driver seeds on first use: the seed must stay each sandbox's).
+     */
+    private static void train(JsGuest template) {
+        GuestRequest plainRun =
+                GuestRequest.builder(GuestRequest.RUN).code("1 + 1").build();
+        GuestRequest jsonRun = GuestRequest.builder(GuestRequest.RUN)
+                .code("[1, 2, 3].map(x => x * 2).join(\",\")")
+                .args(List.of("training"))
+                .build();
+        GuestRequest invoke = GuestRequest.builder(GuestRequest.INVOKE)
+                .target("Math.max")
+                .invokeArgs(List.of(Json.nodes().numberNode(1), Json.nodes().numberNode(2)))
+                .build();
+        for (int i = 0; i < TRAINING_ROUNDS; i++) {
+            for (GuestRequest request : List.of(plainRun, jsonRun, invoke)) {
+                GuestResponse response = template.run(request);
+                if (response.error() != null) {
+                    throw new IllegalStateException(
+                            "the JavaScript driver failed its training run: " + response.error());
+                }
+            }
+        }
     }
 
     /** A factory over a snapshot taken earlier (at build time: {@link TypeScriptSnapshot}). */

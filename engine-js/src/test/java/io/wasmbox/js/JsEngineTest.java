@@ -45,6 +45,35 @@ class JsEngineTest {
         sandbox.close();
     }
 
+    /**
+     * The snapshot every sandbox starts from is taken after training runs (JsGuestFactory.train): they
+     * must leave no globals and no random state in place of the sandbox's own seed.
+     */
+    @Test
+    void aFreshSandboxSeesNothingOfTheTrainingRunsAndItsOwnRandomness() {
+        String probe = "[Object.keys(globalThis), scriptArgs, Math.random()]";
+        List<?> first;
+        List<?> second;
+        List<?> sameSeed;
+        try (Sandbox a = seeded(1);
+                Sandbox b = seeded(2);
+                Sandbox c = seeded(1)) {
+            first = a.run(probe).valueAs(List.class);
+            second = b.run(probe).valueAs(List.class);
+            sameSeed = c.run(probe).valueAs(List.class);
+        }
+        assertThat(first.get(0)).isEqualTo(List.of("performance")); // the driver's one enumerable global
+        assertThat(first.get(1)).isEqualTo(List.of("<script>"));
+        assertThat(first.get(2)).isNotEqualTo(second.get(2));
+        assertThat(sameSeed).isEqualTo(first);
+    }
+
+    private Sandbox seeded(long seed) {
+        return js.sandbox()
+                .options(SandboxOptions.builder().randomSeed(seed).build())
+                .build();
+    }
+
     @Test
     void jsr223EvalReturnsJavaValues() throws Exception {
         ScriptEngine engine = new ScriptEngineManager().getEngineByName("js");
