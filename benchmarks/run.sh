@@ -7,7 +7,8 @@
 # native.json, footprint.json, report.md (the tables for docs/BENCHMARKS.md).
 # PARTS picks parts: "jmh steady native footprint" (full's default; short leaves out steady); "timeline" (not in
 #   either default: ~35 minutes) is the warm-up timeline per JVM configuration (WarmupTimeline, issue 16);
-#   "service" (not in either default: ~30 minutes) the execution service under load (ServiceThroughputBenchmarks).
+#   "service" (not in either default: ~30 minutes) the execution service under load (ServiceThroughputBenchmarks);
+#   "lines" (not in either default: ~10 minutes) Chicory's runtime line against Endive's (RuntimeLineTimeline).
 #   steady: Wasmbox alone, a fork per benchmark, 60 s of warm-up before measuring: the interpreters' huge
 #   methods take that long to be compiled by C2 (docs/BENCHMARKS.md, "Warm-up"), so this is the steady
 #   state of a long-running JVM (a service, a plugin host).
@@ -48,6 +49,11 @@ for part in $PARTS; do
       "$JAVA" -XX:AOTCacheOutput=benchmarks/target/timeline.aot $FLAGS -cp "$JAR" io.wasmbox.benchmarks.TimelineTraining 20
       "$JAVA" -jar "$JAR" WarmupTimeline -rf json -rff "$OUT/timeline.json" "$@" 2>&1 | tee "$OUT/timeline.log"
       "$JAVA" -cp "$JAR" io.wasmbox.benchmarks.TimelineReport "$OUT" ;;
+    # the runtime line (RuntimeLineTimeline, issue 16): Chicory 1.7 against Endive 1.0, the same engines driven bare,
+    # a fork per line and workload, then the tables and SVG charts (~10 minutes)
+    lines)
+      "$JAVA" -jar "$JAR" RuntimeLineTimeline -rf json -rff "$OUT/lines.json" "$@" 2>&1 | tee "$OUT/lines.log"
+      "$JAVA" -cp "$JAR" io.wasmbox.benchmarks.TimelineReport "$OUT" lines ;;
     # the execution service under 8 closed-loop clients (ServiceThroughputBenchmarks, issue 16): the shipped service
     # jar against a process per execution; under this load C2 needs ~4 minutes to compile CPython's eval loop,
     # hence Python's longer warm-up (JavaScript is steady after ~1 minute, a process per execution at once)

@@ -18,14 +18,16 @@ import java.util.regex.Pattern;
 
 /**
  * Tables and SVG charts of a {@link WarmupTimeline} run: {@code java -cp benchmarks.jar
- * io.wasmbox.benchmarks.TimelineReport DIR} reads {@code DIR/timeline.json} (JMH's JSON) and {@code
- * DIR/timeline.log} (JMH's log, for each fork's {@code timeline-setup}) and writes {@code DIR/timeline.md}
- * and one {@code DIR/timeline-<language>-<benchmark>.svg} per chart: time per operation against seconds of
- * JVM life, one line per configuration, logarithmic time axis.
+ * io.wasmbox.benchmarks.TimelineReport DIR [NAME]} reads {@code DIR/NAME.json} (JMH's JSON) and {@code
+ * DIR/NAME.log} (JMH's log, for each fork's {@code timeline-setup}) and writes {@code DIR/NAME.md} and one
+ * {@code DIR/NAME-<chart>.svg} per chart: time per operation against seconds of JVM life, one line per
+ * configuration, logarithmic time axis. NAME defaults to {@code timeline}. A chart is a language and
+ * benchmark, and a line a {@link WarmupTimeline} subclass; for {@link RuntimeLineTimeline} a chart is a
+ * {@code workload} and a line a runtime {@code line}.
  */
 public final class TimelineReport {
     private static final Pattern BENCHMARK = Pattern.compile("^# Benchmark: (\\S+)");
-    private static final Pattern LANGUAGE = Pattern.compile("^# Parameters: \\(language = (\\w+)\\)");
+    private static final Pattern PARAMETERS = Pattern.compile("^# Parameters: \\((.*)\\)");
     private static final Pattern SETUP = Pattern.compile("timeline-setup (\\d+)");
     private static final String[] COLORS = {"#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"};
 
@@ -54,28 +56,35 @@ public final class TimelineReport {
 
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args.length > 0 ? args[0] : ".");
-        Map<String, Double> setups = setups(dir.resolve("timeline.log"));
+        String name = args.length > 1 ? args[1] : "timeline";
+        Map<String, Double> setups = setups(dir.resolve(name + ".log"));
         JsonNode results =
-                new ObjectMapper().readTree(dir.resolve("timeline.json").toFile());
+                new ObjectMapper().readTree(dir.resolve(name + ".json").toFile());
+        String benchmarkClass = "";
         // chart key (language, benchmark) -> series per configuration
         Map<String, List<Series>> charts = new TreeMap<>();
         for (JsonNode r : results) {
-            String[] name = r.path("benchmark").asText().split("\\.");
-            String method = name[name.length - 1];
-            String config = name[name.length - 2];
-            String language = r.path("params").path("language").asText();
+            String[] parts = r.path("benchmark").asText().split("\\.");
+            String method = parts[parts.length - 1];
+            JsonNode params = r.path("params");
+            boolean lines = params.has("line");
+            benchmarkClass = parts[parts.length - (lines ? 2 : 3)];
+            String config = lines ? params.path("line").asText() : parts[parts.length - 2];
+            String chartKey = lines
+                    ? params.path("workload").asText()
+                    : params.path("language").asText() + "-" + method;
             JsonNode raw = r.path("primaryMetric").path("rawData").path(0);
             double[] values = new double[raw.size()];
             for (int i = 0; i < values.length; i++) values[i] = raw.get(i).asDouble();
-            double setup = setups.getOrDefault(r.path("benchmark").asText() + "/" + language, 0.0);
-            charts.computeIfAbsent(language + "-" + method, k -> new ArrayList<>())
+            double setup = setups.getOrDefault(r.path("benchmark").asText() + "/" + parameters(params), 0.0);
+            charts.computeIfAbsent(chartKey, k -> new ArrayList<>())
                     .add(new Series(
                             config,
                             setup,
                             values,
                             r.path("primaryMetric").path("scoreUnit").asText()));
         }
-        StringBuilder md = new StringBuilder("## Warm-up timeline (WarmupTimeline)\n\n"
+        StringBuilder md = new StringBuilder("## Warm-up timeline (" + benchmarkClass + ")\n\n"
                 + "Time per operation in second n of guest work, one fork per configuration and benchmark; "
                 + "*ready* is the JVM's uptime when the sandbox was ready (second 1 starts there); *steady* is "
                 + "the median of the last 10 s; *2x at* is the second of JVM life from which every later second "
@@ -89,7 +98,7 @@ public final class TimelineReport {
                     .append(")\n\n")
                     .append("![")
                     .append(chart.getKey())
-                    .append("](timeline-")
+                    .append("](" + name + "-")
                     .append(chart.getKey())
                     .append(".svg)\n\n")
                     .append(
@@ -108,24 +117,35 @@ public final class TimelineReport {
                         .append(" |\n");
             }
             Files.writeString(
-                    dir.resolve("timeline-" + chart.getKey() + ".svg"), svg(chart.getKey(), unit, chart.getValue()));
+                    dir.resolve(name + "-" + chart.getKey() + ".svg"), svg(chart.getKey(), unit, chart.getValue()));
         }
-        Files.writeString(dir.resolve("timeline.md"), md);
-        System.out.println("wrote " + dir.resolve("timeline.md") + " and " + charts.size() + " charts");
+        Files.writeString(dir.resolve(name + ".md"), md);
+        System.out.println("wrote " + dir.resolve(name + ".md") + " and " + charts.size() + " charts");
     }
 
-    /** {@code benchmark/language -> seconds}: each fork's {@code timeline-setup}, attributed by the log's headers. */
+    /** A result's parameters as JMH's log prints them: {@code language = python, ...}. */
+    static String parameters(JsonNode params) {
+        List<String> pairs = new ArrayList<>();
+        params.properties()
+                .forEach(e -> pairs.add(e.getKey() + " = " + e.getValue().asText()));
+        return String.join(", ", pairs);
+    }
+
+    /**
+     * {@code benchmark/parameters -> seconds}: each fork's {@code timeline-setup}, attributed by the log's
+     * headers.
+     */
     static Map<String, Double> setups(Path log) throws IOException {
         Map<String, Double> setups = new LinkedHashMap<>();
         if (!Files.exists(log)) return setups;
         String benchmark = null;
-        String language = null;
+        String parameters = null;
         for (String line : Files.readAllLines(log)) {
             Matcher m;
             if ((m = BENCHMARK.matcher(line)).find()) benchmark = m.group(1);
-            else if ((m = LANGUAGE.matcher(line)).find()) language = m.group(1);
+            else if ((m = PARAMETERS.matcher(line)).find()) parameters = m.group(1);
             else if ((m = SETUP.matcher(line)).find() && benchmark != null) {
-                setups.put(benchmark + "/" + language, Long.parseLong(m.group(1)) / 1000.0);
+                setups.put(benchmark + "/" + parameters, Long.parseLong(m.group(1)) / 1000.0);
             }
         }
         return setups;

@@ -220,20 +220,24 @@ public final class InstanceSnapshot {
         return memory instanceof CopyOnWriteMemory cow ? cow.ownedBytes() : (long) memory.pages() * Memory.PAGE_SIZE;
     }
 
+    /** The captured memory must fit under a cap of {@code maxPages}. */
+    private void requireRoomFor(int maxPages) {
+        if (maxPages < blocks.length / CopyOnWriteMemory.BLOCKS_PER_PAGE) {
+            throw new IllegalArgumentException("memory cap of " + maxPages * (long) Memory.PAGE_SIZE / (1024 * 1024)
+                    + " MiB is below the set-up interpreter's " + memoryBytes() / (1024 * 1024) + " MiB");
+        }
+    }
+
     /**
      * For a module that imports its memory: a new memory in the captured state, to import into the
      * instance {@link #restore} builds. Like a restored module-defined memory, it shares the captured
      * blocks and copies a block on its first write.
      *
      * @param maxPages the memory cap in pages; must hold the captured memory
-     *
      * @return the memory
      */
     public Memory memory(int maxPages) {
-        if (maxPages < blocks.length / CopyOnWriteMemory.BLOCKS_PER_PAGE) {
-            throw new IllegalArgumentException("memory cap of " + maxPages * (long) Memory.PAGE_SIZE / (1024 * 1024)
-                    + " MiB is below the set-up interpreter's " + memoryBytes() / (1024 * 1024) + " MiB");
-        }
+        requireRoomFor(maxPages);
         return new CopyOnWriteMemory(
                 new MemoryLimits(blocks.length / CopyOnWriteMemory.BLOCKS_PER_PAGE, maxPages), blocks, dataSegments);
     }
@@ -243,16 +247,12 @@ public final class InstanceSnapshot {
      * the first time it writes to it, so restoring copies no memory.
      *
      * @param imports the new instance's own imports (its own WASI, host functions)
-     * @param maxPages the memory cap in pages; must hold the captured memory
-     *
      * @param machineFactory the machine (interpreter or compiled classes) for the instance
+     * @param maxPages the memory cap in pages; must hold the captured memory
      * @return the restored instance
      */
     public Instance restore(ImportValues imports, Function<Instance, Machine> machineFactory, int maxPages) {
-        if (maxPages < blocks.length / CopyOnWriteMemory.BLOCKS_PER_PAGE) {
-            throw new IllegalArgumentException("memory cap of " + maxPages * (long) Memory.PAGE_SIZE / (1024 * 1024)
-                    + " MiB is below the set-up interpreter's " + memoryBytes() / (1024 * 1024) + " MiB");
-        }
+        requireRoomFor(maxPages);
         Instance instance = Instance.builder(module)
                 .withStart(false)
                 .withInitialize(false) // no zeroing, no data segments: the snapshot replaces them

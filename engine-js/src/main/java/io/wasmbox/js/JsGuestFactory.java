@@ -4,7 +4,6 @@ import io.wasmbox.spi.Guest;
 import io.wasmbox.spi.GuestContext;
 import io.wasmbox.spi.GuestFactory;
 import io.wasmbox.spi.GuestRequest;
-import io.wasmbox.spi.GuestResponse;
 import io.wasmbox.spi.InstanceSnapshot;
 import io.wasmbox.spi.Json;
 import java.io.ByteArrayOutputStream;
@@ -114,15 +113,7 @@ final class JsGuestFactory implements GuestFactory {
                 .target("Math.max")
                 .invokeArgs(List.of(Json.nodes().numberNode(1), Json.nodes().numberNode(2)))
                 .build();
-        for (int i = 0; i < TRAINING_ROUNDS; i++) {
-            for (GuestRequest request : List.of(plainRun, jsonRun, invoke)) {
-                GuestResponse response = template.run(request);
-                if (response.error() != null) {
-                    throw new IllegalStateException(
-                            "the JavaScript driver failed its training run: " + response.error());
-                }
-            }
-        }
+        template.train(List.of(plainRun, jsonRun, invoke), TRAINING_ROUNDS);
     }
 
     /** A factory over a snapshot taken earlier (at build time: {@link TypeScriptSnapshot}). */

@@ -95,8 +95,8 @@ final class PythonGuest implements Guest {
     /**
      * Runs the driver's common paths (a short run, a JSON run that prints, an invoke) a few times on the
      * template, before its snapshot: CPython specialises the bytecode it runs and fills caches lazily,
-     * and in the snapshot that work is done once for every sandbox. A fresh sandbox's first run then costs
-     * about what its second did (2.0 ms -> see docs/BENCHMARKS.md). What the runs leave is what any first
+     * and in the snapshot that work is done once for every sandbox: a fresh sandbox's first run then costs
+     * about what its second did (docs/BENCHMARKS.md). What the runs leave is what any first
      * run leaves (the same globals, streams and environment); the source they registered for tracebacks
      * is dropped again.
      */
@@ -111,14 +111,7 @@ final class PythonGuest implements Guest {
                 .target("len")
                 .invokeArgs(List.of(Json.nodes().textNode("ab")))
                 .build();
-        for (int i = 0; i < TRAINING_ROUNDS; i++) {
-            for (GuestRequest request : List.of(shortRun, jsonRun, invoke)) {
-                GuestResponse response = run(request);
-                if (response.error() != null) {
-                    throw new IllegalStateException("the Python driver failed its training run: " + response.error());
-                }
-            }
-        }
+        train(List.of(shortRun, jsonRun, invoke), TRAINING_ROUNDS);
         GuestResponse cleanUp = run(GuestRequest.builder(GuestRequest.RUN)
                 .code("import linecache as _l\n_l.cache.clear()\ndel _l")
                 .args(List.of("training"))

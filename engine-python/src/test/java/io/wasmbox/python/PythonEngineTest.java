@@ -58,12 +58,8 @@ class PythonEngineTest {
                 """;
         List<?> first;
         List<?> second;
-        try (Sandbox a = python.sandbox()
-                        .options(SandboxOptions.builder().randomSeed(1).build())
-                        .build();
-                Sandbox b = python.sandbox()
-                        .options(SandboxOptions.builder().randomSeed(2).build())
-                        .build()) {
+        try (Sandbox a = seeded(1);
+                Sandbox b = seeded(2)) {
             first = a.run(probe).valueAs(List.class);
             second = b.run(probe).valueAs(List.class);
         }
@@ -76,6 +72,12 @@ class PythonEngineTest {
         assertThat(second.subList(0, 4)).isEqualTo(first.subList(0, 4));
         assertThat(first.get(4)).isNotEqualTo(second.get(4));
         assertThat(first.get(5)).isNotEqualTo(second.get(5));
+    }
+
+    private Sandbox seeded(long seed) {
+        return python.sandbox()
+                .options(SandboxOptions.builder().randomSeed(seed).build())
+                .build();
     }
 
     @Test
@@ -154,12 +156,8 @@ class PythonEngineTest {
 
     @Test
     void driverScratchFilesAreNotSharedBetweenSandboxes() {
-        try (Sandbox a = python.sandbox()
-                        .options(SandboxOptions.builder().randomSeed(1).build())
-                        .build();
-                Sandbox b = python.sandbox()
-                        .options(SandboxOptions.builder().randomSeed(2).build())
-                        .build()) {
+        try (Sandbox a = seeded(1);
+                Sandbox b = seeded(2)) {
             a.run("open('/guest/note.txt', 'w').write('from a')").valueOrThrow();
             assertThat(a.eval("open('/guest/note.txt').read()")).isEqualTo("from a");
             assertThat(b.run("open('/guest/note.txt').read()").error().type()).isEqualTo("FileNotFoundError");
