@@ -6,7 +6,7 @@
 # Writes benchmarks/results/<profile>-<UTC time>/: jmh.json (+ jmh.log), jmh-steady.json (+ log),
 # native.json, footprint.json, report.md (the tables for docs/BENCHMARKS.md).
 # PARTS picks parts: "jmh steady native footprint" (full's default; short leaves out steady); "timeline" (not in
-#   either default: ~35 minutes) is the warm-up timeline per JVM configuration (WarmupTimeline, issue 16);
+#   either default: ~45 minutes) is the warm-up timeline per JVM configuration (WarmupTimeline, issue 16);
 #   "service" (not in either default: ~30 minutes) the execution service under load (ServiceThroughputBenchmarks);
 #   "lines" (not in either default: ~10 minutes) Chicory's runtime line against Endive's (RuntimeLineTimeline).
 #   steady: Wasmbox alone, a fork per benchmark, 60 s of warm-up before measuring: the interpreters' huge

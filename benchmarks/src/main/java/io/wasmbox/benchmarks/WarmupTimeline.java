@@ -27,7 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * warm-up timeline. One subclass per JVM configuration (the levers), each its own fork:
  * {@link Default} (what a library user gets), {@link JitFlags} (the launchers' flags), {@link AotCache}
  * (the launchers' flags plus a JDK 25 AOT cache with method profiles from a training run, {@link
- * TimelineTraining}), {@link GraalJit} (the Graal compiler as the JIT, from Maven Central, on this stock
+ * TimelineTraining}), {@link CompilerThreads} (the launchers' flags with 4 JIT compiler threads), {@link
+ * GraalJit} (the Graal compiler as the JIT, from Maven Central, on this stock
  * JDK). {@link TimelineReport} turns the run into tables and SVG charts; {@code benchmarks/run.sh timeline}
  * does all of it (run from the repository root: the forks' paths are relative to it).
  *
@@ -122,6 +123,16 @@ public abstract class WarmupTimeline {
             value = 1,
             jvmArgsAppend = {JvmArgs.STACK, JvmArgs.JIT_1, JvmArgs.JIT_2, JvmArgs.JIT_3})
     public static class JitFlags extends WarmupTimeline {}
+
+    /**
+     * The launchers' flags and four compiler threads instead of the two HotSpot picks on 2 cores (one C1, one
+     * C2): C2 then compiles more than one of the interpreters' huge methods at a time, at the price of the
+     * guest's CPU while it does.
+     */
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {JvmArgs.STACK, JvmArgs.JIT_1, JvmArgs.JIT_2, JvmArgs.JIT_3, "-XX:CICompilerCount=4"})
+    public static class CompilerThreads extends WarmupTimeline {}
 
     /** The launchers' flags and a JDK 25 AOT cache (classes loaded and linked, method profiles) from training. */
     @Fork(
