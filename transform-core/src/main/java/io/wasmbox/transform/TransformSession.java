@@ -37,6 +37,7 @@ public final class TransformSession implements AutoCloseable {
     private final String script;
     private final String function;
     private final Map<String, HostFunction> functions;
+    private final Map<String, Map<String, Object>> lookups;
     private final Map<String, Object> globals;
     private final Duration perRecordTimeout;
     private final long memoryBytes;
@@ -54,6 +55,7 @@ public final class TransformSession implements AutoCloseable {
         this.script = Objects.requireNonNull(b.script, "script");
         this.function = b.function;
         this.functions = Map.copyOf(b.functions);
+        this.lookups = new LinkedHashMap<>(b.lookups);
         this.globals = new LinkedHashMap<>(b.globals);
         this.perRecordTimeout = b.perRecordTimeout;
         this.memoryBytes = b.memoryBytes;
@@ -182,6 +184,17 @@ public final class TransformSession implements AutoCloseable {
         sandboxesCreated++;
         try {
             functions.forEach(sandbox::bind);
+            if (!lookups.isEmpty()) {
+                ExecutionResult defined = sandbox.run(
+                        GuestLookups.definitions(interpreter.language()),
+                        RunOptions.builder()
+                                .globals(Map.of(GuestLookups.GLOBAL, lookups))
+                                .timeout(setupTimeout)
+                                .build());
+                if (!defined.succeeded()) {
+                    throw new TransformException("the lookup tables could not be loaded: " + describe(defined));
+                }
+            }
             // the script's one run (definitions, imports, TypeScript's transpile) gets the set-up timeout
             RunOptions.Builder run = RunOptions.builder()
                     .globals(globals)
@@ -250,6 +263,7 @@ public final class TransformSession implements AutoCloseable {
         private String script;
         private String function = "transform";
         private final Map<String, HostFunction> functions = new LinkedHashMap<>();
+        private final Map<String, Map<String, Object>> lookups = new LinkedHashMap<>();
         private final Map<String, Object> globals = new LinkedHashMap<>();
         private Duration perRecordTimeout = Duration.ofMillis(200);
         private long memoryBytes = 128 * Units.MIB;
@@ -277,20 +291,41 @@ public final class TransformSession implements AutoCloseable {
 
         /** The guest function called per record (default {@code transform}); a plain identifier. */
         public Builder function(String function) {
-            if (!function.matches("[A-Za-z_$][A-Za-z0-9_$]*")) {
-                throw new IllegalArgumentException("function must be a plain identifier, not '" + function + "'");
-            }
+            requireIdentifier("function", function);
             this.function = function;
             return this;
         }
 
-        /** Binds {@code name(key)} returning {@code table.get(key)} (null when absent). */
+        /**
+         * Binds {@code name(key)} returning the table's value for {@code key} (null when absent). The key is
+         * compared as text: a string as it is, anything else in its JSON form ({@code 42}, {@code 1.5}). A
+         * table whose JSON form is at most 1 MiB is copied into the sandbox and
+         * looked up there (no host call per record; it counts against the sandbox's memory); a larger one
+         * stays on the host and each lookup is a host call. Either way an object or list value is a fresh
+         * copy per call.
+         *
+         * @throws IllegalArgumentException if the name is not a plain identifier or the table has no JSON form
+         */
         public Builder lookup(String name, Map<String, ?> table) {
-            Map<String, ?> copy = Map.copyOf(table);
-            return function(name, args -> args.isEmpty() ? null : copy.get(String.valueOf(args.getFirst())));
+            requireIdentifier("lookup name", name);
+            Map<String, Object> copy = new LinkedHashMap<>(table);
+            functions.remove(name);
+            if (TransformJson.write(copy).length() <= GuestLookups.MAX_TABLE_CHARS) {
+                lookups.put(name, copy);
+                return this;
+            }
+            lookups.remove(name);
+            functions.put(name, args -> args.isEmpty() ? null : copy.get(keyText(args.getFirst())));
+            return this;
+        }
+
+        /** A host-side key as the guest-side lookups see it: a string as it is, anything else as JSON. */
+        private static String keyText(Object key) {
+            return key instanceof String text ? text : TransformJson.write(key);
         }
 
         public Builder function(String name, HostFunction function) {
+            lookups.remove(name);
             functions.put(name, function);
             return this;
         }
@@ -321,6 +356,12 @@ public final class TransformSession implements AutoCloseable {
         public Builder fileName(String fileName) {
             this.fileName = fileName;
             return this;
+        }
+
+        private static void requireIdentifier(String what, String name) {
+            if (!name.matches("[A-Za-z_$][A-Za-z0-9_$]*")) {
+                throw new IllegalArgumentException(what + " must be a plain identifier, not '" + name + "'");
+            }
         }
 
         /** A session whose sandbox is made at the first call (see {@link TransformSession#open}). */
