@@ -137,24 +137,33 @@ public final class TransformSession implements AutoCloseable {
         }
         ExecutionResult r =
                 batch.invoke(BATCH_FUNCTION, TransformJson.nodes().arrayNode().addAll(records));
-        JsonNode values = r.succeeded() ? r.valueAs(JsonNode.class) : null;
-        if (values != null && values.isArray() && values.size() == records.size()) {
-            List<Result> results = new ArrayList<>(records.size());
-            for (JsonNode one : values) {
-                results.add(
-                        one.path("ok").asBoolean()
-                                ? Result.ok(one.get("value"))
-                                : new Result(
-                                        null,
-                                        Failure.GUEST_ERROR,
-                                        one.path("error").asText()));
-            }
-            return results;
-        }
+        List<Result> results = r.succeeded() ? batchResults(r.valueAs(JsonNode.class), records.size()) : null;
+        if (results != null) return results;
         // The batch failed as a whole: find the record(s) responsible, one at a time.
         if (batch.isClosed()) batch = null;
-        List<Result> results = new ArrayList<>(records.size());
+        results = new ArrayList<>(records.size());
         for (JsonNode record : records) results.add(apply(record));
+        return results;
+    }
+
+    /**
+     * The batch helper's answer, {@code [values, errors]} (errors as index, message pairs), as one result per
+     * record; null if it is not that shape (a script that replaced the helper's globals, say).
+     */
+    private static List<Result> batchResults(JsonNode answer, int size) {
+        if (answer == null || !answer.isArray() || answer.size() != 2) return null;
+        JsonNode values = answer.get(0);
+        JsonNode errors = answer.get(1);
+        if (!values.isArray() || values.size() != size || !errors.isArray() || errors.size() % 2 != 0) return null;
+        List<Result> results = new ArrayList<>(size);
+        for (JsonNode value : values) results.add(Result.ok(value));
+        for (int i = 0; i < errors.size(); i += 2) {
+            int index = errors.get(i).asInt(-1);
+            if (index < 0 || index >= size) return null;
+            results.set(
+                    index,
+                    new Result(null, Failure.GUEST_ERROR, errors.get(i + 1).asText()));
+        }
         return results;
     }
 
@@ -234,25 +243,37 @@ public final class TransformSession implements AutoCloseable {
 
     private static final String BATCH_FUNCTION = "__wasmbox_transform_batch";
 
-    /** Calls the function on each record of a batch, catching per-record errors, in the script's language. */
+    /**
+     * Calls the function on each record of a batch, catching per-record errors, in the script's language:
+     * {@code [values, errors]}, errors as flat (index, message) pairs, so a record that succeeds costs no
+     * wrapper object to build and to cross as JSON.
+     */
     private static String batchHelper(String language, String function) {
         return switch (language) {
             case "python" -> """
                     def __wasmbox_transform_batch(records):
-                        out = []
+                        values = []
+                        errors = []
                         for record in records:
                             try:
-                                out.append({"ok": True, "value": %s(record)})
+                                values.append(%s(record))
                             except Exception as e:
-                                out.append({"ok": False, "error": type(e).__name__ + ": " + str(e)})
-                        return out
+                                errors.append(len(values))
+                                errors.append(type(e).__name__ + ": " + str(e))
+                                values.append(None)
+                        return [values, errors]
                     """.formatted(function);
             default -> """
                     function __wasmbox_transform_batch(records) {
-                      return records.map(record => {
-                        try { return { ok: true, value: %s(record) ?? null } }
-                        catch (e) { return { ok: false, error: e && e.name ? e.name + ': ' + e.message : String(e) } }
-                      });
+                      const values = [], errors = [];
+                      for (const record of records) {
+                        try { values.push(%s(record) ?? null) }
+                        catch (e) {
+                          errors.push(values.length, e && e.name ? e.name + ': ' + e.message : String(e));
+                          values.push(null);
+                        }
+                      }
+                      return [values, errors];
                     }
                     """.formatted(function);
         };

@@ -60,6 +60,28 @@ class TransformSessionTest {
     }
 
     @Test
+    void aRecordThatRaisesFailsAloneInsideItsBatch() {
+        try (TransformSession s = TransformSession.builder()
+                .language("python")
+                .script(
+                        "def transform(r):\n    if r['n'] == 2:\n        raise ValueError('two')\n    return r['n'] * 10\n")
+                .build()) {
+            List<TransformSession.Result> results = s.applyBatch(List.of(
+                    TransformJson.parse("{\"n\": 1}"),
+                    TransformJson.parse("{\"n\": 2}"),
+                    TransformJson.parse("{\"n\": 3}")));
+            assertThat(results)
+                    .extracting(TransformSession.Result::failure)
+                    .containsExactly(null, TransformSession.Failure.GUEST_ERROR, null);
+            assertThat(results.get(1).error()).isEqualTo("ValueError: two");
+            assertThat(results.get(2).value().asInt()).isEqualTo(30);
+            assertThat(s.sandboxesCreated())
+                    .as("answered by the batch call itself, not retried record by record")
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
     void aScriptWithoutTheFunctionOrANonIdentifierIsRefused() {
         assertThatThrownBy(() -> TransformSession.builder()
                         .language("python")
