@@ -5,6 +5,7 @@
 import ast
 import builtins
 import io
+import itertools
 import json
 import linecache
 import os
@@ -49,7 +50,7 @@ def _read_reply():
 
 
 def _host_call(name, args):
-    payload = json.dumps({"name": name, "args": [_jsonable(a) for a in args]}, ensure_ascii=True).encode()
+    payload = ('{"name": ' + json.dumps(name, ensure_ascii=True) + ', "args": ' + _value_json(args) + "}").encode()
     os.write(_HOST_FD, len(payload).to_bytes(4, "little") + payload)
     response = json.loads(_read_reply())
     error = response.get("error")
@@ -89,6 +90,53 @@ def _jsonable(value, depth=0, active=None):
         finally:
             active.discard(id(value))
     return repr(value)
+
+
+_SCALAR_TYPES = frozenset((str, int, float, bool, type(None)))
+_PLAIN_KEY_TYPES = frozenset((str, int))  # json.dumps writes these keys as repr() does
+_DICT_ONLY = frozenset((dict,))
+_SEQUENCES = frozenset((list, tuple))
+
+
+def _value_json(value):
+    """json.dumps(_jsonable(value)), straight from the C encoder when the value is plain data: walking every
+    item in interpreted Python cost ~30 us a record of a transform batch, three times the encoding itself."""
+    if isinstance(value, (dict, list, tuple)):
+        try:
+            text = json.dumps(value, ensure_ascii=True)
+        except (TypeError, ValueError, RecursionError, OverflowError):  # not JSON data, a cycle, too deep
+            text = None
+        if text is not None and _plain(value):
+            return text
+    return json.dumps(_jsonable(value), ensure_ascii=True)
+
+
+def _plain(value):
+    """True if json.dumps wrote the container as _jsonable would map it: str or int keys only and nothing
+    deeper than _MAX_DEPTH. Called after json.dumps succeeded, so there is no cycle and every item is JSON data.
+    One level at a time, with whole levels of plain dicts or sequences checked by C code (map, chain)."""
+    level = [value]
+    for _ in range(_MAX_DEPTH + 1):
+        kinds = set(map(type, level))
+        if kinds == _DICT_ONLY:
+            if not _PLAIN_KEY_TYPES.issuperset(map(type, itertools.chain.from_iterable(level))):
+                return False
+            items = list(itertools.chain.from_iterable(map(dict.values, level)))
+        elif kinds <= _SEQUENCES:
+            items = list(itertools.chain.from_iterable(level))
+        else:
+            items = []
+            for container in level:
+                if isinstance(container, dict):
+                    if not _PLAIN_KEY_TYPES.issuperset(map(type, container)):
+                        return False
+                    items += container.values()
+                else:
+                    items += container
+        if _SCALAR_TYPES.issuperset(map(type, items)):
+            return True
+        level = [v for v in items if isinstance(v, (dict, list, tuple))]
+    return False
 
 
 def _strip_driver_frames(tb):
@@ -230,9 +278,10 @@ def run(request_text):
     request = _request(request_text)
     filename = request.get("fileName") or "<script>"
     response = {"value": None, "exitCode": 0, "error": None, "outOfMemory": False}
+    value = None
     try:
         _prepare(request, filename)
-        response["value"] = _jsonable(_perform(request, filename))
+        value = _perform(request, filename)
     except SystemExit as e:
         code = e.code
         if code is None:
@@ -255,11 +304,12 @@ def run(request_text):
                 pass
     try:
         if response["exitCode"] == 0 and response["error"] is None:
-            return json.dumps(response["value"], ensure_ascii=True)
-        return "!" + json.dumps(response, ensure_ascii=True)
+            return _value_json(value)
+        return "!" + json.dumps(response, ensure_ascii=True)  # a failed run has no value
     except BaseException as e:
         response["value"] = None
         response["error"] = {"type": type(e).__name__, "message": "result cannot be returned: " + str(e),
                              "stack": "", "line": -1}
         response["exitCode"] = 1
+        response["outOfMemory"] = isinstance(e, MemoryError)
         return "!" + json.dumps(response, ensure_ascii=True)

@@ -2,6 +2,7 @@ package io.wasmbox.python;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.wasmbox.ExecutionResult;
 import io.wasmbox.Interpreter;
 import io.wasmbox.Limits;
@@ -208,6 +209,56 @@ class PythonEngineTest {
             assertThat(r.error()).as(r.toString()).isNull();
             assertThat(r.value()).isEqualTo(true);
         }
+    }
+
+    /**
+     * What a result looks like on the host, whichever way the driver writes it (the C encoder for plain data,
+     * the item-by-item walk for the rest): containers cut below 200 levels, keys that are not str or int as
+     * their repr(), what JSON cannot express as its repr(), cycles marked.
+     */
+    @Test
+    void resultsKeepTheirShapeWhetherPlainOrNot() {
+        String deep = "a = []\nfor i in range(%d):\n    a = [a]\na";
+        assertThat(levels(sandbox.run(deep.formatted(150)).valueAs(JsonNode.class)))
+                .as("150 wraps: every level crosses")
+                .isEqualTo(151);
+        JsonNode whole = sandbox.run(deep.formatted(200)).valueAs(JsonNode.class);
+        assertThat(levels(whole)).as("200 wraps: the last level that crosses").isEqualTo(201);
+        assertThat(whole.toString()).doesNotContain("nested deeper");
+        for (int wraps : new int[] {201, 300}) {
+            JsonNode cut = sandbox.run(deep.formatted(wraps)).valueAs(JsonNode.class);
+            assertThat(levels(cut)).as("cut after the level at depth 200").isEqualTo(201);
+            assertThat(cut.toString()).contains("\"<nested deeper than 200 levels>\"]");
+        }
+        JsonNode keys =
+                sandbox.run("{True: 1, None: 2, 3: 3, 'k': 4, (1, 2): 5}").valueAs(JsonNode.class);
+        assertThat(keys.fieldNames()).toIterable().containsExactly("True", "None", "3", "k", "(1, 2)");
+        JsonNode mixed = sandbox.run("""
+                        import enum
+                        class Colour(enum.IntEnum):
+                            RED = 1
+                        c = [1]
+                        c.append(c)
+                        [{'set': {7}, 'nan': float('nan')}, (1, 'two'), Colour.RED, c]
+                        """).valueAs(JsonNode.class);
+        assertThat(mixed.get(0).get("set").asText()).isEqualTo("{7}");
+        assertThat(mixed.get(0).get("nan").isNumber()
+                        || mixed.get(0).get("nan").asText().equals("NaN"))
+                .as(mixed.toString())
+                .isTrue();
+        assertThat(mixed.get(1).toString()).isEqualTo("[1,\"two\"]");
+        assertThat(mixed.get(2).asInt()).isEqualTo(1);
+        assertThat(mixed.get(3).toString()).isEqualTo("[1,\"[1, [...]]\"]");
+    }
+
+    /** How many arrays nest from the top until something else. */
+    private static int levels(JsonNode node) {
+        int n = 0;
+        while (node != null && node.isArray()) {
+            n++;
+            node = node.size() == 0 ? null : node.get(0);
+        }
+        return n;
     }
 
     private static long usedHeap() {
