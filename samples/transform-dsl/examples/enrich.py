@@ -1,5 +1,5 @@
 # transform(record) gets one order and returns the enriched order, a list of records, or None to drop it.
-# rate(currency) is a lookup table bound by the host (--lookup rate=rates.json).
+# rate(currency) looks up a table the host passes in (--lookup rate=rates.json); it answers inside the sandbox.
 def transform(order):
     if order["amount"] <= 0:
         return None
