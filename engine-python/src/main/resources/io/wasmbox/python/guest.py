@@ -14,6 +14,8 @@ import traceback
 import types
 
 _DRIVER_FILE = __file__
+# Bound now: user code may replace json.dumps (or builtins) and must break only itself, not the driver.
+_dumps, _loads = json.dumps, json.loads
 _main = types.ModuleType("__main__")
 _main.__dict__["__builtins__"] = builtins
 sys.modules["__main__"] = _main
@@ -50,9 +52,9 @@ def _read_reply():
 
 
 def _host_call(name, args):
-    payload = ('{"name": ' + json.dumps(name, ensure_ascii=True) + ', "args": ' + _value_json(args) + "}").encode()
+    payload = ('{"name": ' + _dumps(name, ensure_ascii=True) + ', "args": ' + _value_json(args) + "}").encode()
     os.write(_HOST_FD, len(payload).to_bytes(4, "little") + payload)
-    response = json.loads(_read_reply())
+    response = _loads(_read_reply())
     error = response.get("error")
     if error is not None:
         raise HostFunctionError(error.get("message") or "host function failed")
@@ -96,19 +98,25 @@ _SCALAR_TYPES = frozenset((str, int, float, bool, type(None)))
 _PLAIN_KEY_TYPES = frozenset((str, int))  # json.dumps writes these keys as repr() does
 _DICT_ONLY = frozenset((dict,))
 _SEQUENCES = frozenset((list, tuple))
+_CONTAINERS = (dict, list, tuple)
+_ENCODE_ERRORS = (TypeError, ValueError, RecursionError, OverflowError)  # not JSON data, a cycle, too deep
+# Bound now, as _dumps: user code may replace builtins (builtins.isinstance = ...).
+_isinstance, _type, _set, _list, _map, _range, _dict = isinstance, type, set, list, map, range, dict
+_chain = itertools.chain.from_iterable
+_dict_values = dict.values
 
 
 def _value_json(value):
     """json.dumps(_jsonable(value)), straight from the C encoder when the value is plain data: walking every
     item in interpreted Python cost ~30 us a record of a transform batch, three times the encoding itself."""
-    if isinstance(value, (dict, list, tuple)):
+    if _isinstance(value, _CONTAINERS):
         try:
-            text = json.dumps(value, ensure_ascii=True)
-        except (TypeError, ValueError, RecursionError, OverflowError):  # not JSON data, a cycle, too deep
+            text = _dumps(value, ensure_ascii=True)
+        except _ENCODE_ERRORS:
             text = None
         if text is not None and _plain(value):
             return text
-    return json.dumps(_jsonable(value), ensure_ascii=True)
+    return _dumps(_jsonable(value), ensure_ascii=True)
 
 
 def _plain(value):
@@ -116,26 +124,26 @@ def _plain(value):
     deeper than _MAX_DEPTH. Called after json.dumps succeeded, so there is no cycle and every item is JSON data.
     One level at a time, with whole levels of plain dicts or sequences checked by C code (map, chain)."""
     level = [value]
-    for _ in range(_MAX_DEPTH + 1):
-        kinds = set(map(type, level))
+    for _ in _range(_MAX_DEPTH + 1):
+        kinds = _set(_map(_type, level))
         if kinds == _DICT_ONLY:
-            if not _PLAIN_KEY_TYPES.issuperset(map(type, itertools.chain.from_iterable(level))):
+            if not _PLAIN_KEY_TYPES.issuperset(_map(_type, _chain(level))):
                 return False
-            items = list(itertools.chain.from_iterable(map(dict.values, level)))
+            items = _list(_chain(_map(_dict_values, level)))
         elif kinds <= _SEQUENCES:
-            items = list(itertools.chain.from_iterable(level))
+            items = _list(_chain(level))
         else:
             items = []
             for container in level:
-                if isinstance(container, dict):
-                    if not _PLAIN_KEY_TYPES.issuperset(map(type, container)):
+                if _isinstance(container, _dict):
+                    if not _PLAIN_KEY_TYPES.issuperset(_map(_type, container)):
                         return False
                     items += container.values()
                 else:
                     items += container
-        if _SCALAR_TYPES.issuperset(map(type, items)):
+        if _SCALAR_TYPES.issuperset(_map(_type, items)):
             return True
-        level = [v for v in items if isinstance(v, (dict, list, tuple))]
+        level = [v for v in items if _isinstance(v, _CONTAINERS)]
     return False
 
 
@@ -267,8 +275,8 @@ def _request(text):
         return {"code": text[1:], "hostFunctions": _host_names}
     if kind == "i":
         target, _, args = text[1:].partition("\n")
-        return {"mode": "invoke", "target": target, "invokeArgs": json.loads(args), "hostFunctions": _host_names}
-    request = json.loads(text)
+        return {"mode": "invoke", "target": target, "invokeArgs": _loads(args), "hostFunctions": _host_names}
+    request = _loads(text)
     _host_names = tuple(request.get("hostFunctions") or ())
     return request
 
@@ -305,11 +313,11 @@ def run(request_text):
     try:
         if response["exitCode"] == 0 and response["error"] is None:
             return _value_json(value)
-        return "!" + json.dumps(response, ensure_ascii=True)  # a failed run has no value
+        return "!" + _dumps(response, ensure_ascii=True)  # a failed run has no value
     except BaseException as e:
         response["value"] = None
         response["error"] = {"type": type(e).__name__, "message": "result cannot be returned: " + str(e),
                              "stack": "", "line": -1}
         response["exitCode"] = 1
         response["outOfMemory"] = isinstance(e, MemoryError)
-        return "!" + json.dumps(response, ensure_ascii=True)
+        return "!" + _dumps(response, ensure_ascii=True)
