@@ -15,7 +15,41 @@ import types
 
 _DRIVER_FILE = __file__
 # Bound now: user code may replace json.dumps (or builtins) and must break only itself, not the driver.
-_dumps, _loads = json.dumps, json.loads
+_loads = json.loads
+_os_read, _os_write = os.read, os.write
+
+
+def _not_json(value):
+    raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
+
+
+# json.dumps and json.loads cost ~10 us a call here in their Python wrappers (a new C encoder per dumps, the
+# encoding sniffed and whitespace matched per loads) before the C code starts: a host call made three of them.
+# So the driver calls the C encoder and scanner directly, built once, with json.dumps's defaults.
+_markers = {}  # the encoder's cycle check; an error can leave entries behind, so it is cleared then
+_c_encoder = json.encoder.c_make_encoder(
+    _markers, _not_json, json.encoder.encode_basestring_ascii, None, ": ", ", ", False, False, True)
+_scan_once = json.decoder.JSONDecoder().scan_once
+
+
+def _encode(value):
+    """json.dumps(value, ensure_ascii=True), the same text."""
+    try:
+        return "".join(_c_encoder(value, 0))
+    except BaseException:
+        _markers.clear()
+        raise
+
+
+def _decode(text):
+    """json.loads(text), straight to the C scanner for the compact JSON the host writes."""
+    try:
+        value, end = _scan_once(text, 0)
+        if end == len(text):
+            return value
+    except StopIteration:
+        pass
+    return _loads(text)  # leading or trailing whitespace, or not JSON: json.loads's own answer or error
 _main = types.ModuleType("__main__")
 _main.__dict__["__builtins__"] = builtins
 sys.modules["__main__"] = _main
@@ -40,30 +74,30 @@ builtins.HostFunctionError = HostFunctionError
 
 def _read_reply():
     """The host's framed reply, [u32 little-endian length][JSON]: one read in the common case."""
-    data = os.read(_HOST_FD, 65536)
+    data = _os_read(_HOST_FD, 65536)
     while True:
         missing = 4 - len(data) if len(data) < 4 else 4 + int.from_bytes(data[:4], "little") - len(data)
         if missing <= 0:
             return data[4:]
-        chunk = os.read(_HOST_FD, missing)
+        chunk = _os_read(_HOST_FD, missing)
         if not chunk:
             raise HostFunctionError("host call channel closed")
         data += chunk
 
 
-def _host_call(name, args):
-    payload = ('{"name": ' + _dumps(name, ensure_ascii=True) + ', "args": ' + _value_json(args) + "}").encode()
-    os.write(_HOST_FD, len(payload).to_bytes(4, "little") + payload)
-    response = _loads(_read_reply())
-    error = response.get("error")
-    if error is not None:
-        raise HostFunctionError(error.get("message") or "host function failed")
-    return response.get("value")
-
-
 def _host_function(name):
+    prefix = '{"name": ' + _encode(name) + ', "args": '
+
     def call(*args):
-        return _host_call(name, args)
+        # scalars only (the common case) are plain data by construction: no _plain walk
+        body = _encode(args) if _SCALAR_TYPES.issuperset(_map(_type, args)) else _value_json(args)
+        payload = (prefix + body + "}").encode()
+        _os_write(_HOST_FD, len(payload).to_bytes(4, "little") + payload)
+        response = _decode(_read_reply().decode())
+        error = response.get("error")
+        if error is not None:
+            raise HostFunctionError(error.get("message") or "host function failed")
+        return response.get("value")
     call.__name__ = call.__qualname__ = name
     call.__module__ = "builtins"
     return call
@@ -100,7 +134,7 @@ _DICT_ONLY = frozenset((dict,))
 _SEQUENCES = frozenset((list, tuple))
 _CONTAINERS = (dict, list, tuple)
 _ENCODE_ERRORS = (TypeError, ValueError, RecursionError, OverflowError)  # not JSON data, a cycle, too deep
-# Bound now, as _dumps: user code may replace builtins (builtins.isinstance = ...).
+# Bound now, as _loads: user code may replace builtins (builtins.isinstance = ...).
 _isinstance, _type, _set, _list, _map, _range, _dict = isinstance, type, set, list, map, range, dict
 _chain = itertools.chain.from_iterable
 _dict_values = dict.values
@@ -109,14 +143,18 @@ _dict_values = dict.values
 def _value_json(value):
     """json.dumps(_jsonable(value)), straight from the C encoder when the value is plain data: walking every
     item in interpreted Python cost ~30 us a record of a transform batch, three times the encoding itself."""
+    kind = _type(value)
+    if kind in _SCALAR_TYPES:
+        return _encode(value)
     if _isinstance(value, _CONTAINERS):
         try:
-            text = _dumps(value, ensure_ascii=True)
+            text = _encode(value)
         except _ENCODE_ERRORS:
             text = None
-        if text is not None and _plain(value):
+        if text is not None and (
+                (kind in _SEQUENCES and _SCALAR_TYPES.issuperset(_map(_type, value))) or _plain(value)):
             return text
-    return _dumps(_jsonable(value), ensure_ascii=True)
+    return _encode(_jsonable(value))
 
 
 def _plain(value):
@@ -178,7 +216,8 @@ def _describe(error, filename):
             "syntax": isinstance(error, SyntaxError)}
 
 
-_compiled = {}  # (code, filename) -> (statements, last expression or None); runs of the same code skip parsing
+# (code, filename) -> (statements, last expression or None, linecache entry); runs of the same code skip parsing
+_compiled = {}
 _COMPILED_MAX = 64
 
 
@@ -191,7 +230,8 @@ def _compile(code, filename):
     last = None
     if tree.body and isinstance(tree.body[-1], ast.Expr):
         last = compile(ast.Expression(tree.body.pop().value), filename, "eval")
-    compiled = (compile(tree, filename, "exec"), last)
+    lines = (len(code), None, code.splitlines(True), filename)  # linecache's entry for the source
+    compiled = (compile(tree, filename, "exec"), last, lines)
     if len(_compiled) >= _COMPILED_MAX:
         _compiled.pop(next(iter(_compiled)))
     _compiled[key] = compiled
@@ -199,13 +239,23 @@ def _compile(code, filename):
 
 
 def _execute(code, filename):
-    # Registered so tracebacks can show the offending source line.
-    linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
-    statements, last = _compile(code, filename)
+    # registered so tracebacks can show the offending source line; the split lines are cached with the code
+    try:
+        statements, last, lines = _compile(code, filename)
+    except BaseException:
+        linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
+        raise
+    linecache.cache[filename] = lines
     exec(statements, _globals)
     if last is not None:
         return eval(last, _globals)
     return None
+
+
+_proxies = {}  # host function name -> its guest function
+_environ = os.environ
+_env_applied = None  # the env of the request that last set os.environ up
+_environ_data = None  # os.environ's own dict right after that: a script's changes show as a difference
 
 
 def _prepare(request, filename):
@@ -216,16 +266,25 @@ def _prepare(request, filename):
         sys.stdin = io.TextIOWrapper(io.FileIO(0, "rb", closefd=False), encoding="utf-8", errors="replace")
     else:
         sys.stdin = io.StringIO(request.get("stdin") or "")
-    sys.argv = [filename] + list(request.get("args") or [])
+    args = request.get("args")
+    sys.argv = [filename, *args] if args else [filename]
+    global _env_applied, _environ_data
     env = request.get("env") or {}
-    if env != os.environ:
-        os.environ.clear()
-        os.environ.update(env)
-    _globals.update(request.get("globals") or {})
+    # dict comparisons in C: os.environ != env walks both mappings in Python (~10 us a run)
+    if env != _env_applied or os.environ is not _environ or _environ._data != _environ_data:
+        os.environ = _environ  # a script may have replaced it, or changed it: each run starts from its own env
+        _environ.clear()
+        _environ.update(env)
+        _env_applied, _environ_data = _dict(env), _environ._data.copy()
+    bound = request.get("globals")
+    if bound:
+        _globals.update(bound)
     for name in request.get("hostFunctions") or ():
-        function = _globals.get(name)
-        if getattr(function, "__module__", None) != "builtins" or getattr(function, "__name__", None) != name:
-            _globals[name] = _host_function(name)
+        proxy = _proxies.get(name)
+        if proxy is None:
+            proxy = _proxies[name] = _host_function(name)
+        if _globals.get(name) is not proxy:  # new, or replaced or deleted by a script: bound again
+            _globals[name] = proxy
 
 
 def _resolve(path):
@@ -275,8 +334,8 @@ def _request(text):
         return {"code": text[1:], "hostFunctions": _host_names}
     if kind == "i":
         target, _, args = text[1:].partition("\n")
-        return {"mode": "invoke", "target": target, "invokeArgs": _loads(args), "hostFunctions": _host_names}
-    request = _loads(text)
+        return {"mode": "invoke", "target": target, "invokeArgs": _decode(args), "hostFunctions": _host_names}
+    request = _decode(text)
     _host_names = tuple(request.get("hostFunctions") or ())
     return request
 
@@ -313,11 +372,11 @@ def run(request_text):
     try:
         if response["exitCode"] == 0 and response["error"] is None:
             return _value_json(value)
-        return "!" + _dumps(response, ensure_ascii=True)  # a failed run has no value
+        return "!" + _encode(response)  # a failed run has no value
     except BaseException as e:
         response["value"] = None
         response["error"] = {"type": type(e).__name__, "message": "result cannot be returned: " + str(e),
                              "stack": "", "line": -1}
         response["exitCode"] = 1
         response["outOfMemory"] = isinstance(e, MemoryError)
-        return "!" + _dumps(response, ensure_ascii=True)
+        return "!" + _encode(response)

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.wasmbox.ExecutionResult;
 import io.wasmbox.Interpreter;
 import io.wasmbox.Limits;
+import io.wasmbox.RunOptions;
 import io.wasmbox.Sandbox;
 import io.wasmbox.SandboxOptions;
 import io.wasmbox.Wasmbox;
@@ -249,6 +250,53 @@ class PythonEngineTest {
         assertThat(mixed.get(1).toString()).isEqualTo("[1,\"two\"]");
         assertThat(mixed.get(2).asInt()).isEqualTo(1);
         assertThat(mixed.get(3).toString()).isEqualTo("[1,\"[1, [...]]\"]");
+    }
+
+    /**
+     * The driver encodes with one C encoder built at start-up, whose cycle check is a dict shared by every call:
+     * a value that fails to encode (an int over Python's 4,300-digit limit, a cycle) must leave nothing in it,
+     * or the next tuple of arguments at the same address would be refused as circular.
+     */
+    @Test
+    void aValueThatFailsToEncodeLeavesTheNextCallsAlone() {
+        try (Sandbox box = python.newSandbox()) {
+            box.bind("echo", args -> args.getFirst());
+            ExecutionResult r = box.run("""
+                    try:
+                        echo(10**5000)
+                        error = None
+                    except ValueError as e:
+                        error = str(e)
+                    c = [1]
+                    c.append(c)
+                    [error[:30], echo(1), echo([1, 2]), echo(c), echo(2), len(echo.__globals__['_markers'])]
+                    """);
+            assertThat(r.error()).as(r.toString()).isNull();
+            assertThat(r.valueAs(JsonNode.class).toString())
+                    .isEqualTo("[\"Exceeds the limit (4300 digits\",1,[1,2],[1,\"[1, [...]]\"],2,0]");
+            ExecutionResult tooLong = box.run("10**5000");
+            assertThat(tooLong.error().message()).contains("result cannot be returned");
+            assertThat(box.run("echo((3,))").valueAs(JsonNode.class).toString()).isEqualTo("[3]");
+        }
+    }
+
+    /** Each run starts from its own environment and host functions, whatever the last run did to them. */
+    @Test
+    void whatAScriptDoesToTheEnvironmentOrItsHostFunctionsEndsWithTheRun() {
+        try (Sandbox box = python.newSandbox()) {
+            box.bind("echo", args -> args.getFirst());
+            RunOptions withA = RunOptions.builder().env(Map.of("A", "b")).build();
+            assertThat(box.run("import os\ndel os.environ['A']\nos.environ['LEAK'] = '1'\necho = 5", withA)
+                            .succeeded())
+                    .isTrue();
+            assertThat(box.run("import os\n[dict(os.environ), echo(7)]", withA).value())
+                    .isEqualTo(List.of(Map.of("A", "b"), 7L));
+            assertThat(box.run("import os\nos.environ = {'x': 'y'}\ndel echo").succeeded())
+                    .isTrue();
+            assertThat(box.run("import os\n[dict(os.environ), type(os.environ).__name__, echo('e')]")
+                            .value())
+                    .isEqualTo(List.of(Map.of(), "_Environ", "e"));
+        }
     }
 
     /** How many arrays nest from the top until something else. */

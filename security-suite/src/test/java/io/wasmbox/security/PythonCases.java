@@ -448,12 +448,12 @@ final class PythonCases {
         c.add(py(
                         INTROSPECTION,
                         "frame-walk-to-driver-host-call-unbound",
-                        "import sys\ng = sys._getframe(1).f_globals\ng['_host_call']('os_system', ['id'])")
+                        "import sys\ng = sys._getframe(1).f_globals\ng['_host_function']('os_system')('id')")
                 .errorWithMessage("HostFunctionError", "no host function named 'os_system' is bound"));
         c.add(py(
                         INTROSPECTION,
                         "frame-walk-reaches-only-bound-functions",
-                        "import sys\ng = sys._getframe(1).f_globals\ng['_host_call']('echo', ['via channel'])")
+                        "import sys\ng = sys._getframe(1).f_globals\ng['_host_function']('echo')('via channel')")
                 .withHostFunctions()
                 .value("via channel"));
         c.add(py(INTROSPECTION, "sys-modules-driver-module", "import sys\n[m for m in sys.modules if 'guest' in m]")
@@ -461,7 +461,7 @@ final class PythonCases {
         c.add(py(
                         INTROSPECTION,
                         "globals-walk-neighbour-function-unbound",
-                        "import sys\nsys._getframe(1).f_globals['_host_call']('neighbourSecret', [])")
+                        "import sys\nsys._getframe(1).f_globals['_host_function']('neighbourSecret')()")
                 .errorWithMessage("HostFunctionError", "no host function named 'neighbourSecret'"));
         c.add(py(
                         INTROSPECTION,
