@@ -143,6 +143,8 @@ _dict_values = dict.values
 def _value_json(value):
     """json.dumps(_jsonable(value)), straight from the C encoder when the value is plain data: walking every
     item in interpreted Python cost ~30 us a record of a transform batch, three times the encoding itself."""
+    if value is None:
+        return "null"
     kind = _type(value)
     if kind in _SCALAR_TYPES:
         return _encode(value)
@@ -216,7 +218,8 @@ def _describe(error, filename):
             "syntax": isinstance(error, SyntaxError)}
 
 
-# (code, filename) -> (statements, last expression or None, linecache entry); runs of the same code skip parsing
+# (code, filename) -> (statements or None, last expression or None, linecache entry): runs of the same code skip
+# parsing
 _compiled = {}
 _COMPILED_MAX = 64
 
@@ -231,7 +234,7 @@ def _compile(code, filename):
     if tree.body and isinstance(tree.body[-1], ast.Expr):
         last = compile(ast.Expression(tree.body.pop().value), filename, "eval")
     lines = (len(code), None, code.splitlines(True), filename)  # linecache's entry for the source
-    compiled = (compile(tree, filename, "exec"), last, lines)
+    compiled = (compile(tree, filename, "exec") if tree.body else None, last, lines)
     if len(_compiled) >= _COMPILED_MAX:
         _compiled.pop(next(iter(_compiled)))
     _compiled[key] = compiled
@@ -246,7 +249,8 @@ def _execute(code, filename):
         linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
         raise
     linecache.cache[filename] = lines
-    exec(statements, _globals)
+    if statements is not None:
+        exec(statements, _globals)
     if last is not None:
         return eval(last, _globals)
     return None
@@ -344,39 +348,37 @@ def run(request_text):
     """One request; the response is the value's JSON on success, else "!" and the whole response as JSON."""
     request = _request(request_text)
     filename = request.get("fileName") or "<script>"
-    response = {"value": None, "exitCode": 0, "error": None, "outOfMemory": False}
-    value = None
+    exit_code, error, value = 0, None, None
     try:
         _prepare(request, filename)
         value = _perform(request, filename)
     except SystemExit as e:
         code = e.code
         if code is None:
-            response["exitCode"] = 0
+            exit_code = 0
         elif isinstance(code, int):
-            response["exitCode"] = code
+            exit_code = code
         else:
             print(code, file=sys.stderr)
-            response["exitCode"] = 1
+            exit_code = 1
     except BaseException as e:
-        response["error"] = _describe(e, filename)
-        response["outOfMemory"] = isinstance(e, MemoryError)
-        response["exitCode"] = 1
+        error = _describe(e, filename)
+        out_of_memory = isinstance(e, MemoryError)
+        exit_code = 1
         e = None
     finally:
-        for stream in (sys.stdout, sys.stderr, _stdout, _stderr):
+        out, err = sys.stdout, sys.stderr
+        for stream in (out, err) if out is _stdout and err is _stderr else (out, err, _stdout, _stderr):
             try:
                 stream.flush()
             except BaseException:
                 pass
     try:
-        if response["exitCode"] == 0 and response["error"] is None:
+        if exit_code == 0 and error is None:
             return _value_json(value)
-        return "!" + _encode(response)  # a failed run has no value
+        # a failed run has no value
+        return "!" + _encode({"value": None, "exitCode": exit_code, "error": error,
+                              "outOfMemory": error is not None and out_of_memory})
     except BaseException as e:
-        response["value"] = None
-        response["error"] = {"type": type(e).__name__, "message": "result cannot be returned: " + str(e),
-                             "stack": "", "line": -1}
-        response["exitCode"] = 1
-        response["outOfMemory"] = isinstance(e, MemoryError)
-        return "!" + _encode(response)
+        error = {"type": type(e).__name__, "message": "result cannot be returned: " + str(e), "stack": "", "line": -1}
+        return "!" + _encode({"value": None, "exitCode": 1, "error": error, "outOfMemory": isinstance(e, MemoryError)})
