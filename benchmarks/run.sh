@@ -58,8 +58,11 @@ for part in $PARTS; do
     # jar against a process per execution; under this load C2 needs ~4 minutes to compile CPython's eval loop,
     # hence Python's longer warm-up (JavaScript is steady after ~1 minute, a process per execution at once)
     service)
-      [ -f samples/execution-service/target/wasmbox-execution-service.jar ] \
-        || ./mvnw -q -B -DskipTests package -pl samples/execution-service -am >&2
+      SERVICE_JAR=samples/execution-service/target/wasmbox-execution-service.jar
+      if [ ! -f "$SERVICE_JAR" ] || [ -n "$(find engine-*/src wasmbox*/src samples/execution-service/src pom.xml \
+          -newer "$SERVICE_JAR" -type f -print -quit 2>/dev/null)" ]; then
+        ./mvnw -q -B -DskipTests package -pl samples/execution-service -am >&2
+      fi
       "$JAVA" -jar "$JAR" ServiceThroughputBenchmarks -p server=process-per-execution -wi 2 \
         -rf json -rff "$OUT/service-process.json" "$@" 2>&1 | tee "$OUT/service-process.log"
       "$JAVA" -jar "$JAR" ServiceThroughputBenchmarks -p server=wasmbox-service -p language=javascript -wi 10 \
