@@ -3,6 +3,7 @@ package io.wasmbox.benchmarks;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -73,7 +74,15 @@ final class ServiceProcess implements AutoCloseable {
             if (m.find()) url = m.group(1);
         }
         if (url == null) throw new IllegalStateException("the service did not start (exit " + process.waitFor() + ")");
-        Thread.ofVirtual().start(() -> out.lines().forEach(l -> {})); // keep its output flowing
+        Thread.ofVirtual()
+                .start(
+                        () -> { // keep its output flowing
+                            try {
+                                out.lines().forEach(l -> {});
+                            } catch (UncheckedIOException closedAtStop) {
+                                // stop() closed the stream under the reader: nothing more to drain
+                            }
+                        });
         return new ServiceProcess(process, url);
     }
 
