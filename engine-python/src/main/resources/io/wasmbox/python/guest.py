@@ -89,9 +89,7 @@ def _host_function(name):
     prefix = '{"name": ' + _encode(name) + ', "args": '
 
     def call(*args):
-        # scalars only (the common case) are plain data by construction: no _plain walk
-        body = _encode(args) if _SCALAR_TYPES.issuperset(_map(_type, args)) else _value_json(args)
-        payload = (prefix + body + "}").encode()
+        payload = (prefix + _value_json(args) + "}").encode()
         _os_write(_HOST_FD, len(payload).to_bytes(4, "little") + payload)
         response = _decode(_read_reply().decode())
         error = response.get("error")
@@ -146,15 +144,14 @@ def _value_json(value):
     if value is None:
         return "null"
     kind = _type(value)
-    if kind in _SCALAR_TYPES:
-        return _encode(value)
+    if kind in _SCALAR_TYPES or (kind in _SEQUENCES and _SCALAR_TYPES.issuperset(_map(_type, value))):
+        return _encode(value)  # plain data by construction (host-call arguments mostly are): no _plain walk
     if _isinstance(value, _CONTAINERS):
         try:
             text = _encode(value)
         except _ENCODE_ERRORS:
             text = None
-        if text is not None and (
-                (kind in _SEQUENCES and _SCALAR_TYPES.issuperset(_map(_type, value))) or _plain(value)):
+        if text is not None and _plain(value):
             return text
     return _encode(_jsonable(value))
 
@@ -224,6 +221,11 @@ _compiled = {}
 _COMPILED_MAX = 64
 
 
+def _source_lines(code, filename):
+    """linecache's entry for a script's source."""
+    return len(code), None, code.splitlines(True), filename
+
+
 def _compile(code, filename):
     key = (code, filename)
     hit = _compiled.get(key)
@@ -233,8 +235,7 @@ def _compile(code, filename):
     last = None
     if tree.body and isinstance(tree.body[-1], ast.Expr):
         last = compile(ast.Expression(tree.body.pop().value), filename, "eval")
-    lines = (len(code), None, code.splitlines(True), filename)  # linecache's entry for the source
-    compiled = (compile(tree, filename, "exec") if tree.body else None, last, lines)
+    compiled = (compile(tree, filename, "exec") if tree.body else None, last, _source_lines(code, filename))
     if len(_compiled) >= _COMPILED_MAX:
         _compiled.pop(next(iter(_compiled)))
     _compiled[key] = compiled
@@ -246,7 +247,7 @@ def _execute(code, filename):
     try:
         statements, last, lines = _compile(code, filename)
     except BaseException:
-        linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
+        linecache.cache[filename] = _source_lines(code, filename)
         raise
     linecache.cache[filename] = lines
     if statements is not None:
@@ -348,7 +349,7 @@ def run(request_text):
     """One request; the response is the value's JSON on success, else "!" and the whole response as JSON."""
     request = _request(request_text)
     filename = request.get("fileName") or "<script>"
-    exit_code, error, value = 0, None, None
+    exit_code, error, out_of_memory, value = 0, None, False, None
     try:
         _prepare(request, filename)
         value = _perform(request, filename)
@@ -378,7 +379,7 @@ def run(request_text):
             return _value_json(value)
         # a failed run has no value
         return "!" + _encode({"value": None, "exitCode": exit_code, "error": error,
-                              "outOfMemory": error is not None and out_of_memory})
+                              "outOfMemory": out_of_memory})
     except BaseException as e:
         error = {"type": type(e).__name__, "message": "result cannot be returned: " + str(e), "stack": "", "line": -1}
         return "!" + _encode({"value": None, "exitCode": 1, "error": error, "outOfMemory": isinstance(e, MemoryError)})
