@@ -99,6 +99,20 @@ class HttpSurfaceTest {
         throw new AssertionError("the forked service died (heap exhausted?)");
     }
 
+    /**
+     * The heap after GC once it is back within 4 MiB of {@code before}, or after 10 s: idle means no run is left,
+     * but the server may still hold a stopped run's buffers for a moment (CI saw 8-21 MiB that were gone by the
+     * histogram taken right after). Pinned heap is what stays, and still fails the callers' bound.
+     */
+    private long settledHeap(long before) throws Exception {
+        long heap = heapAfterGc();
+        for (int i = 0; i < 40 && heap - before >= 4L << 20; i++) {
+            Thread.sleep(250);
+            heap = heapAfterGc();
+        }
+        return heap;
+    }
+
     /** What the fork holds, for the log of a failing heap bound. */
     private void printHistogram() throws Exception {
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
@@ -179,13 +193,7 @@ class HttpSurfaceTest {
             } // closed at once, the result never read
         }
         awaitIdle();
-        // idle means no run is left, but the server may still hold a closed client's response for a moment
-        // (CI once saw 21 MiB that were gone by the histogram): pinned heap is what stays, so poll up to 10 s
-        long after = heapAfterGc();
-        for (int i = 0; i < 40 && after - before >= 4L << 20; i++) {
-            Thread.sleep(250);
-            after = heapAfterGc();
-        }
+        long after = settledHeap(before);
         System.out.printf(
                 "HTTP surface: %d clients closing before a 1 MiB result: heap after GC %d -> %d KiB (%s)%n",
                 clients, before / 1024, after / 1024, XMX);
@@ -228,7 +236,7 @@ class HttpSurfaceTest {
             long t0 = System.nanoTime();
             awaitIdle(); // every run stopped although its 60 s timeout is far away and its reader still connected
             long idleMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-            long during = heapAfterGc();
+            long during = settledHeap(before);
             System.out.printf(
                     "HTTP surface: %d stalled SSE readers (held open): all runs stopped %d ms after the last "
                             + "connected; heap after GC %d -> %d KiB (%s)%n",
