@@ -1,5 +1,5 @@
 /**
- * JavaScript and TypeScript for Wasmbox: QuickJS-ng compiled to WebAssembly and then to JVM classes at
+ * JavaScript and TypeScript for Wasmbox: QuickJS compiled to WebAssembly and then to JVM classes at
  * build time, and the TypeScript compiler running in it. Exports nothing: applications reach it through
  * {@code io.wasmbox} ({@code Wasmbox.interpreter("js")}, {@code "ts"}) or JSR-223.
  */

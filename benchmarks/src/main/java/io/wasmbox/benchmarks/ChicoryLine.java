@@ -25,9 +25,9 @@ import java.util.function.Supplier;
 
 /**
  * One {@link RuntimeLineTimeline} workload on the runtime line Wasmbox stands on: Chicory 1.7 (runtime,
- * its compiler for QuickJS-ng, trino-wasm-python 3.13-6 as compiled with Chicory). {@link EndiveLine} is the
+ * its compiler for QuickJS, trino-wasm-python 3.13-6 as compiled with Chicory). {@link EndiveLine} is the
  * same harness against Endive's API (its packages differ, so the code is written twice). Both drive the
- * engines bare (QuickJS-ng through {@code QTS_Eval}, CPython through trino's {@code execute}), with Chicory's
+ * engines bare (QuickJS through {@code QTS_Eval}, CPython through trino's {@code execute}), with Chicory's
  * flat {@code ByteArrayMemory}, so the runtime and its compiler are all that differ.
  */
 public final class ChicoryLine implements Supplier<String> {

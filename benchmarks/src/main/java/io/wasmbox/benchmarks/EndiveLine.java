@@ -26,7 +26,7 @@ import run.endive.wasm.types.ValType;
 
 /**
  * {@link ChicoryLine}'s harness against Endive ({@code run.endive}, the Bytecode Alliance's continuation of
- * Chicory): its runtime, its compiler for QuickJS-ng, and trino-wasm-python 3.13-8 (CPython 3.13.2 compiled
+ * Chicory): its runtime, its compiler for QuickJS, and trino-wasm-python 3.13-8 (CPython 3.13.2 compiled
  * with Endive). Neither Endive's jars nor trino-wasm-python 3.13-8 are in the benchmarks jar (3.13-8's classes
  * have the same names as the 3.13-6 Wasmbox uses): {@link RuntimeLineTimeline} loads this class in a class
  * loader of its own that has them, which is why trino's {@code Python} is reached by reflection here.

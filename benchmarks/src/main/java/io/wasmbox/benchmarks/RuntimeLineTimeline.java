@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Issue 16's runtime-line lever: the same engines on Chicory 1.7 (what Wasmbox stands on) and on Endive 1.0
  * (its continuation), the first {@value WarmupTimeline#SECONDS} seconds of a fresh JVM as in {@link
  * WarmupTimeline} (no warm-up, 1 s iterations), with the launchers' JIT flags. A fork per line and workload:
- * QuickJS-ng compiled to JVM bytecode by each line's compiler (at run time, same wasm), and CPython 3.13 as
+ * QuickJS compiled to JVM bytecode by each line's compiler (at run time, same wasm), and CPython 3.13 as
  * trino-wasm-python ships it for each line (3.13-6 for Chicory, 3.13-8 for Endive). See {@link ChicoryLine}
  * and {@link EndiveLine}. Run from the repository root: Endive's jars are read from {@value #ENDIVE_JARS}
  * (benchmarks/pom.xml copies them there).

@@ -13,12 +13,12 @@ import java.util.regex.Pattern;
 
 /**
  * What {@link ChicoryLine} and {@link EndiveLine} run, and the runtime-independent parts of running it: the
- * workloads' source and expected results, QuickJS-ng's module and export names, CPython's tiny driver.
+ * workloads' source and expected results, QuickJS's module and export names, CPython's tiny driver.
  * Only JDK types here: {@link EndiveLine} loads this class again in its own class loader.
  */
 final class RuntimeLineWorkloads {
-    static final String QUICKJS_WASM = "/io/wasmbox/benchmarks/quickjs-ng.wasm";
-    private static final String GLUE = "/io/wasmbox/js/quickjs-ng/emscripten-module.mjs";
+    static final String QUICKJS_WASM = "/io/wasmbox/benchmarks/quickjs.wasm";
+    private static final String GLUE = "/io/wasmbox/js/quickjs/emscripten-module.mjs";
     private static final Pattern EXPORT = Pattern.compile("d\\._(\\w+)=b\\.([\\w$]+);");
     private static final String RECORD = "{\"id\":12345,\"customer\":\"c-42\",\"amount\":123.45,\"currency\":\"EUR\","
             + "\"ts\":1700000000000,\"tags\":[\"a\",\"b\"]}";
@@ -58,7 +58,7 @@ final class RuntimeLineWorkloads {
         return resource(QUICKJS_WASM);
     }
 
-    /** QuickJS-ng's minified export names by their real names, from the package's glue file. */
+    /** QuickJS's minified export names by their real names, from the package's glue file. */
     static Map<String, String> quickJsExports() {
         Map<String, String> names = new HashMap<>();
         Matcher m = EXPORT.matcher(new String(resource(GLUE), StandardCharsets.UTF_8));

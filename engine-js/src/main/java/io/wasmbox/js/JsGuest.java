@@ -30,7 +30,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One QuickJS-ng runtime and context (one WebAssembly instance), driven through QuickJS's embedding API.
+ * One QuickJS runtime and context (one WebAssembly instance), driven through QuickJS's embedding API.
  *
  * <p>A run: the request JSON goes to the driver's {@code run} function ({@code QTS_Call}); the driver runs
  * the code as a global script (no module per run: nothing is left behind but what the script keeps) and
@@ -53,6 +53,7 @@ final class JsGuest implements Guest {
     private static final int OP_NOW = 4;
     private static final int OP_EVAL_ASYNC = 5;
     private static final int OP_SEED = 6;
+    private static final int OP_MONOTONIC = 7;
     /** Added to an output op when the text crosses as a JSON string (it holds a NUL). */
     private static final int OP_AS_JSON = 16;
     /** Id of the driver's host function (QTS_NewFunction's host_ref_id). */
@@ -119,7 +120,8 @@ final class JsGuest implements Guest {
                 .build();
         JsGuest guest = new JsGuest(instance, context);
         self[0] = guest;
-        instance.export("v").apply(); // emscripten's constructors, as its glue calls them after instantiation
+        instance.export(module.constructors())
+                .apply(); // the C constructors, as the glue calls them after instantiation
         return guest;
     }
 
@@ -128,11 +130,6 @@ final class JsGuest implements Guest {
             @Override
             public double epochMillis() {
                 return self[0].epochMillis();
-            }
-
-            @Override
-            public long monotonicNanos() {
-                return self[0].monotonicNanos();
             }
 
             @Override
@@ -356,6 +353,8 @@ final class JsGuest implements Guest {
                     return qts.eval(context, text, "<input>", Qts.EVAL_ASYNC);
                 case OP_SEED:
                     return qts.newFloat64(context, seed());
+                case OP_MONOTONIC:
+                    return qts.newFloat64(context, monotonicNanos() / 1e6);
                 default:
                     return 0;
             }

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Sets up one QuickJS-ng runtime and context with the driver installed, snapshots it, and makes every guest
+ * Sets up one QuickJS runtime and context with the driver installed, snapshots it, and makes every guest
  * from that snapshot: a new sandbox skips QuickJS's start-up and the driver's evaluation.
  */
 final class JsGuestFactory implements GuestFactory {

@@ -6,7 +6,7 @@ import com.dylibso.chicory.runtime.Memory;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The QuickJS embedding API of one QuickJS-ng instance ({@code QTS_*} in quickjs-emscripten's
+ * The QuickJS embedding API of one QuickJS instance ({@code QTS_*} in quickjs-emscripten's
  * interface.c), typed. Values cross as {@code JSValue*}: pointers to heap copies the caller owns and frees
  * with {@link #freeValue}; strings go in as NUL-terminated UTF-8 the caller allocates. Not thread-safe: one
  * guest thread at a time, like the instance.

@@ -19,7 +19,7 @@ import java.time.ZonedDateTime;
 import java.util.List;
 
 /**
- * The 20 functions the QuickJS-ng module imports (module {@code a}, minified names; their roles are in the
+ * The 19 functions the QuickJS module imports (module {@code a}, minified names; their roles are in the
  * package's emscripten-module.mjs) and its memory. What emscripten's JavaScript glue does for a browser or
  * node, done for a sandbox: time comes from the sandbox's clock, local time is UTC, there is no environment,
  * no file descriptors but the guest's stderr for the runtime's own diagnostics, no timers of the C library,
@@ -35,9 +35,6 @@ final class QuickJsImports {
     interface Host {
         /** Milliseconds since the epoch ({@code Date.now()}). */
         double epochMillis();
-
-        /** Nanoseconds of the monotonic clock ({@code performance.now()}). */
-        long monotonicNanos();
 
         /** A call of a host function made with {@code QTS_NewFunction}: returns a JSValue* or 0 (undefined). */
         int call(int context, int argc, int argv, int id);
@@ -80,16 +77,15 @@ final class QuickJsImports {
                         fn("o", List.of(I32, I64, I32, I32), List.of(I32), (inst, a) -> new long[] {WasiErrno.SPIPE}),
                         fn("p", List.of(), List.of(F64), (inst, a) ->
                                 new long[] {Double.doubleToRawLongBits(host.epochMillis())}),
-                        fn("q", List.of(I32, I64, I32), List.of(I32), (inst, a) -> clockTime(inst.memory(), host, a)),
-                        fn("r", List.of(), List.of(), (inst, a) -> {
+                        fn("q", List.of(), List.of(), (inst, a) -> {
                             throw crash("the JavaScript runtime aborted", inst);
                         }),
-                        fn("s", List.of(I32), List.of(), (inst, a) -> {
+                        fn("r", List.of(I32), List.of(), (inst, a) -> {
                             throw crash("the JavaScript runtime exited", inst);
                         }),
-                        fn("t", List.of(I32, I32, I32, I32, I32), List.of(I32), (inst, a) ->
+                        fn("s", List.of(I32, I32, I32, I32, I32), List.of(I32), (inst, a) ->
                                 new long[] {host.call((int) a[0], (int) a[2], (int) a[3], (int) a[4])}),
-                        fn("u", List.of(I32, I32), List.of(), (inst, a) -> null))
+                        fn("t", List.of(I32, I32), List.of(), (inst, a) -> null))
                 .build();
     }
 
@@ -109,20 +105,6 @@ final class QuickJsImports {
         target = Math.min(target, memory.maximumPages());
         if (target < wanted) return 0;
         return memory.grow((int) (target - pages)) < 0 ? 0 : 1;
-    }
-
-    private static long[] clockTime(Memory memory, Host host, long[] a) {
-        int id = (int) a[0];
-        long nanos;
-        if (id == 0) {
-            nanos = Math.round(host.epochMillis() * 1_000_000d);
-        } else if (id >= 1 && id <= 3) {
-            nanos = host.monotonicNanos();
-        } else {
-            return new long[] {WasiErrno.INVAL};
-        }
-        memory.writeLong((int) a[2], nanos);
-        return new long[] {0};
     }
 
     /** The C library's struct tm for {@code seconds}, in UTC (a sandbox has no local time zone). */

@@ -15,9 +15,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * QuickJS-ng compiled to WebAssembly (quickjs-emscripten's build, see src/main/quickjs-ng/README.md) and
- * compiled to JVM bytecode by the build ({@code QuickJsNgModule}): the parsed module, its machine factory and
- * the real names of its minified exports.
+ * QuickJS compiled to WebAssembly (quickjs-emscripten's build, see src/main/quickjs/README.md) and compiled
+ * to JVM bytecode by the build ({@code QuickJsWasmModule}): the parsed module, its machine factory and the
+ * real names of its minified exports.
  *
  * <p>The export names ({@code QTS_Eval} is {@code qa}, ...) are read from the package's own glue file,
  * shipped next to the module, rather than written down here: a different build of the module cannot be
@@ -33,17 +33,23 @@ final class QuickJsModule {
     /** The memory import's minimum as lowered: static data plus the shadow stack (~5.1 MiB), rounded up. */
     static final int MINIMUM_PAGES = 96;
 
-    private static final String GLUE = "quickjs-ng/emscripten-module.mjs";
+    private static final String GLUE = "quickjs/emscripten-module.mjs";
     private static final Pattern EXPORT = Pattern.compile("d\\._(\\w+)=b\\.([\\w$]+);");
+    /** What the glue calls once instantiated, before anything else: the C constructors. */
+    private static final Pattern CONSTRUCTORS =
+            Pattern.compile("\\w+\\.([\\w$]+)\\(\\);\\w+\\?\\.\\(\\w+\\);\\w+\\.onRuntimeInitialized");
 
     private static final QuickJsModule INSTANCE = new QuickJsModule();
 
     final WasmModule module;
     private final Map<String, String> exports;
+    private final String constructors;
 
     private QuickJsModule() {
-        this.module = lowerMemoryMinimum(QuickJsNgModule.load());
-        this.exports = exportNames(resource(GLUE));
+        String glue = resource(GLUE);
+        this.module = lowerMemoryMinimum(QuickJsWasmModule.load());
+        this.exports = exportNames(glue);
+        this.constructors = constructorsExport(glue);
     }
 
     static QuickJsModule get() {
@@ -51,14 +57,26 @@ final class QuickJsModule {
     }
 
     Function<Instance, Machine> machineFactory() {
-        return QuickJsNgModule::create;
+        return QuickJsWasmModule::create;
     }
 
     /** The minified export name of {@code name} ({@code QTS_Eval}, {@code malloc}, ...). */
     String export(String name) {
         String minified = exports.get(name);
-        if (minified == null) throw new IllegalStateException("the QuickJS-ng module exports no " + name);
+        if (minified == null) throw new IllegalStateException("the QuickJS module exports no " + name);
         return minified;
+    }
+
+    /** The export that runs the C constructors, which the glue calls right after instantiation. */
+    String constructors() {
+        return constructors;
+    }
+
+    /** {@code Z.u();H?.(d);d.onRuntimeInitialized...} in the glue: {@code u} runs the C constructors. */
+    static String constructorsExport(String glue) {
+        Matcher m = CONSTRUCTORS.matcher(glue);
+        if (!m.find()) throw new IllegalStateException(GLUE + " calls no constructors export");
+        return m.group(1);
     }
 
     /** {@code d._QTS_Eval=b.qa;} in the glue: the function exported as {@code qa} is QTS_Eval. */

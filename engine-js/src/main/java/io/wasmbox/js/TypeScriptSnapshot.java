@@ -21,14 +21,14 @@ import java.util.zip.DeflaterOutputStream;
 import java.util.zip.InflaterInputStream;
 
 /**
- * The TypeScript transpiler's template: a QuickJS-ng instance with the JavaScript driver, the TypeScript
+ * The TypeScript transpiler's template: a QuickJS instance with the JavaScript driver, the TypeScript
  * compiler (typescript.js, 9 MB) evaluated and the transpile driver installed, as a snapshot.
  *
  * <p>Evaluating typescript.js takes tens of seconds in a cold JVM, so the build does it once
  * ({@link #main}, run by exec-maven-plugin in process-classes) and writes the snapshot into target/classes
  * as {@value #RESOURCE_PREFIX}{@code <version>.snapshot}, deflated; the jar ships it, and the first
  * TypeScript use in a JVM reads it instead. Its header names what it was made from (the TypeScript version
- * and the SHA-256 of the QuickJS-ng module, both drivers and the compiler); a snapshot that does not match
+ * and the SHA-256 of the QuickJS module, both drivers and the compiler); a snapshot that does not match
  * (or is missing, as with classes built by an IDE) is not used: the compiler is evaluated here, as is logged.
  */
 final class TypeScriptSnapshot {
@@ -145,7 +145,7 @@ final class TypeScriptSnapshot {
     /** What the snapshot depends on: the TypeScript version and digests of every input. */
     static String identity() {
         return "typescript " + TypeScriptTranspiler.VERSION
-                + "\nquickjs-ng " + sha256(QuickJsModule.resourceBytes("QuickJsNgModule.meta"))
+                + "\nquickjs " + sha256(QuickJsModule.resourceBytes("QuickJsWasmModule.meta"))
                 + "\ndriver " + sha256(QuickJsModule.resourceBytes("driver.js"))
                 + "\ntypescript-driver " + sha256(QuickJsModule.resourceBytes("typescript-driver.js"))
                 + "\ncompiler " + sha256(compilerSource());

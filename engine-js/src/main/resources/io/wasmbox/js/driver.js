@@ -1,4 +1,4 @@
-// Wasmbox JavaScript driver: a function expression, evaluated once per QuickJS-ng instance before the instance
+// Wasmbox JavaScript driver: a function expression, evaluated once per QuickJS instance before the instance
 // is snapshotted (JsGuestFactory) and called with the host function; it returns {run, tick, finish}, which
 // only the host holds. Nothing of it is reachable from scripts but the globals it defines on purpose.
 //
@@ -20,7 +20,8 @@
 (function (host) {
 "use strict";
 
-const OP_CALL = 0, OP_STDOUT = 1, OP_STDERR = 2, OP_READ = 3, OP_NOW = 4, OP_EVAL_ASYNC = 5, OP_SEED = 6;
+const OP_CALL = 0, OP_STDOUT = 1, OP_STDERR = 2, OP_READ = 3, OP_NOW = 4, OP_EVAL_ASYNC = 5, OP_SEED = 6,
+    OP_MONOTONIC = 7;
 
 const indirectEval = globalThis.eval;
 const stringify = JSON.stringify;
@@ -357,7 +358,7 @@ function random() {
 }
 defineProp(Math, "random", { value: random, writable: true, enumerable: false, configurable: true });
 
-// ---- timers: setTimeout, setInterval (queueMicrotask is QuickJS's own) -----------------------------
+// ---- timers: setTimeout, setInterval, queueMicrotask; performance.now --------------------------------
 
 /** Pending timers, in firing order: by deadline, then by creation. */
 const timers = [];
@@ -406,8 +407,36 @@ defineProp(globalThis, "setInterval", { value: setIntervalFn, writable: true, en
 defineProp(globalThis, "clearTimeout", { value: clearTimerFn, writable: true, enumerable: false, configurable: true });
 defineProp(globalThis, "clearInterval", { value: clearTimerFn, writable: true, enumerable: false, configurable: true });
 
-/** The first error a timer callback threw and nobody caught: the run's error, as an uncaught one in node. */
+/** The first error a timer or microtask callback threw and nobody caught: the run's error, as in node. */
 let uncaught = null;
+
+function noteUncaught(e) {
+  if (uncaught === null) uncaught = exhausted(e) ? { outOfMemory: true } : { error: e };
+  if (e instanceof Exit || uncaught.outOfMemory) timers.length = 0; // both end the run, as they end a process
+}
+
+const RESOLVED = PromiseCtor.resolve();
+
+/** A job on QuickJS's job queue, which the host runs before the next timer. */
+function queueMicrotask(callback) {
+  if (typeof callback !== "function") throw new TypeErrorCtor("the callback must be a function");
+  call(promiseThen, RESOLVED, () => {
+    try {
+      callback();
+    } catch (e) {
+      noteUncaught(e);
+    }
+  });
+}
+defineProp(globalThis, "queueMicrotask", { value: queueMicrotask, writable: true, enumerable: false, configurable: true });
+
+/** Milliseconds since the sandbox was created, on the sandbox's clock (virtual time when it is frozen). */
+function performanceNow() { return host(OP_MONOTONIC); }
+const performance = {
+  now: performanceNow,
+  get timeOrigin() { return now() - performanceNow(); },
+};
+defineProp(globalThis, "performance", { value: performance, writable: true, enumerable: true, configurable: true });
 
 /** Fires the earliest timer if it is due (0), or says how long until it is (ms), or that none is left (-1). */
 function tick() {
@@ -426,8 +455,7 @@ function tick() {
   try {
     reflectApply(first.fn, undefined, first.args);
   } catch (e) {
-    if (uncaught === null) uncaught = exhausted(e) ? { outOfMemory: true } : { error: e };
-    if (e instanceof Exit || uncaught.outOfMemory) timers.length = 0; // both end the run, as they end a process
+    noteUncaught(e);
   }
   return 0;
 }

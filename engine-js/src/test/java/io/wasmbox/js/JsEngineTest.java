@@ -316,15 +316,30 @@ class JsEngineTest {
     }
 
     @Test
-    void deepRecursionIsACatchableRangeErrorAndTheHostStaysHealthy() {
+    void theLanguageFeaturesTheOldEngineLackedWork() {
+        // issue 12's list for javy's QuickJS 2024-01, plus /v set notation, which QuickJS-ng 0.12.1 rejected
+        assertThat(sandbox.eval("[\n"
+                        + "  /[\\p{L}--[a-z]]/v.test('A') && !/[\\p{L}--[a-z]]/v.test('a'),\n"
+                        + "  /[\\-]/u.test('-'),\n"
+                        + "  [1, 2, 3].values().map(x => x * 2).toArray().join(),\n"
+                        + "  new Set([1, 2]).union(new Set([3])).size,\n"
+                        + "  (() => { const a = [1, 2, 3]; a.length = 1; return a.length })(),\n"
+                        + "  Object.keys(Object.groupBy([1, 2, 3], x => x % 2 ? 'odd' : 'even')).join()\n"
+                        + "]"))
+                .isEqualTo(List.of(true, true, "2,4,6", 3L, 1L, "odd,even"));
+    }
+
+    @Test
+    void deepRecursionIsACatchableInternalErrorAndTheHostStaysHealthy() {
         // (the javy-based engine had QuickJS's stack check compiled out: a crash that discarded the sandbox)
         Sandbox box = js.newSandbox();
         ExecutionResult r = box.run("function down(n) { return down(n + 1) + 1; }\ndown(0)");
-        assertThat(r.error().type()).isEqualTo("RangeError");
-        assertThat(r.error().message()).isEqualTo("Maximum call stack size exceeded");
+        assertThat(r.error().type()).isEqualTo("InternalError");
+        assertThat(r.error().message()).isEqualTo("stack overflow");
+        assertThat(r.memoryLimitHit()).isFalse();
         assertThat(box.isClosed()).isFalse();
         assertThat(box.eval("let d = 0; function deep() { d++; deep(); } try { deep() } catch (e) { [e instanceof"
-                        + " RangeError, d > 10000] }"))
+                        + " InternalError, d > 10000] }"))
                 .isEqualTo(List.of(true, true));
         // moderate recursion is fine, and other sandboxes are unaffected
         assertThat(sandbox.eval("function depth(n) { return n === 0 ? 0 : 1 + depth(n - 1); } depth(1000)"))
@@ -351,6 +366,11 @@ class JsEngineTest {
                 .doesNotContain("function.mjs")
                 .doesNotContain("native")
                 .doesNotContain("__wasmbox");
+        // a failed property read after a statement reports its own line (QuickJS-ng 0.12 gave the function's first)
+        GuestError read = sandbox.run("function f(o) {\n  var a = 1;\n  return o.x.y;\n}\nf({})")
+                .error();
+        assertThat(read.line()).isEqualTo(3);
+        assertThat(read.stackTrace()).contains("at f (<input>:3:");
         ExecutionResult thrown = sandbox.run("throw 'plain string'");
         assertThat(thrown.error().message()).isEqualTo("Uncaught 'plain string'");
         ScriptException se = (ScriptException) catchThrowable(

@@ -94,6 +94,34 @@ class JsTimersTest {
     }
 
     @Test
+    void anUncaughtErrorInAMicrotaskIsTheRunsError() {
+        try (Sandbox box = js.newSandbox()) {
+            ExecutionResult r = box.run("queueMicrotask(() => { throw new TypeError('in a microtask') }); 'early'");
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.error().type()).isEqualTo("TypeError");
+            assertThat(r.error().message()).isEqualTo("in a microtask");
+            ExecutionResult notAFunction = box.run("queueMicrotask(42)");
+            assertThat(notAFunction.error().type()).isEqualTo("TypeError");
+            assertThat(box.run("let n = 0; queueMicrotask(() => n++); Promise.resolve().then(() => n * 10)")
+                            .value())
+                    .isEqualTo(10L);
+        }
+    }
+
+    @Test
+    void performanceNowCountsFromTheSandboxStartOnItsClock() {
+        try (Sandbox box = js.newSandbox()) {
+            ExecutionResult r = box.run("const a = performance.now();\n"
+                    + "setTimeout(() => console.log(performance.now() - a), 250);\n"
+                    + "[a >= 0, a < 1000, typeof performance.timeOrigin]");
+            assertThat(r.value()).isEqualTo(List.of(true, true, "number"));
+            assertThat(r.stdout()).isEqualTo("250\n"); // virtual time: exactly the timer's delay
+            // time only moves forward: the next run starts where the last one's timers left the clock
+            assertThat(box.eval("performance.now() >= 250")).isEqualTo(true);
+        }
+    }
+
+    @Test
     void aTimerFloodIsAnOutOfMemory() {
         // so far past the limit that QuickJS cannot make its own error object (it throws null)
         try (Sandbox box = js.sandbox()

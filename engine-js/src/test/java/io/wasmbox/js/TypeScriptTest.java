@@ -160,8 +160,6 @@ class TypeScriptTest {
     @Test
     void invokedFunctionsReportTypeScriptLines() {
         try (Sandbox box = ts.newSandbox()) {
-            // (a thrown error: QuickJS-ng 0.12 reports a failed property read inside a function at the function's
-            // first line, see README "JavaScript semantics")
             box.run("interface In { v: number }\n\n\nfunction f(i: In): number {\n  if (!(i as any).x) throw new"
                             + " TypeError('no x');\n  return 1;\n}")
                     .valueOrThrow();
