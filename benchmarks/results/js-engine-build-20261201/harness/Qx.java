@@ -9,28 +9,28 @@ import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.types.Import;
 import com.dylibso.chicory.wasm.types.FunctionImport;
 import io.wasmbox.Wasmbox;
+import io.wasmbox.benchmarks.Language;
+import io.wasmbox.benchmarks.Workload;
 import io.wasmbox.Sandbox;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.*;
 import java.util.*;
 
-/** CPU-bound workloads on quickjs-wasi's QuickJS-ng build against Wasmbox's (quickjs-emscripten's) build. */
+/**
+ * CPU-bound workloads on quickjs-wasi's QuickJS-ng build against Wasmbox's (quickjs-emscripten's) build: a scratch
+ * harness (docs/BENCHMARKS.md, "The engine build"). Run with the benchmarks jar on the class path, the JIT flags and
+ * -Xss16m: {@code java ... Qx wasmbox 100} (the engine-js classes on the class path decide which build) or
+ * {@code Qx wasi 100} (quickjs.wasm of the npm package quickjs-wasi 3.7.0 in /tmp/qx).
+ */
 public class Qx {
-    static final String LOOP = "function bench() { var s = 0; for (var i = 0; i < 1000000; i++) { s += i; } return s; }";
-    static final String FIB = "function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }\nfunction bench2() { return fib(25); }";
-    static final String JSON = """
-            function makeDoc(n) {
-              var items = [];
-              for (var i = 0; i < n; i++) {
-                items.push({id: i, name: "user" + i, email: "user" + i + "@example.com", active: i % 3 === 0,
-                  score: (i * 7919) % 1000, tags: ["t" + (i % 10), "t" + (i % 7)],
-                  address: {street: i + " Main Street", city: "City" + (i % 100), zip: String(10000 + i)}});
-              }
-              return {version: 1, items: items};
-            }
-            var DOC = JSON.stringify(makeDoc(6000));
-            function bench3() { return JSON.stringify(JSON.parse(DOC)).length; }
-            """;
+    /** The JMH workloads' scripts, each bench() renamed so that the three share one sandbox. */
+    static String script(String key, String name) {
+        return Workload.byKey(key).prelude(Language.JAVASCRIPT).replace("function bench()", "function " + name + "()");
+    }
+
+    static final String LOOP = script("loop1e6", "bench");
+    static final String FIB = script("fib25", "bench2");
+    static final String JSON = script("json1mb", "bench3");
 
     interface Eval { double eval(String code); }
 
