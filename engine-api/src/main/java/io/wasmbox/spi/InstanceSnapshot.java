@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The complete mutable state of a set-up guest instance (linear memory, globals, tables), restored into
@@ -150,24 +151,38 @@ public final class InstanceSnapshot {
      * @throws IOException if reading fails or the data is not a snapshot
      */
     public static InstanceSnapshot read(DataInputStream in, WasmModule module) throws IOException {
+        return read(in, () -> module);
+    }
+
+    /**
+     * Like {@link #read(DataInputStream, WasmModule)}, asking for the module only once the memory is read,
+     * so that a caller can read a large snapshot while another thread still parses the module.
+     *
+     * @param in what {@link #write} wrote
+     * @param module supplies the module it was taken from
+     * @return the snapshot
+     * @throws IOException if reading fails or the data is not a snapshot
+     */
+    public static InstanceSnapshot read(DataInputStream in, Supplier<WasmModule> module) throws IOException {
         int pages = in.readInt();
         byte[][] blocks = new byte[pages * CopyOnWriteMemory.BLOCKS_PER_PAGE][];
-        byte[] page = new byte[Memory.PAGE_SIZE];
         for (int i = 0; i < pages; i++) {
+            int first = i * CopyOnWriteMemory.BLOCKS_PER_PAGE;
             if (in.readBoolean()) {
-                in.readFully(page);
-                toBlocks(page, blocks, i);
+                for (int b = first; b < first + CopyOnWriteMemory.BLOCKS_PER_PAGE; b++) {
+                    byte[] block = new byte[CopyOnWriteMemory.BLOCK_SIZE];
+                    in.readFully(block); // straight into its block: snapshots are tens of MiB
+                    blocks[b] =
+                            Arrays.equals(block, CopyOnWriteMemory.ZERO_BLOCK) ? CopyOnWriteMemory.ZERO_BLOCK : block;
+                }
             } else {
                 // shared and never written: a restored memory copies a block before writing it
-                Arrays.fill(
-                        blocks,
-                        i * CopyOnWriteMemory.BLOCKS_PER_PAGE,
-                        (i + 1) * CopyOnWriteMemory.BLOCKS_PER_PAGE,
-                        CopyOnWriteMemory.ZERO_BLOCK);
+                Arrays.fill(blocks, first, first + CopyOnWriteMemory.BLOCKS_PER_PAGE, CopyOnWriteMemory.ZERO_BLOCK);
             }
         }
+        WasmModule parsed = module.get();
         int globals = in.readInt();
-        if (globals != module.globalSection().globalCount()) throw new IOException("snapshot of another module");
+        if (globals != parsed.globalSection().globalCount()) throw new IOException("snapshot of another module");
         long[] low = new long[globals];
         long[] high = new long[globals];
         for (int i = 0; i < globals; i++) {
@@ -185,7 +200,7 @@ public final class InstanceSnapshot {
                 self[t][i] = in.readBoolean();
             }
         }
-        return new InstanceSnapshot(module, blocks, low, high, refs, self);
+        return new InstanceSnapshot(parsed, blocks, low, high, refs, self);
     }
 
     /** Splits 64 KiB page {@code index} into its blocks, each block of zeros being the shared zero block. */

@@ -39,8 +39,6 @@ final class QuickJsModule {
     private static final Pattern CONSTRUCTORS =
             Pattern.compile("\\w+\\.([\\w$]+)\\(\\);\\w+\\?\\.\\(\\w+\\);\\w+\\.onRuntimeInitialized");
 
-    private static final QuickJsModule INSTANCE = new QuickJsModule();
-
     final WasmModule module;
     private final Map<String, String> exports;
     private final String constructors;
@@ -52,8 +50,13 @@ final class QuickJsModule {
         this.constructors = constructorsExport(glue);
     }
 
+    /** The parsed module, parsed on first use (not by the resource helpers below). */
     static QuickJsModule get() {
-        return INSTANCE;
+        return Parsed.INSTANCE;
+    }
+
+    private static final class Parsed {
+        static final QuickJsModule INSTANCE = new QuickJsModule();
     }
 
     Function<Instance, Machine> machineFactory() {

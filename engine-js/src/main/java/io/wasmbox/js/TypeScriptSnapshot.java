@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +76,9 @@ final class TypeScriptSnapshot {
                     in.readInt(),
                     in.readInt(),
                     in.readInt());
-            return new JsGuestFactory(InstanceSnapshot.read(in, QuickJsModule.get().module), layout);
+            // the module is asked for after the memory is read: a JavaScript sandbox being set up at the same
+            // time (TypeScriptGuestFactory) parses it meanwhile
+            return new JsGuestFactory(InstanceSnapshot.read(in, () -> QuickJsModule.get().module), layout);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + RESOURCE, e);
         }
@@ -142,13 +145,26 @@ final class TypeScriptSnapshot {
                 (System.nanoTime() - start) / 1_000_000);
     }
 
-    /** What the snapshot depends on: the TypeScript version and digests of every input. */
+    /**
+     * What the snapshot depends on: digests of the QuickJS module and both drivers, and the compiler's
+     * version and size (a released WebJar never changes; hashing its 9 MB took a tenth of the first use).
+     */
     static String identity() {
         return "typescript " + TypeScriptTranspiler.VERSION
                 + "\nquickjs " + sha256(QuickJsModule.resourceBytes("QuickJsWasmModule.meta"))
                 + "\ndriver " + sha256(QuickJsModule.resourceBytes("driver.js"))
                 + "\ntypescript-driver " + sha256(QuickJsModule.resourceBytes("typescript-driver.js"))
-                + "\ncompiler " + sha256(compilerSource());
+                + "\ncompiler bytes " + compilerSize();
+    }
+
+    private static long compilerSize() {
+        URL compiler = TypeScriptSnapshot.class.getResource(COMPILER);
+        if (compiler == null) throw new IllegalStateException(COMPILER + " is not on the class path");
+        try {
+            return compiler.openConnection().getContentLengthLong(); // a jar entry's size: nothing inflated
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + COMPILER, e);
+        }
     }
 
     static byte[] compilerSource() {

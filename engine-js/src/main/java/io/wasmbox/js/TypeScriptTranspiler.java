@@ -15,6 +15,8 @@ import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,55 +55,57 @@ final class TypeScriptTranspiler {
     private static final long CACHE_BYTES = 32L << 20;
     private static final String TRANSPILE = "__wasmbox_tsx";
 
-    private static volatile TypeScriptTranspiler shared;
+    /** The load of this JVM's transpiler, started by the first caller; cleared when a load fails. */
+    private static CompletableFuture<TypeScriptTranspiler> loading;
 
-    /** The transpiler of this JVM, loaded on first use. */
+    /** The transpiler of this JVM, loaded on first use; waits for a load in progress. */
     static TypeScriptTranspiler shared() {
-        TypeScriptTranspiler t = shared;
-        if (t == null) {
-            synchronized (TypeScriptTranspiler.class) {
-                t = shared;
-                if (t == null) shared = t = load();
-            }
-        }
-        return t;
+        return await(loadInBackground());
     }
 
     /**
-     * Loads on a thread of its own with a large stack, as guests run (evaluating 9 MB of JavaScript, when
-     * the snapshot is not shipped, goes deep into the AOT-compiled interpreter), whatever the stack of the
-     * thread that asked.
+     * Starts loading this JVM's transpiler unless it is loaded or loading: on a thread of its own with a
+     * large stack, as guests run (evaluating 9 MB of JavaScript, when the snapshot is not shipped, goes deep
+     * into the AOT-compiled interpreter), whatever the stack of the thread that asked. The first TypeScript
+     * sandbox sets up its JavaScript side meanwhile: on two cores that hides most of either.
      */
-    static TypeScriptTranspiler load() {
-        TypeScriptTranspiler[] loaded = new TypeScriptTranspiler[1];
-        Throwable[] failure = new Throwable[1];
+    static synchronized CompletableFuture<TypeScriptTranspiler> loadInBackground() {
+        if (loading != null) return loading;
+        CompletableFuture<TypeScriptTranspiler> load = new CompletableFuture<>();
         Thread loader = new Thread(
                 null,
                 () -> {
                     try {
-                        loaded[0] = new TypeScriptTranspiler();
+                        load.complete(new TypeScriptTranspiler());
                     } catch (Throwable e) {
-                        failure[0] = e;
+                        forget(load);
+                        load.completeExceptionally(e);
                     }
                 },
                 "wasmbox-typescript-load",
                 LOAD_STACK_BYTES);
         loader.setDaemon(true);
+        loading = load;
         loader.start();
-        boolean interrupted = false;
-        while (true) {
-            try {
-                loader.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true; // the load is shared: finish it, then pass the interrupt on
-            }
+        return load;
+    }
+
+    private static synchronized void forget(CompletableFuture<TypeScriptTranspiler> failed) {
+        if (loading == failed) loading = null; // the next use tries again
+    }
+
+    /**
+     * The loaded transpiler, waiting for it without giving up on an interrupt (the load is shared: it is
+     * finished, then the interrupt passed on); a failed load's error thrown as it was.
+     */
+    static TypeScriptTranspiler await(CompletableFuture<TypeScriptTranspiler> load) {
+        try {
+            return load.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error r) throw r;
+            throw new IllegalStateException(e.getCause());
         }
-        if (interrupted) Thread.currentThread().interrupt();
-        if (failure[0] instanceof RuntimeException e) throw e;
-        if (failure[0] instanceof Error e) throw e;
-        if (failure[0] != null) throw new IllegalStateException(failure[0]);
-        return loaded[0];
     }
 
     /** A transpiled script: the JavaScript and its map back to the source, or the error that stops it. */

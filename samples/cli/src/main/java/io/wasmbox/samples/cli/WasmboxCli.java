@@ -14,6 +14,7 @@ import io.wasmbox.Wasmbox;
 import io.wasmbox.WasmboxException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -42,7 +43,7 @@ import picocli.CommandLine.Parameters;
         version = "Wasmbox 0.1.0",
         description =
                 "Runs untrusted JavaScript, TypeScript, Python, WebAssembly modules, Rust, C and C++ in a WebAssembly sandbox.",
-        subcommands = {WasmboxCli.Run.class, WasmboxCli.Languages.class})
+        subcommands = {WasmboxCli.Run.class, WasmboxCli.Languages.class, WasmboxCli.Train.class})
 public final class WasmboxCli {
     /** Exit status for a problem with the command itself (bad option, unreadable file, invalid code). */
     static final int USAGE_ERROR = 2;
@@ -318,6 +319,41 @@ public final class WasmboxCli {
             Wasmbox.unavailableLanguages()
                     .forEach((id, reason) -> Run.out.printf("%-12s not available: %s%n", id, reason));
             return 0;
+        }
+    }
+
+    /**
+     * The launcher's training run for the JVM's AOT cache ({@code -XX:AOTCacheOutput}): one small script
+     * per interpreted language through {@code run} itself, so the classes and profiles of a first run are
+     * what the cache holds. Hidden: users never need it.
+     */
+    @Command(
+            name = "train",
+            hidden = true,
+            description = "Runs one small script per language through run (the launcher's AOT cache training).")
+    static final class Train implements Callable<Integer> {
+        static final Map<String, String> SCRIPTS = Map.of(
+                "javascript", "const xs = [1, 2, 3].map(x => x * 2); console.log(JSON.stringify(xs)); xs.length",
+                "typescript", "const x: number = 20; enum E { A } console.log(E.A); x + 22",
+                "python", "import json\nprint(json.dumps([x * 2 for x in range(3)]))");
+
+        @Override
+        public Integer call() {
+            PrintStream out = Run.out;
+            PrintStream err = Run.err;
+            PrintStream discard = new PrintStream(OutputStream.nullOutputStream());
+            int failed = 0;
+            for (Language l : Wasmbox.languages()) {
+                String script = SCRIPTS.get(l.id());
+                if (script == null) continue;
+                long start = System.nanoTime();
+                int status = execute(new String[] {"run", "-e", script, "--lang", l.id()}, discard, discard);
+                Run.out = out;
+                Run.err = err;
+                out.printf("%-12s exit %d, %d ms%n", l.id(), status, (System.nanoTime() - start) / 1_000_000);
+                if (status != 0) failed++;
+            }
+            return failed == 0 ? 0 : 1;
         }
     }
 

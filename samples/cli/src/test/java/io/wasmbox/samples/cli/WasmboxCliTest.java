@@ -25,6 +25,17 @@ class WasmboxCliTest {
     }
 
     @Test
+    void theHiddenTrainingRunRunsEveryInterpretedLanguageAndStaysOutOfTheHelp() {
+        Outcome o = cli("train");
+        assertThat(o.status()).isZero();
+        assertThat(o.out())
+                .containsPattern("(?m)^javascript +exit 0, \\d+ ms$")
+                .containsPattern("(?m)^typescript +exit 0, \\d+ ms$")
+                .containsPattern("(?m)^python +exit 0, \\d+ ms$");
+        assertThat(cli("--help").out()).contains("run").doesNotContain("train");
+    }
+
+    @Test
     void inlinePythonPrintsItsOutput() {
         Outcome o = cli("run", "-e", "print(sum(range(10)))", "--lang", "python");
         assertThat(o.out()).isEqualTo("45\n");
