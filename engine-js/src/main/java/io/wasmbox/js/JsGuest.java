@@ -217,22 +217,49 @@ final class JsGuest implements Guest {
         boolean namesChanged = !request.hostFunctions().equals(plainHostNames);
         int result = kind == PLAIN_RUN
                 ? callRun(PLAIN_RUN, request.code(), namesChanged ? request.hostFunctions() : null, null)
-                : callRun(
-                        PLAIN_INVOKE,
-                        request.target(),
-                        namesChanged ? request.hostFunctions() : null,
-                        Json.write(request.invokeArgs()));
+                : callInvoke(request.target(), namesChanged ? request.hostFunctions() : null, request.invokeArgs());
         if (namesChanged) plainHostNames = request.hostFunctions();
         return result;
     }
 
+    /**
+     * A plain invoke: the arguments cross in QuickJS's binary object format ({@link Bjson}), read in C
+     * instead of parsed from text by the guest; as JSON text when they are not plain JSON data or cannot
+     * be read (out of memory: the text path then reports it).
+     */
+    private int callInvoke(String target, List<String> names, List<JsonNode> args) {
+        byte[] bjson = Bjson.array(args);
+        if (bjson != null) {
+            int context = layout.context();
+            int argsValue = qts.bjsonValue(context, bjson);
+            if (argsValue != 0) {
+                int exception = qts.resolveException(context, argsValue);
+                if (exception == 0) {
+                    try {
+                        return callRun(PLAIN_INVOKE, target, names, null, argsValue);
+                    } finally {
+                        qts.freeValue(context, argsValue);
+                    }
+                }
+                qts.freeValue(context, exception);
+                qts.freeValue(context, argsValue);
+            }
+        }
+        return callRun(PLAIN_INVOKE, target, names, Json.write(args), 0);
+    }
+
     private int callRun(int kind, String text, List<String> names, String argsJson) {
+        return callRun(kind, text, names, argsJson, 0);
+    }
+
+    /** The driver's run(kind, text, names, args): args as JSON text, or as the value {@code argsValue}. */
+    private int callRun(int kind, String text, List<String> names, String argsJson, int argsValue) {
         int context = layout.context();
         int argv = layout.argv();
         int kindValue = qts.newFloat64(context, kind);
         int textValue = qts.newString(context, text);
         int namesValue = names != null ? qts.newString(context, Json.write(names)) : layout.undefined();
-        int argsValue = argsJson != null ? qts.newString(context, argsJson) : layout.undefined();
+        if (argsValue == 0) argsValue = argsJson != null ? qts.newString(context, argsJson) : layout.undefined();
         memory.writeI32(argv, kindValue);
         memory.writeI32(argv + 4, textValue);
         memory.writeI32(argv + 8, namesValue);

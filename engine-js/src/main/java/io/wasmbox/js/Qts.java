@@ -39,6 +39,8 @@ final class Qts {
     private final ExportFunction executePendingJob;
     private final ExportFunction newFunction;
     private final ExportFunction getUndefined;
+    private final ExportFunction newArrayBuffer;
+    private final ExportFunction bjsonDecode;
 
     Qts(Instance instance, QuickJsModule module) {
         this.memory = instance.memory();
@@ -61,6 +63,8 @@ final class Qts {
         this.executePendingJob = instance.export(module.export("QTS_ExecutePendingJob"));
         this.newFunction = instance.export(module.export("QTS_NewFunction"));
         this.getUndefined = instance.export(module.export("QTS_GetUndefined"));
+        this.newArrayBuffer = instance.export(module.export("QTS_NewArrayBuffer"));
+        this.bjsonDecode = instance.export(module.export("QTS_bjson_decode"));
     }
 
     Memory memory() {
@@ -166,6 +170,22 @@ final class Qts {
             return (int) newFunction.apply(context, namePointer, 0, 0, id)[0];
         } finally {
             free(namePointer);
+        }
+    }
+
+    /**
+     * The value {@code bjson} ({@link Bjson}) describes, read by {@code JS_ReadObject}: a JSValue* (maybe an
+     * exception, e.g. out of memory).
+     */
+    int bjsonValue(int context, byte[] bjson) {
+        int pointer = malloc(bjson.length);
+        if (pointer == 0) throw new OutOfGuestMemory();
+        memory.write(pointer, bjson);
+        int buffer = (int) newArrayBuffer.apply(context, pointer, bjson.length)[0]; // owns the bytes now
+        try {
+            return (int) bjsonDecode.apply(context, buffer)[0];
+        } finally {
+            freeValue(context, buffer);
         }
     }
 

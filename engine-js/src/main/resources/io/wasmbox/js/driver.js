@@ -989,8 +989,9 @@ const REQUEST = 0, PLAIN_RUN = 1, PLAIN_INVOKE = 2;
 /**
  * One request. run(REQUEST, requestJson) in general. Without stdin, args, environment, prelude or globals
  * (the common case) the host skips the JSON request: run(PLAIN_RUN, code, namesJson) and
- * run(PLAIN_INVOKE, target, namesJson, argsJson), namesJson being the bound host functions' names as a JSON
- * array when they changed since the last plain request, else undefined.
+ * run(PLAIN_INVOKE, target, namesJson, args), namesJson being the bound host functions' names as a JSON
+ * array when they changed since the last plain request, else undefined, and args the arguments: an array
+ * the host made from QuickJS's binary object format, or their JSON text.
  */
 function run(kind, text, namesJson, argsJson) {
   const id = ++currentRun;
@@ -1007,7 +1008,8 @@ function run(kind, text, namesJson, argsJson) {
         plainHostNames = freeze(parseJson(namesJson));
         plainHostFunctions = freeze(hostFunctionsOf(plainHostNames));
       }
-      if (kind === PLAIN_INVOKE) invokeArgs = parseJson(argsJson);
+      // the host sends the arguments as an array it made (QuickJS's binary format), or as JSON text
+      if (kind === PLAIN_INVOKE) invokeArgs = typeof argsJson === "string" ? parseJson(argsJson) : argsJson;
     }
   } catch (e) {
     return responseJson(report(e));
