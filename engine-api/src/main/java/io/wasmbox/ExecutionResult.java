@@ -149,9 +149,11 @@ public final class ExecutionResult {
     }
 
     /**
-     * CPU time the guest thread used in this run.
+     * CPU time the guest thread used in this run, measured when the run has a CPU-time limit ({@link
+     * Limits#cpuTime()}): reading a thread's CPU clock costs two system calls a run, a sixth of a warm
+     * JavaScript {@code 1+1}, so runs without the limit are not measured.
      *
-     * @return the CPU time, or null when the JVM cannot measure thread CPU time
+     * @return the CPU time, or null when the run had no CPU-time limit or the JVM cannot measure thread CPU time
      */
     public Duration cpuTime() {
         return cpuTime;

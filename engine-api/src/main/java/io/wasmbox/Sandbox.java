@@ -417,7 +417,7 @@ public final class Sandbox implements AutoCloseable {
         stdout.redirect(capture.stdout());
         stderr.redirect(capture.stderr());
         long start = System.nanoTime();
-        GuestCpuTime cpu = new GuestCpuTime();
+        GuestCpuTime cpu = new GuestCpuTime(limits.cpuTime() != null);
         GuestThreads.Call<GuestResponse> call = GuestThreads.start(() -> {
             guestThread = Thread.currentThread();
             cpu.started();

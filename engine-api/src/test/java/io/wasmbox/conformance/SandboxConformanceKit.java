@@ -323,6 +323,15 @@ public abstract class SandboxConformanceKit {
     }
 
     @Test
+    void aRunWithoutACpuTimeLimitIsNotMeasured() {
+        try (Sandbox box = interpreter.newSandbox()) {
+            ExecutionResult r = box.run(lang.add(2, 3));
+            assertThat(r.succeeded()).as(r.toString()).isTrue();
+            assertThat(r.cpuTime()).isNull(); // two system calls a run saved
+        }
+    }
+
+    @Test
     void aRunWithinItsCpuTimeReportsTheCpuTimeItUsed() {
         try (Sandbox box = interpreter
                 .sandbox()
