@@ -611,6 +611,14 @@ function resolve(path) {
 }
 
 function invoke(path, args) {
+  const name = Str(path);
+  if (call(strIndexOf, name, ".") < 0) {
+    // a global function, the common case: no split, no {self, value} object
+    if (!(name in globalThis)) throw new ReferenceErrorCtor("'" + name + "' is not defined");
+    const f = globalThis[name];
+    if (typeof f !== "function") throw new TypeErrorCtor(name + " is not a function");
+    return reflectApply(f, undefined, args);
+  }
   const target = resolve(path);
   if (typeof target.value !== "function") throw new TypeErrorCtor(Str(path) + " is not a function");
   return reflectApply(target.value, target.self, args);
@@ -908,6 +916,8 @@ function runCode(code) {
 let currentRun = 0;
 /** The current run's outcome, once its completion value settled. */
 let outcome = null;
+/** The outcome of a run that succeeded (its value set by settle), reused: read before the next run. */
+const SUCCESS = { value: "null", exitCode: 0, error: null, outOfMemory: false };
 let currentMode = "run";
 
 /**
@@ -940,7 +950,8 @@ function settle(id, v, e, failed) {
       const type = typeof v;
       const json = type === "number" && v < 1e21 && v > -1e21 ? Str(v) : type === "string" ? stringify(v)
           : v === undefined || v === null ? "null" : valueJson(v, 0);
-      outcome = { value: json, exitCode: 0, error: null, outOfMemory: false };
+      SUCCESS.value = json; // one object for every success: a literal costs ~2 µs at this speed
+      outcome = SUCCESS;
       return;
     } catch (err) {
       e = err; // a result that cannot be mapped (a throwing toJSON, out of memory) fails the run
