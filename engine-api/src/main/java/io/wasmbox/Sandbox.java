@@ -12,6 +12,7 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -242,12 +243,47 @@ public final class Sandbox implements AutoCloseable {
      * @param args the arguments, each mapped to JSON by Jackson
      * @return the result
      * @throws SandboxClosedException if the sandbox was closed or discarded
+     * @throws IllegalArgumentException if an argument has no JSON form, or is nested more than {@value
+     *     #MAX_ARGUMENT_DEPTH} levels deep
      */
     public ExecutionResult invoke(String function, Object... args) {
         Objects.requireNonNull(function, "function");
         List<JsonNode> json = new ArrayList<>(args.length);
-        for (Object arg : args) json.add(Json.toTree(arg));
+        for (int i = 0; i < args.length; i++) {
+            JsonNode tree = Json.toTree(args[i]);
+            if (depth(tree) > MAX_ARGUMENT_DEPTH) {
+                throw new IllegalArgumentException("argument " + (i + 1) + " of " + function + " is nested more than "
+                        + MAX_ARGUMENT_DEPTH + " levels deep");
+            }
+            json.add(tree);
+        }
         return request(GuestRequest.INVOKE, "", function, json, RunOptions.none());
+    }
+
+    /** Nesting of an invoke argument: within the arguments array, under the JSON writer's 1,000 levels. */
+    static final int MAX_ARGUMENT_DEPTH = 999;
+
+    /** Levels of arrays and objects in {@code tree} (0 for a scalar), walked without recursion. */
+    private static int depth(JsonNode tree) {
+        if (!tree.isContainerNode()) return 0;
+        int max = 0;
+        ArrayDeque<JsonNode> nodes = new ArrayDeque<>();
+        ArrayDeque<Integer> levels = new ArrayDeque<>();
+        nodes.push(tree);
+        levels.push(1);
+        while (!nodes.isEmpty()) {
+            JsonNode node = nodes.pop();
+            int level = levels.pop();
+            max = Math.max(max, level);
+            if (max > MAX_ARGUMENT_DEPTH) return max;
+            for (JsonNode child : node) {
+                if (child.isContainerNode()) {
+                    nodes.push(child);
+                    levels.push(level + 1);
+                }
+            }
+        }
+        return max;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.wasmbox.js;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.wasmbox.Sandbox;
 import io.wasmbox.Wasmbox;
@@ -124,8 +125,13 @@ class JsInvokeArgumentsTest {
                 .isEqualTo("4:1:n|\"two\":74.77.6f|null|[3:n]");
         assertThat(sandbox.invoke("many").value()).isEqualTo("0:");
         Object deep = List.of();
-        for (int i = 0; i < 990; i++) deep = List.of(deep); // Jackson's writer stops at 1,000 levels
-        assertThat(sandbox.invoke("depth", deep).value()).isEqualTo(991L);
-        assertThat(throughText("depth", deep)).isEqualTo("991");
+        for (int i = 0; i < 998; i++) deep = List.of(deep); // 999 levels: the most an argument may have
+        assertThat(sandbox.invoke("depth", deep).value()).isEqualTo(999L);
+        assertThat(throughText("depth", deep)).isEqualTo("999");
+        Object tooDeep = List.of(deep);
+        assertThatThrownBy(() -> sandbox.invoke("depth", 1, tooDeep))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("argument 2 of depth is nested more than 999 levels deep");
+        assertThat(sandbox.invoke("depth", List.of(List.of())).value()).isEqualTo(2L); // still usable
     }
 }
