@@ -1,6 +1,17 @@
 package io.wasmbox.js;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +23,14 @@ import java.util.Map;
  * JavaScript values without parsing text: an invoke's arguments cross this way. In the guest, JSON.parse
  * of a 250-byte record costs ~17 µs (its number and string scanning run as compiled WebAssembly on the
  * JVM); reading the same record in this form is a few copies.
+ *
+ * <p>Results come back the same way ({@link #read}): {@code QTS_bjson_encode} writes the value in C, with
+ * no number formatting and no replacer called per property, and the host builds the tree the JSON text
+ * would have given ({@code Json.parse} of {@code JSON.stringify}'s output: integers as BigIntegerNode, key
+ * order as JavaScript enumerates it). The driver sends a value this way only when every object in it is
+ * a plain object or array (so no {@code toJSON} can apply); {@link #read} refuses what the text path writes
+ * differently (non-finite numbers, integers from 1e21 on, BigInt, dates, typed arrays, boxed primitives,
+ * shared or circular objects, deep values), and the driver then writes JSON text as before.
  *
  * <p>Layout: the version byte, the atom table (every object key once, as a string: the reader makes
  * canonical numeric keys integer atoms, as JSON.parse does), then the value. A value the text path would
@@ -27,9 +46,13 @@ final class Bjson {
     private static final int TAG_FLOAT64 = 6;
     private static final int TAG_STRING = 7;
     private static final int TAG_OBJECT = 8;
+    private static final int TAG_UNDEFINED = 2;
     private static final int TAG_ARRAY = 9;
     /** Deeper data goes as JSON text (whose writer and the guest's parser have their own limits). */
     private static final int MAX_DEPTH = 1000;
+
+    /** Results nested deeper go as JSON text (the driver's own limit is 200). */
+    static final int MAX_READ_DEPTH = 190;
 
     private byte[] out = new byte[256];
     private int size;
@@ -162,4 +185,175 @@ final class Bjson {
     private void room(int n) {
         if (size + n > out.length) out = Arrays.copyOf(out, Math.max(out.length * 2, size + n));
     }
+
+    // ---- reading a result ------------------------------------------------------------------------------
+
+    /** {@code JS_WriteObject}'s output for a plain value, as JSON text's tree; null when refused (see above). */
+    static JsonNode read(byte[] bytes) {
+        try {
+            return new Reader(bytes).result();
+        } catch (RuntimeException e) {
+            return null; // malformed or not plain: the driver writes JSON text instead
+        }
+    }
+
+    private static final class Reader {
+        private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+        private static final double TWO_TO_53 = 9007199254740992d;
+        private final byte[] in;
+        private int at;
+        private String[] atoms;
+
+        Reader(byte[] in) {
+            this.in = in;
+        }
+
+        JsonNode result() {
+            if (u8() != VERSION) return null;
+            atoms = new String[leb()];
+            for (int i = 0; i < atoms.length; i++) atoms[i] = string();
+            JsonNode value = value(0);
+            return value != null && at == in.length ? value : null;
+        }
+
+        /** A value; null when refused. {@link NullNode} stands for JavaScript's null, undefined as Undefined. */
+        private JsonNode value(int depth) {
+            if (depth > MAX_READ_DEPTH) return null;
+            int tag = u8();
+            switch (tag) {
+                case TAG_NULL:
+                    return NullNode.getInstance();
+                case TAG_UNDEFINED:
+                    return UNDEFINED;
+                case TAG_FALSE:
+                    return BooleanNode.FALSE;
+                case TAG_TRUE:
+                    return BooleanNode.TRUE;
+                case TAG_INT32:
+                    int zigzag = leb();
+                    return BigIntegerNode.valueOf(BigInteger.valueOf((zigzag >>> 1) ^ -(zigzag & 1)));
+                case TAG_FLOAT64:
+                    return number(Double.longBitsToDouble(u64()));
+                case TAG_STRING:
+                    return TextNode.valueOf(string());
+                case TAG_ARRAY:
+                    return array(depth);
+                case TAG_OBJECT:
+                    return object(depth);
+                default:
+                    return null; // BigInt, Date, typed arrays, boxed primitives, shared or circular objects
+            }
+        }
+
+        /** As JSON.stringify writes the number and Jackson (integers as BigInteger) reads it back. */
+        private static JsonNode number(double d) {
+            if (!Double.isFinite(d)) return null; // the text path writes these through the driver's walk
+            if (d != Math.rint(d)) return DoubleNode.valueOf(d); // shortest digits: read back as d itself
+            if (Math.abs(d) >= 1e21) return null; // the driver writes these as exact digits
+            if (Math.abs(d) < TWO_TO_53) return BigIntegerNode.valueOf(BigInteger.valueOf((long) d));
+            // JavaScript prints the shortest digits that round-trip, then zeros: Java's Double.toString too
+            return BigIntegerNode.valueOf(new BigDecimal(Double.toString(d)).toBigIntegerExact());
+        }
+
+        private JsonNode array(int depth) {
+            int n = leb();
+            ArrayNode array = NODES.arrayNode(Math.min(n, 1024));
+            for (int i = 0; i < n; i++) {
+                JsonNode item = value(depth + 1);
+                if (item == null) return null;
+                array.add(item == UNDEFINED ? NullNode.getInstance() : item);
+            }
+            return array;
+        }
+
+        /** An object's properties in JavaScript's order: array indices ascending, then the rest as written. */
+        private JsonNode object(int depth) {
+            int n = leb();
+            List<Long> indexKeys = null;
+            List<JsonNode> indexValues = null;
+            ObjectNode rest = NODES.objectNode();
+            for (int i = 0; i < n; i++) {
+                int ref = leb();
+                String key;
+                long index;
+                if ((ref & 1) != 0) {
+                    index = ref >>> 1; // an integer atom
+                    key = null;
+                } else {
+                    key = atoms[(ref >>> 1) - 1];
+                    index = arrayIndex(key);
+                }
+                JsonNode value = value(depth + 1);
+                if (value == null) return null;
+                if (value == UNDEFINED) continue; // JSON.stringify leaves the property out
+                if (index < 0) {
+                    rest.set(key, value);
+                } else {
+                    if (indexKeys == null) {
+                        indexKeys = new ArrayList<>();
+                        indexValues = new ArrayList<>();
+                    }
+                    indexKeys.add(index);
+                    indexValues.add(value);
+                }
+            }
+            if (indexKeys == null) return rest;
+            ObjectNode object = NODES.objectNode();
+            Integer[] order = new Integer[indexKeys.size()];
+            for (int i = 0; i < order.length; i++) order[i] = i;
+            List<Long> keys = indexKeys;
+            Arrays.sort(order, (a, b) -> Long.compare(keys.get(a), keys.get(b)));
+            for (int i : order) object.set(Long.toString(indexKeys.get(i)), indexValues.get(i));
+            object.setAll(rest);
+            return object;
+        }
+
+        /** The key's value when it is an array index (canonical, below 2^32 - 1), else -1. */
+        private static long arrayIndex(String key) {
+            int n = key.length();
+            if (n == 0 || n > 10 || (n > 1 && key.charAt(0) == '0')) return -1;
+            long v = 0;
+            for (int i = 0; i < n; i++) {
+                char c = key.charAt(i);
+                if (c < '0' || c > '9') return -1;
+                v = v * 10 + (c - '0');
+            }
+            return v < 0xFFFFFFFFL ? v : -1;
+        }
+
+        private String string() {
+            int header = leb();
+            int n = header >>> 1;
+            char[] chars = new char[n];
+            if ((header & 1) != 0) {
+                for (int i = 0; i < n; i++, at += 2) chars[i] = (char) ((in[at] & 0xFF) | (in[at + 1] & 0xFF) << 8);
+            } else {
+                for (int i = 0; i < n; i++) chars[i] = (char) (in[at++] & 0xFF);
+            }
+            return new String(chars);
+        }
+
+        private int leb() {
+            int v = 0;
+            for (int shift = 0; ; shift += 7) {
+                int b = in[at++] & 0xFF;
+                v |= (b & 0x7F) << shift;
+                if (b < 0x80) return v;
+                if (shift >= 28) throw new IllegalStateException("leb128 too long");
+            }
+        }
+
+        private int u8() {
+            return in[at++] & 0xFF;
+        }
+
+        private long u64() {
+            long v = 0;
+            for (int i = 0; i < 8; i++) v |= (in[at++] & 0xFFL) << (8 * i);
+            return v;
+        }
+    }
+
+    /** JavaScript's undefined while reading: left out of objects, null in arrays. */
+    private static final JsonNode UNDEFINED = new TextNode("undefined");
 }

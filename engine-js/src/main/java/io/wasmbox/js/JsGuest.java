@@ -54,6 +54,10 @@ final class JsGuest implements Guest {
     private static final int OP_EVAL_ASYNC = 5;
     private static final int OP_SEED = 6;
     private static final int OP_MONOTONIC = 7;
+    /** The driver offers its run's value in binary form ({@link #takeValue}). */
+    private static final int OP_VALUE = 8;
+    /** A run's answer when its value was taken in binary form: never JSON text (see driver.js). */
+    private static final String VALUE_TAKEN = "\u0001";
     /** Added to an output op when the text crosses as a JSON string (it holds a NUL). */
     private static final int OP_AS_JSON = 16;
     /** Id of the driver's host function (QTS_NewFunction's host_ref_id). */
@@ -92,6 +96,12 @@ final class JsGuest implements Guest {
     static final String QUICKJS_OUT_OF_MEMORY = "InternalError: out of memory";
 
     private String jobFailure;
+    /** The run's value, read in binary form when the driver offered it; null otherwise. */
+    private JsonNode takenValue;
+    /** Whether values may leave in binary form (tests compare with the text path). */
+    boolean valuesInBinary = true;
+    /** Runs whose value left in binary form (for tests). */
+    long valuesTaken;
     /** The host function names the driver holds for plain runs (it is sent them when they change). */
     private List<String> plainHostNames = List.of();
 
@@ -176,13 +186,17 @@ final class JsGuest implements Guest {
         stdinBytes.clear();
         stdinEnded = false;
         jobFailure = null;
+        takenValue = null;
         try {
             String response = takeString(call(request), "run");
             if (response.isEmpty() || qts.isJobPending(layout.runtime())) {
                 loop();
                 response = takeString(qts.call(layout.context(), layout.finish(), layout.undefined(), 0, 0), "finish");
             }
-            GuestResponse parsed = GuestResponse.fromAnswer(response);
+            GuestResponse parsed = response.equals(VALUE_TAKEN) && takenValue != null
+                    ? new GuestResponse(takenValue, 0, null, false)
+                    : GuestResponse.fromAnswer(response);
+            takenValue = null;
             if (jobFailure != null && parsed.error() == null) {
                 boolean oom = jobFailure.equals(QUICKJS_OUT_OF_MEMORY);
                 return new GuestResponse(
@@ -354,6 +368,7 @@ final class JsGuest implements Guest {
     /** The driver's host function: {@code host(op, text)}. Returns a JSValue* the caller frees, or 0. */
     private int hostFunction(int context, int argc, int argv) {
         int op = argc > 0 ? (int) qts.float64(context, argv) : -1;
+        if (op == OP_VALUE) return takeValue(context, argc > 1 ? argv + Qts.VALUE_BYTES : 0);
         String text = argc > 1 ? qts.string(context, argv + Qts.VALUE_BYTES) : null;
         try {
             switch (op) {
@@ -387,6 +402,29 @@ final class JsGuest implements Guest {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The driver offers a run's plain value (an object or array) to be read in QuickJS's binary format
+     * ({@link Bjson#read}) instead of written as JSON text: 1 when taken (the run then answers {@link
+     * #VALUE_TAKEN}), 0 when refused (the driver writes the text).
+     */
+    private int takeValue(int context, int value) {
+        takenValue = value == 0 || !valuesInBinary ? null : readBinary(context, value);
+        if (takenValue == null) return 0;
+        valuesTaken++;
+        return qts.newFloat64(context, 1);
+    }
+
+    private JsonNode readBinary(int context, int value) {
+        try {
+            byte[] bytes = qts.bjsonBytes(context, value);
+            return bytes == null ? null : Bjson.read(bytes);
+        } catch (ChicoryInterruptedException e) {
+            throw e; // the run's timeout
+        } catch (RuntimeException e) {
+            return null; // the driver writes JSON text, which reports whatever went wrong
         }
     }
 

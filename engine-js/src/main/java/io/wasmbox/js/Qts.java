@@ -41,6 +41,9 @@ final class Qts {
     private final ExportFunction getUndefined;
     private final ExportFunction newArrayBuffer;
     private final ExportFunction bjsonDecode;
+    private final ExportFunction bjsonEncode;
+    private final ExportFunction getArrayBuffer;
+    private final ExportFunction getArrayBufferLength;
 
     Qts(Instance instance, QuickJsModule module) {
         this.memory = instance.memory();
@@ -65,6 +68,9 @@ final class Qts {
         this.getUndefined = instance.export(module.export("QTS_GetUndefined"));
         this.newArrayBuffer = instance.export(module.export("QTS_NewArrayBuffer"));
         this.bjsonDecode = instance.export(module.export("QTS_bjson_decode"));
+        this.bjsonEncode = instance.export(module.export("QTS_bjson_encode"));
+        this.getArrayBuffer = instance.export(module.export("QTS_GetArrayBuffer"));
+        this.getArrayBufferLength = instance.export(module.export("QTS_GetArrayBufferLength"));
     }
 
     Memory memory() {
@@ -184,6 +190,32 @@ final class Qts {
         int buffer = (int) newArrayBuffer.apply(context, pointer, bjson.length)[0]; // owns the bytes now
         try {
             return (int) bjsonDecode.apply(context, buffer)[0];
+        } finally {
+            freeValue(context, buffer);
+        }
+    }
+
+    /**
+     * JSValue* {@code value} in QuickJS's binary object format ({@code JS_WriteObject}, in C); null when it
+     * cannot be written (a getter, a function, a Map...: the exception is dropped) or memory ran out.
+     */
+    byte[] bjsonBytes(int context, int value) {
+        int buffer = (int) bjsonEncode.apply(context, value)[0];
+        if (buffer == 0) return null;
+        try {
+            int exception = resolveException(context, buffer);
+            if (exception != 0) {
+                freeValue(context, exception);
+                return null;
+            }
+            int length = (int) getArrayBufferLength.apply(context, buffer)[0];
+            int copy = (int) getArrayBuffer.apply(context, buffer)[0]; // malloc'd: freed below
+            if (copy == 0) return null;
+            try {
+                return memory.readBytes(copy, length);
+            } finally {
+                free(copy);
+            }
         } finally {
             freeValue(context, buffer);
         }

@@ -21,7 +21,7 @@
 "use strict";
 
 const OP_CALL = 0, OP_STDOUT = 1, OP_STDERR = 2, OP_READ = 3, OP_NOW = 4, OP_EVAL_ASYNC = 5, OP_SEED = 6,
-    OP_MONOTONIC = 7;
+    OP_MONOTONIC = 7, OP_VALUE = 8;
 
 const indirectEval = globalThis.eval;
 const stringify = JSON.stringify;
@@ -52,6 +52,7 @@ const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype);
 const WeakMapCtor = WeakMap;
 const WeakSetCtor = WeakSet;
 const keysOf = Object.keys;
+const hasOwn = Object.hasOwn;
 const getProto = Object.getPrototypeOf;
 const defineProp = Object.defineProperty;
 const freeze = Object.freeze;
@@ -918,6 +919,42 @@ let currentRun = 0;
 let outcome = null;
 /** The outcome of a run that succeeded (its value set by settle), reused: read before the next run. */
 const SUCCESS = { value: "null", exitCode: 0, error: null, outOfMemory: false };
+/** The outcome of a run whose value the host took in binary form: "\u0001" is never JSON text. */
+const TAKEN = freeze({ value: "\u0001", exitCode: 0, error: null, outOfMemory: false });
+
+/**
+ * Offers a plain value to the host, which reads it in QuickJS's binary object format (written in C: no
+ * number formatting, no replacer call per property) and refuses what JSON text would show differently.
+ * The host's writer refuses getters, functions, symbols, Maps, proxies... without calling anything; only
+ * then is the value walked here, so no getter runs twice. Class instances and other prototypes are not
+ * offered (their toJSON, own or inherited, would be skipped), nor is anything while Object.prototype or
+ * Array.prototype has a toJSON of its own.
+ */
+function takenByHost(v) {
+  if (hasOwn(ObjectProto, "toJSON") || hasOwn(ArrayProto, "toJSON")) return false;
+  return host(OP_VALUE, v) === 1 && plainObjects(v, 0);
+}
+
+/** True when every object in v (data properties only, as the host's read showed) is plain or an array. */
+function plainObjects(v, depth) {
+  if (depth > MAX_DEPTH) return false;
+  const proto = getProto(v);
+  if (proto === ArrayProto) {
+    if (!isArray(v)) return false;
+    for (let i = 0; i < v.length; i++) {
+      const item = v[i];
+      if (item !== null && typeof item === "object" && !plainObjects(item, depth + 1)) return false;
+    }
+    return true;
+  }
+  if (proto !== ObjectProto && proto !== null) return false;
+  const keys = keysOf(v);
+  for (let i = 0; i < keys.length; i++) {
+    const item = v[keys[i]];
+    if (item !== null && typeof item === "object" && !plainObjects(item, depth + 1)) return false;
+  }
+  return true;
+}
 let currentMode = "run";
 
 /**
@@ -948,6 +985,10 @@ function settle(id, v, e, failed) {
   if (!failed) {
     try {
       const type = typeof v;
+      if (type === "object" && v !== null && takenByHost(v)) {
+        outcome = TAKEN;
+        return;
+      }
       const json = type === "number" && v < 1e21 && v > -1e21 ? Str(v) : type === "string" ? stringify(v)
           : v === undefined || v === null ? "null" : valueJson(v, 0);
       SUCCESS.value = json; // one object for every success: a literal costs ~2 µs at this speed
