@@ -12,7 +12,6 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -263,27 +262,21 @@ public final class Sandbox implements AutoCloseable {
     /** Nesting of an invoke argument: within the arguments array, under the JSON writer's 1,000 levels. */
     static final int MAX_ARGUMENT_DEPTH = 999;
 
-    /** Levels of arrays and objects in {@code tree} (0 for a scalar), walked without recursion. */
+    /** Levels of arrays and objects in {@code tree} (0 for a scalar), walked level by level without recursion. */
     private static int depth(JsonNode tree) {
-        if (!tree.isContainerNode()) return 0;
-        int max = 0;
-        ArrayDeque<JsonNode> nodes = new ArrayDeque<>();
-        ArrayDeque<Integer> levels = new ArrayDeque<>();
-        nodes.push(tree);
-        levels.push(1);
-        while (!nodes.isEmpty()) {
-            JsonNode node = nodes.pop();
-            int level = levels.pop();
-            max = Math.max(max, level);
-            if (max > MAX_ARGUMENT_DEPTH) return max;
-            for (JsonNode child : node) {
-                if (child.isContainerNode()) {
-                    nodes.push(child);
-                    levels.push(level + 1);
+        int depth = 0;
+        List<JsonNode> level = tree.isContainerNode() ? List.of(tree) : List.of();
+        while (!level.isEmpty() && depth <= MAX_ARGUMENT_DEPTH) {
+            depth++;
+            List<JsonNode> next = new ArrayList<>();
+            for (JsonNode node : level) {
+                for (JsonNode child : node) {
+                    if (child.isContainerNode()) next.add(child);
                 }
             }
+            level = next;
         }
-        return max;
+        return depth;
     }
 
     /**

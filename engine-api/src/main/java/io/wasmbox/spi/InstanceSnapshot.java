@@ -172,8 +172,7 @@ public final class InstanceSnapshot {
                 for (int b = first; b < first + CopyOnWriteMemory.BLOCKS_PER_PAGE; b++) {
                     byte[] block = new byte[CopyOnWriteMemory.BLOCK_SIZE];
                     in.readFully(block); // straight into its block: snapshots are tens of MiB
-                    blocks[b] =
-                            Arrays.equals(block, CopyOnWriteMemory.ZERO_BLOCK) ? CopyOnWriteMemory.ZERO_BLOCK : block;
+                    blocks[b] = sharedIfZero(block);
                 }
             } else {
                 // shared and never written: a restored memory copies a block before writing it
@@ -208,9 +207,13 @@ public final class InstanceSnapshot {
         for (int b = 0; b < CopyOnWriteMemory.BLOCKS_PER_PAGE; b++) {
             int from = b * CopyOnWriteMemory.BLOCK_SIZE;
             byte[] block = Arrays.copyOfRange(page, from, from + CopyOnWriteMemory.BLOCK_SIZE);
-            boolean zero = Arrays.equals(block, CopyOnWriteMemory.ZERO_BLOCK);
-            blocks[index * CopyOnWriteMemory.BLOCKS_PER_PAGE + b] = zero ? CopyOnWriteMemory.ZERO_BLOCK : block;
+            blocks[index * CopyOnWriteMemory.BLOCKS_PER_PAGE + b] = sharedIfZero(block);
         }
+    }
+
+    /** The block, or the shared zero block when it holds only zeros. */
+    private static byte[] sharedIfZero(byte[] block) {
+        return Arrays.equals(block, CopyOnWriteMemory.ZERO_BLOCK) ? CopyOnWriteMemory.ZERO_BLOCK : block;
     }
 
     /**

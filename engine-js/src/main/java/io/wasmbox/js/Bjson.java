@@ -11,11 +11,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * JSON data in QuickJS's binary object format ({@code JS_WriteObject}'s output without bytecode or object
@@ -269,41 +269,25 @@ final class Bjson {
         /** An object's properties in JavaScript's order: array indices ascending, then the rest as written. */
         private JsonNode object(int depth) {
             int n = leb();
-            List<Long> indexKeys = null;
-            List<JsonNode> indexValues = null;
+            TreeMap<Long, JsonNode> indexed = null;
             ObjectNode rest = NODES.objectNode();
             for (int i = 0; i < n; i++) {
                 int ref = leb();
-                String key;
-                long index;
-                if ((ref & 1) != 0) {
-                    index = ref >>> 1; // an integer atom
-                    key = null;
-                } else {
-                    key = atoms[(ref >>> 1) - 1];
-                    index = arrayIndex(key);
-                }
+                String key = (ref & 1) != 0 ? null : atoms[(ref >>> 1) - 1];
+                long index = key == null ? ref >>> 1 : arrayIndex(key); // odd: an integer atom
                 JsonNode value = value(depth + 1);
                 if (value == null) return null;
                 if (value == UNDEFINED) continue; // JSON.stringify leaves the property out
                 if (index < 0) {
                     rest.set(key, value);
                 } else {
-                    if (indexKeys == null) {
-                        indexKeys = new ArrayList<>();
-                        indexValues = new ArrayList<>();
-                    }
-                    indexKeys.add(index);
-                    indexValues.add(value);
+                    if (indexed == null) indexed = new TreeMap<>();
+                    indexed.put(index, value);
                 }
             }
-            if (indexKeys == null) return rest;
+            if (indexed == null) return rest;
             ObjectNode object = NODES.objectNode();
-            Integer[] order = new Integer[indexKeys.size()];
-            for (int i = 0; i < order.length; i++) order[i] = i;
-            List<Long> keys = indexKeys;
-            Arrays.sort(order, (a, b) -> Long.compare(keys.get(a), keys.get(b)));
-            for (int i : order) object.set(Long.toString(indexKeys.get(i)), indexValues.get(i));
+            indexed.forEach((index, value) -> object.set(Long.toString(index), value));
             object.setAll(rest);
             return object;
         }

@@ -105,6 +105,17 @@ final class JsGuest implements Guest {
     /** The host function names the driver holds for plain runs (it is sent them when they change). */
     private List<String> plainHostNames = List.of();
 
+    /**
+     * A guest in its factory's set-up state for trusted work of the host's own (the TypeScript compiler):
+     * memory capped at {@code capBytes}, output discarded, no stdin, no host functions.
+     */
+    static JsGuest quiet(JsGuestFactory factory, long capBytes) {
+        OutputStream discard = OutputStream.nullOutputStream();
+        return restored(
+                factory,
+                new GuestContext(capBytes, discard, discard, InputStream.nullInputStream(), null, 0, HostCalls.NONE));
+    }
+
     /** A guest in its factory's set-up state, with the memory cap of {@code context}. */
     static JsGuest restored(JsGuestFactory factory, GuestContext context) {
         int maxPages = (int) Math.min(65536, context.memoryLimitBytes() / QuickJsModule.PAGE);

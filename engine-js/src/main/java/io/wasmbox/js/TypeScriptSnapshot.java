@@ -1,7 +1,5 @@
 package io.wasmbox.js;
 
-import io.wasmbox.spi.GuestContext;
-import io.wasmbox.spi.HostCalls;
 import io.wasmbox.spi.InstanceSnapshot;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -127,17 +125,7 @@ final class TypeScriptSnapshot {
      * the time a JVM takes to read it.
      */
     private static JsGuestFactory withFreeMemoryZeroed(JsGuestFactory factory) {
-        OutputStream discard = OutputStream.nullOutputStream();
-        JsGuest filler = JsGuest.restored(
-                factory,
-                new GuestContext(
-                        factory.snapshot.memoryBytes(),
-                        discard,
-                        discard,
-                        InputStream.nullInputStream(),
-                        null,
-                        0,
-                        HostCalls.NONE));
+        JsGuest filler = JsGuest.quiet(factory, factory.snapshot.memoryBytes());
         try {
             filler.qts().setMemoryLimit(factory.layout.runtime(), -1);
             int context = factory.layout.context();

@@ -5,13 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.wasmbox.ErrorKind;
 import io.wasmbox.GuestError;
-import io.wasmbox.spi.GuestContext;
 import io.wasmbox.spi.GuestCrashedException;
 import io.wasmbox.spi.GuestRequest;
 import io.wasmbox.spi.GuestResponse;
-import io.wasmbox.spi.HostCalls;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
@@ -219,11 +215,7 @@ final class TypeScriptTranspiler {
     }
 
     private JsGuest newInstance() {
-        OutputStream discard = OutputStream.nullOutputStream();
-        return JsGuest.restored(
-                factory,
-                new GuestContext(
-                        MEMORY_CAP_BYTES, discard, discard, InputStream.nullInputStream(), null, 0, HostCalls.NONE));
+        return JsGuest.quiet(factory, MEMORY_CAP_BYTES);
     }
 
     private static GuestRequest request(String mode, String target, List<JsonNode> args) {

@@ -2,12 +2,8 @@ package io.wasmbox.js;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wasmbox.spi.GuestContext;
 import io.wasmbox.spi.GuestRequest;
 import io.wasmbox.spi.GuestResponse;
-import io.wasmbox.spi.HostCalls;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -48,10 +44,7 @@ class JsResultValuesTest {
             "({nested: [{deep: [{deeper: 'yes'}]}]})");
 
     private static JsGuest guest(boolean binary) {
-        OutputStream discard = OutputStream.nullOutputStream();
-        JsGuest guest = (JsGuest) JsGuestFactory.shared()
-                .create(new GuestContext(
-                        64L << 20, discard, discard, InputStream.nullInputStream(), null, 0, HostCalls.NONE));
+        JsGuest guest = JsGuest.quiet(JsGuestFactory.shared(), 64L << 20);
         guest.valuesInBinary = binary;
         return guest;
     }
