@@ -20,7 +20,6 @@ import com.dylibso.chicory.wasm.types.ValType;
 import io.trino.wasm.python.Python;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -34,7 +33,6 @@ public final class ChicoryLine implements Supplier<String> {
     private final boolean javascript;
     private final Instance instance;
     private final Memory memory;
-    private final Map<String, String> exports;
     private final int context;
     private final int source;
     private final int sourceLength;
@@ -47,7 +45,7 @@ public final class ChicoryLine implements Supplier<String> {
         if (javascript) {
             WasmModule module = Parser.parse(RuntimeLineWorkloads.quickJsWasm());
             this.memory = new ByteArrayMemory(new MemoryLimits(256, 32768));
-            ImportValues.Builder imports = ImportValues.builder().addMemory(new ImportMemory("a", "a", memory));
+            ImportValues.Builder imports = ImportValues.builder().addMemory(new ImportMemory("env", "memory", memory));
             ImportSection section = module.importSection();
             for (int i = 0; i < section.importCount(); i++) {
                 if (section.getImport(i) instanceof FunctionImport f) {
@@ -63,7 +61,7 @@ public final class ChicoryLine implements Supplier<String> {
                     .withMachineFactory(MachineFactoryCompiler.compile(module))
                     .withStart(false)
                     .build();
-            this.exports = RuntimeLineWorkloads.quickJsExports();
+            instance.export("_initialize").apply(); // the C library's constructors
             int runtime = (int) export("QTS_NewRuntime").apply()[0];
             this.context = (int) export("QTS_NewContext").apply(runtime, 0)[0];
             this.source = cString(code, "malloc");
@@ -90,7 +88,6 @@ public final class ChicoryLine implements Supplier<String> {
                     .withStart(false)
                     .build();
             this.memory = instance.memory();
-            this.exports = Map.of();
             this.context = 0;
             this.source = 0;
             this.sourceLength = 0;
@@ -131,7 +128,7 @@ public final class ChicoryLine implements Supplier<String> {
     }
 
     private ExportFunction export(String name) {
-        return instance.export(exports.get(name));
+        return instance.export(name);
     }
 
     private int cString(byte[] bytes, String allocator) {

@@ -2,7 +2,6 @@ package io.wasmbox.benchmarks;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import run.endive.compiler.MachineFactoryCompiler;
@@ -35,7 +34,6 @@ public final class EndiveLine implements Supplier<String> {
     private final boolean javascript;
     private final Instance instance;
     private final Memory memory;
-    private final Map<String, String> exports;
     private final int context;
     private final int source;
     private final int sourceLength;
@@ -48,7 +46,7 @@ public final class EndiveLine implements Supplier<String> {
         if (javascript) {
             WasmModule module = Parser.parse(RuntimeLineWorkloads.quickJsWasm());
             this.memory = new ByteArrayMemory(new MemoryLimits(256, 32768));
-            ImportValues.Builder imports = ImportValues.builder().addMemory(new ImportMemory("a", "a", memory));
+            ImportValues.Builder imports = ImportValues.builder().addMemory(new ImportMemory("env", "memory", memory));
             ImportSection section = module.importSection();
             for (int i = 0; i < section.importCount(); i++) {
                 if (section.getImport(i) instanceof FunctionImport f) {
@@ -64,7 +62,7 @@ public final class EndiveLine implements Supplier<String> {
                     .withMachineFactory(MachineFactoryCompiler.compile(module))
                     .withStart(false)
                     .build();
-            this.exports = RuntimeLineWorkloads.quickJsExports();
+            instance.export("_initialize").apply(); // the C library's constructors
             int runtime = (int) export("QTS_NewRuntime").apply()[0];
             this.context = (int) export("QTS_NewContext").apply(runtime, 0)[0];
             this.source = cString(code, "malloc");
@@ -91,7 +89,6 @@ public final class EndiveLine implements Supplier<String> {
                     .withStart(false)
                     .build();
             this.memory = instance.memory();
-            this.exports = Map.of();
             this.context = 0;
             this.source = 0;
             this.sourceLength = 0;
@@ -153,7 +150,7 @@ public final class EndiveLine implements Supplier<String> {
     }
 
     private ExportFunction export(String name) {
-        return instance.export(exports.get(name));
+        return instance.export(name);
     }
 
     private int cString(byte[] bytes, String allocator) {

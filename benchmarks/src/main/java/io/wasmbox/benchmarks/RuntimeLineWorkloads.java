@@ -3,23 +3,16 @@ package io.wasmbox.benchmarks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What {@link ChicoryLine} and {@link EndiveLine} run, and the runtime-independent parts of running it: the
- * workloads' source and expected results, QuickJS's module and export names, CPython's tiny driver.
+ * workloads' source and expected results, QuickJS's module, CPython's tiny driver.
  * Only JDK types here: {@link EndiveLine} loads this class again in its own class loader.
  */
 final class RuntimeLineWorkloads {
     static final String QUICKJS_WASM = "/io/wasmbox/benchmarks/quickjs.wasm";
-    private static final String GLUE = "/io/wasmbox/js/quickjs/emscripten-module.mjs";
-    private static final Pattern EXPORT = Pattern.compile("d\\._(\\w+)=b\\.([\\w$]+);");
     private static final String RECORD = "{\"id\":12345,\"customer\":\"c-42\",\"amount\":123.45,\"currency\":\"EUR\","
             + "\"ts\":1700000000000,\"tags\":[\"a\",\"b\"]}";
 
@@ -56,14 +49,6 @@ final class RuntimeLineWorkloads {
 
     static byte[] quickJsWasm() {
         return resource(QUICKJS_WASM);
-    }
-
-    /** QuickJS's minified export names by their real names, from the package's glue file. */
-    static Map<String, String> quickJsExports() {
-        Map<String, String> names = new HashMap<>();
-        Matcher m = EXPORT.matcher(new String(resource(GLUE), StandardCharsets.UTF_8));
-        while (m.find()) names.put(m.group(1), m.group(2));
-        return names;
     }
 
     /** A directory holding the Python driver: {@code run(code)} executes code and returns {@code str(r)}. */

@@ -19,12 +19,12 @@ import java.util.TreeMap;
 
 /**
  * JSON data in QuickJS's binary object format ({@code JS_WriteObject}'s output without bytecode or object
- * references, {@code BC_VERSION} 5 of QuickJS 2025-09-13), which {@code QTS_bjson_decode} turns into
+ * references, {@code BC_VERSION} 5 of QuickJS 2025-09-13), which {@code wasmbox_read_value} turns into
  * JavaScript values without parsing text: an invoke's arguments cross this way. In the guest, JSON.parse
  * of a 250-byte record costs ~17 µs (its number and string scanning run as compiled WebAssembly on the
  * JVM); reading the same record in this form is a few copies.
  *
- * <p>Results come back the same way ({@link #read}): {@code QTS_bjson_encode} writes the value in C, with
+ * <p>Results come back the same way ({@link #read}): {@code wasmbox_write_value} writes the value in C, with
  * no number formatting and no replacer called per property, and the host builds the tree the JSON text
  * would have given ({@code Json.parse} of {@code JSON.stringify}'s output: integers as BigIntegerNode, key
  * order as JavaScript enumerates it). The driver sends a value this way only when every object in it is

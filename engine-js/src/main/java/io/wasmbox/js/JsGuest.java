@@ -141,8 +141,7 @@ final class JsGuest implements Guest {
                 .build();
         JsGuest guest = new JsGuest(instance, context);
         self[0] = guest;
-        instance.export(module.constructors())
-                .apply(); // the C constructors, as the glue calls them after instantiation
+        instance.export(QuickJsModule.INITIALIZE).apply(); // the C library's constructors, before any other call
         return guest;
     }
 
@@ -171,7 +170,7 @@ final class JsGuest implements Guest {
 
     private JsGuest(Instance instance, GuestContext context) {
         this.instance = instance;
-        this.qts = new Qts(instance, QuickJsModule.get());
+        this.qts = new Qts(instance);
         this.memory = instance.memory();
         this.stdout = context.stdout();
         this.stderr = context.stderr();

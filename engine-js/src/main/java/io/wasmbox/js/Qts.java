@@ -6,8 +6,8 @@ import com.dylibso.chicory.runtime.Memory;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The QuickJS embedding API of one QuickJS instance ({@code QTS_*} in quickjs-emscripten's
- * interface.c), typed. Values cross as {@code JSValue*}: pointers to heap copies the caller owns and frees
+ * The QuickJS embedding API of one QuickJS instance ({@code QTS_*}, src/main/quickjs/c/wasmbox_quickjs.c,
+ * named after quickjs-emscripten's API that it follows), typed. Values cross as {@code JSValue*}: pointers to heap copies the caller owns and frees
  * with {@link #freeValue}; strings go in as NUL-terminated UTF-8 the caller allocates. Not thread-safe: one
  * guest thread at a time, like the instance.
  */
@@ -39,38 +39,32 @@ final class Qts {
     private final ExportFunction executePendingJob;
     private final ExportFunction newFunction;
     private final ExportFunction getUndefined;
-    private final ExportFunction newArrayBuffer;
-    private final ExportFunction bjsonDecode;
-    private final ExportFunction bjsonEncode;
-    private final ExportFunction getArrayBuffer;
-    private final ExportFunction getArrayBufferLength;
+    private final ExportFunction readValue;
+    private final ExportFunction writeValue;
 
-    Qts(Instance instance, QuickJsModule module) {
+    Qts(Instance instance) {
         this.memory = instance.memory();
-        this.malloc = instance.export(module.export("malloc"));
-        this.free = instance.export(module.export("free"));
-        this.newRuntime = instance.export(module.export("QTS_NewRuntime"));
-        this.newContext = instance.export(module.export("QTS_NewContext"));
-        this.setMemoryLimit = instance.export(module.export("QTS_RuntimeSetMemoryLimit"));
-        this.setMaxStackSize = instance.export(module.export("QTS_RuntimeSetMaxStackSize"));
-        this.eval = instance.export(module.export("QTS_Eval"));
-        this.call = instance.export(module.export("QTS_Call"));
-        this.resolveException = instance.export(module.export("QTS_ResolveException"));
-        this.getString = instance.export(module.export("QTS_GetString"));
-        this.freeCString = instance.export(module.export("QTS_FreeCString"));
-        this.newString = instance.export(module.export("QTS_NewString"));
-        this.freeValue = instance.export(module.export("QTS_FreeValuePointer"));
-        this.getFloat64 = instance.export(module.export("QTS_GetFloat64"));
-        this.newFloat64 = instance.export(module.export("QTS_NewFloat64"));
-        this.isJobPending = instance.export(module.export("QTS_IsJobPending"));
-        this.executePendingJob = instance.export(module.export("QTS_ExecutePendingJob"));
-        this.newFunction = instance.export(module.export("QTS_NewFunction"));
-        this.getUndefined = instance.export(module.export("QTS_GetUndefined"));
-        this.newArrayBuffer = instance.export(module.export("QTS_NewArrayBuffer"));
-        this.bjsonDecode = instance.export(module.export("QTS_bjson_decode"));
-        this.bjsonEncode = instance.export(module.export("QTS_bjson_encode"));
-        this.getArrayBuffer = instance.export(module.export("QTS_GetArrayBuffer"));
-        this.getArrayBufferLength = instance.export(module.export("QTS_GetArrayBufferLength"));
+        this.malloc = instance.export("malloc");
+        this.free = instance.export("free");
+        this.newRuntime = instance.export("QTS_NewRuntime");
+        this.newContext = instance.export("QTS_NewContext");
+        this.setMemoryLimit = instance.export("QTS_RuntimeSetMemoryLimit");
+        this.setMaxStackSize = instance.export("QTS_RuntimeSetMaxStackSize");
+        this.eval = instance.export("QTS_Eval");
+        this.call = instance.export("QTS_Call");
+        this.resolveException = instance.export("QTS_ResolveException");
+        this.getString = instance.export("QTS_GetString");
+        this.freeCString = instance.export("QTS_FreeCString");
+        this.newString = instance.export("QTS_NewString");
+        this.freeValue = instance.export("QTS_FreeValuePointer");
+        this.getFloat64 = instance.export("QTS_GetFloat64");
+        this.newFloat64 = instance.export("QTS_NewFloat64");
+        this.isJobPending = instance.export("QTS_IsJobPending");
+        this.executePendingJob = instance.export("QTS_ExecutePendingJob");
+        this.newFunction = instance.export("QTS_NewFunction");
+        this.getUndefined = instance.export("QTS_GetUndefined");
+        this.readValue = instance.export("wasmbox_read_value");
+        this.writeValue = instance.export("wasmbox_write_value");
     }
 
     Memory memory() {
@@ -187,37 +181,21 @@ final class Qts {
         int pointer = malloc(bjson.length);
         if (pointer == 0) throw new OutOfGuestMemory();
         memory.write(pointer, bjson);
-        int buffer = (int) newArrayBuffer.apply(context, pointer, bjson.length)[0]; // owns the bytes now
-        try {
-            return (int) bjsonDecode.apply(context, buffer)[0];
-        } finally {
-            freeValue(context, buffer);
-        }
+        return (int) readValue.apply(context, pointer, bjson.length)[0]; // frees the buffer
     }
 
     /**
-     * JSValue* {@code value} in QuickJS's binary object format ({@code JS_WriteObject}, in C); null when it
-     * cannot be written (a getter, a function, a Map...: the exception is dropped) or memory ran out.
+     * JSValue* {@code value} in QuickJS's binary object format; null when it cannot be written (a getter, a
+     * function, a Map...: the exception is dropped) or memory ran out. One call writes it into a block of
+     * the C heap, {@code [u32 length][bytes]}, freed here once read.
      */
     byte[] bjsonBytes(int context, int value) {
-        int buffer = (int) bjsonEncode.apply(context, value)[0];
-        if (buffer == 0) return null;
+        int block = (int) writeValue.apply(context, value)[0];
+        if (block == 0) return null;
         try {
-            int exception = resolveException(context, buffer);
-            if (exception != 0) {
-                freeValue(context, exception);
-                return null;
-            }
-            int length = (int) getArrayBufferLength.apply(context, buffer)[0];
-            int copy = (int) getArrayBuffer.apply(context, buffer)[0]; // malloc'd: freed below
-            if (copy == 0) return null;
-            try {
-                return memory.readBytes(copy, length);
-            } finally {
-                free(copy);
-            }
+            return memory.readBytes(block + 4, memory.readInt(block));
         } finally {
-            freeValue(context, buffer);
+            free(block);
         }
     }
 

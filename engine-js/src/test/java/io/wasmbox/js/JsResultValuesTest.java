@@ -41,7 +41,11 @@ class JsResultValuesTest {
             "[new Error('e'), /re/g, Promise.resolve(1)]",
             "(() => { const a = [1, 2]; a.extra = 3; return a; })()",
             "new (class A extends Array {})(3).fill(7)",
-            "({nested: [{deep: [{deeper: 'yes'}]}]})");
+            "({nested: [{deep: [{deeper: 'yes'}]}]})",
+            "({rope: 'x'.repeat(3000) + 'y'.repeat(3000), wide: 'é'.repeat(2000) + '日'.repeat(2000)})",
+            "Object.fromEntries(Array.from({length: 300}, (_, i) => ['k' + i, [i, {['n' + i]: i}]]))",
+            "(() => { const o = {a: 1, b: 2, c: 3}; delete o.b; o.d = 4; return o; })()",
+            "(() => { const a = [1, 2, 3]; a.length = 5; return a; })()");
 
     private static JsGuest guest(boolean binary) {
         JsGuest guest = JsGuest.quiet(JsGuestFactory.shared(), 64L << 20);

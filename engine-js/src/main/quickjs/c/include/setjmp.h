@@ -1,0 +1,1 @@
+/* dtoa.c includes <setjmp.h> and uses nothing from it; wasi-libc ships none. */
