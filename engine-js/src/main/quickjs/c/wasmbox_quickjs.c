@@ -146,8 +146,10 @@ JSValue *QTS_NewFunction(JSContext *ctx, const char *name, int length, bool is_c
  * atoms first), framed for one read: a malloc'd block [u32 length][bytes] the host frees; NULL when the
  * value cannot be written (the exception is dropped).
  *
- * Plain data (null, undefined, booleans, numbers, strings, plain objects' enumerable string-keyed value
- * properties, dense arrays, each object once) is written here. JS_WriteObject numbers atoms through a
+ * Plain data (null, undefined, booleans, numbers, strings, dense arrays and objects whose prototype is
+ * Object.prototype or null, with enumerable string-keyed value properties, each object once, while neither
+ * Object.prototype nor Array.prototype has a toJSON) is written here and flagged PLAIN_DATA: JSON.stringify
+ * would call nothing on it, so the driver need not walk it again. JS_WriteObject numbers atoms through a
  * table as large as the highest atom index in the runtime (thousands), zeroed on every call: most of a
  * small value's cost. Anything else (getters, other classes, ropes, an object met twice, deep nesting)
  * goes to JS_WriteObject itself, whose output the host reads or refuses as before.
@@ -157,6 +159,8 @@ JSValue *QTS_NewFunction(JSContext *ctx, const char *name, int length, bool is_c
 
 typedef struct ValueWriter {
   BCWriterState bc; /* its dbuf and ctx, for the format's own put helpers */
+  JSObject *object_proto;
+  JSObject *array_proto;
   DynBuf marked;    /* JSObject* whose tmp_mark this writer set */
   JSAtom atoms[WRITER_MAX_ATOMS];
   uint32_t index[WRITER_MAX_ATOMS];
@@ -233,14 +237,19 @@ static int write_plain(ValueWriter *w, JSValueConst v, int depth) {
     return 0;
   case JS_TAG_OBJECT: {
     JSObject *p = JS_VALUE_GET_OBJ(v);
+    JSObject *proto = p->shape->proto;
     if (p->tmp_mark) return -1; /* met before: a cycle or a shared object, which the format refers to */
     p->tmp_mark = 1;
     if (dbuf_put(&w->marked, (uint8_t *)&p, sizeof(p))) {
       p->tmp_mark = 0;
       return -1;
     }
-    if (p->class_id == JS_CLASS_OBJECT) return write_object(w, p, depth);
-    if (p->class_id != JS_CLASS_ARRAY || !p->fast_array) return -1;
+    /* plain objects (or with a null prototype) and arrays only: a class's instance may have a toJSON */
+    if (p->class_id == JS_CLASS_OBJECT) {
+      if (proto != NULL && proto != w->object_proto) return -1;
+      return write_object(w, p, depth);
+    }
+    if (p->class_id != JS_CLASS_ARRAY || !p->fast_array || proto != w->array_proto) return -1;
     /* a dense array: its length is its element count and its only own enumerable property */
     if (p->shape->prop_count != 1) return -1;
     uint32_t length;
@@ -259,20 +268,29 @@ static int write_plain(ValueWriter *w, JSValueConst v, int depth) {
   }
 }
 
-static uint8_t *framed(const uint8_t *head, size_t head_length, const uint8_t *body, size_t body_length) {
+/* The top bit of the length says the writer below checked the value is plain data (see wasmbox_write_value). */
+#define PLAIN_DATA 0x80000000u
+
+static uint8_t *framed(const uint8_t *head, size_t head_length, const uint8_t *body, size_t body_length,
+                       uint32_t flags) {
   uint8_t *out = malloc(4 + head_length + body_length);
   if (!out) return NULL;
-  uint32_t length = head_length + body_length;
+  uint32_t length = (head_length + body_length) | flags;
   memcpy(out, &length, 4);
   memcpy(out + 4, head, head_length);
   if (body_length) memcpy(out + 4 + head_length, body, body_length);
   return out;
 }
 
-/* Plain data as described above, or NULL. */
+/* Plain data as described above, or NULL (also when Object.prototype or Array.prototype has a toJSON). */
 static uint8_t *write_plain_framed(JSContext *ctx, JSValueConst value) {
   ValueWriter w;
+  JSProperty *unused;
   uint8_t *out = NULL;
+  w.object_proto = JS_VALUE_GET_OBJ(ctx->class_proto[JS_CLASS_OBJECT]);
+  w.array_proto = JS_VALUE_GET_OBJ(ctx->class_proto[JS_CLASS_ARRAY]);
+  if (find_own_property(&unused, w.object_proto, JS_ATOM_toJSON)) return NULL;
+  if (find_own_property(&unused, w.array_proto, JS_ATOM_toJSON)) return NULL;
   memset(&w.bc, 0, sizeof(w.bc));
   memset(w.atoms, 0, sizeof(w.atoms));
   w.atom_count = 0;
@@ -289,7 +307,7 @@ static uint8_t *write_plain_framed(JSContext *ctx, JSValueConst value) {
     bc_put_u8(&w.bc, BC_VERSION);
     bc_put_leb128(&w.bc, w.atom_count);
     for (int i = 0; i < w.atom_count; i++) JS_WriteString(&w.bc, ctx->rt->atom_array[w.order[i]]);
-    if (!w.bc.dbuf.error) out = framed(w.bc.dbuf.buf, w.bc.dbuf.size, body.buf, body.size);
+    if (!w.bc.dbuf.error) out = framed(w.bc.dbuf.buf, w.bc.dbuf.size, body.buf, body.size, PLAIN_DATA);
     dbuf_free(&body);
   }
   dbuf_free(&w.bc.dbuf);
@@ -305,7 +323,7 @@ EXPORT(wasmbox_write_value) uint8_t *wasmbox_write_value(JSContext *ctx, JSValue
     JS_FreeValue(ctx, JS_GetException(ctx));
     return NULL;
   }
-  out = framed(buffer, length, NULL, 0);
+  out = framed(buffer, length, NULL, 0, 0);
   js_free(ctx, buffer);
   return out;
 }

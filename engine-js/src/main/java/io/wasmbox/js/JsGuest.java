@@ -56,6 +56,10 @@ final class JsGuest implements Guest {
     private static final int OP_MONOTONIC = 7;
     /** The driver offers its run's value in binary form ({@link #takeValue}). */
     private static final int OP_VALUE = 8;
+    /** {@link #takeValue}'s answers: read, and the driver checks it is plain data; read, and it is. */
+    private static final int TAKEN = 1;
+
+    private static final int TAKEN_PLAIN = 2;
     /** A run's answer when its value was taken in binary form: never JSON text (see driver.js). */
     private static final String VALUE_TAKEN = "\u0001";
     /** Added to an output op when the text crosses as a JSON string (it holds a NUL). */
@@ -417,25 +421,25 @@ final class JsGuest implements Guest {
 
     /**
      * The driver offers a run's plain value (an object or array) to be read in QuickJS's binary format
-     * ({@link Bjson#read}) instead of written as JSON text: 1 when taken (the run then answers {@link
-     * #VALUE_TAKEN}), 0 when refused (the driver writes the text).
+     * ({@link Bjson#read}) instead of written as JSON text: {@link #TAKEN_PLAIN} when taken and the C writer
+     * found only plain objects and arrays, {@link #TAKEN} when taken but the driver must still check that
+     * (the run then answers {@link #VALUE_TAKEN}), 0 when refused (the driver writes the text).
      */
     private int takeValue(int context, int value) {
-        takenValue = value == 0 || !valuesInBinary ? null : readBinary(context, value);
-        if (takenValue == null) return 0;
-        valuesTaken++;
-        return qts.newFloat64(context, 1);
-    }
-
-    private JsonNode readBinary(int context, int value) {
+        takenValue = null;
+        if (value == 0 || !valuesInBinary) return 0;
+        Qts.WrittenValue written;
         try {
-            byte[] bytes = qts.bjsonBytes(context, value);
-            return bytes == null ? null : Bjson.read(bytes);
+            written = qts.writeValue(context, value);
+            takenValue = written == null ? null : Bjson.read(written.bytes());
         } catch (ChicoryInterruptedException e) {
             throw e; // the run's timeout
         } catch (RuntimeException e) {
-            return null; // the driver writes JSON text, which reports whatever went wrong
+            return 0; // the driver writes JSON text, which reports whatever went wrong
         }
+        if (takenValue == null) return 0;
+        valuesTaken++;
+        return qts.newFloat64(context, written.plainData() ? TAKEN_PLAIN : TAKEN);
     }
 
     /** A host call's reply as the driver's callHost reads it: a number as itself, else a tagged string. */

@@ -184,16 +184,21 @@ final class Qts {
         return (int) readValue.apply(context, pointer, bjson.length)[0]; // frees the buffer
     }
 
+    /** A value in QuickJS's binary object format; {@code plainData} when the writer found only plain data. */
+    record WrittenValue(byte[] bytes, boolean plainData) {}
+
     /**
      * JSValue* {@code value} in QuickJS's binary object format; null when it cannot be written (a getter, a
      * function, a Map...: the exception is dropped) or memory ran out. One call writes it into a block of
-     * the C heap, {@code [u32 length][bytes]}, freed here once read.
+     * the C heap, {@code [u32 length, top bit: plain data][bytes]}, freed here once read. Plain data: only
+     * plain objects and arrays, nothing JSON.stringify would call (see wasmbox_write_value).
      */
-    byte[] bjsonBytes(int context, int value) {
+    WrittenValue writeValue(int context, int value) {
         int block = (int) writeValue.apply(context, value)[0];
         if (block == 0) return null;
         try {
-            return memory.readBytes(block + 4, memory.readInt(block));
+            int header = memory.readInt(block);
+            return new WrittenValue(memory.readBytes(block + 4, header & Integer.MAX_VALUE), header < 0);
         } finally {
             free(block);
         }

@@ -925,14 +925,18 @@ const TAKEN = freeze({ value: "\u0001", exitCode: 0, error: null, outOfMemory: f
 /**
  * Offers a plain value to the host, which reads it in QuickJS's binary object format (written in C: no
  * number formatting, no replacer call per property) and refuses what JSON text would show differently.
- * The host's writer refuses getters, functions, symbols, Maps, proxies... without calling anything; only
- * then is the value walked here, so no getter runs twice. Class instances and other prototypes are not
+ * The host's writer refuses getters, functions, symbols, Maps, proxies... without calling anything; it
+ * answers 2 when it also found every object plain (Object.prototype, null or Array.prototype, neither with
+ * a toJSON), else 1 and the value is walked here, so no getter runs twice. Class instances and other prototypes are not
  * offered (their toJSON, own or inherited, would be skipped), nor is anything while Object.prototype or
  * Array.prototype has a toJSON of its own.
  */
 function takenByHost(v) {
+  const taken = host(OP_VALUE, v);
+  if (taken === 2) return true; // the writer saw only plain objects and arrays, and no toJSON on their prototypes
+  if (taken !== 1) return false;
   if (hasOwn(ObjectProto, "toJSON") || hasOwn(ArrayProto, "toJSON")) return false;
-  return host(OP_VALUE, v) === 1 && plainObjects(v, 0);
+  return plainObjects(v, 0);
 }
 
 /** True when every object in v (data properties only, as the host's read showed) is plain or an array. */
