@@ -328,9 +328,161 @@ EXPORT(wasmbox_write_value) uint8_t *wasmbox_write_value(JSContext *ctx, JSValue
   return out;
 }
 
-/* The value a buffer in the binary object format describes (JS_ReadObject); frees the buffer. */
+/*
+ * Values from the host (an invoke's arguments, src/main/java/.../Bjson.java): the binary object format,
+ * read as JS_ReadObject reads it, except objects. JS_ReadObject defines an object's properties one by one,
+ * and the shapes in between die with the object, so every record rebuilds its shape: a clone and a resize
+ * per property. Here a small cache keeps the final shape of each key sequence seen (a reference to it: the
+ * shape holds its keys' atoms), and an object with the same keys in the same order is made from it with
+ * its values filled in, as an object literal's template would be.
+ */
+#define READER_SHAPES 32
+#define READER_MAX_PROPS 64
+
+typedef struct CachedShape {
+  JSShape *shape;
+  uint32_t count;
+  JSAtom atoms[READER_MAX_PROPS];
+} CachedShape;
+
+static CachedShape shape_cache[READER_SHAPES];
+static int shape_cache_next;
+
+static JSShape *cached_shape(const JSAtom *atoms, uint32_t count) {
+  for (int i = 0; i < READER_SHAPES; i++) {
+    CachedShape *e = &shape_cache[i];
+    if (e->shape && e->count == count && memcmp(e->atoms, atoms, count * sizeof(JSAtom)) == 0) return e->shape;
+  }
+  return NULL;
+}
+
+static void remember_shape(JSRuntime *rt, JSShape *sh, const JSAtom *atoms, uint32_t count) {
+  CachedShape *e = &shape_cache[shape_cache_next];
+  shape_cache_next = (shape_cache_next + 1) % READER_SHAPES;
+  if (e->shape) js_free_shape(rt, e->shape);
+  e->shape = js_dup_shape(sh);
+  e->count = count;
+  memcpy(e->atoms, atoms, count * sizeof(JSAtom));
+}
+
+static JSValue read_value(BCReaderState *s);
+
+static JSValue read_object(BCReaderState *s) {
+  JSContext *ctx = s->ctx;
+  uint32_t count, i, read = 0;
+  if (bc_get_leb128(s, &count)) return JS_EXCEPTION;
+  if (count > READER_MAX_PROPS) {
+    JSValue obj = JS_NewObject(ctx);
+    if (JS_IsException(obj)) return obj;
+    for (i = 0; i < count; i++) {
+      JSAtom atom;
+      if (bc_get_atom(s, &atom)) goto fail_big;
+      JSValue v = read_value(s);
+      int ret = JS_IsException(v) ? -1 : JS_DefinePropertyValue(ctx, obj, atom, v, JS_PROP_C_W_E);
+      JS_FreeAtom(ctx, atom);
+      if (ret < 0) goto fail_big;
+    }
+    return obj;
+  fail_big:
+    JS_FreeValue(ctx, obj);
+    return JS_EXCEPTION;
+  }
+  JSAtom atoms[READER_MAX_PROPS];
+  JSValue values[READER_MAX_PROPS];
+  bool cacheable = true;
+  for (; read < count; read++) {
+    if (bc_get_atom(s, &atoms[read])) goto fail;
+    values[read] = read_value(s);
+    if (JS_IsException(values[read])) {
+      JS_FreeAtom(ctx, atoms[read]);
+      goto fail;
+    }
+    /* index keys are ordered apart from the shape's order: leave them to the general path */
+    if (__JS_AtomIsTaggedInt(atoms[read])) cacheable = false;
+  }
+  JSShape *sh = cacheable ? cached_shape(atoms, count) : NULL;
+  JSValue obj;
+  if (sh) {
+    obj = JS_NewObjectFromShape(ctx, js_dup_shape(sh), JS_CLASS_OBJECT, NULL);
+    if (JS_IsException(obj)) goto fail;
+    JSObject *p = JS_VALUE_GET_OBJ(obj);
+    for (i = 0; i < count; i++) {
+      p->prop[i].u.value = values[i];
+      JS_FreeAtom(ctx, atoms[i]);
+    }
+    return obj;
+  }
+  obj = JS_NewObject(ctx);
+  if (JS_IsException(obj)) goto fail;
+  for (i = 0; i < count; i++) {
+    JSValue v = values[i];
+    values[i] = JS_UNDEFINED;
+    if (JS_DefinePropertyValue(ctx, obj, atoms[i], v, JS_PROP_C_W_E) < 0) {
+      JS_FreeValue(ctx, obj);
+      goto fail;
+    }
+  }
+  /* a repeated key leaves fewer properties than keys: such a sequence is not remembered */
+  JSShape *built = JS_VALUE_GET_OBJ(obj)->shape;
+  if (cacheable && count > 0 && built->prop_count == count) remember_shape(ctx->rt, built, atoms, count);
+  for (i = 0; i < count; i++) JS_FreeAtom(ctx, atoms[i]);
+  return obj;
+fail:
+  for (i = 0; i < read; i++) {
+    JS_FreeAtom(ctx, atoms[i]);
+    JS_FreeValue(ctx, values[i]);
+  }
+  return JS_EXCEPTION;
+}
+
+static JSValue read_array(BCReaderState *s) {
+  JSContext *ctx = s->ctx;
+  uint32_t length;
+  if (bc_get_leb128(s, &length)) return JS_EXCEPTION;
+  if (length > (uint32_t)(s->buf_end - s->ptr)) return JS_ThrowSyntaxError(ctx, "invalid array length");
+  JSValue array = JS_NewArray(ctx);
+  if (JS_IsException(array)) return array;
+  JSObject *p = JS_VALUE_GET_OBJ(array);
+  if (length > 0 && expand_fast_array(ctx, p, length) < 0) goto fail;
+  for (uint32_t i = 0; i < length; i++) {
+    JSValue v = read_value(s);
+    if (JS_IsException(v)) goto fail;
+    p->u.array.u.values[i] = v;
+    p->u.array.count = i + 1;
+  }
+  set_value(ctx, &p->prop[0].u.value, JS_NewInt32(ctx, length));
+  return array;
+fail:
+  JS_FreeValue(ctx, array);
+  return JS_EXCEPTION;
+}
+
+static JSValue read_value(BCReaderState *s) {
+  if (js_check_stack_overflow(s->ctx->rt, 0)) return JS_ThrowStackOverflow(s->ctx);
+  if (s->ptr >= s->buf_end) return JS_ReadObjectRec(s); /* its error for a truncated buffer */
+  switch (*s->ptr) {
+  case BC_TAG_OBJECT:
+    s->ptr++;
+    return read_object(s);
+  case BC_TAG_ARRAY:
+    s->ptr++;
+    return read_array(s);
+  default:
+    return JS_ReadObjectRec(s); /* scalars (and anything else the format holds) as QuickJS reads them */
+  }
+}
+
+/* The value a buffer in the binary object format describes; frees the buffer. */
 EXPORT(wasmbox_read_value) JSValue *wasmbox_read_value(JSContext *ctx, uint8_t *buffer, size_t length) {
-  JSValue value = JS_ReadObject(ctx, buffer, length, 0);
+  BCReaderState state;
+  memset(&state, 0, sizeof(state));
+  state.ctx = ctx;
+  state.buf_start = buffer;
+  state.ptr = buffer;
+  state.buf_end = buffer + length;
+  state.first_atom = 1;
+  JSValue value = JS_ReadObjectAtoms(&state) ? JS_EXCEPTION : read_value(&state);
+  bc_reader_free(&state);
   free(buffer);
   return to_heap(value);
 }

@@ -18,7 +18,7 @@ import java.util.List;
 final class JsGuestFactory implements GuestFactory {
     /** Room above the snapshot for a first run; real sandboxes get far more (default 128 MiB). */
     private static final long HEADROOM_BYTES = 2L * 1024 * 1024;
-    /** QuickJS's recursion limit, within emscripten's 5 MiB shadow stack (room left for host callbacks). */
+    /** QuickJS's recursion limit, within the module's 5 MiB shadow stack (room left for host callbacks). */
     private static final int MAX_STACK_BYTES = 4 << 20;
     /** The cap the template is set up under (set-up code is trusted; the snapshot holds what it used). */
     private static final long TEMPLATE_CAP_BYTES = 1L << 30;

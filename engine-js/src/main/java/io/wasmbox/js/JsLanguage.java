@@ -6,7 +6,7 @@ import io.wasmbox.spi.LanguageProvider;
 import java.util.List;
 
 /**
- * JavaScript on QuickJS 2025-09-13 (quickjs-emscripten's WebAssembly build, driven through QuickJS's
+ * JavaScript on QuickJS 2025-09-13 (built for wasm32-wasi by src/main/quickjs/build.sh, driven through QuickJS's
  * embedding API), compiled to JVM bytecode at build time.
  *
  * <p>What a script sees: ECMAScript 2024 and much of 2025 (no {@code Intl}), timers ({@code setTimeout},
@@ -38,7 +38,7 @@ public final class JsLanguage implements LanguageProvider {
             "ECMAScript",
             "ECMAScript 2024",
             "Wasmbox QuickJS",
-            "QuickJS 2025-09-13 on WebAssembly (quickjs-emscripten 0.32.0, Chicory 1.7.2)",
+            "QuickJS 2025-09-13 (f113949) on WebAssembly (wasm32-wasi, Chicory 1.7.2)",
             List.of("javascript", "js", "quickjs", "wasm-js", "ecmascript"),
             List.of("js", "mjs"),
             List.of("application/javascript", "text/javascript"));

@@ -134,4 +134,39 @@ class JsInvokeArgumentsTest {
                 .hasMessage("argument 2 of depth is nested more than 999 levels deep");
         assertThat(sandbox.invoke("depth", List.of(List.of())).value()).isEqualTo(2L); // still usable
     }
+
+    @Test
+    void objectsWithTheSameKeysAreIndependentObjects() {
+        // the reader makes objects with a key sequence it has seen from one remembered shape: a script that
+        // changes one of them must not change the next, and other key orders and repeats must not mix them up
+        assertThat(sandbox.run("""
+                        var kept = [];
+                        function touch(r) {
+                          const before = describe(r);
+                          r.added = kept.length; delete r.b; r.a = 'changed';
+                          kept.push(r);
+                          return before + ' -> ' + describe(r);
+                        }
+                        function all() { return kept.map(describe).join(' '); }
+                        """).error()).isNull();
+        Map<String, Object> ab = new LinkedHashMap<>();
+        ab.put("a", 1);
+        ab.put("b", List.of(Map.of("x", 1)));
+        Map<String, Object> ba = new LinkedHashMap<>();
+        ba.put("b", 2);
+        ba.put("a", 3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(sandbox.invoke("touch", ab).value())
+                    .isEqualTo("{\"a\"=1:n,\"b\"=[{\"x\"=1:n}]} -> {\"a\"=\"changed\":63.68.61.6e.67.65.64,\"added\"="
+                            + i + ":n}");
+        }
+        assertThat(sandbox.invoke("touch", ba).value())
+                .isEqualTo("{\"b\"=2:n,\"a\"=3:n} -> {\"a\"=\"changed\":63.68.61.6e.67.65.64,\"added\"=3:n}");
+        assertThat(sandbox.invoke("describe", ab).value()).isEqualTo(throughText("describe", ab));
+        assertThat(sandbox.invoke("describe", ba).value()).isEqualTo(throughText("describe", ba));
+        assertThat(String.valueOf(sandbox.run("all()").value()))
+                .isEqualTo(("{\"a\"=\"changed\":63.68.61.6e.67.65.64,\"added\"=%d:n} ".repeat(4))
+                        .trim()
+                        .formatted(0, 1, 2, 3));
+    }
 }
