@@ -17,6 +17,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -53,7 +57,31 @@ public final class WasmboxCli {
     static final long DEFAULT_MAX_MODULE_BYTES = 16 * Units.MIB;
 
     public static void main(String[] args) {
-        System.exit(execute(args, System.out, System.err));
+        int status = execute(args, System.out, System.err);
+        // the training run must end normally: the JVM writes its AOT cache at exit
+        if (!(args.length > 0 && args[0].equals("train"))) exitNow(status);
+        System.exit(status);
+    }
+
+    /**
+     * Ends the process without the JVM's orderly exit, which waits for a JIT compilation in progress to finish:
+     * with the guest's large methods being compiled that is up to half a second after the result was printed
+     * (docs/BENCHMARKS.md, "First result in a fresh JVM"). Nothing here needs shutdown hooks; output is flushed
+     * first. Returns when the C library's {@code _exit} cannot be called (the caller then exits normally).
+     */
+    @SuppressWarnings("restricted") // one call of _exit(int), native access granted by the jar's manifest
+    static void exitNow(int status) {
+        System.out.flush();
+        System.err.flush();
+        try {
+            Linker linker = Linker.nativeLinker();
+            MethodHandle exit = linker.downcallHandle(
+                    linker.defaultLookup().find("_exit").orElseThrow(),
+                    FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
+            exit.invokeExact(status);
+        } catch (Throwable e) {
+            // no native access here: the orderly exit it is
+        }
     }
 
     static int execute(String[] args, PrintStream out, PrintStream err) {

@@ -187,4 +187,29 @@ class WasmboxCliTest {
                 .isEqualTo("wasmbox: script " + script + " is larger than the limit of 102400 bytes"
                         + " (raise it with --max-code SIZE)\n");
     }
+
+    @Test
+    void theProcessEndsWithTheScriptsStatusAndAllItsOutput() throws Exception {
+        // main() ends the process with _exit (no wait for the JIT): what was printed must still arrive, with the status
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Process p = new ProcessBuilder(
+                        java,
+                        "--enable-native-access=ALL-UNNAMED", // what the CLI jar's manifest grants
+                        "-Dwasmbox.jitWarning=false",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        WasmboxCli.class.getName(),
+                        "run",
+                        "--lang",
+                        "javascript",
+                        "-e",
+                        "for (let i = 0; i < 2000; i++) console.log('line ' + i); exit(4)")
+                .start();
+        byte[] stdout = p.getInputStream().readAllBytes();
+        String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).isEqualTo(4);
+        String out = new String(stdout, StandardCharsets.UTF_8);
+        assertThat(out).startsWith("line 0\n").contains("line 1999\n");
+        assertThat(stderr).contains("exit 4").doesNotContain("WARNING"); // no restricted-method warning
+    }
 }
