@@ -11,14 +11,14 @@ trap 'rm -rf "$WORK"' EXIT
 CLANG=${CLANG:-clang}
 RESOURCE_DIR=$("$CLANG" -print-resource-dir)
 VERSION=$(cat "$HERE/c/quickjs/VERSION")
-# -Oz: the JVM compiles each WebAssembly function to a method of its own; smaller functions reach C2 sooner
-# (JS_CallInternal is 30 KB at -Oz, 44 KB at -O2, whose Connect records stayed ~5x slower for 30-45 s of warm-up
-# against ~15-35 s) and run as fast once compiled.
+# -O2: CPU-bound scripts run as fast as on quickjs-emscripten's module (fib(25) 58 ms, JSON 1 MB 135 ms); at
+# -Oz they ran 25-40% slower (83, 194). The price: twice the code, and the largest functions reach C2 later
+# (docs/BENCHMARKS.md, "QuickJS built here").
 # EMSCRIPTEN: QuickJS's settings for a WebAssembly target (no OS threads, so no Atomics; switch dispatch);
 # CONFIG_STACK_CHECK: which it turns off for emscripten, back on: deep recursion is a catchable
 # InternalError, not an overflow of the 5 MiB shadow stack.
 CFLAGS="--target=wasm32-wasi -nostdinc -isystem $RESOURCE_DIR/include -isystem /usr/include/wasm32-wasi
-  -I$HERE/c/include -I$HERE/c/quickjs -Oz -D_GNU_SOURCE -DEMSCRIPTEN -DCONFIG_STACK_CHECK
+  -I$HERE/c/include -I$HERE/c/quickjs -O2 -D_GNU_SOURCE -DEMSCRIPTEN -DCONFIG_STACK_CHECK
   -DCONFIG_VERSION=\"$VERSION\" -ffile-prefix-map=$HERE/= -Wno-implicit-const-int-float-conversion"
 # wasmbox_quickjs.c includes quickjs.c (one translation unit)
 for f in quickjs/cutils quickjs/dtoa quickjs/libregexp quickjs/libunicode wasmbox_quickjs; do
