@@ -64,15 +64,19 @@ final class JsGuestFactory implements GuestFactory {
             int undefined = qts.undefined();
             int argv = qts.malloc(4 * 4);
             int scratch = qts.malloc(4);
-            // driver.js is a function expression: called with the host function, it returns {run, tick, finish}
+            // driver.js is a function expression: called with the host function and the eval it runs scripts
+            // with (indirect eval keeping recent compiled scripts), it returns {run, tick, finish}
             int install = template.evaluate(context, QuickJsModule.resource("driver.js"), "wasmbox:driver");
             int host = qts.newFunction(context, "host", JsGuest.DRIVER_HOST_FUNCTION);
+            int eval = qts.newEval(context);
             template.instance().memory().writeI32(argv, host);
-            int driver = qts.call(context, install, undefined, 1, argv);
+            template.instance().memory().writeI32(argv + 4, eval);
+            int driver = qts.call(context, install, undefined, 2, argv);
             if (qts.resolveException(context, driver) != 0) {
                 throw new IllegalStateException("the JavaScript driver failed to install");
             }
             qts.freeValue(context, host);
+            qts.freeValue(context, eval);
             qts.freeValue(context, install);
             int run = property(template, context, driver, "run", argv);
             int tick = property(template, context, driver, "tick", argv);

@@ -38,6 +38,7 @@ final class Qts {
     private final ExportFunction isJobPending;
     private final ExportFunction executePendingJob;
     private final ExportFunction newFunction;
+    private final ExportFunction newEval;
     private final ExportFunction getUndefined;
     private final ExportFunction readValue;
     private final ExportFunction writeValue;
@@ -62,6 +63,7 @@ final class Qts {
         this.isJobPending = instance.export("QTS_IsJobPending");
         this.executePendingJob = instance.export("QTS_ExecutePendingJob");
         this.newFunction = instance.export("QTS_NewFunction");
+        this.newEval = instance.export("wasmbox_new_eval");
         this.getUndefined = instance.export("QTS_GetUndefined");
         this.readValue = instance.export("wasmbox_read_value");
         this.writeValue = instance.export("wasmbox_write_value");
@@ -171,6 +173,14 @@ final class Qts {
         } finally {
             free(namePointer);
         }
+    }
+
+    /**
+     * The driver's eval (a JSValue*): indirect eval that keeps the compiled form of recent sources
+     * ({@code wasmbox_new_eval}); made once, on the template.
+     */
+    int newEval(int context) {
+        return (int) newEval.apply(context)[0];
     }
 
     /**

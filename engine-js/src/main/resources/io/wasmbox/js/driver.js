@@ -1,5 +1,6 @@
 // Wasmbox JavaScript driver: a function expression, evaluated once per QuickJS instance before the instance
-// is snapshotted (JsGuestFactory) and called with the host function; it returns {run, tick, finish}, which
+// is snapshotted (JsGuestFactory) and called with the host function and evalScript (indirect eval that keeps
+// the compiled form of recent sources, made in C); it returns {run, tick, finish}, which
 // only the host holds. Nothing of it is reachable from scripts but the globals it defines on purpose.
 //
 // Protocol (see JsGuest): the host calls run(REQUEST, requestJson) (or a plain form, see run). It prepares the run's globals and runs the code
@@ -17,7 +18,7 @@
 //
 // The driver keeps its own references to every built-in it relies on, so user code that replaces
 // JSON.stringify or Array.prototype.push breaks only its own script, not the protocol.
-(function (host) {
+(function (host, evalScript) {
 "use strict";
 
 const OP_CALL = 0, OP_STDOUT = 1, OP_STDERR = 2, OP_READ = 3, OP_NOW = 4, OP_EVAL_ASYNC = 5, OP_SEED = 6,
@@ -690,8 +691,8 @@ function perform(request) {
   const mode = request.mode || "run";
   switch (mode) {
     case "run":
-      if (request.prelude) indirectEval(request.prelude);
-      return indirectEval(request.code);
+      if (request.prelude) evalScript(request.prelude);
+      return evalScript(request.code);
     case "invoke":
       return invoke(request.target, request.invokeArgs || []);
     case "global":
@@ -898,7 +899,7 @@ function evalAsync(code) {
 
 function runCode(code) {
   try {
-    return indirectEval(code);
+    return evalScript(code);
   } catch (e) {
     if (!needsAsync(code, e)) throw e;
     let p;
@@ -1077,7 +1078,7 @@ function run(kind, text, namesJson, argsJson) {
     prepare(request);
     const v = request === PLAIN ? (kind === PLAIN_RUN ? runCode(text) : invoke(text, invokeArgs))
         : currentMode === "run" ? (request.prelude
-        ? (indirectEval(request.prelude), runCode(request.code)) : runCode(request.code)) : perform(request);
+        ? (evalScript(request.prelude), runCode(request.code)) : runCode(request.code)) : perform(request);
     if (awaits && v !== null && (typeof v === "object" || typeof v === "function") && typeof v.then === "function") {
       call(promiseThen, PromiseCtor.resolve(v), (r) => settle(id, r, null, false), (e) => settle(id, null, e, true));
     } else {

@@ -251,6 +251,56 @@ class JsEngineTest {
         }
     }
 
+    /**
+     * The driver keeps the compiled form of recent sources (wasmbox_new_eval): a script run again must behave
+     * as if compiled again: its declarations bound anew, new function objects, the globals of the moment,
+     * the same errors and lines, and sources past the cache (more than its 16 slots, longer than 16 KiB).
+     */
+    @Test
+    void aScriptRunAgainBehavesAsIfCompiledAgain() {
+        try (Sandbox box = js.newSandbox()) {
+            String count = "var n = (typeof n === 'number' ? n : 0) + 1; let local = n * 10; const c = local;"
+                    + " class K {} function f() { return c; } globalThis.fs = globalThis.fs || []; fs.push(f);"
+                    + " [n, f(), fs.length < 2 || fs[0] !== fs[1]]";
+            assertThat(box.eval(count)).isEqualTo(List.of(1L, 10L, true));
+            assertThat(box.eval(count)).isEqualTo(List.of(2L, 20L, true));
+            assertThat(box.eval(count)).isEqualTo(List.of(3L, 30L, true));
+            // a global that appears between two runs of the same source is seen by the second
+            String probe = "typeof later === 'undefined' ? 'absent' : later";
+            assertThat(box.eval(probe)).isEqualTo("absent");
+            box.eval("globalThis.later = 'present'");
+            assertThat(box.eval(probe)).isEqualTo("present");
+            box.eval("delete globalThis.later");
+            assertThat(box.eval(probe)).isEqualTo("absent");
+            // an error in a script run again reports the same place each time
+            String failing = "var a = 1;\n\nnull.x";
+            for (int i = 0; i < 2; i++) {
+                GuestError e = box.run(failing).error();
+                assertThat(e.type()).isEqualTo("TypeError");
+                assertThat(e.line()).isEqualTo(3);
+                assertThat(e.stackTrace()).contains("(<input>:3:").doesNotContain("native");
+            }
+            for (int i = 0; i < 2; i++) {
+                assertThat(box.run("let x = ;").error().type()).isEqualTo("SyntaxError");
+            }
+            // more distinct sources than slots, twice over, and one past the length kept
+            for (int round = 0; round < 2; round++) {
+                for (int i = 0; i < 40; i++) {
+                    assertThat(box.eval(
+                                    "var k" + i + " = (typeof k" + i + " === 'number' ? k" + i + " : 0) + 1; k" + i))
+                            .isEqualTo((long) round + 1);
+                }
+            }
+            String longSource = "var big = (typeof big === 'number' ? big : 0) + 1; // " + "x".repeat(20_000) + "\nbig";
+            assertThat(box.eval(longSource)).isEqualTo(1L);
+            assertThat(box.eval(longSource)).isEqualTo(2L);
+            // top-level await still takes the async path, again and again
+            for (int i = 0; i < 2; i++) {
+                assertThat(box.eval("await Promise.resolve(41) + 1")).isEqualTo(42L);
+            }
+        }
+    }
+
     @Test
     void noHostOrInternalApisAreVisible() {
         @SuppressWarnings("unchecked")
