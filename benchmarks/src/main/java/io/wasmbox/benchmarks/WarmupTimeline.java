@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link Default} (what a library user gets), {@link JitFlags} (the launchers' flags), {@link AotCache}
  * (the launchers' flags plus a JDK 25 AOT cache with method profiles from a training run, {@link
  * TimelineTraining}), {@link CompilerThreads} (the launchers' flags with 4 JIT compiler threads), {@link
- * GraalJit} (the Graal compiler as the JIT, from Maven Central, on this stock
+ * TierThresholds} (the launchers' flags with C2's thresholds at a fifth of their defaults), {@link GraalJit} (the Graal compiler as the JIT, from Maven Central, on this stock
  * JDK). {@link TimelineReport} turns the run into tables and SVG charts; {@code benchmarks/run.sh timeline}
  * does all of it (run from the repository root: the forks' paths are relative to it).
  *
@@ -133,6 +133,26 @@ public abstract class WarmupTimeline {
             value = 1,
             jvmArgsAppend = {JvmArgs.STACK, JvmArgs.JIT_1, JvmArgs.JIT_2, JvmArgs.JIT_3, "-XX:CICompilerCount=4"})
     public static class CompilerThreads extends WarmupTimeline {}
+
+    /**
+     * The launchers' flags and C2's tier-4 thresholds at about a fifth of their defaults (invocations 5000 ->
+     * 1000, minimum 600 -> 120, compile 15000 -> 3000, back edges 40000 -> 8000): the interpreters' huge methods,
+     * which C1 gives up on and so run interpreted until C2 takes them, are queued for C2 sooner, with less
+     * profile.
+     */
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {
+                JvmArgs.STACK,
+                JvmArgs.JIT_1,
+                JvmArgs.JIT_2,
+                JvmArgs.JIT_3,
+                "-XX:Tier4InvocationThreshold=1000",
+                "-XX:Tier4MinInvocationThreshold=120",
+                "-XX:Tier4CompileThreshold=3000",
+                "-XX:Tier4BackEdgeThreshold=8000"
+            })
+    public static class TierThresholds extends WarmupTimeline {}
 
     /** The launchers' flags and a JDK 25 AOT cache (classes loaded and linked, method profiles) from training. */
     @Fork(
