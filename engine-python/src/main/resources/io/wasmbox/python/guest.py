@@ -292,6 +292,36 @@ def _prepare(request, filename):
             _globals[name] = proxy
 
 
+_no_stdin = io.StringIO()  # the stdin of runs given none, reused while no script wrote to it or changed it
+
+
+def _prepare_plain():
+    """_prepare for a plain request ("r" or "i"): no stdin, args, environment, globals or file name, and the host
+    functions of the last JSON request; what a run left behind is still reset, with fewer steps."""
+    global _no_stdin, _env_applied, _environ_data
+    sys.stdout, sys.stderr = _stdout, _stderr
+    stdin = _no_stdin
+    try:
+        # seek to the end answers the length: 0 while nothing was written into it (a closed one raises)
+        if sys.stdin is not stdin or stdin.seek(0, 2) or stdin.__dict__:
+            stdin = None
+    except ValueError:
+        stdin = None
+    if stdin is None:
+        sys.stdin = _no_stdin = io.StringIO()
+    sys.argv = ["<script>"]
+    if _env_applied or os.environ is not _environ or _environ._data != _environ_data:
+        os.environ = _environ
+        _environ.clear()
+        _env_applied, _environ_data = {}, _environ._data.copy()
+    for name in _host_names:
+        proxy = _proxies.get(name)
+        if proxy is None:
+            proxy = _proxies[name] = _host_function(name)
+        if _globals.get(name) is not proxy:
+            _globals[name] = proxy
+
+
 def _resolve(path):
     """A global, or an attribute/key path below one: "calc.add"."""
     head, *rest = path.split(".")
@@ -331,28 +361,33 @@ _host_names = ()  # the bound host functions' names, as the last JSON request li
 
 
 def _request(text):
-    """The request: JSON, or a plain form the host sends when there is nothing but code or a target and the
-    host functions are those of the last JSON request: "r" + code, or "i" + target + newline + JSON args."""
+    """The JSON request; it also sets the host functions that later plain requests have."""
     global _host_names
-    kind = text[:1]
-    if kind == "r":
-        return {"code": text[1:], "hostFunctions": _host_names}
-    if kind == "i":
-        target, _, args = text[1:].partition("\n")
-        return {"mode": "invoke", "target": target, "invokeArgs": _decode(args), "hostFunctions": _host_names}
     request = _decode(text)
     _host_names = tuple(request.get("hostFunctions") or ())
     return request
 
 
 def run(request_text):
-    """One request; the response is the value's JSON on success, else "!" and the whole response as JSON."""
-    request = _request(request_text)
-    filename = request.get("fileName") or "<script>"
+    """One request; the response is the value's JSON on success, else "!" and the whole response as JSON.
+    The request is JSON, or a plain form the host sends when there is nothing but code or a target and the host
+    functions are those of the last JSON request: "r" + code, or "i" + target + newline + JSON args."""
+    kind = request_text[:1]
+    filename = "<script>"
     exit_code, error, out_of_memory, value = 0, None, False, None
     try:
-        _prepare(request, filename)
-        value = _perform(request, filename)
+        if kind == "r":
+            _prepare_plain()
+            value = _execute(request_text[1:], filename)
+        elif kind == "i":
+            target, _, args = request_text[1:].partition("\n")
+            _prepare_plain()
+            value = _resolve(target)(*(_decode(args) or ()))
+        else:
+            request = _request(request_text)
+            filename = request.get("fileName") or filename
+            _prepare(request, filename)
+            value = _perform(request, filename)
     except SystemExit as e:
         code = e.code
         if code is None:

@@ -299,6 +299,37 @@ class PythonEngineTest {
         }
     }
 
+    /**
+     * Runs without stdin, args or environment take a shorter path in the driver (the plain form) and reuse
+     * one empty stdin: whatever a run does to it or to argv, the next run reads an empty stdin and its own argv.
+     */
+    @Test
+    void whatAScriptDoesToStdinOrArgvEndsWithTheRun() {
+        try (Sandbox box = python.newSandbox()) {
+            String probe = "import sys\n[sys.stdin.read(), sys.argv, type(sys.stdin).__name__]";
+            List<?> clean = List.of("", List.of("<script>"), "StringIO");
+            assertThat(box.run(probe).value()).isEqualTo(clean);
+            for (String spoil : List.of(
+                    "import sys\nsys.stdin.write('left over')\nsys.stdin.seek(0)",
+                    "import sys\nsys.stdin.close()",
+                    "import sys\nsys.stdin.read = lambda *a: 'patched'",
+                    "import sys, io\nsys.stdin = io.StringIO('replaced')",
+                    "import sys\nsys.argv.append('x')\nsys.argv[0] = 'other'")) {
+                assertThat(box.run(spoil).succeeded()).as(spoil).isTrue();
+                assertThat(box.run(probe).value()).as(spoil).isEqualTo(clean);
+            }
+            // a run with stdin and args in between, then plain again
+            RunOptions with =
+                    RunOptions.builder().stdin("given").args(List.of("a")).build();
+            assertThat(box.run(probe, with).value()).isEqualTo(List.of("given", List.of("<script>", "a"), "StringIO"));
+            assertThat(box.run(probe).value()).isEqualTo(clean);
+            // a plain invoke sees the same
+            box.run("def probe():\n    import sys\n    return [sys.stdin.read(), sys.argv]");
+            box.run("import sys\nsys.stdin.write('x')");
+            assertThat(box.invoke("probe").value()).isEqualTo(List.of("", List.of("<script>")));
+        }
+    }
+
     /** How many arrays nest from the top until something else. */
     private static int levels(JsonNode node) {
         int n = 0;
