@@ -164,7 +164,14 @@ static JSValue eval_script(JSContext *ctx, JSValueConst this_val, int argc, JSVa
 
 /* The driver's eval (eval_script), named "eval" so that stack traces read as with the global one. */
 EXPORT(wasmbox_new_eval) JSValue *wasmbox_new_eval(JSContext *ctx) {
-  for (int i = 0; i < SCRIPT_SLOTS; i++) scripts[i].source = JS_UNDEFINED;
+  for (int i = 0; i < SCRIPT_SLOTS; i++) { /* a new eval starts empty; what an earlier one kept is freed */
+    if (JS_VALUE_GET_TAG(scripts[i].source) == JS_TAG_STRING) {
+      JS_FreeValue(ctx, scripts[i].source);
+      JS_FreeValue(ctx, scripts[i].script);
+    }
+    scripts[i].source = JS_UNDEFINED;
+  }
+  next_script_slot = 0;
   return to_heap(JS_NewCFunction(ctx, eval_script, "eval", 1));
 }
 

@@ -1,7 +1,6 @@
 package io.wasmbox.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.wasmbox.HostFunction;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -12,8 +11,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Dispatches a guest's calls to the host functions bound on its sandbox. Every language's channel ends
- * here, with the same wire format: request {@code {"name": "f", "args": [...]}}, response {@code
- * {"value": ...}} or {@code {"error": {"type": "HostFunctionError", "message": "..."}}}. Only bound
+ * here: the request is {@code {"name": "f", "args": [...]}}; the answer a {@link Reply} ({@link #call}) or,
+ * on Python's channel, its text form ({@link #dispatch}). Only bound
  * names can be reached, so a guest that forges a request on the channel gains nothing it could not
  * already call.
  *
@@ -21,8 +20,6 @@ import java.util.function.BooleanSupplier;
  */
 public final class HostCalls {
     private static final System.Logger LOG = System.getLogger(HostCalls.class.getName());
-    /** Languages name the guest exception raised for a failed host call after this. */
-    public static final String ERROR_TYPE = "HostFunctionError";
     /** No functions: what a guest without bindings gets. */
     public static final HostCalls NONE = new HostCalls(Map.of(), () -> false);
 
@@ -86,18 +83,15 @@ public final class HostCalls {
     }
 
     /**
-     * Handles one call, in the wire format of the channel; never throws for what the callback does.
+     * Handles one call, in the wire format of Python's channel; never throws for what the callback does.
      *
      * @param requestJson {@code {"name": "f", "args": [...]}}
-     * @return {@code {"value": ...}} or {@code {"error": {...}}}
+     * @return {@code "v"} and the value's JSON, or {@code "e"} and the failure's message: the guest reads a
+     *     value without building an object around it
      */
     public String dispatch(String requestJson) {
         Reply reply = call(requestJson);
-        if (reply.error() != null) {
-            ObjectNode error = Json.nodes().objectNode().put("type", ERROR_TYPE).put("message", reply.error());
-            return Json.write(Json.nodes().objectNode().set("error", error));
-        }
-        return "{\"value\":" + reply.json() + "}";
+        return reply.error() != null ? "e" + reply.error() : "v" + reply.json();
     }
 
     private static Reply failure(String name, Throwable e) {

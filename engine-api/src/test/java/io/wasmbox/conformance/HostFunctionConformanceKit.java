@@ -86,6 +86,27 @@ public abstract class HostFunctionConformanceKit {
     }
 
     @Test
+    void repliesOfEveryLengthAroundOneReadAndSingleArgumentsArriveIntact() {
+        try (Sandbox box = interpreter.newSandbox()) {
+            List<Object> received = new ArrayList<>();
+            box.bind("echo", HostFunction.of(args -> {
+                received.add(args.getFirst());
+                return args.getFirst();
+            }));
+            // a two-byte character first, so some lengths end a read inside it
+            box.bind("text", HostFunction.of(args -> "\u00e9" + "x".repeat(((Number) args.getFirst()).intValue())));
+            for (int n = 0; n <= 600; n += n < 420 ? 60 : 1) {
+                assertThat(box.eval("text(" + n + ")")).isEqualTo("\u00e9" + "x".repeat(n));
+            }
+            String awkward = "q\"\\\u00e9\u20ac\ud83d\ude00\n";
+            String source = "[echo(''), echo('" + awkward.replace("\\", "\\\\").replace("\n", "\\n")
+                    + "'), echo(-7), echo(0), echo([1, 'a'])]";
+            assertThat(box.eval(source)).isEqualTo(List.of("", awkward, -7L, 0L, List.of(1L, "a")));
+            assertThat(received).containsExactly("", awkward, -7L, 0L, List.of(1L, "a"));
+        }
+    }
+
+    @Test
     void hostExceptionsAreCatchableGuestErrorsWithoutJavaDetails() {
         try (Sandbox box = interpreter.newSandbox()) {
             box.bind("lookup", args -> {

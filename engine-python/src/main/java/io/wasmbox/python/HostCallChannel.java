@@ -17,8 +17,9 @@ import java.util.function.IntSupplier;
  * is the descriptor of the driver's preopened directory: reading or writing a directory descriptor is
  * always an error in WASI, so nothing legitimate is taken away. WASI {@code fd_write} and {@code fd_read}
  * on it are answered here. The driver writes a framed request ({@code [u32 length][JSON]}) with {@code
- * os.write}, the host dispatches it to the bound function on the spot, and the driver reads the framed
- * response with {@code os.read}. Every other call goes to WASI as before.
+ * os.write}, the host dispatches it to the bound function on the spot, and the driver reads the reply
+ * ({@link HostCalls#dispatch}) with {@code os.read} until a read answers nothing. Every other call goes to WASI
+ * as before.
  *
  * <p>Guest code can find the descriptor (Python can introspect everything in its own memory), but
  * writing to it only reaches functions bound on this sandbox, with JSON arguments: the same as calling
@@ -113,13 +114,7 @@ final class HostCallChannel {
     private void dispatch() {
         String answer = hostCalls.dispatch(body.toString(StandardCharsets.UTF_8));
         reset();
-        byte[] out = answer.getBytes(StandardCharsets.UTF_8);
-        response = new byte[4 + out.length];
-        response[0] = (byte) out.length;
-        response[1] = (byte) (out.length >>> 8);
-        response[2] = (byte) (out.length >>> 16);
-        response[3] = (byte) (out.length >>> 24);
-        System.arraycopy(out, 0, response, 4, out.length);
+        response = answer.getBytes(StandardCharsets.UTF_8);
         responseOffset = 0;
     }
 

@@ -61,6 +61,7 @@ sys.stderr.reconfigure(line_buffering=True)
 _stdout, _stderr = sys.stdout, sys.stderr
 
 _MAX_DEPTH = 200
+_SCRIPT = "<script>"  # the file name of code run without one
 _HOST_FD = 3  # the host-call channel: the /guest preopen's descriptor; must match HostCallChannel.FD
 
 
@@ -72,30 +73,44 @@ HostFunctionError.__module__ = "builtins"
 builtins.HostFunctionError = HostFunctionError
 
 
-def _read_reply():
-    """The host's framed reply, [u32 little-endian length][JSON]: one read in the common case."""
-    data = _os_read(_HOST_FD, 65536)
-    while True:
-        missing = 4 - len(data) if len(data) < 4 else 4 + int.from_bytes(data[:4], "little") - len(data)
-        if missing <= 0:
-            return data[4:]
-        chunk = _os_read(_HOST_FD, missing)
-        if not chunk:
-            raise HostFunctionError("host call channel closed")
-        data += chunk
+_REPLY_READ = 448  # a reply this long fits one small-object allocation (CPython's are <= 512 bytes)
+
+
+def _rest_of_reply(data):
+    """The whole reply when the first read filled its buffer (read to the end) or found nothing (an error)."""
+    parts = [data]
+    while data:
+        data = _os_read(_HOST_FD, 65536)
+        parts.append(data)
+    data = b"".join(parts)
+    if not data:
+        raise HostFunctionError("host call channel closed")
+    return data
 
 
 def _host_function(name):
+    """The guest function for a bound host function. The request is framed JSON, [u32 little-endian length]
+    {"name": ..., "args": [...]}; the reply is "v" and the value's JSON, or "e" and the failure's message."""
     prefix = '{"name": ' + _encode(name) + ', "args": '
+    one = prefix + "["
 
     def call(*args):
-        payload = (prefix + _value_json(args) + "}").encode()
+        # one str or int argument (the commonest call) is written directly: the C encoder's set-up costs ~2 us
+        quick = _QUICK_ARG.get(_type(args[0])) if len(args) == 1 else None
+        payload = (one + quick(args[0]) + "]}" if quick else prefix + _value_json(args) + "}").encode()
         _os_write(_HOST_FD, len(payload).to_bytes(4, "little") + payload)
-        response = _decode(_read_reply().decode())
-        error = response.get("error")
-        if error is not None:
-            raise HostFunctionError(error.get("message") or "host function failed")
-        return response.get("value")
+        # the host answers reads until it has given the whole reply, then answers empty
+        data = _os_read(_HOST_FD, _REPLY_READ)
+        reply = (data if 0 < len(data) < _REPLY_READ else _rest_of_reply(data)).decode()
+        if reply[0] == "v":
+            try:
+                value, end = _scan_once(reply, 1)  # the host's compact JSON: straight to the C scanner
+                if end == len(reply):
+                    return value
+            except StopIteration:
+                pass
+            return _loads(reply[1:])  # not what the host writes; json.loads's answer or error
+        raise HostFunctionError(reply[1:] or "host function failed")
     call.__name__ = call.__qualname__ = name
     call.__module__ = "builtins"
     return call
@@ -133,6 +148,7 @@ _SEQUENCES = frozenset((list, tuple))
 _CONTAINERS = (dict, list, tuple)
 _ENCODE_ERRORS = (TypeError, ValueError, RecursionError, OverflowError)  # not JSON data, a cycle, too deep
 # Bound now, as _loads: user code may replace builtins (builtins.isinstance = ...).
+_QUICK_ARG = {str: json.encoder.encode_basestring_ascii, int: int.__repr__}  # as json.dumps writes them
 _isinstance, _type, _set, _list, _map, _range, _dict = isinstance, type, set, list, map, range, dict
 _chain = itertools.chain.from_iterable
 _dict_values = dict.values
@@ -263,6 +279,26 @@ _env_applied = None  # the env of the request that last set os.environ up
 _environ_data = None  # os.environ's own dict right after that: a script's changes show as a difference
 
 
+def _reset_environ(env):
+    """os.environ as env says, unless it is so already and no script replaced or changed it."""
+    global _env_applied, _environ_data
+    # dict comparisons in C: os.environ != env walks both mappings in Python (~10 us a run)
+    if env != _env_applied or os.environ is not _environ or _environ._data != _environ_data:
+        os.environ = _environ  # a script may have replaced it, or changed it: each run starts from its own env
+        _environ.clear()
+        _environ.update(env)
+        _env_applied, _environ_data = _dict(env), _environ._data.copy()
+
+
+def _bind_host_functions(names):
+    for name in names:
+        proxy = _proxies.get(name)
+        if proxy is None:
+            proxy = _proxies[name] = _host_function(name)
+        if _globals.get(name) is not proxy:  # new, or replaced or deleted by a script: bound again
+            _globals[name] = proxy
+
+
 def _prepare(request, filename):
     sys.stdout, sys.stderr = _stdout, _stderr
     if request.get("stdinStream"):
@@ -273,32 +309,21 @@ def _prepare(request, filename):
         sys.stdin = io.StringIO(request.get("stdin") or "")
     args = request.get("args")
     sys.argv = [filename, *args] if args else [filename]
-    global _env_applied, _environ_data
-    env = request.get("env") or {}
-    # dict comparisons in C: os.environ != env walks both mappings in Python (~10 us a run)
-    if env != _env_applied or os.environ is not _environ or _environ._data != _environ_data:
-        os.environ = _environ  # a script may have replaced it, or changed it: each run starts from its own env
-        _environ.clear()
-        _environ.update(env)
-        _env_applied, _environ_data = _dict(env), _environ._data.copy()
+    _reset_environ(request.get("env") or {})
     bound = request.get("globals")
     if bound:
         _globals.update(bound)
-    for name in request.get("hostFunctions") or ():
-        proxy = _proxies.get(name)
-        if proxy is None:
-            proxy = _proxies[name] = _host_function(name)
-        if _globals.get(name) is not proxy:  # new, or replaced or deleted by a script: bound again
-            _globals[name] = proxy
+    _bind_host_functions(_host_names)
 
 
 _no_stdin = io.StringIO()  # the stdin of runs given none, reused while no script wrote to it or changed it
+_NO_ENV = {}
 
 
 def _prepare_plain():
     """_prepare for a plain request ("r" or "i"): no stdin, args, environment, globals or file name, and the host
     functions of the last JSON request; what a run left behind is still reset, with fewer steps."""
-    global _no_stdin, _env_applied, _environ_data
+    global _no_stdin
     sys.stdout, sys.stderr = _stdout, _stderr
     stdin = _no_stdin
     try:
@@ -309,17 +334,9 @@ def _prepare_plain():
         stdin = None
     if stdin is None:
         sys.stdin = _no_stdin = io.StringIO()
-    sys.argv = ["<script>"]
-    if _env_applied or os.environ is not _environ or _environ._data != _environ_data:
-        os.environ = _environ
-        _environ.clear()
-        _env_applied, _environ_data = {}, _environ._data.copy()
-    for name in _host_names:
-        proxy = _proxies.get(name)
-        if proxy is None:
-            proxy = _proxies[name] = _host_function(name)
-        if _globals.get(name) is not proxy:
-            _globals[name] = proxy
+    sys.argv = [_SCRIPT]
+    _reset_environ(_NO_ENV)
+    _bind_host_functions(_host_names)
 
 
 def _resolve(path):
@@ -373,7 +390,7 @@ def run(request_text):
     The request is JSON, or a plain form the host sends when there is nothing but code or a target and the host
     functions are those of the last JSON request: "r" + code, or "i" + target + newline + JSON args."""
     kind = request_text[:1]
-    filename = "<script>"
+    filename = _SCRIPT
     exit_code, error, out_of_memory, value = 0, None, False, None
     try:
         if kind == "r":
