@@ -1,12 +1,13 @@
 #!/bin/sh
 # The benchmark suite, peers side by side (benchmarks/README.md).
 #   benchmarks/run.sh short   # ~10 minutes: all benchmarks in one JVM (-f 0), 1 s iterations; indicative only
-#   benchmarks/run.sh full    # the recorded run: a JVM fork per benchmark, the annotations' warm-up/measurement
+#   benchmarks/run.sh full    # the recorded run (~110 minutes): a JVM fork per benchmark, the annotations'
+#                             # warm-up/measurement, the steady part and the warm-up timeline
 #   benchmarks/run.sh full -e Threads   # extra arguments go to JMH
 # Writes benchmarks/results/<profile>-<UTC time>/: jmh.json (+ jmh.log), jmh-steady.json (+ log),
 # native.json, footprint.json, report.md (the tables for docs/BENCHMARKS.md).
-# PARTS picks parts: "jmh steady native footprint" (full's default; short leaves out steady); "timeline" (not in
-#   either default: ~45 minutes) is the warm-up timeline per JVM configuration (WarmupTimeline, issue 16);
+# PARTS picks parts: "jmh steady native footprint timeline" (full's default; short leaves out steady and timeline);
+#   "timeline" (~55 minutes) is the warm-up timeline per JVM configuration (WarmupTimeline, issue 16);
 #   "service" (not in either default: ~30 minutes) the execution service under load (ServiceThroughputBenchmarks);
 #   "lines" (not in either default: ~10 minutes) Chicory's runtime line against Endive's (RuntimeLineTimeline).
 #   steady: Wasmbox alone, a fork per benchmark, 60 s of warm-up before measuring: the interpreters' huge
@@ -28,7 +29,7 @@ FLAGS="-Xss16m -XX:-DontCompileHugeMethods -XX:MaxNodeLimit=240000 -XX:NodeLimit
 -Dpolyglot.engine.WarnInterpreterOnly=false --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
 case "$PROFILE" in
   short) JMH="-f 0 -wi 1 -w 1s -i 2 -r 1s Peer"; COUNT=10; DEFAULT_PARTS="jmh native footprint" ;;
-  full)  JMH="Peer"; COUNT=50; DEFAULT_PARTS="jmh steady native footprint" ;;
+  full)  JMH="Peer"; COUNT=50; DEFAULT_PARTS="jmh steady native footprint timeline" ;;
   *) echo "usage: benchmarks/run.sh short|full [JMH arguments...]" >&2; exit 2 ;;
 esac
 PARTS=${PARTS:-$DEFAULT_PARTS}

@@ -16,9 +16,10 @@ import java.util.TreeSet;
 /**
  * Turns one results directory (written by {@code benchmarks/run.sh}: {@code jmh.json} from JMH {@code -rf
  * json}, {@code native.json} from {@link NativeReference}, {@code footprint.json} from {@link
- * IdleFootprint}) into the markdown tables of docs/BENCHMARKS.md: the machine and JVM flags, then one
- * table per workload and language with each engine's median (or mean) and error, its ratio to the native
- * reference(s), and Wasmbox's ratio to it. No figure is written by hand: everything comes from the JSON.
+ * IdleFootprint}, {@code timeline.md} and its charts from {@link TimelineReport}) into the markdown tables of
+ * docs/BENCHMARKS.md: the machine and JVM flags, then one table per workload and language with each engine's
+ * median (or mean) and error, its ratio to the native reference(s), and Wasmbox's ratio to it, then the
+ * warm-up timeline when the run has one. No figure is written by hand: everything comes from the JSON.
  *
  * <p>{@code java -cp benchmarks.jar io.wasmbox.benchmarks.Report RESULTS_DIR [--out FILE]}: prints the
  * markdown, or with {@code --out} writes it into FILE between the {@code <!-- benchmark-results:begin -->}
@@ -84,9 +85,11 @@ public final class Report {
             System.exit(2);
         }
         Path dir = Path.of(args[0]);
-        String markdown = render(dir);
-        if (args.length >= 3 && args[1].equals("--out")) {
-            Path out = Path.of(args[2]);
+        Path out = args.length >= 3 && args[1].equals("--out") ? Path.of(args[2]) : null;
+        // the timeline's charts are linked relative to the file the markdown goes into
+        Path charts = out == null ? dir : out.toAbsolutePath().getParent().relativize(dir.toAbsolutePath());
+        String markdown = render(dir, charts);
+        if (out != null) {
             String existing = Files.exists(out) ? Files.readString(out) : "";
             String block = BEGIN + "\n" + markdown + END + "\n";
             int b = existing.indexOf(BEGIN);
@@ -103,7 +106,7 @@ public final class Report {
         }
     }
 
-    static String render(Path dir) throws IOException {
+    static String render(Path dir, Path charts) throws IOException {
         List<Row> rows = new ArrayList<>();
         List<Row> flagRows = new ArrayList<>();
         Map<String, String> descriptions = new LinkedHashMap<>();
@@ -226,7 +229,22 @@ public final class Report {
             }
         }
         if (!flagRows.isEmpty()) flagTable(md, flagRows);
+        timeline(md, dir, charts);
         return md.toString();
+    }
+
+    /**
+     * The warm-up timeline of the same run ({@link TimelineReport}'s {@code timeline.md}, run.sh's timeline part),
+     * one heading level down to sit among the tables, its charts linked through {@code charts}.
+     */
+    private static void timeline(StringBuilder md, Path dir, Path charts) throws IOException {
+        Path timeline = dir.resolve("timeline.md");
+        if (!Files.exists(timeline)) return;
+        String prefix = charts.toString().replace('\\', '/') + "/";
+        md.append('\n')
+                .append(Files.readString(timeline)
+                        .replaceAll("(?m)^(#{2,}) ", "#$1 ")
+                        .replace("](timeline-", "](" + prefix + "timeline-"));
     }
 
     private static void table(StringBuilder md, String workload, String language, List<Row> table) {
