@@ -5,6 +5,7 @@ import io.wasmbox.Interpreter;
 import io.wasmbox.Sandbox;
 import io.wasmbox.Wasmbox;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,7 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * (the launchers' flags plus a JDK 25 AOT cache with method profiles from a training run, {@link
  * TimelineTraining}), {@link CompilerThreads} (the launchers' flags with 4 JIT compiler threads), {@link
  * TierThresholds} (the launchers' flags with C2's thresholds at a fifth of their defaults), {@link GraalJit} (the Graal compiler as the JIT, from Maven Central, on this stock
- * JDK). {@link TimelineReport} turns the run into tables and SVG charts; {@code benchmarks/run.sh timeline}
+ * JDK), {@link WarmUpThread} (the launchers' flags and a {@link BackgroundWarmUp} thread); and {@link
+ * PacedJitFlags} and {@link PacedWarmUpThread}, the same with a call every 20 ms instead of back to back. {@link TimelineReport} turns the run into tables and SVG charts; {@code benchmarks/run.sh timeline}
  * does all of it (run from the repository root: the forks' paths are relative to it).
  *
  * <p>Each fork prints {@code timeline-setup <ms>}: the JVM's uptime when the sandbox was ready, i.e. where
@@ -56,10 +58,14 @@ public abstract class WarmupTimeline {
     @Setup(Level.Trial)
     public void setUp() {
         System.setProperty("wasmbox.jitWarning", "false");
+        beforeSandbox();
         sandbox = prepare(language);
         System.out.println(
                 "timeline-setup " + ManagementFactory.getRuntimeMXBean().getUptime());
     }
+
+    /** What a configuration starts before the timeline's sandbox is made: nothing by default. */
+    void beforeSandbox() {}
 
     /** A sandbox with {@code add}, {@code call_host} and {@code loop} defined and {@code noop} bound. */
     static Sandbox prepare(String language) {
@@ -159,6 +165,50 @@ public abstract class WarmupTimeline {
             value = 1,
             jvmArgsAppend = {JvmArgs.STACK, JvmArgs.JIT_1, JvmArgs.JIT_2, JvmArgs.JIT_3, "-XX:AOTCache=" + AOT_CACHE})
     public static class AotCache extends WarmupTimeline {}
+
+    /**
+     * The launchers' flags and {@link BackgroundWarmUp}: a thread running a broad mix of guest work in the
+     * same language for the whole minute, started before the timeline's sandbox.
+     */
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {JvmArgs.STACK, JvmArgs.JIT_1, JvmArgs.JIT_2, JvmArgs.JIT_3})
+    public static class WarmUpThread extends WarmupTimeline {
+        @Override
+        void beforeSandbox() {
+            BackgroundWarmUp.start(language, Duration.ofSeconds(SECONDS + 10));
+        }
+    }
+
+    /**
+     * A call every {@link #PAUSE_MILLIS} instead of back to back, as a service with light traffic sees them:
+     * the timeline's own calls then drive the JIT only a little. The pause is not timed.
+     */
+    public abstract static class Paced extends WarmupTimeline {
+        static final long PAUSE_MILLIS = 20;
+
+        @Setup(Level.Invocation)
+        public void pause() throws InterruptedException {
+            Thread.sleep(PAUSE_MILLIS);
+        }
+    }
+
+    /** {@link JitFlags}, a call every 20 ms. */
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {JvmArgs.STACK, JvmArgs.JIT_1, JvmArgs.JIT_2, JvmArgs.JIT_3})
+    public static class PacedJitFlags extends Paced {}
+
+    /** {@link WarmUpThread}, a call every 20 ms. */
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {JvmArgs.STACK, JvmArgs.JIT_1, JvmArgs.JIT_2, JvmArgs.JIT_3})
+    public static class PacedWarmUpThread extends Paced {
+        @Override
+        void beforeSandbox() {
+            BackgroundWarmUp.start(language, Duration.ofSeconds(SECONDS + 10));
+        }
+    }
 
     /** Graal (jargraal from Maven Central) as the JIT instead of C2, huge methods allowed. */
     @Fork(
