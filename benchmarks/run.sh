@@ -1,13 +1,13 @@
 #!/bin/sh
 # The benchmark suite, peers side by side (benchmarks/README.md).
 #   benchmarks/run.sh short   # ~10 minutes: all benchmarks in one JVM (-f 0), 1 s iterations; indicative only
-#   benchmarks/run.sh full    # the recorded run (~135 minutes): a JVM fork per benchmark, the annotations'
+#   benchmarks/run.sh full    # the recorded run (~145 minutes): a JVM fork per benchmark, the annotations'
 #                             # warm-up/measurement, the steady part and the warm-up timeline
 #   benchmarks/run.sh full -e Threads   # extra arguments go to JMH
 # Writes benchmarks/results/<profile>-<UTC time>/: jmh.json (+ jmh.log), jmh-steady.json (+ log),
 # native.json, footprint.json, report.md (the tables for docs/BENCHMARKS.md).
 # PARTS picks parts: "jmh steady native footprint timeline" (full's default; short leaves out steady and timeline);
-#   "timeline" (~80 minutes) is the warm-up timeline per JVM configuration (WarmupTimeline, issue 16);
+#   "timeline" (~90 minutes) is the warm-up timeline per JVM configuration (WarmupTimeline, issue 16);
 #   "service" (not in either default: ~30 minutes) the execution service under load (ServiceThroughputBenchmarks);
 #   "lines" (not in either default: ~10 minutes) Chicory's runtime line against Endive's (RuntimeLineTimeline).
 #   steady: Wasmbox alone, a fork per benchmark, 60 s of warm-up before measuring: the interpreters' huge

@@ -30,7 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * (the launchers' flags plus a JDK 25 AOT cache with method profiles from a training run, {@link
  * TimelineTraining}), {@link CompilerThreads} (the launchers' flags with 4 JIT compiler threads), {@link
  * TierThresholds} (the launchers' flags with C2's thresholds at a fifth of their defaults), {@link GraalJit} (the Graal compiler as the JIT, from Maven Central, on this stock
- * JDK), {@link WarmUpThread} (the launchers' flags and a {@link BackgroundWarmUp} thread); and {@link
+ * JDK), {@link NoBranchTraps} (C2 without uncommon traps for branches its profile never saw), {@link
+ * WarmUpThread} (the launchers' flags and a {@link BackgroundWarmUp} thread); and {@link
  * PacedJitFlags} and {@link PacedWarmUpThread}, the same with a call every 20 ms instead of back to back. {@link TimelineReport} turns the run into tables and SVG charts; {@code benchmarks/run.sh timeline}
  * does all of it (run from the repository root: the forks' paths are relative to it).
  *
@@ -159,6 +160,17 @@ public abstract class WarmupTimeline {
                 "-XX:Tier4BackEdgeThreshold=8000"
             })
     public static class TierThresholds extends WarmupTimeline {}
+
+    /**
+     * The launchers' flags and no uncommon traps for rarely taken branches ({@code -XX:PerMethodTrapLimit=0}):
+     * C2 compiles both sides of every branch of the interpreters' huge methods instead of trapping on the side
+     * its profile never saw, so a path first taken late (QuickJS's {@code JS_CallInternal} was deoptimised at
+     * 5, 9, 26 and 50 s of a steady loop) does not throw the compiled form away and queue a recompilation.
+     */
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {JvmArgs.STACK, JvmArgs.JIT_1, JvmArgs.JIT_2, JvmArgs.JIT_3, "-XX:PerMethodTrapLimit=0"})
+    public static class NoBranchTraps extends WarmupTimeline {}
 
     /** The launchers' flags and a JDK 25 AOT cache (classes loaded and linked, method profiles) from training. */
     @Fork(
