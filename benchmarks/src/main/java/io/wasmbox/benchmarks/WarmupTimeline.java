@@ -188,8 +188,13 @@ public abstract class WarmupTimeline {
     public static class WarmUpThread extends WarmupTimeline {
         @Override
         void beforeSandbox() {
-            BackgroundWarmUp.start(language, Duration.ofSeconds(SECONDS + 10));
+            startWarmUpThread(language);
         }
+    }
+
+    /** Starts {@link BackgroundWarmUp} for the whole timeline and a little longer. */
+    static void startWarmUpThread(String language) {
+        BackgroundWarmUp.start(language, Duration.ofSeconds(SECONDS + 10));
     }
 
     /**
@@ -218,7 +223,7 @@ public abstract class WarmupTimeline {
     public static class PacedWarmUpThread extends Paced {
         @Override
         void beforeSandbox() {
-            BackgroundWarmUp.start(language, Duration.ofSeconds(SECONDS + 10));
+            startWarmUpThread(language);
         }
     }
 
